@@ -1,0 +1,18 @@
+// One builtin function as the compiler knows it. Each namespace file in this
+// folder exports a `builtins` table of these; `index.ts` merges them.
+export interface BuiltinDef {
+  /** Rego name: `count`, `strings.any_prefix_match`, operators by OPA name (`plus`). */
+  name: string;
+  /** Number of operands, not counting the output. */
+  arity: number;
+  /**
+   * Name of the runtime export implementing it (`b_` + name with `.` → `_`), taking
+   * `arity` value addresses and returning a value address, 0 for undefined/error.
+   * Absent for builtins the host provides (`host`).
+   */
+  native?: string;
+  /** Called through `opa_builtinN`; the SDK or the caller's custom builtins provide it. */
+  host?: boolean;
+  /** A relation (`walk`): the native returns an array whose elements are the outputs. */
+  relation?: boolean;
+}

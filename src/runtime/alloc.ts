@@ -1,0 +1,37 @@
+// The heap: a bump allocator whose top the host moves (opa_heap_ptr_set) to drop
+// everything allocated after a point. Memory grows on demand.
+
+// Set by the module's start function to the first byte after all static data.
+let heapTop: usize = 0;
+
+export function heapInit(base: usize): void {
+  heapTop = (base + 7) & ~(<usize>7);
+}
+
+export function heapGet(): usize {
+  return heapTop;
+}
+
+export function heapSet(addr: usize): void {
+  heapTop = addr;
+}
+
+/** Allocates `size` bytes, 8-byte aligned, uninitialised. */
+export function alloc(size: usize): usize {
+  const p = heapTop;
+  const top = (p + size + 7) & ~(<usize>7);
+  const pages = <usize>memory.size();
+  if (top > pages << 16) {
+    const need = ((top - (pages << 16)) + 0xffff) >>> 16;
+    if (memory.grow(<i32>need) < 0) unreachable();
+  }
+  heapTop = top;
+  return p;
+}
+
+/** Allocates `size` zeroed bytes. */
+export function allocZeroed(size: usize): usize {
+  const p = alloc(size);
+  memory.fill(p, 0, size);
+  return p;
+}

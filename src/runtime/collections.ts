@@ -1,0 +1,130 @@
+// Lookups in and insertion into sorted objects and sets, and generic access to
+// collections by key and by position. Objects and sets are always sorted and
+// free of duplicates (see README.md).
+import {
+  T_INT, T_FLOAT, T_ARRAY, T_OBJECT, T_SET,
+  tag, len, intValue, floatValue, arrayGet, setGet, objectKeyAt, objectValueAt,
+  reserve, newInt,
+} from './value';
+import { compare } from './compare';
+
+/** Index of `key` among the object's keys, or -(insertion point) - 1. */
+export function objectFind(o: usize, key: usize): i32 {
+  let lo: i32 = 0, hi: i32 = <i32>len(o) - 1;
+  const n = len(o);
+  // Fast path for building in order: compare with the last key first.
+  if (n > 0) {
+    const c = compare(objectKeyAt(o, n - 1), key);
+    if (c < 0) return -(<i32>n) - 1;
+    if (c == 0) return <i32>n - 1;
+  }
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compare(objectKeyAt(o, <u32>mid), key);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
+export function setFind(s: usize, x: usize): i32 {
+  let lo: i32 = 0, hi: i32 = <i32>len(s) - 1;
+  const n = len(s);
+  if (n > 0) {
+    const c = compare(setGet(s, n - 1), x);
+    if (c < 0) return -(<i32>n) - 1;
+    if (c == 0) return <i32>n - 1;
+  }
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compare(setGet(s, <u32>mid), x);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
+/** The value under `key`, or 0. */
+export function objectGet(o: usize, key: usize): usize {
+  const i = objectFind(o, key);
+  return i >= 0 ? objectValueAt(o, <u32>i) : 0;
+}
+
+/** Inserts or replaces `key`. Only for objects the caller is still building. */
+export function objectInsert(o: usize, key: usize, value: usize): void {
+  const i = objectFind(o, key);
+  if (i >= 0) {
+    store<u32>(load<u32>(o, 12) + (<usize>i << 3) + 4, <u32>value);
+    return;
+  }
+  const at = <u32>(-i - 1);
+  const slots = reserve(o, 8);
+  const n = len(o);
+  if (at < n) memory.copy(slots + ((<usize>at + 1) << 3), slots + (<usize>at << 3), <usize>(n - at) << 3);
+  store<u32>(slots + (<usize>at << 3), <u32>key);
+  store<u32>(slots + (<usize>at << 3) + 4, <u32>value);
+  store<u32>(o, n + 1, 4);
+}
+
+/** Adds `x` unless present. Only for sets the caller is still building. */
+export function setAdd(s: usize, x: usize): void {
+  const i = setFind(s, x);
+  if (i >= 0) return;
+  const at = <u32>(-i - 1);
+  const slots = reserve(s, 4);
+  const n = len(s);
+  if (at < n) memory.copy(slots + ((<usize>at + 1) << 2), slots + (<usize>at << 2), <usize>(n - at) << 2);
+  store<u32>(slots + (<usize>at << 2), <u32>x);
+  store<u32>(s, n + 1, 4);
+}
+
+/** The array index a key denotes: an int, or a float with an integral value; else -1. */
+export function arrayIndex(key: usize): i64 {
+  const t = tag(key);
+  if (t == T_INT) return intValue(key);
+  if (t == T_FLOAT) {
+    const f = floatValue(key);
+    if (f == Math.trunc(f) && f >= 0 && f < 4294967296.0) return <i64>f;
+  }
+  return -1;
+}
+
+/** `coll[key]` as Rego's reference semantics: 0 (undefined) when absent or not a collection. */
+export function get(coll: usize, key: usize): usize {
+  const t = tag(coll);
+  if (t == T_OBJECT) return objectGet(coll, key);
+  if (t == T_ARRAY) {
+    const i = arrayIndex(key);
+    if (i < 0 || i >= <i64>len(coll)) return 0;
+    return arrayGet(coll, <u32>i);
+  }
+  if (t == T_SET) {
+    const i = setFind(coll, key);
+    return i >= 0 ? setGet(coll, <u32>i) : 0;
+  }
+  return 0;
+}
+
+/** Number of elements of a collection; 0 for scalars. */
+export function collectionLen(coll: usize): u32 {
+  const t = tag(coll);
+  return t == T_ARRAY || t == T_OBJECT || t == T_SET ? len(coll) : 0;
+}
+
+/** The i-th key in iteration order: array index, object key, set element. */
+export function iterKey(coll: usize, i: u32): usize {
+  const t = tag(coll);
+  if (t == T_OBJECT) return objectKeyAt(coll, i);
+  if (t == T_SET) return setGet(coll, i);
+  return newInt(<i64>i);
+}
+
+/** The i-th value in iteration order: array element, object value, set element. */
+export function iterValue(coll: usize, i: u32): usize {
+  const t = tag(coll);
+  if (t == T_OBJECT) return objectValueAt(coll, i);
+  if (t == T_SET) return setGet(coll, i);
+  return arrayGet(coll, i);
+}

@@ -1,0 +1,106 @@
+// Rego's total order and structural equality.
+import {
+  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET,
+  tag, boolValue, intValue, floatValue, strLen, strBytes, len,
+  arrayGet, setGet, objectKeyAt, objectValueAt,
+} from './value';
+
+// Sort rank of each tag: ints and floats share the rank of numbers.
+@inline function rank(t: u8): i32 {
+  return t == T_FLOAT ? <i32>T_INT : <i32>t;
+}
+
+export function compareNumbers(a: usize, b: usize): i32 {
+  const ta = tag(a), tb = tag(b);
+  if (ta == T_INT && tb == T_INT) {
+    const x = intValue(a), y = intValue(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (ta == T_INT) return compareIntFloat(intValue(a), floatValue(b));
+  if (tb == T_INT) return -compareIntFloat(intValue(b), floatValue(a));
+  const x = floatValue(a), y = floatValue(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// Exact comparison of an i64 with an f64 (no rounding of large ints).
+function compareIntFloat(i: i64, f: f64): i32 {
+  if (isNaN(f)) return -1;
+  if (f >= 9223372036854775808.0) return -1;
+  if (f < -9223372036854775808.0) return 1;
+  const t = <i64>Math.trunc(f);
+  if (i < t) return -1;
+  if (i > t) return 1;
+  const frac = f - Math.trunc(f);
+  return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+}
+
+export function compareBytes(pa: usize, na: u32, pb: usize, nb: u32): i32 {
+  const n = na < nb ? na : nb;
+  for (let i: u32 = 0; i < n; i++) {
+    const x = load<u8>(pa + i), y = load<u8>(pb + i);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+export function compareStrings(a: usize, b: usize): i32 {
+  return compareBytes(strBytes(a), strLen(a), strBytes(b), strLen(b));
+}
+
+export function compare(a: usize, b: usize): i32 {
+  if (a == b) return 0;
+  const ta = tag(a), tb = tag(b);
+  const ra = rank(ta), rb = rank(tb);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  switch (ta) {
+    case T_NULL: return 0;
+    case T_BOOL: {
+      const x = <i32>boolValue(a), y = <i32>boolValue(b);
+      return x - y;
+    }
+    case T_INT:
+    case T_FLOAT: return compareNumbers(a, b);
+    case T_STRING: return compareStrings(a, b);
+    case T_ARRAY: {
+      const na = len(a), nb = len(b);
+      const n = na < nb ? na : nb;
+      for (let i: u32 = 0; i < n; i++) {
+        const c = compare(arrayGet(a, i), arrayGet(b, i));
+        if (c != 0) return c;
+      }
+      return na < nb ? -1 : na > nb ? 1 : 0;
+    }
+    case T_OBJECT: {
+      // As OPA: compare the sorted keys pairwise, each key's value right after its key.
+      const na = len(a), nb = len(b);
+      const n = na < nb ? na : nb;
+      for (let i: u32 = 0; i < n; i++) {
+        let c = compare(objectKeyAt(a, i), objectKeyAt(b, i));
+        if (c != 0) return c;
+        c = compare(objectValueAt(a, i), objectValueAt(b, i));
+        if (c != 0) return c;
+      }
+      return na < nb ? -1 : na > nb ? 1 : 0;
+    }
+    case T_SET: {
+      const na = len(a), nb = len(b);
+      const n = na < nb ? na : nb;
+      for (let i: u32 = 0; i < n; i++) {
+        const c = compare(setGet(a, i), setGet(b, i));
+        if (c != 0) return c;
+      }
+      return na < nb ? -1 : na > nb ? 1 : 0;
+    }
+  }
+  return 0;
+}
+
+export function equal(a: usize, b: usize): bool {
+  if (a == b) return true;
+  const ta = tag(a), tb = tag(b);
+  if (ta == T_STRING && tb == T_STRING) {
+    const n = strLen(a);
+    return n == strLen(b) && memory.compare(strBytes(a), strBytes(b), n) == 0;
+  }
+  return compare(a, b) == 0;
+}

@@ -1,0 +1,119 @@
+// Rego values in linear memory. See README.md for the layout; this file is the
+// only place that knows the offsets.
+import { alloc } from './alloc';
+
+export const T_NULL: u8 = 1;
+export const T_BOOL: u8 = 2;
+export const T_INT: u8 = 3;
+export const T_FLOAT: u8 = 4;
+export const T_STRING: u8 = 5;
+export const T_ARRAY: u8 = 6;
+export const T_OBJECT: u8 = 7;
+export const T_SET: u8 = 8;
+
+// ---- reading ---------------------------------------------------------------
+
+@inline export function tag(v: usize): u8 { return load<u8>(v); }
+@inline export function isNumber(v: usize): bool { const t = load<u8>(v); return t == T_INT || t == T_FLOAT; }
+@inline export function boolValue(v: usize): bool { return load<u8>(v, 1) != 0; }
+@inline export function intValue(v: usize): i64 { return load<i64>(v, 8); }
+@inline export function floatValue(v: usize): f64 { return load<f64>(v, 8); }
+/** A number as f64 (ints convert, possibly losing precision beyond 2^53). */
+@inline export function numberAsF64(v: usize): f64 {
+  return load<u8>(v) == T_INT ? <f64>load<i64>(v, 8) : load<f64>(v, 8);
+}
+@inline export function strLen(v: usize): u32 { return load<u32>(v, 4); }
+@inline export function strBytes(v: usize): usize { return v + 8; }
+/** Length of an array, object or set. */
+@inline export function len(v: usize): u32 { return load<u32>(v, 4); }
+@inline export function arrayGet(v: usize, i: u32): usize { return load<u32>(load<u32>(v, 12) + (i << 2)); }
+@inline export function setGet(v: usize, i: u32): usize { return load<u32>(load<u32>(v, 12) + (i << 2)); }
+@inline export function objectKeyAt(v: usize, i: u32): usize { return load<u32>(load<u32>(v, 12) + (i << 3)); }
+@inline export function objectValueAt(v: usize, i: u32): usize { return load<u32>(load<u32>(v, 12) + (i << 3) + 4); }
+
+// ---- scalars -----------------------------------------------------------------
+
+// Singletons are allocated once by `valuesInit` (called from the start function) so
+// they sit below the heap base the host records and survive heap resets.
+let NULL_V: usize = 0;
+let TRUE_V: usize = 0;
+let FALSE_V: usize = 0;
+
+export function valuesInit(): void {
+  NULL_V = alloc(8); store<u8>(NULL_V, T_NULL);
+  TRUE_V = alloc(8); store<u8>(TRUE_V, T_BOOL); store<u8>(TRUE_V, 1, 1);
+  FALSE_V = alloc(8); store<u8>(FALSE_V, T_BOOL); store<u8>(FALSE_V, 0, 1);
+}
+
+@inline export function newNull(): usize { return NULL_V; }
+@inline export function newBool(b: bool): usize { return b ? TRUE_V : FALSE_V; }
+
+export function newInt(i: i64): usize {
+  const v = alloc(16);
+  store<u8>(v, T_INT);
+  store<i64>(v, i, 8);
+  return v;
+}
+
+export function newFloat(f: f64): usize {
+  const v = alloc(16);
+  store<u8>(v, T_FLOAT);
+  store<f64>(v, f, 8);
+  return v;
+}
+
+/** A string value holding a copy of `n` bytes at `bytes`. */
+export function newString(bytes: usize, n: u32): usize {
+  const v = alloc(8 + <usize>n);
+  store<u8>(v, T_STRING);
+  store<u32>(v, n, 4);
+  memory.copy(v + 8, bytes, n);
+  return v;
+}
+
+/** A string value of `n` bytes to be filled by the caller at strBytes(v). */
+export function newStringUninit(n: u32): usize {
+  const v = alloc(8 + <usize>n);
+  store<u8>(v, T_STRING);
+  store<u32>(v, n, 4);
+  return v;
+}
+
+// ---- collections ---------------------------------------------------------------
+
+function newCollection(t: u8, cap: u32, slotSize: u32): usize {
+  const v = alloc(16);
+  if (cap < 2) cap = 2;
+  store<u8>(v, t);
+  store<u32>(v, 0, 4);
+  store<u32>(v, cap, 8);
+  store<u32>(v, alloc(<usize>cap * slotSize), 12);
+  return v;
+}
+
+export function newArray(cap: u32): usize { return newCollection(T_ARRAY, cap, 4); }
+export function newObject(cap: u32): usize { return newCollection(T_OBJECT, cap, 8); }
+export function newSet(cap: u32): usize { return newCollection(T_SET, cap, 4); }
+
+/** Makes room for one more slot of `slotSize` bytes; returns the slots' address. */
+export function reserve(v: usize, slotSize: u32): usize {
+  const n = load<u32>(v, 4);
+  const cap = load<u32>(v, 8);
+  let slots = <usize>load<u32>(v, 12);
+  if (n == cap) {
+    const ncap = cap * 2;
+    const fresh = alloc(<usize>ncap * slotSize);
+    memory.copy(fresh, slots, <usize>n * slotSize);
+    slots = fresh;
+    store<u32>(v, ncap, 8);
+    store<u32>(v, <u32>slots, 12);
+  }
+  return slots;
+}
+
+export function arrayPush(a: usize, x: usize): void {
+  const slots = reserve(a, 4);
+  const n = load<u32>(a, 4);
+  store<u32>(slots + (<usize>n << 2), <u32>x);
+  store<u32>(a, n + 1, 4);
+}
