@@ -1,0 +1,107 @@
+// Writes one generated function: wasm locals, labels for "undefined" exits, and
+// calls into the runtime by name. The planner speaks in these terms (values in
+// locals, failure = branch to a label) and never sees opcodes for control flow.
+import { Code } from '../backend/code';
+import type { WasmType } from '../backend/runtime-abi';
+import { RUNTIME_FUNCTIONS, type RuntimeFnName } from '../backend/runtime-abi';
+
+/** A branch target: the end of a block opened at `depth`. */
+export interface Label {
+  readonly depth: number;
+}
+
+export interface ModuleServices {
+  /** Function index of a runtime export. */
+  runtime(name: RuntimeFnName | string): number;
+  /** Function index of an `env` import (opa_abort, opa_println, opa_builtinN). */
+  import(name: string): number;
+}
+
+export class FnWriter {
+  readonly code = new Code();
+  readonly locals: WasmType[] = [];
+
+  constructor(
+    readonly services: ModuleServices,
+    readonly params: WasmType[],
+  ) {}
+
+  /** A fresh local (params come first in wasm's numbering). */
+  local(type: WasmType = 'i32'): number {
+    this.locals.push(type);
+    return this.params.length + this.locals.length - 1;
+  }
+
+  /** Opens a block, runs `body` with its label, closes it. */
+  block(body: (end: Label) => void): void {
+    this.code.block();
+    const label = { depth: this.code.depth };
+    body(label);
+    this.code.end();
+  }
+
+  /** `br` to a label from wherever we are now. */
+  br(label: Label): void {
+    this.code.br(this.code.depth - label.depth);
+  }
+
+  /** `br_if` (pops an i32 condition). */
+  brIf(label: Label): void {
+    this.code.brIf(this.code.depth - label.depth);
+  }
+
+  /** Branches to `label` when the value in `local` is 0 (undefined). */
+  failIfUndefined(local: number, label: Label): void {
+    this.code.localGet(local).i32Eqz();
+    this.brIf(label);
+  }
+
+  /** Calls a runtime function with locals as arguments; stores the result (if any) in `result`. */
+  callRuntime(name: RuntimeFnName | string, args: number[], result?: number): void {
+    for (const a of args) this.code.localGet(a);
+    this.code.call(this.services.runtime(name));
+    const sig = (RUNTIME_FUNCTIONS as Record<string, { results: WasmType[] }>)[name];
+    const returns = sig ? sig.results.length > 0 : true;
+    if (result !== undefined) this.code.localSet(result);
+    else if (returns) this.code.drop();
+  }
+
+  /** Calls a function by index with locals as arguments; stores its i32 result in `result`. */
+  callFunction(index: number, args: number[], result: number): void {
+    for (const a of args) this.code.localGet(a);
+    this.code.call(index).localSet(result);
+  }
+
+  set(local: number, fromLocal: number): void {
+    this.code.localGet(fromLocal).localSet(local);
+  }
+
+  setConst(local: number, n: number): void {
+    this.code.i32Const(n).localSet(local);
+  }
+
+  /**
+   * A counted loop over the elements of the collection in `coll`: binds
+   * `key`/`value` locals (when given) and runs `body`, whose failure label moves
+   * on to the next element. Scalars have no elements.
+   */
+  scan(coll: number, key: number | null, value: number | null, body: (next: Label) => void): void {
+    const n = this.local();
+    const i = this.local();
+    const c = this.code;
+    this.callRuntime('rt_len', [coll], n);
+    c.i32Const(0).localSet(i);
+    this.block((exit) => {
+      c.loop();
+      const top = { depth: c.depth };
+      c.localGet(i).localGet(n).i32GeU();
+      this.brIf(exit);
+      if (key !== null) this.callRuntime('rt_iter_key', [coll, i], key);
+      if (value !== null) this.callRuntime('rt_iter_value', [coll, i], value);
+      c.localGet(i).i32Const(1).i32Add().localSet(i);
+      this.block((next) => body(next));
+      this.br(top);
+      c.end();
+    });
+  }
+}
