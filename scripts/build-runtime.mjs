@@ -2,7 +2,8 @@
 // Compiles the AssemblyScript runtime (src/runtime/index.ts) to src/runtime/runtime.wasm.
 //
 //   node scripts/build-runtime.mjs           build
-//   node scripts/build-runtime.mjs --wat     also write /tmp/offgate-runtime.wat for debugging
+//   node scripts/build-runtime.mjs --wat     also write /tmp/offgate-runtime.wat (final) and
+//                                            /tmp/offgate-runtime.names.wat (asc's, with names)
 //
 // The output is deterministic: same sources and asc version, same bytes.
 import asc from 'assemblyscript/asc';
@@ -27,6 +28,7 @@ const args = [
   // AssemblyScript's own `abort` formats its message and calls the host's opa_abort.
   '--use', 'abort=src/runtime/abi/runtimeAbort',
   '--outFile', 'runtime.wasm',
+  ...(wantWat ? ['--textFile', 'runtime.wat'] : []),
 ];
 
 const outputs = new Map();
@@ -103,6 +105,8 @@ if (wantWat) {
   const mod = binaryen.readBinary(wasm);
   writeFileSync(watFile, mod.emitText());
   mod.dispose();
+  // asc's own text, before the import fix-up, keeps function names
+  writeFileSync(watFile.replace(/\.wat$/, '.names.wat'), outputs.get('runtime.wat'));
   console.log(`wrote ${watFile}`);
 }
 console.log(`wrote ${relative(root, outFile)} (${wasm.length} bytes)`);

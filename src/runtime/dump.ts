@@ -16,7 +16,7 @@ import {
   tag, boolValue, intValue, floatValue, strLen, strBytes, len,
   arrayGet, setGet, objectKeyAt, objectValueAt,
 } from './value';
-import { bufNew, bufReserve, bufPutByte, bufLen, bufData } from './buffer';
+import { copyBytes, bufNew, bufReserve, bufPutByte, bufLen, bufData } from './buffer';
 
 // Scratch for dtoa's UTF-16 output (static data: survives heap resets).
 const DTOA_SCRATCH: usize = memory.data(128, 8);
@@ -151,7 +151,7 @@ function dumpQuoted(b: usize, p: usize, n: u32, table: usize): void {
       q++;
     }
     if (q > s) {
-      memory.copy(o, s, q - s);
+      copyBytes(o, s, q - s);
       o += q - s;
       s = q;
       if (s >= end) break;

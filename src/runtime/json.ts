@@ -29,6 +29,7 @@ import { alloc, heapGet, heapSet } from './alloc';
 import { T_STRING, T_ARRAY, T_OBJECT, newNull, newBool, newInt, newFloat, newSet } from './value';
 import { compare, compareBytes } from './compare';
 import { setAdd } from './collections';
+import { copyBytes } from './buffer';
 
 const MAX_DEPTH: i32 = 4096;
 const STACK_SLOTS: u32 = 4096;
@@ -171,7 +172,20 @@ function parseString(): usize {
   let p = P;
   const e = E;
   const s = p;
-  while (p < e) {
+  while (true) {
+    // 8 bytes at a time: find the first '"', '\\' or control byte (SWAR; the lowest
+    // flagged byte is exact, false positives only occur above it).
+    while (p + 8 <= e) {
+      const x = load<u64>(p);
+      const q = x ^ 0x2222222222222222;
+      const b = x ^ 0x5c5c5c5c5c5c5c5c;
+      const t = (((x - 0x2020202020202020) & ~x) |
+                 ((q - 0x0101010101010101) & ~q) |
+                 ((b - 0x0101010101010101) & ~b)) & 0x8080808080808080;
+      if (t != 0) { p += <usize>(ctz(t) >> 3); break; }
+      p += 8;
+    }
+    if (p >= e) return 0; // unterminated
     const c = <u32>load<u8>(p);
     if (load<u8>(STR_STOP + c) != 0) {
       if (c == 0x22) {
@@ -179,7 +193,7 @@ function parseString(): usize {
         const v = alloc(8 + <usize>n);
         store<u8>(v, T_STRING);
         store<u32>(v, n, 4);
-        memory.copy(v + 8, s, <usize>n);
+        copyBytes(v + 8, s, <usize>n);
         P = p + 1;
         return v;
       }
@@ -188,7 +202,6 @@ function parseString(): usize {
     }
     p++;
   }
-  return 0; // unterminated
 }
 
 @inline function hexVal(c: u32): i32 {
@@ -444,7 +457,7 @@ function makeCollection(t: u8, mark: u32, n: u32, slotSize: u32): usize {
   store<u32>(v, n, 4);
   store<u32>(v, cap, 8);
   store<u32>(v, <u32>(v + 16), 12);
-  memory.copy(v + 16, STK + (<usize>mark << 2), <usize>n * slotSize);
+  copyBytes(v + 16, STK + (<usize>mark << 2), <usize>n * slotSize);
   return v;
 }
 
@@ -543,6 +556,15 @@ function parseSetRest(x: usize): usize {
   return compare(a, b);
 }
 
+// Moves `n` pairs at `from` one slot up (overlapping; from the top down).
+@inline function shiftPairsUp(from: usize, n: u32): void {
+  let i = <usize>n;
+  while (i > 0) {
+    i--;
+    store<u64>(from + ((i + 1) << 3), load<u64>(from + (i << 3)));
+  }
+}
+
 /**
  * Sorts the `n` (key, value) pairs on the stack at `mark` by key, stably, then drops
  * all but the last of equal keys. Returns the remaining count.
@@ -570,7 +592,7 @@ function sortMembers(mark: u32, n: u32): u32 {
         else hi = mid;
       }
       if (lo < i) {
-        memory.copy(base + ((<usize>lo + 1) << 3), base + (<usize>lo << 3), <usize>(i - lo) << 3);
+        shiftPairsUp(base + (<usize>lo << 3), i - lo);
         store<u64>(base + (<usize>lo << 3), pair);
       }
     }

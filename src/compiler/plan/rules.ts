@@ -1,0 +1,332 @@
+// Plans every rule the entrypoints reach into wasm functions: one function per
+// document node (complete rule, multi-value rule, object built from ref-head
+// rules and child nodes) and per data function, each per mocking environment.
+// Functions are declared when first referenced and planned from a worklist, so
+// mutually referencing rules need no ordering.
+import type { Body, ElseClause, Term } from '../ast';
+import type { ModuleLinker } from '../backend/link';
+import type { BuiltinDef } from '../builtins/types';
+import { RegoError } from '../errors';
+import { countVars } from '../stages/safety';
+import type { ResolvedRule } from '../stages/resolve';
+import { BodyPlanner, type PlanContext } from './body';
+import type { ConstantPool } from './constants';
+import { NO_MOCKS, type Env } from './env';
+import { nodeKind, pathName, type TreeNode } from './tree';
+import { FnWriter, type Label, type ModuleServices } from './writer';
+import { regoText } from './rego-text';
+
+interface PlannedFunction {
+  index: number;
+  node: TreeNode;
+  env: Env;
+  kind: 'value' | 'function';
+}
+
+export interface ModulePlannerOptions {
+  strict: boolean;
+}
+
+export class ModulePlanner implements PlanContext {
+  readonly globals: { input: number; data: number; epoch: number };
+  private readonly functions = new Map<string, PlannedFunction>();
+  private readonly worklist: PlannedFunction[] = [];
+  private readonly hostBuiltins = new Map<string, number>();
+  readonly strict: boolean;
+
+  constructor(
+    readonly tree: TreeNode,
+    readonly linker: ModuleLinker,
+    readonly constants: ConstantPool,
+    readonly services: ModuleServices,
+    private readonly builtins: Map<string, BuiltinDef>,
+    options: ModulePlannerOptions,
+  ) {
+    this.strict = options.strict;
+    this.globals = {
+      input: linker.addGlobal('i32', true, 0),
+      data: linker.addGlobal('i32', true, 0),
+      epoch: linker.addGlobal('i32', true, 0),
+    };
+  }
+
+  builtin(name: string): BuiltinDef | undefined {
+    return this.builtins.get(name);
+  }
+
+  /** Host builtins called through opa_builtinN, in order of first use. */
+  hostBuiltinTable(): Map<string, number> {
+    return this.hostBuiltins;
+  }
+
+  hostBuiltinId(name: string): number {
+    let id = this.hostBuiltins.get(name);
+    if (id === undefined) {
+      id = this.hostBuiltins.size;
+      this.hostBuiltins.set(name, id);
+    }
+    return id;
+  }
+
+  newGlobal(): number {
+    return this.linker.addGlobal('i32', true, 0);
+  }
+
+  compositeConstant(t: Term, text = regoText(t)): number {
+    return this.constants.composite(text, (c) => {
+      const bytes = this.constants.string(text); // a string value: text at +8, length at +4
+      c.i32Const(bytes + 8).i32Const(new TextEncoder().encode(text).length).call(this.services.runtime('opa_value_parse'));
+    });
+  }
+
+  arity(fn: Term): number | undefined {
+    if (fn.type === 'var') return this.builtins.get(fn.name)?.arity;
+    if (fn.type === 'ref') {
+      const path: string[] = [];
+      for (const t of fn.terms.slice(1)) {
+        if (t.type !== 'string') return undefined;
+        path.push(t.value);
+      }
+      let n: TreeNode | undefined = this.tree;
+      for (const seg of path) n = n?.children.get(seg);
+      if (n && nodeKind(n) === 'function') return n.functions[0].args?.length ?? 0;
+    }
+    return undefined;
+  }
+
+  nodeFunction(node: TreeNode, env: Env): number {
+    return this.declare(node, env, 'value');
+  }
+
+  dataFunction(node: TreeNode, env: Env): number {
+    return this.declare(node, env, 'function');
+  }
+
+  private declare(node: TreeNode, env: Env, kind: 'value' | 'function'): number {
+    const key = `${kind}:${pathName(node.path)}|${env.key}`;
+    let f = this.functions.get(key);
+    if (!f) {
+      const params = kind === 'function' ? (node.functions[0].args ?? []).map(() => 'i32' as const) : [];
+      const index = this.linker.declareFunction(params, ['i32']);
+      f = { index, node, env, kind };
+      this.functions.set(key, f);
+      this.worklist.push(f);
+    }
+    return f.index;
+  }
+
+  /** Plans everything declared so far, and whatever that declares in turn. */
+  planAll(): void {
+    for (let f = this.worklist.shift(); f; f = this.worklist.shift()) {
+      const w = f.kind === 'function' ? this.planDataFunction(f) : this.planNode(f);
+      this.linker.defineFunction(f.index, w.locals, w.code);
+    }
+  }
+
+  /** An entry point: the document at `path`, as a function returning its value or 0. */
+  planEntrypoint(path: string[]): number {
+    const index = this.linker.declareFunction([], ['i32']);
+    const w = new FnWriter(this.services, []);
+    const bp = new BodyPlanner(this, w, NO_MOCKS, new Map());
+    const result = w.local();
+    w.setConst(result, 0);
+    const pos = { file: '', line: 0, col: 0 };
+    w.block((fail) =>
+      bp.planDataRef(path.map((s) => ({ type: 'string', value: s, pos }) as Term), fail, (v) => w.set(result, v)),
+    );
+    w.code.localGet(result);
+    this.linker.defineFunction(index, w.locals, w.code);
+    return index;
+  }
+
+  // ---- documents ---------------------------------------------------------------------
+
+  private planNode(f: PlannedFunction): FnWriter {
+    const w = new FnWriter(this.services, []);
+    const result = w.local();
+    const cached = f.env.cacheable;
+    const cache = cached ? { value: this.linker.addGlobal('i32', true, 0), epoch: this.linker.addGlobal('i32', true, 0) } : undefined;
+    const c = w.code;
+    if (cache) {
+      c.globalGet(cache.epoch).globalGet(this.globals.epoch).i32Eq().if_();
+      c.globalGet(cache.value).return_();
+      c.end();
+    }
+    switch (nodeKind(f.node)) {
+      case 'complete':
+        this.planComplete(w, f.node, f.env, result);
+        break;
+      case 'set':
+        this.planSet(w, f.node, f.env, result);
+        break;
+      case 'object':
+        this.planObject(w, f.node, f.env, result);
+        break;
+      case 'function':
+        throw new RegoError('rego_type_error', `function ${pathName(f.node.path)} must be called`, f.node.functions[0].pos);
+    }
+    if (cache) {
+      c.localGet(result).globalSet(cache.value);
+      c.globalGet(this.globals.epoch).globalSet(cache.epoch);
+    }
+    c.localGet(result);
+    return w;
+  }
+
+  private bodyPlanner(w: FnWriter, env: Env, rule: ResolvedRule, clause?: { body: Body; value?: Term }): BodyPlanner {
+    const terms: Term[] = [...rule.path, ...(rule.args ?? []), rule.value, ...(rule.key ? [rule.key] : [])];
+    if (clause?.value) terms.push(clause.value);
+    return new BodyPlanner(this, w, env, countVars(terms, [clause?.body ?? rule.body]));
+  }
+
+  private planComplete(w: FnWriter, node: TreeNode, env: Env, result: number): void {
+    w.setConst(result, 0);
+    const conflict = `eval_conflict_error: complete rules must not produce multiple outputs (rule ${pathName(node.path)} produced conflicting values)`;
+    for (const rule of node.complete) {
+      this.planClauses(w, env, rule, [], result, conflict);
+    }
+    const def = node.defaults[0];
+    if (def) {
+      const c = w.code;
+      c.localGet(result).i32Eqz().if_();
+      w.block((fail) => {
+        const bp = this.bodyPlanner(w, env, def);
+        bp.planTerm(def.value, fail, (v) => w.set(result, v));
+      });
+      c.end();
+    }
+  }
+
+  /**
+   * A rule's body and its `else` chain: the first clause with any solution
+   * gives the value; all of a clause's solutions must agree.
+   */
+  private planClauses(w: FnWriter, env: Env, rule: ResolvedRule, params: number[], result: number, conflict: string): void {
+    const clauses: { body: Body; value: Term }[] = [{ body: rule.body, value: rule.value }];
+    for (let e: ElseClause | undefined = rule.else; e; e = e.else) {
+      clauses.push({ body: e.body, value: e.value ?? { type: 'boolean', value: true, pos: e.pos } });
+    }
+    const found = clauses.length > 1 ? w.local() : -1;
+    if (found >= 0) w.setConst(found, 0);
+    w.block((chainDone) => {
+      for (const clause of clauses) {
+        w.block((fail) => {
+          const bp = this.bodyPlanner(w, env, rule, clause);
+          this.bindParams(bp, rule.args ?? [], params, fail, (f) =>
+            bp.planBody(clause.body, f, (f2) =>
+              bp.planTerm(clause.value, f2, (v) => {
+                this.assignConflictFree(bp, result, v, conflict);
+                if (found >= 0) w.setConst(found, 1);
+              }),
+            ),
+          );
+        });
+        if (found >= 0) {
+          w.code.localGet(found);
+          w.brIf(chainDone);
+        }
+      }
+    });
+  }
+
+  private bindParams(bp: BodyPlanner, args: Term[], params: number[], fail: Label, k: (f: Label) => void, i = 0): void {
+    if (i === args.length) return k(fail);
+    bp.bindPattern(args[i], params[i], fail, (f) => this.bindParams(bp, args, params, f, k, i + 1));
+  }
+
+  private assignConflictFree(bp: BodyPlanner, result: number, v: number, conflict: string): void {
+    const c = bp.code;
+    c.localGet(result).if_();
+    c.localGet(result).localGet(v).call(this.services.runtime('rt_equal')).i32Eqz().if_();
+    bp.abort(conflict);
+    c.end();
+    c.end();
+    c.localGet(v).localSet(result);
+  }
+
+  private planSet(w: FnWriter, node: TreeNode, env: Env, result: number): void {
+    w.code.i32Const(4).call(this.services.runtime('rt_set')).localSet(result);
+    for (const rule of node.sets) {
+      w.block((fail) => {
+        const bp = this.bodyPlanner(w, env, rule);
+        bp.planBody(rule.body, fail, (f) =>
+          bp.planTerm(rule.key ?? rule.value, f, (v) => {
+            w.code.localGet(result).localGet(v).call(this.services.runtime('rt_set_add'));
+          }),
+        );
+      });
+    }
+  }
+
+  /** An object document: ref-head rules with dynamic keys, child documents, and base data at the same path. */
+  private planObject(w: FnWriter, node: TreeNode, env: Env, result: number): void {
+    const c = w.code;
+    const rt = (n: string) => this.services.runtime(n);
+    c.i32Const(4).call(rt('rt_object')).localSet(result);
+    for (const { rule, keys } of node.objects) {
+      w.block((fail) => {
+        const bp = this.bodyPlanner(w, env, rule);
+        bp.planBody(rule.body, fail, (f) => this.insertPath(bp, result, keys, rule.value, f, pathName(node.path)));
+      });
+    }
+    for (const [name, child] of [...node.children.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (nodeKind(child) === 'function') continue;
+      const v = w.local();
+      c.call(this.nodeFunction(child, env)).localSet(v);
+      c.localGet(v).if_();
+      c.localGet(result).i32Const(this.constants.string(name)).localGet(v).call(rt('rt_object_insert'));
+      c.end();
+    }
+    // Base documents at the same path fill in keys no rule defines.
+    w.block((fail) => {
+      const bp = new BodyPlanner(this, w, env, new Map());
+      bp.baseLookup(node.path, fail, (base) => {
+        const k = w.local();
+        const v = w.local();
+        const existing = w.local();
+        w.scan(base, k, v, () => {
+          w.callRuntime('rt_get', [result, k], existing);
+          c.localGet(existing).i32Eqz().if_();
+          c.localGet(result).localGet(k).localGet(v).call(rt('rt_object_insert'));
+          c.end();
+        });
+      });
+    });
+  }
+
+  /** `p[a][b] := v`: nested objects created on the way; a different value at the same key is a conflict. */
+  private insertPath(bp: BodyPlanner, obj: number, keys: Term[], value: Term, fail: Label, name: string): void {
+    const w = bp.w;
+    const c = w.code;
+    const rt = (n: string) => this.services.runtime(n);
+    const step = (cur: number, i: number, f: Label): void => {
+      bp.planTerm(keys[i], f, (kv, f2) => {
+        if (i === keys.length - 1) {
+          return bp.planTerm(value, f2, (vv) => bp.insertUnique(cur, kv, vv, `object keys must be unique (rule ${name} produced conflicting values)`));
+        }
+        const sub = w.local();
+        w.callRuntime('rt_get', [cur, kv], sub);
+        c.localGet(sub).i32Eqz().if_();
+        c.i32Const(4).call(rt('rt_object')).localSet(sub);
+        c.localGet(cur).localGet(kv).localGet(sub).call(rt('rt_object_insert'));
+        c.end();
+        step(sub, i + 1, f2);
+      });
+    };
+    step(obj, 0, fail);
+  }
+
+  // ---- functions -----------------------------------------------------------------------
+
+  private planDataFunction(f: PlannedFunction): FnWriter {
+    const arity = f.node.functions[0].args?.length ?? 0;
+    const params = Array.from({ length: arity }, (_, i) => i);
+    const w = new FnWriter(this.services, params.map(() => 'i32'));
+    const result = w.local();
+    w.setConst(result, 0);
+    const conflict = `eval_conflict_error: functions must not produce multiple outputs for same inputs (function ${pathName(f.node.path)} produced conflicting values for the same inputs)`;
+    for (const rule of f.node.functions) this.planClauses(w, f.env, rule, params, result, conflict);
+    w.code.localGet(result);
+    return w;
+  }
+}

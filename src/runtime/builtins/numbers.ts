@@ -1,0 +1,268 @@
+// Arithmetic operators and the numbers builtins: plus, minus, mul, div, rem, abs,
+// round, ceil, floor, numbers.range, numbers.range_step, to_number, format_int.
+//
+// Numbers are ints (i64) or floats (f64). Integer arithmetic is exact while it fits
+// i64 and falls back to f64 on overflow. As OPA (whose results go through
+// big.Float and are printed without a fraction when integral), a float result with
+// an integral value in i64 range becomes an int: 2.5 * 2 = 5, 1 / 4 = 0.25.
+import {
+  T_INT, T_FLOAT, T_STRING, T_NULL, T_BOOL,
+  tag, isNumber, intValue, floatValue, numberAsF64, boolValue, strLen, strBytes,
+  newInt, newFloat, newArray, arrayPush, newStringUninit,
+} from '../value';
+import { typeError, operandError, builtinError, intOperand, bigIntOperand, intArg, isSet } from './args';
+import { setDifference } from './sets';
+import { parseGoFloat, parseStatus, PARSE_OK, PARSE_RANGE, appendUint, appendIntegralF64 } from './numfmt';
+import { appendGoQuoted } from './quote';
+import { bufNew, bufPutStr, bufPutByte, bufToString, bufLen, bufData } from '../buffer';
+
+const TWO63: f64 = 9223372036854775808.0;
+
+/** A number value for `f`: an int when integral and within i64, else a float. */
+export function numberFromF64(f: f64): usize {
+  if (f == Math.trunc(f) && f >= -TWO63 && f < TWO63) return newInt(<i64>f);
+  return newFloat(f);
+}
+
+@inline function bothInts(a: usize, b: usize): bool {
+  return tag(a) == T_INT && tag(b) == T_INT;
+}
+
+/** Checks both operands are numbers, recording OPA's type error otherwise. */
+function numberOperands(fn: string, a: usize, b: usize): bool {
+  if (!isNumber(a)) { typeError(fn, 1, 'number', a); return false; }
+  if (!isNumber(b)) { typeError(fn, 2, 'number', b); return false; }
+  return true;
+}
+
+// ---- operators -------------------------------------------------------------------------
+
+export function b_plus(a: usize, b: usize): usize {
+  if (!numberOperands('plus', a, b)) return 0;
+  if (bothInts(a, b)) {
+    const x = intValue(a), y = intValue(b), r = x + y;
+    if (((x ^ r) & (y ^ r)) >= 0) return newInt(r);
+  }
+  return numberFromF64(numberAsF64(a) + numberAsF64(b));
+}
+
+export function b_minus(a: usize, b: usize): usize {
+  const na = isNumber(a), nb = isNumber(b);
+  if (na && nb) {
+    if (bothInts(a, b)) {
+      const x = intValue(a), y = intValue(b), r = x - y;
+      if (((x ^ y) & (x ^ r)) >= 0) return newInt(r);
+    }
+    return numberFromF64(numberAsF64(a) - numberAsF64(b));
+  }
+  if (isSet(a) && isSet(b)) return setDifference(a, b);
+  // OPA's messages: the first operand may be a number or a set; the second must
+  // then match it.
+  if (!na && !isSet(a)) return typeError('minus', 1, 'one of {number, set}', a);
+  if (nb) return typeError('minus', 2, 'set', b);
+  return typeError('minus', 2, 'number', b);
+}
+
+function mulOverflows(x: i64, y: i64, r: i64): bool {
+  if (x == 0) return false;
+  if (x == -1) return y == i64.MIN_VALUE;
+  return r / x != y;
+}
+
+export function b_mul(a: usize, b: usize): usize {
+  if (!numberOperands('mul', a, b)) return 0;
+  if (bothInts(a, b)) {
+    const x = intValue(a), y = intValue(b), r = x * y;
+    if (!mulOverflows(x, y, r)) return newInt(r);
+  }
+  return numberFromF64(numberAsF64(a) * numberAsF64(b));
+}
+
+export function b_div(a: usize, b: usize): usize {
+  if (!numberOperands('div', a, b)) return 0;
+  if (bothInts(a, b)) {
+    const x = intValue(a), y = intValue(b);
+    if (y == 0) return builtinError('div', 'divide by zero');
+    if (!(x == i64.MIN_VALUE && y == -1) && x % y == 0) return newInt(x / y);
+  }
+  const d = numberAsF64(b);
+  if (d == 0) return builtinError('div', 'divide by zero');
+  return numberFromF64(numberAsF64(a) / d);
+}
+
+@inline function isIntegral(v: usize): bool {
+  if (tag(v) == T_INT) return true;
+  const f = floatValue(v);
+  return f == Math.trunc(f);
+}
+
+export function b_rem(a: usize, b: usize): usize {
+  if (!numberOperands('rem', a, b)) return 0;
+  if (!isIntegral(a) || !isIntegral(b)) return builtinError('rem', 'modulo on floating-point number');
+  if (bothInts(a, b)) {
+    const x = intValue(a), y = intValue(b);
+    if (y == 0) return builtinError('rem', 'modulo by zero');
+    if (y == -1) return newInt(0); // also avoids i64.MIN % -1
+    return newInt(x % y);
+  }
+  const d = numberAsF64(b);
+  if (d == 0) return builtinError('rem', 'modulo by zero');
+  // fmod is exact on integral values; the result takes the dividend's sign as big.Int.Rem.
+  return numberFromF64(numberAsF64(a) % d);
+}
+
+// ---- rounding ------------------------------------------------------------------------------
+
+export function b_abs(a: usize): usize {
+  if (!isNumber(a)) return typeError('abs', 1, 'number', a);
+  if (tag(a) == T_INT) {
+    const x = intValue(a);
+    if (x >= 0) return a;
+    if (x == i64.MIN_VALUE) return newFloat(TWO63);
+    return newInt(-x);
+  }
+  return numberFromF64(Math.abs(floatValue(a)));
+}
+
+/** Rounds half away from zero without the error of adding 0.5. */
+function roundHalfAway(f: f64): f64 {
+  const t = Math.trunc(f);
+  const frac = f - t; // exact
+  if (frac >= 0.5) return t + 1;
+  if (frac <= -0.5) return t - 1;
+  return t;
+}
+
+export function b_round(a: usize): usize {
+  if (!isNumber(a)) return typeError('round', 1, 'number', a);
+  if (tag(a) == T_INT) return a;
+  return numberFromF64(roundHalfAway(floatValue(a)));
+}
+
+export function b_ceil(a: usize): usize {
+  if (!isNumber(a)) return typeError('ceil', 1, 'number', a);
+  if (tag(a) == T_INT) return a;
+  return numberFromF64(Math.ceil(floatValue(a)));
+}
+
+export function b_floor(a: usize): usize {
+  if (!isNumber(a)) return typeError('floor', 1, 'number', a);
+  if (tag(a) == T_INT) return a;
+  return numberFromF64(Math.floor(floatValue(a)));
+}
+
+// ---- ranges -------------------------------------------------------------------------------
+
+/** [from, from±step, …] up to and including `to`, ascending or descending. */
+function range(from: i64, to: i64, step: i64): usize {
+  const ascending = from <= to;
+  const span = ascending ? <u64>(to - from) : <u64>(from - to);
+  const n = span / <u64>step + 1;
+  const out = newArray(<u32>min<u64>(n, 1 << 20));
+  let x = from;
+  for (let i: u64 = 0; i < n; i++) {
+    arrayPush(out, newInt(x));
+    x = ascending ? x + step : x - step;
+  }
+  return out;
+}
+
+export function b_numbers_range(a: usize, b: usize): usize {
+  if (!bigIntOperand('numbers.range', 1, a)) return 0;
+  const from = intArg;
+  if (!bigIntOperand('numbers.range', 2, b)) return 0;
+  return range(from, intArg, 1);
+}
+
+export function b_numbers_range_step(a: usize, b: usize, c: usize): usize {
+  const fn = 'numbers.range_step';
+  if (!bigIntOperand(fn, 1, a)) return 0;
+  const from = intArg;
+  if (!bigIntOperand(fn, 2, b)) return 0;
+  const to = intArg;
+  if (!bigIntOperand(fn, 3, c)) return 0;
+  if (intArg <= 0) return builtinError(fn, 'step must be a positive number above zero');
+  return range(from, to, intArg);
+}
+
+// ---- conversions ----------------------------------------------------------------------------
+
+/** "inf", "infinity" or "nan" in any case after any leading signs (OPA rejects these). */
+function isInfOrNaNWord(p: usize, n: u32): bool {
+  let i: u32 = 0;
+  while (i < n && (load<u8>(p + i) == 0x2b || load<u8>(p + i) == 0x2d)) i++;
+  const m = n - i;
+  if (m != 3 && m != 8) return false;
+  let word: u64 = 0;
+  for (let j: u32 = 0; j < m; j++) word = (word << 8) | <u64>(load<u8>(p + i + j) | 0x20);
+  return word == 0x696e66 || word == 0x6e616e || word == 0x696e66696e697479; // inf nan infinity
+}
+
+/** Parses an optionally signed decimal integer that fits i64 into `intArg`-like result. */
+let parsedInt: i64 = 0;
+function parseI64(p: usize, n: u32): bool {
+  if (n == 0) return false;
+  let i: u32 = 0;
+  let neg = false;
+  const c0 = load<u8>(p);
+  if (c0 == 0x2d || c0 == 0x2b) { neg = c0 == 0x2d; i = 1; if (n == 1) return false; }
+  let acc: u64 = 0;
+  for (; i < n; i++) {
+    const d = <u32>load<u8>(p + i) - 0x30;
+    if (d > 9) return false;
+    if (acc > (<u64>0x8000000000000000 - d) / 10) return false;
+    acc = acc * 10 + d;
+  }
+  if (!neg && acc > <u64>i64.MAX_VALUE) return false;
+  parsedInt = neg ? -<i64>acc : <i64>acc;
+  return true;
+}
+
+export function b_to_number(a: usize): usize {
+  switch (tag(a)) {
+    case T_NULL: return newInt(0);
+    case T_BOOL: return newInt(boolValue(a) ? 1 : 0);
+    case T_INT:
+    case T_FLOAT: return a;
+    case T_STRING: {
+      const p = strBytes(a), n = strLen(a);
+      if (parseI64(p, n)) return newInt(parsedInt);
+      if (isInfOrNaNWord(p, n)) return typeError('to_number', 1, 'valid number string', a);
+      const f = parseGoFloat(p, n);
+      if (parseStatus != PARSE_OK) {
+        // Go's *strconv.NumError text.
+        const b = bufNew(n + 48);
+        bufPutStr(b, 'strconv.ParseFloat: parsing ');
+        appendGoQuoted(b, p, n, false);
+        bufPutStr(b, parseStatus == PARSE_RANGE ? ': value out of range' : ': invalid syntax');
+        return builtinError('to_number', String.UTF8.decodeUnsafe(bufData(b), bufLen(b)));
+      }
+      return newFloat(f);
+    }
+  }
+  return typeError('to_number', 1, 'one of {null, boolean, number, string}', a);
+}
+
+export function b_format_int(a: usize, base: usize): usize {
+  if (!isNumber(a)) return typeError('format_int', 1, 'number', a);
+  if (!isNumber(base)) return typeError('format_int', 2, 'number', base);
+  const radix = tag(base) == T_INT ? intValue(base) : 0;
+  if (radix != 2 && radix != 8 && radix != 10 && radix != 16) {
+    return operandError('format_int', 2, 'must be one of {2, 8, 10, 16}');
+  }
+  // The number is truncated toward zero, then printed as Go prints a big.Int.
+  const b = bufNew(24);
+  if (tag(a) == T_INT) {
+    appendInt(b, intValue(a), <u32>radix);
+  } else {
+    const t = Math.trunc(floatValue(a));
+    if (t >= -TWO63 && t < TWO63) appendInt(b, <i64>t, <u32>radix);
+    else appendIntegralF64(b, t, <u32>radix, false);
+  }
+  return bufToString(b);
+}
+
+function appendInt(b: usize, x: i64, radix: u32): void {
+  if (x < 0) bufPutByte(b, 0x2d);
+  appendUint(b, x < 0 ? <u64>(-x) : <u64>x, radix, false);
+}
