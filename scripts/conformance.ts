@@ -7,7 +7,7 @@
 // value, sets and `sort_bindings` lists order-insensitively). Cases expecting
 // an error pass when compiling or evaluating fails with that error.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadPolicySync } from '../src/policy/sdk';
 import { compile } from '../src/compiler/compile';
@@ -136,7 +136,8 @@ function main(): void {
   const byCategory = new Map<string, typeof totals>();
   for (const file of collectFiles(dir)) {
     const doc = parseYaml(readFileSync(file, 'utf8')) as { cases?: Case[] };
-    const category = relative(dir, file).split('/')[0];
+    const rel = relative(dir, file).split('/');
+    const category = rel.length > 1 ? rel[0] : basename(dir);
     for (const c of doc?.cases ?? []) {
       if (filter && !c.note.includes(filter)) continue;
       let outcome: Outcome;

@@ -202,6 +202,7 @@ function parseString(): usize {
     }
     p++;
   }
+  return 0;
 }
 
 @inline function hexVal(c: u32): i32 {

@@ -33,6 +33,8 @@ export const RUNTIME_FUNCTIONS = {
   rt_compare: { params: [v, v], results: [v] },
   // `with data.a.b as x` over base documents: a copy of obj with the path set
   rt_upsert_path: { params: [v, v, v], results: [v] }, // (obj, path array, value) → new obj
+  // print(): an array holding, per argument, the set of its values
+  rt_print: { params: [v], results: [] },
   // builtin errors (strict mode aborts with the message)
   rt_error_message: { params: [], results: [v] }, // NUL-terminated string or 0
   rt_clear_error: { params: [], results: [] },
@@ -69,7 +71,7 @@ export const ABI_EXPORTS: RuntimeFnName[] = [
   'opa_eval_ctx_get_result', 'opa_value_add_path', 'opa_value_remove_path',
 ];
 
-/** The imports every module has, in this order (function indices 0..7). */
+/** The `env` function imports every module has (looked up by name; asc decides their order). */
 export const RUNTIME_IMPORTS = [
   { name: 'opa_abort', params: [v], results: [] },
   { name: 'opa_println', params: [v], results: [] },

@@ -55,10 +55,15 @@ function dependencies(tree: TreeNode, n: TreeNode): Set<TreeNode> {
     }
     if (node) for (const d of allNodes(node)) if (rulesOf(d).length > 0) out.add(d);
   };
-  const visit = (t: Term) => {
-    if (t.type === 'ref' && t.terms[0].type === 'var' && t.terms[0].name === 'data') addRef(t.terms.slice(1));
+  const visit = (t: Term): boolean => {
+    if (t.type === 'ref' && t.terms[0].type === 'var' && t.terms[0].name === 'data') {
+      addRef(t.terms.slice(1));
+      for (const k of t.terms.slice(1)) walkTerm(k, visit);
+      return false;
+    }
     if (t.type === 'var' && t.name === 'data') addRef([]);
     if (t.type === 'call' && t.fn.type === 'ref') addRef(t.fn.terms.slice(1));
+    return true;
   };
   for (const r of rulesOf(n)) {
     const bodies: Body[] = [r.body];

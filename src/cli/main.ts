@@ -1,0 +1,36 @@
+// The offgate command line. Each command is a small module; this file wires
+// them to commander and turns errors into one-line messages with exit code 2.
+import { Command } from 'commander';
+import { RegoError, RegoErrors } from '../compiler/errors';
+import { runCompile } from './compile-command';
+import { UsageError } from './errors';
+
+const program = new Command();
+program.name('offgate').description('Gatekeeper admission, offline: would the cluster accept this?').version('0.1.0');
+
+program
+  .command('compile')
+  .description('compile Rego files or ConstraintTemplates to an OPA wasm module')
+  .argument('<files...>', '.rego files or ConstraintTemplate YAML')
+  .option('-e, --entrypoint <path...>', 'entrypoints such as k8spsp/violation (default for templates: <package>/violation)')
+  .requiredOption('-o, --output <file>', 'where to write the wasm module')
+  .option('--rego-version <v>', 'syntax of .rego files: v0 or v1 (default v1; templates default to v0)')
+  .option('--strict', 'builtin errors abort evaluation')
+  .action((files: string[], opts) => run(() => runCompile(files, opts)));
+
+function run(f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof RegoError || e instanceof RegoErrors || e instanceof UsageError) {
+      console.error(`offgate: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(`offgate: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+});

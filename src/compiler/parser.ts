@@ -1,0 +1,924 @@
+// A hand-written recursive-descent parser for Rego (v0 and v1 syntax).
+//
+// The grammar follows OPA's own parser (ast/parser.go) closely, including its
+// precedence ladder and its few deliberate ambiguities, so that policies OPA
+// accepts parse here to the same tree and policies it rejects fail here too:
+//
+//   expr        := membership [ (':=' | '=') membership ]
+//   membership  := relation { [',' relation] 'in' relation }   (lowest)
+//   relation    := or { ('=='|'!='|'<'|'<='|'>'|'>=') or }
+//   or          := and { '|' and }
+//   and         := arith { '&' arith }
+//   arith       := factor { ('+'|'-') factor }
+//   factor      := primary { ('*'|'/'|'%') primary }           (highest)
+//
+// Everything is left-associative. Note that `in` binds *more loosely* than the
+// comparisons, as in OPA: `x == y in s` is `(x == y) in s`.
+//
+// Newlines separate the expressions of a body. Within an expression they are
+// insignificant (again as in OPA): an operator at the start of the next line
+// continues the expression.
+import type {
+  Body,
+  CallTerm,
+  ElseClause,
+  Expr,
+  Import,
+  Module,
+  Pos,
+  RefTerm,
+  RegoVersion,
+  Rule,
+  RuleHead,
+  RuleKind,
+  Term,
+  VarTerm,
+  With,
+} from './ast';
+import { RegoError } from './errors';
+import { tokenize, type Token } from './lexer';
+
+export interface ParseOptions {
+  /** `v1` makes `if`/`contains`/`in`/`every` keywords and requires `if` before rule bodies. */
+  regoVersion?: RegoVersion;
+}
+
+/** Parses a module. Modules default to v0 syntax unless asked for v1 or they `import rego.v1`. */
+export function parseModule(source: string, file: string, opts: ParseOptions = {}): Module {
+  return guarded(file, () => new Parser(source, file, opts.regoVersion ?? 'v0').module());
+}
+
+/** Parses a query: expressions separated by `;` or newlines. Defaults to v1 keywords. */
+export function parseQuery(source: string, file: string, opts: ParseOptions = {}): Body {
+  return guarded(file, () => new Parser(source, file, opts.regoVersion ?? 'v1').query());
+}
+
+/** Parses a single term such as `{"foo": {1}}`. Defaults to v1 keywords. */
+export function parseTerm(source: string, file: string, opts: ParseOptions = {}): Term {
+  return guarded(file, () => new Parser(source, file, opts.regoVersion ?? 'v1').term());
+}
+
+/** Words that are always keywords. */
+const HARD_KEYWORDS = new Set(['package', 'import', 'as', 'default', 'else', 'not', 'some', 'with', 'null', 'true', 'false']);
+/** Words that are keywords in v1, or in v0 once imported from `future.keywords`. */
+export const FUTURE_KEYWORDS = ['in', 'if', 'contains', 'every'] as const;
+
+// Binding strength of the binary operators handled by precedence climbing.
+// `in` (membership) sits below all of them and is handled separately because of
+// its `k, v in xs` form.
+const REL = 1;
+const BINARY: Record<string, { name: string; prec: number }> = {
+  '==': { name: 'equal', prec: REL },
+  '!=': { name: 'neq', prec: REL },
+  '<': { name: 'lt', prec: REL },
+  '<=': { name: 'lte', prec: REL },
+  '>': { name: 'gt', prec: REL },
+  '>=': { name: 'gte', prec: REL },
+  '|': { name: 'or', prec: 2 },
+  '&': { name: 'and', prec: 3 },
+  '+': { name: 'plus', prec: 4 },
+  '-': { name: 'minus', prec: 4 },
+  '*': { name: 'mul', prec: 5 },
+  '/': { name: 'div', prec: 5 },
+  '%': { name: 'rem', prec: 5 },
+};
+
+export const MEMBER_2 = 'internal.member_2';
+export const MEMBER_3 = 'internal.member_3';
+
+/** Deeper nesting than this is rejected rather than risking a stack overflow. */
+const MAX_DEPTH = 1000;
+
+/**
+ * The name of a call's function: `count`, `strings.replace_n`, `internal.member_2`;
+ * undefined for refs that are not a plain dotted path.
+ */
+export function callName(fn: VarTerm | RefTerm): string | undefined {
+  if (fn.type === 'var') return fn.name;
+  const [head, ...path] = fn.terms;
+  if (head.type !== 'var' || !path.every((t) => t.type === 'string')) return undefined;
+  return [head.name, ...path.map((t) => (t as { value: string }).value)].join('.');
+}
+
+// Errors are values thrown as RegoError; anything else escaping is a bug, except
+// a stack overflow on absurd input, which becomes a parse error too.
+function guarded<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new RegoError('rego_parse_error', 'input too deeply nested', { file, line: 1, col: 1 });
+    }
+    throw e;
+  }
+}
+
+interface SavedState {
+  i: number;
+  wildcards: number;
+}
+
+interface ParsedHead {
+  ref: Term[];
+  args?: Term[];
+  key?: Term;
+  value?: Term;
+  assign: boolean;
+  usesContains: boolean;
+  pos: Pos;
+}
+
+class Parser {
+  private readonly toks: Token[];
+  private i = 0;
+  /** Counter for renaming `_`; unique within one parse (one module). */
+  private wildcards = 0;
+  private depth = 0;
+  private readonly keywords = new Set<string>();
+  private v1 = false;
+
+  constructor(source: string, private readonly file: string, version: RegoVersion) {
+    this.toks = tokenize(source, file);
+    if (version === 'v1') this.enableV1();
+    this.raiseLexError();
+  }
+
+  // ---------------------------------------------------------------- entry points
+
+  module(): Module {
+    const pkgTok = this.tok;
+    if (!this.isKeyword('package')) this.unexpected('expected package');
+    this.advance();
+    const pkg = this.packagePath();
+    const imports: Import[] = [];
+    const rules: Rule[] = [];
+    while (this.tok.kind !== 'eof') {
+      if (this.isKeyword('import')) imports.push(this.importDecl());
+      else if (this.isKeyword('package')) this.unexpected('a module has only one package declaration');
+      else rules.push(...this.rules());
+    }
+    return {
+      file: this.file,
+      package: pkg,
+      packagePos: { ...pkgTok.pos },
+      imports,
+      rules,
+      regoVersion: this.v1 ? 'v1' : 'v0',
+    };
+  }
+
+  query(): Body {
+    return this.body(null);
+  }
+
+  term(): Term {
+    const t = this.membership(false);
+    if (this.tok.kind !== 'eof') this.unexpected('expected end of term');
+    return t;
+  }
+
+  // ---------------------------------------------------------------- token access
+
+  private get tok(): Token {
+    return this.toks[this.i];
+  }
+
+  private peek(n = 1): Token {
+    return this.toks[Math.min(this.i + n, this.toks.length - 1)];
+  }
+
+  private advance(): Token {
+    const t = this.tok;
+    if (t.kind !== 'eof') this.i++;
+    this.raiseLexError();
+    return t;
+  }
+
+  /** A lexical error is reported when the parser reaches it, not before. */
+  private raiseLexError(): void {
+    const t = this.tok;
+    if (t.kind === 'error') throw new RegoError('rego_parse_error', t.text, { ...t.pos });
+  }
+
+  private save(): SavedState {
+    return { i: this.i, wildcards: this.wildcards };
+  }
+
+  private restore(s: SavedState): void {
+    this.i = s.i;
+    this.wildcards = s.wildcards;
+  }
+
+  /**
+   * Runs `f` speculatively: if it throws a parse error or returns undefined, the
+   * parser is rewound as if nothing happened. Used where OPA's grammar is
+   * ambiguous and resolved by trying one reading first (comprehensions vs.
+   * literals, `k, v in xs` vs. a stray comma, `if {` literal vs. block).
+   */
+  private attempt<T>(f: () => T | undefined): T | undefined {
+    const s = this.save();
+    try {
+      const r = f();
+      if (r === undefined) this.restore(s);
+      return r;
+    } catch (e) {
+      if (!(e instanceof RegoError)) throw e;
+      this.restore(s);
+      return undefined;
+    }
+  }
+
+  private nested<T>(f: () => T): T {
+    if (this.depth >= MAX_DEPTH) this.fail('maximum nesting depth exceeded');
+    this.depth++;
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private isPunct(p: string, t: Token = this.tok): boolean {
+    return t.kind === 'punct' && t.text === p;
+  }
+
+  private isKeyword(k: string, t: Token = this.tok): boolean {
+    return t.kind === 'ident' && t.text === k && (HARD_KEYWORDS.has(k) || this.keywords.has(k));
+  }
+
+  /** An identifier usable as a name: not a keyword in the current mode. */
+  private isName(t: Token = this.tok): boolean {
+    return t.kind === 'ident' && !HARD_KEYWORDS.has(t.text) && !this.keywords.has(t.text);
+  }
+
+  private expectPunct(p: string): Token {
+    if (!this.isPunct(p)) this.unexpected(`expected ${p}`);
+    return this.advance();
+  }
+
+  private fail(message: string, pos: Pos = this.tok.pos): never {
+    throw new RegoError('rego_parse_error', message, { ...pos });
+  }
+
+  private unexpected(note?: string, t: Token = this.tok): never {
+    let msg = `unexpected ${this.describe(t)}`;
+    if (note) msg += `: ${note}`;
+    // A future keyword used without importing it is the classic v0 mistake.
+    if (t.kind === 'ident' && (FUTURE_KEYWORDS as readonly string[]).includes(t.text) && !this.keywords.has(t.text)) {
+      msg += ` (hint: \`import future.keywords.${t.text}\` or \`import rego.v1\` makes it a keyword)`;
+    }
+    return this.fail(msg, t.pos);
+  }
+
+  private describe(t: Token): string {
+    switch (t.kind) {
+      case 'punct':
+        return `${t.text} token`;
+      case 'ident':
+        return this.isName(t) ? 'ident token' : `${t.text} keyword`;
+      default:
+        return `${t.kind} token`;
+    }
+  }
+
+  private enableV1(): void {
+    this.v1 = true;
+    for (const k of FUTURE_KEYWORDS) this.keywords.add(k);
+  }
+
+  // ---------------------------------------------------------------- package and imports
+
+  private packagePath(): string[] {
+    const t = this.tok;
+    if (t.kind !== 'ident' || HARD_KEYWORDS.has(t.text)) this.unexpected('expected package path');
+    const term = this.primary();
+    const path = this.dottedPath(term);
+    if (!path) this.fail('invalid package path: elements must be strings', term.pos);
+    return path;
+  }
+
+  /** [head, "a", "b"] for a var or a ref with string-only path; undefined otherwise. */
+  private dottedPath(term: Term): string[] | undefined {
+    if (term.type === 'var') return [term.name];
+    if (term.type !== 'ref' || term.terms[0].type !== 'var') return undefined;
+    const out = [term.terms[0].name];
+    for (const p of term.terms.slice(1)) {
+      if (p.type !== 'string') return undefined;
+      out.push(p.value);
+    }
+    return out;
+  }
+
+  private importDecl(): Import {
+    const kw = this.advance();
+    if (this.tok.kind !== 'ident') this.unexpected('expected import path');
+    const term = this.primary();
+    const path = this.dottedPath(term);
+    if (!path || term.type !== 'ref') {
+      this.fail('invalid import path: must be a ref such as data.lib.x or input.foo', term.pos);
+    }
+    const root = path[0];
+    if (!['data', 'input', 'future', 'rego'].includes(root)) {
+      this.fail(`invalid path ${path.join('.')}: path must begin with input or data`, term.pos);
+    }
+    let alias: string | undefined;
+    if (this.isKeyword('as')) {
+      this.advance();
+      if (!this.isName() || this.tok.text === '_') this.unexpected('expected import alias');
+      alias = this.advance().text;
+    }
+    if (root === 'future') this.futureImport(path, alias, term.pos);
+    if (root === 'rego') this.regoImport(path, alias, term.pos);
+    const imp: Import = { path: term, pos: { ...kw.pos } };
+    if (alias !== undefined) imp.alias = alias;
+    return imp;
+  }
+
+  private futureImport(path: string[], alias: string | undefined, pos: Pos): void {
+    if (path.length < 2 || path[1] !== 'keywords' || path.length > 3) {
+      this.fail('invalid import, must be `future.keywords` or `future.keywords.x`', pos);
+    }
+    if (alias !== undefined) this.fail('`future` imports cannot be aliased', pos);
+    if (path.length === 2) {
+      for (const k of FUTURE_KEYWORDS) this.keywords.add(k);
+      return;
+    }
+    if (!(FUTURE_KEYWORDS as readonly string[]).includes(path[2])) {
+      this.fail(`unexpected keyword, must be one of [${[...FUTURE_KEYWORDS].sort().join(' ')}]`, pos);
+    }
+    this.keywords.add(path[2]);
+  }
+
+  private regoImport(path: string[], alias: string | undefined, pos: Pos): void {
+    if (path.length !== 2 || path[1] !== 'v1') this.fail('invalid import, must be `rego.v1`', pos);
+    if (alias !== undefined) this.fail('`rego` imports cannot be aliased', pos);
+    this.enableV1();
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  /** One rule statement: several Rule objects for v0's `p { a } { b }`. */
+  private rules(): Rule[] {
+    const start = this.tok;
+    const isDefault = this.isKeyword('default');
+    if (isDefault) this.advance();
+    const h = this.head(isDefault);
+    if (isDefault) return [this.defaultRule(start, h)];
+
+    const hasIf = this.isKeyword('if');
+    let kind: RuleKind = h.usesContains ? 'set' : h.args ? 'function' : 'complete';
+    let ref = h.ref;
+    let key = h.key;
+    // v0's `p[x] { ... }` (and, quirkily, `p.q { ... }`) is a partial set p
+    // containing x. With `if` the same head is a ref-head complete rule instead.
+    if (kind === 'complete' && !hasIf && ref.length === 2 && h.value === undefined) {
+      kind = 'set';
+      key = ref[1];
+      ref = [ref[0]];
+    }
+
+    let body: Body = [];
+    if (hasIf) {
+      this.advance();
+      body = this.ifBody();
+    } else if (this.isPunct('{')) {
+      this.requireIfInV1();
+      body = this.braces();
+    } else if (!h.usesContains && h.value === undefined) {
+      this.unexpected('expected rule value or body');
+    }
+
+    const head: RuleHead = { ref, kind, assign: h.assign, pos: h.pos };
+    if (h.args) head.args = h.args;
+    if (key !== undefined) head.key = key;
+    if (h.value !== undefined) head.value = h.value;
+    const rule: Rule = { pos: { ...start.pos }, default: false, head, body };
+
+    if (this.isKeyword('else')) {
+      if (kind === 'set') this.unexpected('else keyword cannot be used on multi-value rules');
+      if (ref.slice(1).some((t) => t.type !== 'string')) {
+        this.unexpected('else keyword cannot be used on rules with variables in head');
+      }
+      rule.else = this.elseClause();
+    }
+
+    const rules = [rule];
+    // v0: `p { a } { b }` is two rules with the same head.
+    while (this.isPunct('{')) {
+      if (rule.else) this.unexpected('expected else keyword');
+      if (this.v1) this.unexpected('multiple rule bodies are not supported in Rego v1');
+      const pos = { ...this.tok.pos };
+      rules.push({ pos, default: false, head: structuredClone(head), body: this.braces() });
+    }
+    return rules;
+  }
+
+  /** The rule's ref (with function args) and its `contains x` / `= v` / `:= v` part. */
+  private head(isDefault: boolean): ParsedHead {
+    const nameTok = this.tok;
+    if (!this.isName() || nameTok.text === '_') this.unexpected(isDefault ? 'expected rule name' : 'expected rule');
+    this.advance();
+    const ref: Term[] = [{ type: 'var', name: nameTok.text, pos: { ...nameTok.pos } }];
+    let args: Term[] | undefined;
+    // As in OPA, whitespace may precede the first `.`, `[` or `(` of a head.
+    for (let first = true; this.tok.kind === 'punct' && (first || !this.tok.spaceBefore); first = false) {
+      if (this.isPunct('.')) {
+        ref.push(this.dotElement());
+      } else if (this.isPunct('[')) {
+        this.advance();
+        ref.push(this.membership(false));
+        this.expectPunct(']');
+      } else if (this.isPunct('(')) {
+        this.advance();
+        args = this.termList(')');
+        break;
+      } else {
+        break;
+      }
+    }
+
+    const h: ParsedHead = { ref, assign: false, usesContains: false, pos: { ...nameTok.pos } };
+    if (args) h.args = args;
+    if (this.isKeyword('contains')) {
+      if (args) this.unexpected('the contains keyword can only be used with multi-value rule definitions');
+      this.advance();
+      h.key = this.membership(true);
+      h.usesContains = true;
+    } else if (this.isPunct('=') || this.isPunct(':=')) {
+      h.assign = this.advance().text === ':=';
+      h.value = this.membership(true);
+    }
+    return h;
+  }
+
+  private defaultRule(start: Token, h: ParsedHead): Rule {
+    if (h.value === undefined) this.fail('illegal default rule (must have a value)', start.pos);
+    const bad = findNonConstant(h.value);
+    if (bad) this.fail(`default rule value cannot contain ${bad}`, start.pos);
+    for (const a of h.args ?? []) {
+      if (a.type !== 'var') this.fail('illegal default function: arguments must be variables', a.pos);
+    }
+    const head: RuleHead = {
+      ref: h.ref,
+      kind: h.args ? 'function' : 'complete',
+      value: h.value,
+      assign: h.assign,
+      pos: h.pos,
+    };
+    if (h.args) head.args = h.args;
+    return { pos: { ...start.pos }, default: true, head, body: [] };
+  }
+
+  /**
+   * The body after `if`: either one expression or a `{ ... }` block. A `{` is
+   * first tried as an expression (OPA does the same), but a set literal is never
+   * a useful condition, so `if { x }` is the block containing `x`.
+   */
+  private ifBody(): Body {
+    if (!this.isPunct('{')) return [this.literal()];
+    const expr = this.attempt(() => {
+      const e = this.literal();
+      const isSet = e.body.kind === 'term' && e.body.term.type === 'set';
+      return isSet ? undefined : e;
+    });
+    return expr ? [expr] : this.braces();
+  }
+
+  private requireIfInV1(): void {
+    if (this.v1) this.fail('`if` keyword is required before rule body');
+  }
+
+  private elseClause(): ElseClause {
+    return this.nested(() => {
+      const kw = this.advance();
+      const clause: ElseClause = { pos: { ...kw.pos }, body: [] };
+      if (this.isPunct('=') || this.isPunct(':=')) {
+        this.advance();
+        clause.value = this.membership(true);
+      } else if (!this.isKeyword('if') && !this.isPunct('{')) {
+        this.unexpected('expected else value term or rule body');
+      }
+      if (this.isKeyword('if')) {
+        this.advance();
+        clause.body = this.isPunct('{') ? this.braces() : [this.literal()];
+      } else if (this.isPunct('{')) {
+        this.requireIfInV1();
+        clause.body = this.braces();
+      }
+      if (this.isKeyword('else')) clause.else = this.elseClause();
+      return clause;
+    });
+  }
+
+  // ---------------------------------------------------------------- bodies and expressions
+
+  private braces(): Body {
+    this.expectPunct('{');
+    const b = this.body('}');
+    this.expectPunct('}');
+    return b;
+  }
+
+  /** Expressions up to (not including) `close`, or to the end of input if null. */
+  private body(close: '}' | ']' | null): Body {
+    return this.nested(() => {
+      const atEnd = (): boolean => (close ? this.isPunct(close) : this.tok.kind === 'eof');
+      if (atEnd()) this.fail('found empty body');
+      const body: Body = [];
+      for (;;) {
+        body.push(this.literal());
+        if (this.isPunct(';')) {
+          this.advance();
+          continue;
+        }
+        if (atEnd()) return body;
+        if (this.tok.nlBefore) continue;
+        this.unexpected(`expected \\n or ; or ${close ?? 'eof'}`);
+      }
+    });
+  }
+
+  /** One body expression: `[not] expr [with ...]`, `some ...` or `every ...`. */
+  private literal(): Expr {
+    const start = this.tok;
+    const negated = this.isKeyword('not');
+    if (negated) this.advance();
+    if (this.isKeyword('some')) {
+      if (negated) this.unexpected("illegal negation of 'some'");
+      return this.someDecl(start);
+    }
+    if (this.isKeyword('every')) {
+      if (negated) this.unexpected("illegal negation of 'every'");
+      return this.every(start);
+    }
+    const term = this.exprTerm();
+    const withs: With[] = [];
+    while (this.isKeyword('with')) withs.push(this.withModifier());
+    return { pos: { ...start.pos }, negated, body: { kind: 'term', term }, with: withs };
+  }
+
+  /** `a := b`, `a = b`, or a lone term; `=` and `:=` do not chain. */
+  private exprTerm(): Term {
+    const lhs = this.membership(true);
+    if (this.isPunct(':=') || this.isPunct('=')) {
+      const op = this.advance();
+      const rhs = this.membership(true);
+      return this.operatorCall(op.text === ':=' ? 'assign' : 'eq', [lhs, rhs], op);
+    }
+    return lhs;
+  }
+
+  private withModifier(): With {
+    const kw = this.advance();
+    if (this.tok.kind !== 'ident') this.unexpected('expected with target path');
+    const target = this.primary();
+    if (target.type !== 'var' && target.type !== 'ref') this.fail('expected with target path', target.pos);
+    if (!this.isKeyword('as')) this.unexpected('expected as keyword');
+    this.advance();
+    return { target, value: this.membership(true), pos: { ...kw.pos } };
+  }
+
+  /** `some x, y` declares vars; `some x in xs` / `some k, v in xs` iterates. */
+  private someDecl(start: Token): Expr {
+    this.advance();
+    const expr = (body: Expr['body']): Expr => ({ pos: { ...start.pos }, negated: false, body, with: [] });
+    // A plain list of names not followed by `in` is a declaration.
+    const vars = this.attempt(() => {
+      const vs: VarTerm[] = [];
+      for (;;) {
+        if (!this.isName()) return undefined;
+        vs.push(this.variable(this.advance()));
+        if (!this.isPunct(',')) break;
+        this.advance();
+      }
+      return this.isKeyword('in') ? undefined : vs;
+    });
+    if (vars) return expr({ kind: 'some', vars });
+    if (!this.keywords.has('in')) this.unexpected('expected var');
+    const t = this.tok;
+    const call = this.membership(true);
+    const m = this.memberParts(call);
+    if (!m) this.fail('expected `x in xs` or `x, y in xs` expression', t.pos);
+    return expr({ kind: 'somein', ...m });
+  }
+
+  private every(start: Token): Expr {
+    return this.nested(() => {
+      this.advance();
+      const t = this.tok;
+      const m = this.memberParts(this.membership(true));
+      if (!m) this.fail('expected `x[, y] in xs { ... }` expression', t.pos);
+      if (m.key && m.key.type !== 'var') this.fail('expected key to be a variable', m.key.pos);
+      if (m.value.type !== 'var') this.fail('expected value to be a variable', m.value.pos);
+      if (!this.isPunct('{')) this.unexpected('missing body');
+      const body = this.braces();
+      return { pos: { ...start.pos }, negated: false, body: { kind: 'every', ...m, body }, with: [] };
+    });
+  }
+
+  /** Splits `x in xs` / `k, v in xs` calls into their parts. */
+  private memberParts(t: Term): { key: Term | null; value: Term; domain: Term } | undefined {
+    if (t.type !== 'call') return undefined;
+    const name = callName(t.fn);
+    if (name === MEMBER_2 && t.args.length === 2) return { key: null, value: t.args[0], domain: t.args[1] };
+    if (name === MEMBER_3 && t.args.length === 3) return { key: t.args[0], value: t.args[1], domain: t.args[2] };
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- terms
+
+  /**
+   * The membership level. `keyVal` allows `k, v in xs`; it is off inside lists,
+   * where the comma separates elements.
+   */
+  private membership(keyVal: boolean): Term {
+    let lhs = this.binary(REL);
+    for (;;) {
+      if (keyVal && this.keywords.has('in') && this.isPunct(',')) {
+        const mhs = this.attempt(() => {
+          this.advance();
+          const m = this.binary(REL);
+          return this.isKeyword('in') ? m : undefined;
+        });
+        if (mhs) {
+          const op = this.advance();
+          lhs = this.operatorCall(MEMBER_3, [lhs, mhs, this.binary(REL)], op);
+          continue;
+        }
+      }
+      if (this.isKeyword('in')) {
+        const op = this.advance();
+        lhs = this.operatorCall(MEMBER_2, [lhs, this.binary(REL)], op);
+        continue;
+      }
+      return lhs;
+    }
+  }
+
+  /** Precedence climbing over the binary operators binding at least as tightly as `minPrec`. */
+  private binary(minPrec: number): Term {
+    let lhs = this.primary();
+    for (;;) {
+      const op = this.tok.kind === 'punct' ? BINARY[this.tok.text] : undefined;
+      if (!op || op.prec < minPrec) return lhs;
+      const opTok = this.advance();
+      const rhs = this.binary(op.prec + 1);
+      lhs = this.operatorCall(op.name, [lhs, rhs], opTok);
+    }
+  }
+
+  private operatorCall(name: string, args: Term[], op: Token): CallTerm {
+    const pos = { ...op.pos };
+    const [head, ...path] = name.split('.');
+    const fn: VarTerm | RefTerm =
+      path.length === 0
+        ? { type: 'var', name, pos }
+        : {
+            type: 'ref',
+            terms: [{ type: 'var', name: head, pos }, ...path.map((p) => ({ type: 'string' as const, value: p, pos: { ...pos } }))],
+            pos: { ...pos },
+          };
+    return { type: 'call', fn, args, pos: { ...args[0].pos } };
+  }
+
+  /** A term with its ref/call suffixes, or a unary minus applied to one. */
+  private primary(): Term {
+    return this.nested(() => {
+      const t = this.tok;
+      if (this.isPunct('-')) {
+        this.advance();
+        if (this.tok.kind === 'number') {
+          const n = this.advance();
+          return this.suffixes({ type: 'number', value: '-' + n.text, pos: { ...t.pos } });
+        }
+        const operand = this.primary();
+        return this.operatorCall('minus', [{ type: 'number', value: '0', pos: { ...t.pos } }, operand], t);
+      }
+      return this.suffixes(this.operand());
+    });
+  }
+
+  private operand(): Term {
+    const t = this.tok;
+    const pos = { ...t.pos };
+    switch (t.kind) {
+      case 'number':
+        this.advance();
+        return { type: 'number', value: t.text, pos };
+      case 'string':
+        this.advance();
+        return { type: 'string', value: t.text, pos };
+      case 'ident':
+        return this.identTerm();
+      case 'punct':
+        if (t.text === '[') return this.array();
+        if (t.text === '{') return this.setOrObject();
+        if (t.text === '(') return this.parenthesized();
+        break;
+    }
+    return this.unexpected('expected term');
+  }
+
+  private identTerm(): Term {
+    const t = this.tok;
+    const pos = { ...t.pos };
+    switch (t.text) {
+      case 'null':
+        this.advance();
+        return { type: 'null', pos };
+      case 'true':
+      case 'false':
+        this.advance();
+        return { type: 'boolean', value: t.text === 'true', pos };
+    }
+    // Builtins share names with future keywords (`contains(s, "x")`), so a
+    // keyword directly followed by `(` is still a function name.
+    const next = this.peek();
+    const isCall = this.isPunct('(', next) && !next.spaceBefore && !HARD_KEYWORDS.has(t.text);
+    if (!this.isName() && !isCall) this.unexpected('expected term');
+    return this.variable(this.advance());
+  }
+
+  /** A var; each `_` becomes a fresh `$wildcardN`. */
+  private variable(t: Token): VarTerm {
+    const name = t.text === '_' ? `$wildcard${this.wildcards++}` : t.text;
+    return { type: 'var', name, pos: { ...t.pos } };
+  }
+
+  private parenthesized(): Term {
+    this.advance();
+    const inner = this.membership(true);
+    this.expectPunct(')');
+    return inner;
+  }
+
+  /**
+   * Ref and call suffixes: `.name`, `[term]`, `(args)`, each directly adjacent to
+   * what precedes it. `input` and `data` alone are refs too (as in OPA).
+   */
+  private suffixes(start: Term): Term {
+    let head = start;
+    let path: Term[] = [];
+    // A parenthesized ref may be continued: `(a.b)[c]` is `a.b[c]`.
+    if (head.type === 'ref') {
+      path = head.terms.slice(1);
+      head = head.terms[0];
+    }
+    for (;;) {
+      const t = this.tok;
+      if (t.kind !== 'punct' || t.spaceBefore) break;
+      if (t.text === '.') {
+        this.checkRefHead(head);
+        path.push(this.dotElement());
+      } else if (t.text === '[') {
+        this.checkRefHead(head);
+        this.advance();
+        path.push(this.membership(false));
+        this.expectPunct(']');
+      } else if (t.text === '(') {
+        head = this.call(head, path, t);
+        path = [];
+      } else {
+        break;
+      }
+    }
+    if (path.length > 0) return { type: 'ref', terms: [head, ...path], pos: { ...head.pos } };
+    if (head.type === 'var' && (head.name === 'input' || head.name === 'data')) {
+      return { type: 'ref', terms: [head], pos: { ...head.pos } };
+    }
+    return head;
+  }
+
+  /** `.name` in a ref: any word is allowed after the dot, keywords included. */
+  private dotElement(): Term {
+    this.advance();
+    const name = this.tok;
+    if (name.kind !== 'ident' || name.spaceBefore) this.unexpected('expected ident');
+    this.advance();
+    return { type: 'string', value: name.text, pos: { ...name.pos } };
+  }
+
+  private checkRefHead(head: Term): void {
+    const ok = ['var', 'ref', 'array', 'object', 'set', 'arraycompr', 'setcompr', 'objectcompr', 'call'];
+    if (!ok.includes(head.type)) this.fail(`illegal ref (head cannot be ${head.type})`, head.pos);
+  }
+
+  /** `f(args)` where f is `head` plus `path`; `set()` is the empty set. */
+  private call(head: Term, path: Term[], open: Token): Term {
+    if (head.type !== 'var') this.unexpected(`cannot call a ${head.type}`, open);
+    const fn: VarTerm | RefTerm = path.length === 0 ? head : { type: 'ref', terms: [head, ...path], pos: { ...head.pos } };
+    this.advance();
+    const args = this.termList(')');
+    if (fn.type === 'var' && fn.name === 'set' && args.length === 0) return { type: 'set', items: [], pos: { ...fn.pos } };
+    return { type: 'call', fn, args, pos: { ...fn.pos } };
+  }
+
+  /** Comma-separated terms up to `close`, which is consumed; a trailing comma is allowed. */
+  private termList(close: string): Term[] {
+    const items: Term[] = [];
+    for (;;) {
+      if (this.isPunct(close)) {
+        this.advance();
+        return items;
+      }
+      items.push(this.membership(false));
+      if (this.isPunct(',')) {
+        this.advance();
+        continue;
+      }
+      if (!this.isPunct(close)) this.unexpected(`expected , or ${close}`);
+    }
+  }
+
+  /**
+   * `[...]`: an array or an array comprehension. Like OPA we try the
+   * comprehension first, with a plain term as its head, so `[a | b]` is a
+   * comprehension rather than an array holding `a | b`.
+   */
+  private array(): Term {
+    const pos = { ...this.advance().pos };
+    const head = this.attempt(() => {
+      const h = this.primary();
+      return this.isPunct('|') ? h : undefined;
+    });
+    if (head) {
+      this.advance();
+      const body = this.body(']');
+      this.expectPunct(']');
+      return { type: 'arraycompr', head, body, pos };
+    }
+    return { type: 'array', items: this.termList(']'), pos };
+  }
+
+  /** `{...}`: an object, a set, or a set/object comprehension; `{}` is the empty object. */
+  private setOrObject(): Term {
+    const pos = { ...this.advance().pos };
+    if (this.isPunct('}')) {
+      this.advance();
+      return { type: 'object', entries: [], pos };
+    }
+    const compr = this.attempt(() => {
+      const key = this.primary();
+      if (this.isPunct('|')) return { key, value: undefined };
+      if (!this.isPunct(':')) return undefined;
+      this.advance();
+      const value = this.primary();
+      return this.isPunct('|') ? { key, value } : undefined;
+    });
+    if (compr) {
+      this.advance();
+      const body = this.body('}');
+      this.expectPunct('}');
+      return compr.value
+        ? { type: 'objectcompr', key: compr.key, value: compr.value, body, pos }
+        : { type: 'setcompr', head: compr.key, body, pos };
+    }
+    const first = this.membership(false);
+    if (this.isPunct(':')) return { type: 'object', entries: this.objectEntries(first), pos };
+    if (this.isPunct(',')) {
+      this.advance();
+      return { type: 'set', items: [first, ...this.termList('}')], pos };
+    }
+    this.expectPunct('}');
+    return { type: 'set', items: [first], pos };
+  }
+
+  /** The rest of an object literal whose first key has been parsed; consumes `}`. */
+  private objectEntries(firstKey: Term): [Term, Term][] {
+    const entries: [Term, Term][] = [];
+    let key = firstKey;
+    for (;;) {
+      this.expectPunct(':');
+      entries.push([key, this.membership(false)]);
+      if (this.isPunct(',')) {
+        this.advance();
+        if (this.isPunct('}')) break;
+        key = this.membership(false);
+        continue;
+      }
+      if (this.isPunct('}')) break;
+      this.unexpected('expected , or }');
+    }
+    this.advance();
+    return entries;
+  }
+}
+
+/** The first var/ref/call found outside comprehensions, by OPA's type name; for default values. */
+function findNonConstant(t: Term): string | undefined {
+  switch (t.type) {
+    case 'var':
+      return 'var';
+    case 'ref':
+      return 'ref';
+    case 'call':
+      return 'call';
+    case 'array':
+    case 'set':
+      return t.items.map(findNonConstant).find((x) => x);
+    case 'object':
+      return t.entries.flat().map(findNonConstant).find((x) => x);
+    default:
+      return undefined;
+  }
+}
