@@ -552,7 +552,13 @@ function parseSetRest(x: usize): usize {
 
 @inline function keyCompare(a: usize, b: usize): i32 {
   if (load<u8>(a) == T_STRING && load<u8>(b) == T_STRING) {
-    return compareBytes(a + 8, load<u32>(a, 4), b + 8, load<u32>(b, 4));
+    const na = load<u32>(a, 4), nb = load<u32>(b, 4);
+    if (na != 0 && nb != 0) {
+      // most keys differ in their first byte
+      const x = load<u8>(a, 8), y = load<u8>(b, 8);
+      if (x != y) return x < y ? -1 : 1;
+    }
+    return compareBytes(a + 8, na, b + 8, nb);
   }
   return compare(a, b);
 }

@@ -73,9 +73,11 @@ export class ModulePlanner implements PlanContext {
   }
 
   compositeConstant(t: Term, text = regoText(t)): number {
+    // Laid out now (static data must be complete before the start function is written).
+    const addr = this.constants.string(text); // a string value: length at +4, bytes at +8
+    const length = new TextEncoder().encode(text).length;
     return this.constants.composite(text, (c) => {
-      const bytes = this.constants.string(text); // a string value: text at +8, length at +4
-      c.i32Const(bytes + 8).i32Const(new TextEncoder().encode(text).length).call(this.services.runtime('opa_value_parse'));
+      c.i32Const(addr + 8).i32Const(length).call(this.services.runtime('opa_value_parse'));
     });
   }
 

@@ -269,7 +269,7 @@ export class Safety {
       case 'every': {
         const d = this.term(b.domain, bound);
         if (!d.ok) return d;
-        const inner = this.closure({ terms: [], bodies: [b.body] }, new Set([...bound, ...d.outputs]));
+        const inner = this.closure({ terms: b.key ? [b.key, b.value] : [b.value], bodies: [b.body] }, new Set([...bound, ...d.outputs]));
         if (!inner.ok) return inner;
         return ok(d.outputs);
       }

@@ -86,7 +86,7 @@ function sortPairs(p: usize, n: u32): void {
 function siftDown(p: usize, i: u32, n: u32): void {
   while (true) {
     let largest = i;
-    const l = 2 * i + 1, r = l + 1;
+    const l = (i << 1) + 1, r = l + 1;
     if (l < n && pairLess(p, largest, l)) largest = l;
     if (r < n && pairLess(p, largest, r)) largest = r;
     if (largest == i) return;

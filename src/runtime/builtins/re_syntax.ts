@@ -644,19 +644,17 @@ function parseEscape(): i32 {
 }
 
 // Perl classes (ASCII, as Go): \d [0-9], \s [\t\n\f\r ], \w [0-9A-Za-z_].
+// Class blocks: count, then lo/hi pairs.
 const PERL_D: usize = memory.data<i32>([1, 0x30, 0x39]);
-const PERL_S: usize = memory.data<i32>([4, 0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x20, 0, 0]);
+const PERL_S: usize = memory.data<i32>([3, 0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x20]);
 const PERL_W: usize = memory.data<i32>([4, 0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a]);
 
-// \d \D \s \S \w \W (letter c) into a builder, under the current flags.
+// \d \D \s \S \w \W (letter c) into a builder; the upper-case letter negates.
 function addPerlClass(b: usize, c: i32): void {
   const lower = c | 0x20;
-  let cls = lower == 0x64 ? PERL_D : lower == 0x73 ? PERL_S : PERL_W;
-  if (lower == 0x73) cls = PERL_S_FIXED;
+  const cls = lower == 0x64 ? PERL_D : lower == 0x73 ? PERL_S : PERL_W;
   addGroup(b, cls, c != lower);
 }
-// PERL_S has 3 ranges: \t-\n, \f-\r, space.
-const PERL_S_FIXED: usize = memory.data<i32>([3, 0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x20]);
 
 // A named group (a class block) added as is or negated; with (?i) it is first closed
 // under case folding (so (?i)\W excludes K and k alike, as Go).

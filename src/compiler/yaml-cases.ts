@@ -1,0 +1,129 @@
+// OPA's YAML test cases (the format of OPA's v1/test/cases/testdata), run
+// through our compiler and the OPA wasm SDK. Used by the conformance runner
+// (scripts/conformance.ts) and by our own cases under test/cases/.
+//
+// Each case's query becomes a rule collecting the query's bindings, compiled
+// with the case's modules; results are compared with `want_result` (numbers by
+// value, sets and `sort_bindings` lists order-insensitively). Cases expecting
+// an error pass when compiling or evaluating fails with that error.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { join } from 'node:path';
+import { loadPolicySync } from '../policy/sdk';
+import { compile } from './compile';
+import { parseQuery, parseTerm } from './parser';
+import type { Term } from './ast';
+import { walkBody } from './visit';
+
+export interface Case {
+  note: string;
+  query: string;
+  modules?: string[];
+  data?: unknown;
+  input?: unknown;
+  input_term?: string;
+  want_result?: Record<string, unknown>[];
+  sort_bindings?: boolean;
+  want_error?: string;
+  want_error_code?: string;
+  strict_error?: boolean;
+}
+
+export type Outcome = { status: 'pass' } | { status: 'fail'; why: string } | { status: 'skip'; why: string };
+
+export function collectFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...collectFiles(p));
+    else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** The query's variables, in order of first appearance (wildcards and roots excluded). */
+function queryVars(query: string): string[] {
+  const body = parseQuery(query, 'query.rego');
+  const names: string[] = [];
+  walkBody(body, (t) => {
+    if (t.type === 'var' && !t.name.startsWith('$') && t.name !== 'data' && t.name !== 'input' && !names.includes(t.name)) names.push(t.name);
+    return true;
+  });
+  return names;
+}
+
+/** A Rego term (input_term) as JSON, when it has no sets. */
+function termToJson(t: Term): unknown {
+  switch (t.type) {
+    case 'null': return null;
+    case 'boolean': return t.value;
+    case 'number': return Number(t.value);
+    case 'string': return t.value;
+    case 'array': return t.items.map(termToJson);
+    case 'object': return Object.fromEntries(t.entries.map(([k, v]) => {
+      if (k.type !== 'string') throw new Error('input_term with a non-string key');
+      return [k.value, termToJson(v)];
+    }));
+    default: throw new Error(`input_term with ${t.type}`);
+  }
+}
+
+/** Canonical text for comparing JSON values the way Rego compares them. */
+function canonical(v: unknown, sortLists: boolean): string {
+  if (typeof v === 'number') return `n:${v}`;
+  if (Array.isArray(v)) {
+    const items = v.map((x) => canonical(x, sortLists));
+    if (sortLists) items.sort();
+    return `[${items.join(',')}]`;
+  }
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x, sortLists)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function runCase(c: Case): Outcome {
+  const expectError = c.want_error !== undefined || c.want_error_code !== undefined;
+  let input: unknown;
+  if (c.input_term !== undefined) {
+    try {
+      input = termToJson(parseTerm(c.input_term, 'input_term'));
+    } catch (e) {
+      return { status: 'skip', why: `input_term is not expressible as JSON for the SDK (${(e as Error).message})` };
+    }
+  } else {
+    input = c.input;
+  }
+  const vars = queryVars(c.query);
+  const bindings = `{${vars.map((v) => `${JSON.stringify(v)}: ${v}`).join(', ')}}`;
+  const queryModule = `package __conformance__\n\n__result__ := [${bindings} |\n${c.query}\n]\n`;
+  const modules = [...(c.modules ?? []).map((source, i) => ({ file: `test-${i}.rego`, source })), { file: 'query.rego', source: queryModule }];
+  let results: unknown;
+  try {
+    const wasm = compile({ modules, entrypoints: ['__conformance__/__result__'], strict: c.strict_error === true });
+    const policy = loadPolicySync(wasm);
+    if (c.data !== undefined) policy.setData(c.data as object);
+    const rs = policy.evaluate(input === undefined ? undefined : input);
+    results = rs.length > 0 ? rs[0].result : [];
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+    if (!expectError) return { status: 'fail', why: `error: ${msg.split('\n')[0]}` };
+    const wanted = [c.want_error, c.want_error_code].filter((x): x is string => x !== undefined);
+    if (wanted.some((w) => msg.includes(w) || msg.includes(w.replace(/^test-\d+\.rego:\d+: /, '')))) return { status: 'pass' };
+    return { status: 'fail', why: `wrong error: got "${msg.split('\n')[0]}", want "${wanted.join('" / "')}"` };
+  }
+  if (expectError && c.want_result === undefined) return { status: 'fail', why: `no error, got ${JSON.stringify(results)}` };
+  if (expectError && c.strict_error) return { status: 'fail', why: `no error in strict mode, got ${JSON.stringify(results)}` };
+  const sort = c.sort_bindings === true;
+  const got = (results as unknown[]).map((r) => canonical(r, sort)).sort();
+  const want = (c.want_result ?? []).map((r) => canonical(r, sort)).sort();
+  if (got.length === want.length && got.every((g, i) => g === want[i])) return { status: 'pass' };
+  return { status: 'fail', why: `got ${JSON.stringify(results)}, want ${JSON.stringify(c.want_result)}` };
+}
+
+/** The cases of one YAML file. */
+export function readCases(file: string): Case[] {
+  const doc = parseYaml(readFileSync(file, 'utf8')) as { cases?: Case[] } | null;
+  return doc?.cases ?? [];
+}
