@@ -2,7 +2,7 @@
 // generated code calls (src/compiler/backend/runtime-abi.ts is the contract).
 import { alloc, heapInit, heapGet, heapSet } from './alloc';
 import {
-  T_ARRAY, T_OBJECT, tag, len, arrayGet,
+  T_STRING, T_ARRAY, T_OBJECT, T_SET, tag, len, arrayGet, setGet, strLen, strBytes,
   valuesInit, newNull, newBool, newInt, newFloat, newString, newArray, newObject, newSet,
   arrayPush,
 } from './value';
@@ -13,7 +13,9 @@ import {
 import { errorMessage, clearError } from './error';
 import { parseJSON, parseRego, jsonInit } from './json';
 import { dumpValue, dumpInt } from './dump';
-import { bufNew, bufPutStr, bufFinishCString } from './buffer';
+import {
+  bufNew, bufPutStr, bufPutByte, bufPutBytes, bufLen, bufData, bufTruncate, bufFinishCString,
+} from './buffer';
 
 // ---- imports (module `env`) ---------------------------------------------------------
 // Declared in the order the contract fixes (RUNTIME_IMPORTS).
@@ -120,6 +122,51 @@ function upsert(o: usize, path: usize, i: u32, value: usize): usize {
   }
   objectInsert(r, k, nv);
   return r;
+}
+
+/**
+ * print(): `args` is an array holding, per argument, the set of its values. As OPA,
+ * prints one line per combination of values (the cross product), arguments joined
+ * by spaces, strings raw and other values as Rego text, `<undefined>` for an empty set.
+ */
+export function rt_print(args: usize): void {
+  if (args == 0 || tag(args) != T_ARRAY) return;
+  const b = bufNew(128);
+  printCross(b, args, 0);
+}
+
+function printCross(b: usize, args: usize, i: u32): void {
+  if (i >= len(args)) {
+    const mark = bufLen(b);
+    bufPutByte(b, 0);
+    opa_println(bufData(b));
+    bufTruncate(b, mark);
+    return;
+  }
+  const start = bufLen(b);
+  const xs = arrayGet(args, i);
+  if (tag(xs) == T_SET && len(xs) == 0) {
+    if (i > 0) bufPutByte(b, 0x20);
+    bufPutStr(b, "<undefined>");
+    printCross(b, args, i + 1);
+  } else if (tag(xs) != T_SET) {
+    printOne(b, xs, i > 0);
+    printCross(b, args, i + 1);
+  } else {
+    const n = len(xs);
+    for (let j: u32 = 0; j < n; j++) {
+      bufTruncate(b, start);
+      printOne(b, setGet(xs, j), i > 0);
+      printCross(b, args, i + 1);
+    }
+  }
+  bufTruncate(b, start);
+}
+
+function printOne(b: usize, x: usize, sep: bool): void {
+  if (sep) bufPutByte(b, 0x20);
+  if (tag(x) == T_STRING) bufPutBytes(b, strBytes(x), strLen(x));
+  else dumpValue(b, x, true);
 }
 
 export function rt_error_message(): usize { return errorMessage(); }

@@ -12,8 +12,9 @@ export function heapGet(): usize {
   return heapTop;
 }
 
+/** Moves the heap top (rounded up to 8: the host may pass any address, e.g. the end of its input text). */
 export function heapSet(addr: usize): void {
-  heapTop = addr;
+  heapTop = (addr + 7) & ~(<usize>7);
 }
 
 /** Allocates `size` bytes, 8-byte aligned, uninitialised. */

@@ -10,6 +10,8 @@ export {
   // access
   rt_get, rt_len, rt_iter_key, rt_iter_value, rt_tag, rt_equal, rt_compare,
   rt_upsert_path,
+  // print()
+  rt_print,
   // builtin errors
   rt_error_message, rt_clear_error,
   // evaluation context

@@ -11,7 +11,7 @@
 import type { Body, CallTerm, Expr, Term, VarTerm, With } from '../ast';
 import { RegoError } from '../errors';
 import type { BuiltinDef } from '../builtins/types';
-import { isPattern, Safety, type SafetyContext } from '../stages/safety';
+import { isPattern, matchObjectKeys, Safety, type SafetyContext } from '../stages/safety';
 import { isGround } from '../visit';
 import type { ConstantPool } from './constants';
 import { scalarOf } from './constants';
@@ -267,9 +267,6 @@ export class BodyPlanner {
         const base = this.w.local();
         const c = this.code;
         c.globalGet(this.ctx.globals.input).localSet(base);
-        c.localGet(base).i32Eqz().if_();
-        this.w.callRuntime('rt_object', [], undefined);
-        c.end();
         const pathArr = this.constantLocal({ type: 'array', items: keys.map((s) => ({ type: 'string', value: s, pos: w.pos }) as Term), pos: w.pos });
         const patched = this.w.local();
         c.localGet(base).i32Eqz().if_();
@@ -310,6 +307,10 @@ export class BodyPlanner {
   unify(a: Term, b: Term, fail: Label, k: Cont): void {
     if (a.type === 'array' && b.type === 'array' && a.items.length === b.items.length) {
       return this.unifyPairs(a.items.map((x, i) => [x, b.items[i]]), 0, fail, k);
+    }
+    if (a.type === 'object' && b.type === 'object' && a.entries.length === b.entries.length) {
+      const pairs = matchObjectKeys(a, b);
+      if (pairs) return this.unifyPairs(pairs, 0, fail, k);
     }
     const aPat = isPattern(a, this.bound);
     const bPat = isPattern(b, this.bound);

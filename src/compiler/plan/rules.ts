@@ -265,10 +265,10 @@ export class ModulePlanner implements PlanContext {
     const c = w.code;
     const rt = (n: string) => this.services.runtime(n);
     c.i32Const(4).call(rt('rt_object')).localSet(result);
-    for (const { rule, keys } of node.objects) {
+    for (const { rule, keys, multi } of node.objects) {
       w.block((fail) => {
         const bp = this.bodyPlanner(w, env, rule);
-        bp.planBody(rule.body, fail, (f) => this.insertPath(bp, result, keys, rule.value, f, pathName(node.path)));
+        bp.planBody(rule.body, fail, (f) => this.insertPath(bp, result, keys, multi ? rule.key! : rule.value, multi, f, pathName(node.path)));
       });
     }
     for (const [name, child] of [...node.children.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -296,23 +296,32 @@ export class ModulePlanner implements PlanContext {
     });
   }
 
-  /** `p[a][b] := v`: nested objects created on the way; a different value at the same key is a conflict. */
-  private insertPath(bp: BodyPlanner, obj: number, keys: Term[], value: Term, fail: Label, name: string): void {
+  /**
+   * `p[a][b] := v`: nested objects created on the way; a different value at the
+   * same key is a conflict. `p[a] contains v` (multi): v joins a set at p[a].
+   */
+  private insertPath(bp: BodyPlanner, obj: number, keys: Term[], value: Term, multi: boolean, fail: Label, name: string): void {
     const w = bp.w;
     const c = w.code;
     const rt = (n: string) => this.services.runtime(n);
+    /** The collection under key kv of cur, created (object or set) if absent. */
+    const child = (cur: number, kv: number, make: string): number => {
+      const sub = w.local();
+      w.callRuntime('rt_get', [cur, kv], sub);
+      c.localGet(sub).i32Eqz().if_();
+      c.i32Const(4).call(rt(make)).localSet(sub);
+      c.localGet(cur).localGet(kv).localGet(sub).call(rt('rt_object_insert'));
+      c.end();
+      return sub;
+    };
     const step = (cur: number, i: number, f: Label): void => {
       bp.planTerm(keys[i], f, (kv, f2) => {
-        if (i === keys.length - 1) {
-          return bp.planTerm(value, f2, (vv) => bp.insertUnique(cur, kv, vv, `object keys must be unique (rule ${name} produced conflicting values)`));
+        if (i < keys.length - 1) return step(child(cur, kv, 'rt_object'), i + 1, f2);
+        if (multi) {
+          const set = child(cur, kv, 'rt_set');
+          return bp.planTerm(value, f2, (vv) => c.localGet(set).localGet(vv).call(rt('rt_set_add')));
         }
-        const sub = w.local();
-        w.callRuntime('rt_get', [cur, kv], sub);
-        c.localGet(sub).i32Eqz().if_();
-        c.i32Const(4).call(rt('rt_object')).localSet(sub);
-        c.localGet(cur).localGet(kv).localGet(sub).call(rt('rt_object_insert'));
-        c.end();
-        step(sub, i + 1, f2);
+        bp.planTerm(value, f2, (vv) => bp.insertUnique(cur, kv, vv, `object keys must be unique (rule ${name} produced conflicting values)`));
       });
     };
     step(obj, 0, fail);
@@ -327,7 +336,16 @@ export class ModulePlanner implements PlanContext {
     const result = w.local();
     w.setConst(result, 0);
     const conflict = `eval_conflict_error: functions must not produce multiple outputs for same inputs (function ${pathName(f.node.path)} produced conflicting values for the same inputs)`;
-    for (const rule of f.node.functions) this.planClauses(w, f.env, rule, params, result, conflict);
+    for (const rule of f.node.functions.filter((r) => !r.default)) this.planClauses(w, f.env, rule, params, result, conflict);
+    const def = f.node.functions.find((r) => r.default);
+    if (def) {
+      w.code.localGet(result).i32Eqz().if_();
+      w.block((fail) => {
+        const bp = this.bodyPlanner(w, f.env, def);
+        this.bindParams(bp, def.args ?? [], params, fail, (f2) => bp.planTerm(def.value, f2, (v) => w.set(result, v)));
+      });
+      w.code.end();
+    }
     w.code.localGet(result);
     return w;
   }

@@ -15,8 +15,11 @@ export interface TreeNode {
   defaults: ResolvedRule[];
   /** Multi-value rules (`p contains x`). */
   sets: ResolvedRule[];
-  /** Rules with non-string keys below this node (`p[k] := v`, `p.q[x] := 1`): they build an object. */
-  objects: { rule: ResolvedRule; keys: Term[] }[];
+  /**
+   * Rules with non-string keys below this node (`p[k] := v`, `p.q[x] := 1`,
+   * `p[x] contains y`): they build an object, with sets at the leaves of multi-value rules.
+   */
+  objects: { rule: ResolvedRule; keys: Term[]; multi: boolean }[];
   /** Functions (`f(x) := y`), all definitions. */
   functions: ResolvedRule[];
 }
@@ -42,12 +45,11 @@ export function buildTree(rules: ResolvedRule[]): TreeNode {
     if (r.kind === 'function') {
       if (rest.length > 0) throw new RegoError('rego_type_error', 'function rule heads must be ground references', r.pos);
       node.functions.push(r);
-    } else if (r.kind === 'set') {
-      if (rest.length > 0) throw new RegoError('rego_type_error', 'multi-value rule heads must be ground up to the key', r.pos);
+    } else if (r.kind === 'set' && rest.length === 0) {
       node.sets.push(r);
     } else if (rest.length > 0) {
       if (r.default) throw new RegoError('rego_type_error', 'default rules must have ground references', r.pos);
-      node.objects.push({ rule: r, keys: rest });
+      node.objects.push({ rule: r, keys: rest, multi: r.kind === 'set' });
     } else if (r.default) {
       node.defaults.push(r);
     } else {

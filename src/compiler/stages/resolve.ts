@@ -112,7 +112,7 @@ class ModuleContext {
     const scope = new Scope(null);
     const head = r.head;
     const args = head.args?.map((a) => {
-      this.declarePattern(a, scope, false);
+      this.declareParams(a, scope);
       return this.term(a, scope);
     });
     const body = this.body(r.body, scope);
@@ -129,7 +129,7 @@ class ModuleContext {
 
   private elseClause(e: ElseClause, args: Term[]): ElseClause {
     const scope = new Scope(null);
-    for (const a of args) this.declarePattern(a, scope, false);
+    for (const a of args) this.declareParams(a, scope);
     const body = this.body(e.body, scope);
     return {
       pos: e.pos,
@@ -181,6 +181,17 @@ class ModuleContext {
       }
     }
     void pos;
+  }
+
+  /**
+   * Function parameters keep their names: they are rule-level variables, shared
+   * by the body and every `else` clause.
+   */
+  private declareParams(t: Term, scope: Scope): void {
+    walkTerm(t, (x) => {
+      if (x.type === 'var' && !x.name.startsWith('$wildcard')) scope.declare(x.name, x.name);
+      return x.type !== 'ref' && x.type !== 'call';
+    });
   }
 
   /** Declares every variable of a pattern (`x`, `[a, b]`, `{"k": v}`) in `scope`. */

@@ -349,7 +349,7 @@ function patternVarTerms(t: Term, bound: ReadonlySet<string>): VarTerm[] {
   }
 }
 
-function matchObjectKeys(a: Term & { type: 'object' }, b: Term & { type: 'object' }): [Term, Term][] | null {
+export function matchObjectKeys(a: Term & { type: 'object' }, b: Term & { type: 'object' }): [Term, Term][] | null {
   const key = (t: Term) => (t.type === 'string' || t.type === 'number' || t.type === 'boolean' ? `${t.type}:${String((t as { value: unknown }).value)}` : t.type === 'null' ? 'null' : null);
   const pairs: [Term, Term][] = [];
   for (const [ka, va] of a.entries) {
