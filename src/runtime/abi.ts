@@ -57,11 +57,12 @@ export function rt_builtin4(id: i32, ctx: usize, a: usize, b: usize, c: usize, d
  */
 export function runtimeAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
   const b = bufNew(128);
-  if (message !== null) bufPutStr(b, message);
+  // (compare addresses: string `!==` would pull in String.__ne)
+  if (changetype<usize>(message) != 0) bufPutStr(b, changetype<string>(message));
   else bufPutStr(b, "abort");
-  if (fileName !== null) {
+  if (changetype<usize>(fileName) != 0) {
     bufPutStr(b, " at ");
-    bufPutStr(b, fileName);
+    bufPutStr(b, changetype<string>(fileName));
     bufPutStr(b, ":");
     dumpInt(b, <i64>line);
     bufPutStr(b, ":");

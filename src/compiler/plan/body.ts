@@ -190,7 +190,7 @@ export class BodyPlanner {
   private planWith(e: Expr, fail: Label, k: Cont): void {
     const inner: Expr = { ...e, with: [] };
     this.planWithValues(e.with, 0, [], fail, (mocks, f) => {
-      const input = mocks.find((m) => m.kind === 'input');
+      const input = [...mocks].reverse().find((m) => m.kind === 'input');
       const data: [string, number][] = [];
       const functions: [string, FunctionMock][] = [];
       for (const m of mocks) {
@@ -251,7 +251,7 @@ export class BodyPlanner {
     const next = (m: WithMock, f: Label) => this.planWithValues(withs, i + 1, [...acc, m], f, k);
     const target = w.target;
     const root = target.type === 'ref' ? target.terms[0] : target;
-    if (root.type === 'var' && (root.name === 'input' || root.name === 'data') && (target.type === 'ref' || root.name === 'input')) {
+    if (root.type === 'var' && (root.name === 'input' || root.name === 'data') && (target.type === 'ref' || root.name === 'input') && !this.namesFunction(target)) {
       const path = target.type === 'ref' ? target.terms.slice(1) : [];
       const keys = path.map((t) => {
         if (t.type !== 'string') throw new RegoError('rego_type_error', 'with keyword target must be a ground reference', w.pos);
@@ -264,9 +264,12 @@ export class BodyPlanner {
       return this.planTerm(w.value, fail, (v, f) => {
         if (keys.length === 0) return next({ kind: 'input', value: v }, f);
         // Patch the current input (or an empty object) at the path.
+        // Several `with input...` apply in order, each over the previous one.
         const base = this.w.local();
         const c = this.code;
-        c.globalGet(this.ctx.globals.input).localSet(base);
+        const previous = [...acc].reverse().find((m) => m.kind === 'input');
+        if (previous && previous.kind === 'input') c.localGet(previous.value).localSet(base);
+        else c.globalGet(this.ctx.globals.input).localSet(base);
         const pathArr = this.constantLocal({ type: 'array', items: keys.map((s) => ({ type: 'string', value: s, pos: w.pos }) as Term), pos: w.pos });
         const patched = this.w.local();
         c.localGet(base).i32Eqz().if_();
@@ -285,6 +288,14 @@ export class BodyPlanner {
       this.code.localGet(v).globalSet(g);
       next({ kind: 'function', name, mock: { kind: 'value', global: g } }, f);
     });
+  }
+
+  /** Whether a ref names a data function (`with data.a.f as ...` mocks the function). */
+  private namesFunction(t: Term): boolean {
+    if (t.type !== 'ref' || t.terms[0].type !== 'var' || t.terms[0].name !== 'data') return false;
+    const path = stringPath(t.terms.slice(1));
+    const node = path && findNode(this.ctx.tree, path);
+    return node !== undefined && node !== null && nodeKind(node) === 'function';
   }
 
   /** When a `with` value names a function (data or builtin), the mock it makes. */

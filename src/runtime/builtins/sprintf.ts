@@ -14,7 +14,7 @@ import {
   tag, len, intValue, floatValue, strLen, strBytes, arrayGet, newString,
 } from '../value';
 import { alloc } from '../alloc';
-import { bufNew, bufPutByte, bufPutBytes, bufPutStr, bufLen, bufData, bufTruncate, bufToString } from '../buffer';
+import { bufNew, bufPutByte, bufPutBytes, bufLen, bufData, bufTruncate, bufToString } from '../buffer';
 import { dumpValue } from '../dump';
 import { typeError } from './args';
 import { decodeRune, runeSize, runeCount, encodeRune, runeOffset } from './utf8';
@@ -405,10 +405,10 @@ function printString(p: usize, n: u32, verb: i32): void {
 /** Go's printArg for argument value `v`. */
 function printArg(v: usize, verb: i32): void {
   const kind = kindOf(v);
-  if (verb == 0x54) { // %T
-    resetTmp();
-    putAscii(tmp, kind == K_INT ? 'int' : kind == K_BIG ? '*big.Int' : kind == K_FLOAT ? 'float64' : 'string');
-    padTmp(0, false);
+  if (verb == 0x54) { // %T: the Go type's name, formatted as a string
+    const name = bufNew(8);
+    putAscii(name, kind == K_INT ? 'int' : kind == K_BIG ? '*big.Int' : kind == K_FLOAT ? 'float64' : 'string');
+    printString(bufData(name), bufLen(name), 0x73);
     return;
   }
   if (verb == 0x70 && kind != K_BIG) { // %p of a non-pointer

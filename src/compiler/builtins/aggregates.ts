@@ -1,0 +1,15 @@
+// Aggregates implemented natively by the runtime (src/runtime/builtins/aggregates.ts).
+import type { BuiltinDef } from './types';
+
+const native = (name: string, arity: number): BuiltinDef => ({
+  name, arity, native: 'b_' + name.replace(/\./g, '_'),
+});
+
+export const builtins: BuiltinDef[] = [
+  native('count', 1),
+  native('sum', 1),
+  native('product', 1),
+  native('max', 1),
+  native('min', 1),
+  native('sort', 1),
+];

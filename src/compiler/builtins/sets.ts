@@ -1,0 +1,15 @@
+// Set operators and builtins implemented natively by the runtime
+// (src/runtime/builtins/sets.ts). `&` is and, `|` is or; `-` on sets is minus
+// (listed with the numbers).
+import type { BuiltinDef } from './types';
+
+const native = (name: string, arity: number): BuiltinDef => ({
+  name, arity, native: 'b_' + name.replace(/\./g, '_'),
+});
+
+export const builtins: BuiltinDef[] = [
+  native('and', 2),
+  native('or', 2),
+  native('union', 1),
+  native('intersection', 1),
+];
