@@ -14,7 +14,7 @@ import { errorMessage, clearError } from './error';
 import { parseJSON, parseRego, jsonInit } from './json';
 import { dumpValue, dumpInt } from './dump';
 import {
-  bufNew, bufPutStr, bufPutByte, bufPutBytes, bufLen, bufData, bufTruncate, bufFinishCString,
+  bufNew, bufPutStr, bufPutUtf16, bufPutByte, bufPutBytes, bufLen, bufData, bufTruncate, bufFinishCString,
 } from './buffer';
 
 // ---- imports (module `env`) ---------------------------------------------------------
@@ -56,13 +56,16 @@ export function rt_builtin4(id: i32, ctx: usize, a: usize, b: usize, c: usize, d
  * as NUL-terminated UTF-8 and hands it to the host's opa_abort.
  */
 export function runtimeAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
+  // Only addresses from here on: a managed string held in a local or passed to a
+  // call would make asc emit shadow-stack calls our custom runtime does not have.
+  const m = changetype<usize>(message);
+  const f = changetype<usize>(fileName);
   const b = bufNew(128);
-  // (compare addresses: string `!==` would pull in String.__ne)
-  if (changetype<usize>(message) != 0) bufPutStr(b, changetype<string>(message));
+  if (m != 0) bufPutUtf16(b, m, <i32>(load<u32>(m - 4) >> 1));
   else bufPutStr(b, "abort");
-  if (changetype<usize>(fileName) != 0) {
+  if (f != 0) {
     bufPutStr(b, " at ");
-    bufPutStr(b, changetype<string>(fileName));
+    bufPutUtf16(b, f, <i32>(load<u32>(f - 4) >> 1));
     bufPutStr(b, ":");
     dumpInt(b, <i64>line);
     bufPutStr(b, ":");

@@ -78,8 +78,11 @@ export function bufPutBytes(b: usize, p: usize, n: u32): void {
 
 /** Appends an AssemblyScript (UTF-16) string as UTF-8. */
 export function bufPutStr(b: usize, s: string): void {
-  const units = s.length;
-  const src = changetype<usize>(s);
+  bufPutUtf16(b, changetype<usize>(s), s.length);
+}
+
+/** Appends `units` UTF-16 code units at `src` as UTF-8 (lone surrogates become U+FFFD). */
+export function bufPutUtf16(b: usize, src: usize, units: i32): void {
   // Worst case 3 bytes per UTF-16 unit.
   const data = bufReserve(b, <u32>units * 3);
   let o = data + <usize>lenOf(b);

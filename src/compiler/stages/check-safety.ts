@@ -22,8 +22,9 @@ export function checkSafety(program: Program, arity: (fn: Term) => number | unde
       for (const t of headTerms) {
         const a = safety.term(t, bound);
         if (!a.ok) throw new RegoError('rego_unsafe_var_error', `var ${displayName(a.missing.name)} is unsafe`, a.missing.pos);
-        const [out] = a.outputs;
-        if (out !== undefined) throw new RegoError('rego_unsafe_var_error', `var ${displayName(out)} is unsafe`, t.pos);
+        // A head may iterate over wildcards (`q(_) := xs[_]`), never bind a named variable.
+        const named = [...a.outputs].find((v) => !v.startsWith('$wildcard'));
+        if (named !== undefined) throw new RegoError('rego_unsafe_var_error', `var ${displayName(named)} is unsafe`, t.pos);
       }
     }
   }

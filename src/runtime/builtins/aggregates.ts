@@ -94,19 +94,21 @@ function sortedCopy(a: usize): usize {
   return out;
 }
 
+@inline function slot(v: usize, i: u32): usize { return v + (<usize>i << 2); }
+
+/** Sorts the u32 value addresses v[lo..hi) by Rego's order, stably, using tmp as scratch. */
 function mergeSort(v: usize, tmp: usize, lo: u32, hi: u32): void {
   if (hi - lo < 2) return;
   const mid = lo + ((hi - lo) >> 1);
   mergeSort(v, tmp, lo, mid);
   mergeSort(v, tmp, mid, hi);
-  if (compare(load<u32>(v + (<usize>(mid - 1) << 2)), load<u32>(v + (<usize>mid << 2))) <= 0) return;
-  let i = lo, j = mid, k = lo;
-  while (i < mid && j < hi) {
-    const x = load<u32>(v + (<usize>i << 2)), y = load<u32>(v + (<usize>j << 2));
-    if (compare(y, x) < 0) { store<u32>(tmp + (<usize>k++ << 2), y); j++; }
-    else { store<u32>(tmp + (<usize>k++ << 2), x); i++; }
+  if (compare(load<u32>(slot(v, mid - 1)), load<u32>(slot(v, mid))) <= 0) return;
+  let i = lo, j = mid;
+  for (let k = lo; k < hi; k++) {
+    // take from the right run only when strictly smaller (stability)
+    const takeRight = i >= mid || (j < hi && compare(load<u32>(slot(v, j)), load<u32>(slot(v, i))) < 0);
+    if (takeRight) { store<u32>(slot(tmp, k), load<u32>(slot(v, j))); j++; }
+    else { store<u32>(slot(tmp, k), load<u32>(slot(v, i))); i++; }
   }
-  while (i < mid) store<u32>(tmp + (<usize>k++ << 2), load<u32>(v + (<usize>i++ << 2)));
-  while (j < hi) store<u32>(tmp + (<usize>k++ << 2), load<u32>(v + (<usize>j++ << 2)));
-  memory.copy(v + (<usize>lo << 2), tmp + (<usize>lo << 2), <usize>(hi - lo) << 2);
+  memory.copy(slot(v, lo), slot(tmp, lo), <usize>(hi - lo) << 2);
 }

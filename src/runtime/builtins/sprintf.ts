@@ -42,7 +42,7 @@ function kindOf(v: usize): i32 {
 /** Numbers and strings as they are; other values replaced by string values of their Rego text. */
 function convertArgs(arr: usize): usize {
   const n = len(arr);
-  const args = alloc(<usize>(n > 0 ? n : 1) << 2);
+  const args = alloc(<usize>max<u32>(n, 1) << 2);
   for (let i: u32 = 0; i < n; i++) {
     let v = arrayGet(arr, i);
     const t = tag(v);
