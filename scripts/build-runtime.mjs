@@ -16,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outFile = join(root, 'src/runtime/runtime.wasm');
 const watFile = '/tmp/offgate-runtime.wat';
 const wantWat = process.argv.includes('--wat');
+const START_EXPORT = '__rt_start';
 
 const args = [
   'src/runtime/index.ts',
@@ -25,8 +26,16 @@ const args = [
   '--initialMemory', '2',
   '-O3',
   '--noAssert',
+  // A custom runtime counts as a GC runtime to asc, which then keeps managed
+  // references (error-message strings) on a shadow stack after the static data.
+  // reserveShadowStack() below turns that region into static data.
+  '--stackSize', '8192',
   // AssemblyScript's own `abort` formats its message and calls the host's opa_abort.
   '--use', 'abort=src/runtime/abi/runtimeAbort',
+  // Top-level initialisers (globals asc cannot constant-fold) would make a start
+  // function, which the linker does not allow: export it instead and call it from
+  // rt_init (runStartFromInit below), after the heap exists.
+  '--exportStart', START_EXPORT,
   '--outFile', 'runtime.wasm',
   ...(wantWat ? ['--textFile', 'runtime.wat'] : []),
 ];
@@ -62,7 +71,8 @@ if (!built) {
   console.error('build-runtime: asc produced no runtime.wasm');
   process.exit(1);
 }
-const wasm = fixImports(built);
+const wasm = reserveShadowStack(fixImports(built));
+assertNoStart(wasm);
 /**
  * The contract fixes the function imports and their order (RUNTIME_IMPORTS: indices
  * 0..6). asc keeps every import we declare (the rt_* wrappers use them all) but
@@ -93,10 +103,117 @@ function fixImports(bytes) {
     const info = imports.get(base);
     mod.addFunctionImport(info.name, 'env', base, info.params, info.results);
   }
+  runStartFromInit(mod);
   if (!mod.validate()) throw new Error('runtime module does not validate after reordering imports');
   const out = mod.emitBinary();
   mod.dispose();
   return out;
+}
+
+/**
+ * asc's start function (exported as START_EXPORT by --exportStart) runs the
+ * module's top-level initialisers. Make rt_init call it last (the heap is set up
+ * by then, so anything it allocates sits below the heap base the host records)
+ * and drop the export.
+ */
+function runStartFromInit(mod) {
+  const exportNames = [];
+  for (let i = 0; i < mod.getNumExports(); i++) {
+    exportNames.push(binaryen.getExportInfo(mod.getExportByIndex(i)));
+  }
+  const start = exportNames.find((e) => e.name === START_EXPORT);
+  if (start === undefined) return;
+  const init = exportNames.find((e) => e.name === 'rt_init');
+  if (init === undefined) throw new Error('runtime does not export rt_init');
+  const fn = mod.getFunction(init.value);
+  const body = binaryen.Function.getBody(fn);
+  binaryen.Function.setBody(fn, mod.block(null, [body, mod.call(start.value, [], binaryen.none)], binaryen.none));
+  mod.removeExport(START_EXPORT);
+}
+
+/** The linker refuses a runtime with a start section. */
+function assertNoStart(bytes) {
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos++];
+    const [size, n] = uleb(bytes, pos);
+    if (id === 8) throw new Error('runtime.wasm has a start section');
+    pos += n + size;
+  }
+}
+
+/**
+ * Appends a one-byte data segment ending at rt_static_end() (asc's __heap_base: the
+ * end of static data plus the shadow stack), so that everything which finds the
+ * end of static data from the data segments (the linker, the test harness) places
+ * its data and the heap above the shadow stack.
+ */
+function reserveShadowStack(bytes) {
+  const memory = new WebAssembly.Memory({ initial: 16 });
+  const stub = () => 0;
+  const env = { memory, opa_abort: stub, opa_println: stub };
+  for (let i = 0; i <= 4; i++) env[`opa_builtin${i}`] = stub;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env });
+  const end = instance.exports.rt_static_end();
+  if (!(end > 0)) throw new Error('rt_static_end() returned no address');
+
+  const segment = [0x00, 0x41, ...sleb(end - 1), 0x0b, 0x01, 0x00];
+  const out = [];
+  let pos = 8;
+  out.push(...bytes.subarray(0, 8));
+  let sawData = false;
+  while (pos < bytes.length) {
+    const id = bytes[pos++];
+    const [size, sizeLen] = uleb(bytes, pos);
+    const start = pos + sizeLen;
+    let body = bytes.subarray(start, start + size);
+    if (id === 11) {
+      const [count, countLen] = uleb(body, 0);
+      body = new Uint8Array([...leb(count + 1), ...body.subarray(countLen), ...segment]);
+      sawData = true;
+    } else if (id === 12) {
+      const [count] = uleb(body, 0);
+      body = new Uint8Array(leb(count + 1));
+    }
+    out.push(id, ...leb(body.length), ...body);
+    pos = start + size;
+  }
+  if (!sawData) throw new Error('runtime has no data section');
+  return new Uint8Array(out);
+}
+
+function uleb(buf, pos) {
+  let result = 0, shift = 0, n = 0, b;
+  do {
+    b = buf[pos + n++];
+    result |= (b & 0x7f) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  return [result >>> 0, n];
+}
+
+function leb(x) {
+  const out = [];
+  do {
+    let b = x & 0x7f;
+    x >>>= 7;
+    if (x !== 0) b |= 0x80;
+    out.push(b);
+  } while (x !== 0);
+  return out;
+}
+
+function sleb(x) {
+  const out = [];
+  for (;;) {
+    const b = x & 0x7f;
+    x >>= 7;
+    if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
 }
 
 mkdirSync(dirname(outFile), { recursive: true });

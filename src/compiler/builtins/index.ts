@@ -2,8 +2,13 @@
 // merged here (regorus-style). A name missing from this table is a compile
 // error naming the function.
 import type { BuiltinDef } from './types';
+import { builtins as aggregates } from './aggregates';
+import { builtins as numbers } from './numbers';
+import { builtins as sets } from './sets';
+import { builtins as strings } from './strings';
+import { builtins as typenames } from './typenames';
 
-const NAMESPACES: BuiltinDef[][] = [];
+const NAMESPACES: BuiltinDef[][] = [aggregates, numbers, sets, strings, typenames];
 
 /**
  * Operators and calls the planner emits inline rather than through a runtime

@@ -58,15 +58,15 @@ const COMPARISONS: Record<string, (c: FnWriter['code']) => void> = {
 export class BodyPlanner {
   private readonly vars = new Map<string, number>();
   private bound = new Set<string>();
-  private readonly safety: Safety;
+  private safety: Safety;
 
   constructor(
     readonly ctx: PlanContext,
     readonly w: FnWriter,
     readonly env: Env,
-    varCounts: Map<string, number>,
+    visible: ReadonlySet<string>,
   ) {
-    const safetyCtx: SafetyContext = { arity: (fn) => ctx.arity(fn), varCounts };
+    const safetyCtx: SafetyContext = { arity: (fn) => ctx.arity(fn), visible };
     this.safety = new Safety(safetyCtx);
   }
 
@@ -100,6 +100,17 @@ export class BodyPlanner {
     const saved = new Set(this.bound);
     f();
     this.bound = saved;
+  }
+
+  /** Plans a closure's body (comprehension, `every`) with its own scope of variables. */
+  private inClosure(terms: Term[], body: Body, f: () => void): void {
+    const outer = this.safety;
+    this.safety = outer.nested(terms, [body]);
+    try {
+      this.scoped(f);
+    } finally {
+      this.safety = outer;
+    }
   }
 
   // ---- bodies and expressions ----------------------------------------------------
@@ -167,7 +178,7 @@ export class BodyPlanner {
 
   private planEvery(key: Term | null, value: Term, domain: Term, body: Body, fail: Label, k: Cont): void {
     this.planTerm(domain, fail, (d, f) => {
-      this.scoped(() => {
+      this.inClosure(key ? [key, value] : [value], body, () => {
         const kl = key ? this.w.local() : null;
         const vl = this.w.local();
         this.w.scan(d, kl, vl, () => {
@@ -227,16 +238,13 @@ export class BodyPlanner {
 
   /** A planner for the same function under another environment, sharing variables. */
   private child(env: Env): BodyPlanner {
-    const p = new BodyPlanner(this.ctx, this.w, env, this.safetyVarCounts());
+    const p = new BodyPlanner(this.ctx, this.w, env, new Set());
+    p.safety = this.safety;
     for (const [n, l] of this.vars) p.vars.set(n, l);
     p.bound = new Set(this.bound);
     // Locals the child allocates for new variables must be visible to the continuation.
     (p as unknown as { vars: Map<string, number> }).vars = this.vars;
     return p;
-  }
-
-  private safetyVarCounts(): Map<string, number> {
-    return this.safety.ctx.varCounts;
   }
 
   private planWithValues(
@@ -484,7 +492,8 @@ export class BodyPlanner {
     const out = this.w.local();
     const mk = t.type === 'arraycompr' ? 'rt_array' : t.type === 'setcompr' ? 'rt_set' : 'rt_object';
     c.i32Const(4).call(rt(mk)).localSet(out);
-    this.scoped(() => {
+    const headTerms = t.type === 'objectcompr' ? [t.key, t.value] : [t.head];
+    this.inClosure(headTerms, t.body, () => {
       this.w.block((done) =>
         this.planBody(t.body, done, (f) => {
           if (t.type === 'objectcompr') {

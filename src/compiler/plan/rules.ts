@@ -7,7 +7,7 @@ import type { Body, ElseClause, Term } from '../ast';
 import type { ModuleLinker } from '../backend/link';
 import type { BuiltinDef } from '../builtins/types';
 import { RegoError } from '../errors';
-import { countVars } from '../stages/safety';
+import { visibleVars } from '../stages/safety';
 import type { ResolvedRule } from '../stages/resolve';
 import { BodyPlanner, type PlanContext } from './body';
 import type { ConstantPool } from './constants';
@@ -129,7 +129,7 @@ export class ModulePlanner implements PlanContext {
   planEntrypoint(path: string[]): number {
     const index = this.linker.declareFunction([], ['i32']);
     const w = new FnWriter(this.services, []);
-    const bp = new BodyPlanner(this, w, NO_MOCKS, new Map());
+    const bp = new BodyPlanner(this, w, NO_MOCKS, new Set());
     const result = w.local();
     w.setConst(result, 0);
     const pos = { file: '', line: 0, col: 0 };
@@ -178,7 +178,7 @@ export class ModulePlanner implements PlanContext {
   private bodyPlanner(w: FnWriter, env: Env, rule: ResolvedRule, clause?: { body: Body; value?: Term }): BodyPlanner {
     const terms: Term[] = [...rule.path, ...(rule.args ?? []), rule.value, ...(rule.key ? [rule.key] : [])];
     if (clause?.value) terms.push(clause.value);
-    return new BodyPlanner(this, w, env, countVars(terms, [clause?.body ?? rule.body]));
+    return new BodyPlanner(this, w, env, visibleVars(terms, [clause?.body ?? rule.body]));
   }
 
   private planComplete(w: FnWriter, node: TreeNode, env: Env, result: number): void {
@@ -281,7 +281,7 @@ export class ModulePlanner implements PlanContext {
     }
     // Base documents at the same path fill in keys no rule defines.
     w.block((fail) => {
-      const bp = new BodyPlanner(this, w, env, new Map());
+      const bp = new BodyPlanner(this, w, env, new Set());
       bp.baseLookup(node.path, fail, (base) => {
         const k = w.local();
         const v = w.local();

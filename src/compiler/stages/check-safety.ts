@@ -6,7 +6,7 @@ import type { Body, Term } from '../ast';
 import { RegoError } from '../errors';
 import { varsOf } from '../visit';
 import type { Program } from './resolve';
-import { countVars, displayName, Safety } from './safety';
+import { displayName, Safety, visibleVars } from './safety';
 
 export function checkSafety(program: Program, arity: (fn: Term) => number | undefined): void {
   for (const r of program.rules) {
@@ -14,8 +14,8 @@ export function checkSafety(program: Program, arity: (fn: Term) => number | unde
     for (let e = r.else; e; e = e.else) clauses.push({ body: e.body, value: e.value });
     for (const clause of clauses) {
       const headTerms: Term[] = [...r.path, ...(r.key ? [r.key] : []), ...(clause.value ? [clause.value] : [])];
-      const varCounts = countVars([...headTerms, ...(r.args ?? [])], [clause.body]);
-      const safety = new Safety({ arity, varCounts });
+      const visible = visibleVars([...headTerms, ...(r.args ?? [])], [clause.body]);
+      const safety = new Safety({ arity, visible });
       const params = new Set<string>();
       for (const a of r.args ?? []) varsOf(a, params);
       const { bound } = safety.reorder(clause.body, params);

@@ -304,9 +304,17 @@ class ModuleContext {
   }
 
   private withValue(t: Term, scope: Scope): Term {
-    // A bare name may denote a function (a mock) as well as a value.
-    if (t.type === 'var' && scope.lookup(t.name) === undefined && !this.imports.has(t.name) && !this.packageRules.has(t.name) && !ROOTS.has(t.name)) {
-      return this.functionName(t, scope);
+    // A name that is not a variable, import or rule may denote a builtin (a mock).
+    const head = t.type === 'var' ? t : t.type === 'ref' ? t.terms[0] : undefined;
+    if (
+      head?.type === 'var' &&
+      (t.type === 'var' || (t as RefTerm).terms.slice(1).every((x) => x.type === 'string')) &&
+      scope.lookup(head.name) === undefined &&
+      !this.imports.has(head.name) &&
+      !this.packageRules.has(head.name) &&
+      !ROOTS.has(head.name)
+    ) {
+      return this.functionName(t as VarTerm | RefTerm, scope);
     }
     return this.term(t, scope);
   }

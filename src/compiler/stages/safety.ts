@@ -12,8 +12,12 @@ import { walkTerm } from '../visit';
 export interface SafetyContext {
   /** Arity of a function (builtin or data function) named by a resolved call's `fn`, if known. */
   arity(fn: Term): number | undefined;
-  /** How many times each variable occurs in the enclosing rule clause (for closures). */
-  varCounts: Map<string, number>;
+  /**
+   * Variables of the enclosing scopes, as OPA sees them: those occurring in a
+   * body (or head) outside its closures. A closure's variable that is visible
+   * outside belongs to the outer scope and must be bound there first.
+   */
+  visible: ReadonlySet<string>;
 }
 
 type Analysis = { ok: true; outputs: Set<string> } | { ok: false; missing: VarTerm };
@@ -24,17 +28,18 @@ function isRoot(name: string): boolean {
   return name === 'input' || name === 'data';
 }
 
-export function countVars(terms: Term[], bodies: Body[]): Map<string, number> {
-  const counts = new Map<string, number>();
+/** Variables occurring in `terms` and `bodies` outside comprehensions and `every` bodies. */
+export function visibleVars(terms: Term[], bodies: Body[], into = new Set<string>()): Set<string> {
   const visit = (t: Term) => {
-    if (t.type === 'var') counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    if (t.type === 'var') into.add(t.name);
+    return !(t.type === 'arraycompr' || t.type === 'setcompr' || t.type === 'objectcompr');
   };
   for (const t of terms) walkTerm(t, visit);
-  for (const b of bodies) for (const e of b) walkExprTerms(e, visit);
-  return counts;
+  for (const b of bodies) for (const e of b) walkExprTerms(e, visit, false);
+  return into;
 }
 
-function walkExprTerms(e: Expr, f: (t: Term) => void): void {
+function walkExprTerms(e: Expr, f: (t: Term) => boolean | void, intoEvery = true): void {
   const b = e.body;
   switch (b.kind) {
     case 'term': walkTerm(b.term, f); break;
@@ -45,10 +50,12 @@ function walkExprTerms(e: Expr, f: (t: Term) => void): void {
       walkTerm(b.domain, f);
       break;
     case 'every':
-      if (b.key) walkTerm(b.key, f);
-      walkTerm(b.value, f);
       walkTerm(b.domain, f);
-      for (const x of b.body) walkExprTerms(x, f);
+      if (intoEvery) {
+        if (b.key) walkTerm(b.key, f);
+        walkTerm(b.value, f);
+        for (const x of b.body) walkExprTerms(x, f);
+      }
       break;
   }
   for (const w of e.with) {
@@ -57,27 +64,27 @@ function walkExprTerms(e: Expr, f: (t: Term) => void): void {
   }
 }
 
-/**
- * The variables of a closure (comprehension or `every` body) that belong to the
- * enclosing scope: those occurring outside it in the rule clause.
- */
+/** The variables of a closure (comprehension or `every` body) that belong to an enclosing scope. */
 export function closureVars(inner: { terms: Term[]; bodies: Body[] }, ctx: SafetyContext): VarTerm[] {
-  const own = new Map<string, VarTerm[]>();
+  const seen = new Set<string>();
+  const out: VarTerm[] = [];
   const visit = (t: Term) => {
-    if (t.type === 'var') own.set(t.name, [...(own.get(t.name) ?? []), t]);
+    if (t.type !== 'var' || seen.has(t.name)) return;
+    seen.add(t.name);
+    if (!isRoot(t.name) && !t.name.startsWith('$wildcard') && ctx.visible.has(t.name)) out.push(t);
   };
   for (const t of inner.terms) walkTerm(t, visit);
   for (const b of inner.bodies) for (const e of b) walkExprTerms(e, visit);
-  const out: VarTerm[] = [];
-  for (const [name, occurrences] of own) {
-    if (isRoot(name) || name.startsWith('$wildcard')) continue;
-    if ((ctx.varCounts.get(name) ?? 0) > occurrences.length) out.push(occurrences[0]);
-  }
   return out;
 }
 
 export class Safety {
   constructor(readonly ctx: SafetyContext) {}
+
+  /** The safety of a closure's body: its own visible variables join the enclosing ones. */
+  nested(terms: Term[], bodies: Body[]): Safety {
+    return new Safety({ arity: this.ctx.arity, visible: visibleVars(terms, bodies, new Set(this.ctx.visible)) });
+  }
 
   /** Evaluating `t` as a value: what it needs and which ref-iteration variables it binds. */
   term(t: Term, bound: ReadonlySet<string>): Analysis {

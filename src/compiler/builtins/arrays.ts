@@ -1,0 +1,13 @@
+// array.* builtins, implemented natively by the runtime (src/runtime/builtins/arrays.ts).
+import type { BuiltinDef } from './types';
+
+const native = (name: string, arity: number): BuiltinDef => ({
+  name, arity, native: 'b_' + name.replace(/\./g, '_'),
+});
+
+export const builtins: BuiltinDef[] = [
+  native('array.concat', 2),
+  native('array.slice', 3),
+  native('array.reverse', 1),
+  native('array.flatten', 1),
+];

@@ -1,0 +1,12 @@
+// glob.* builtins, implemented natively by the runtime (src/runtime/builtins/glob.ts,
+// gobwas/glob semantics on the regex engine).
+import type { BuiltinDef } from './types';
+
+const native = (name: string, arity: number): BuiltinDef => ({
+  name, arity, native: 'b_' + name.replace(/\./g, '_'),
+});
+
+export const builtins: BuiltinDef[] = [
+  native('glob.match', 3),
+  native('glob.quote_meta', 1),
+];
