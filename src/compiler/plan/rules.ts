@@ -279,18 +279,25 @@ export class ModulePlanner implements PlanContext {
       c.localGet(result).i32Const(this.constants.string(name)).localGet(v).call(rt('rt_object_insert'));
       c.end();
     }
-    // Base documents at the same path fill in keys no rule defines.
+    // Base documents at the same path are merged in. Child documents merged their
+    // own base data already (objects under the same key); elsewhere, where both
+    // define a key, the base document's value is what OPA's evaluator returns.
     w.block((fail) => {
       const bp = new BodyPlanner(this, w, env, new Set());
       bp.baseLookup(node.path, fail, (base) => {
         const k = w.local();
         const v = w.local();
         const existing = w.local();
-        w.scan(base, k, v, () => {
+        c.localGet(base).call(rt('rt_tag')).i32Const(7).i32Ne();
+        w.brIf(fail);
+        w.scan(base, k, v, (next) => {
           w.callRuntime('rt_get', [result, k], existing);
-          c.localGet(existing).i32Eqz().if_();
-          c.localGet(result).localGet(k).localGet(v).call(rt('rt_object_insert'));
+          c.localGet(existing).if_();
+          c.localGet(existing).call(rt('rt_tag')).i32Const(7).i32Eq();
+          c.localGet(v).call(rt('rt_tag')).i32Const(7).i32Eq().i32And();
+          w.brIf(next);
           c.end();
+          c.localGet(result).localGet(k).localGet(v).call(rt('rt_object_insert'));
         });
       });
     });
