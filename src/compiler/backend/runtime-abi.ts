@@ -37,6 +37,7 @@ export const RUNTIME_FUNCTIONS = {
   rt_print: { params: [v], results: [] },
   // builtin errors (strict mode aborts with the message)
   rt_error_message: { params: [], results: [v] }, // NUL-terminated string or 0
+  rt_builtin_error: { params: [v], results: [v] }, // (where "file:line: ") → full abort message or 0
   rt_clear_error: { params: [], results: [] },
   // the evaluation context of the non-fast-path ABI
   rt_ctx_input: { params: [v], results: [v] },

@@ -8,7 +8,7 @@
 // solution runs the rest of the body once; a failure inside the loop moves on
 // to the next element. Invariant: `fail` is always the innermost open block,
 // so falling off the end of planned code means the same as failing.
-import type { Body, CallTerm, Expr, Term, VarTerm, With } from '../ast';
+import type { Body, CallTerm, Expr, Pos, Term, VarTerm, With } from '../ast';
 import { RegoError } from '../errors';
 import type { BuiltinDef } from '../builtins/types';
 import { isPattern, matchObjectKeys, Safety, type SafetyContext } from '../stages/safety';
@@ -759,7 +759,7 @@ export class BodyPlanner {
         for (const v of vals) c.localGet(v);
         c.call(this.w.services.import(`opa_builtin${arity}`)).localSet(r);
       }
-      if (this.ctx.strict) this.abortOnBuiltinError(r);
+      if (this.ctx.strict) this.abortOnBuiltinError(r, t.pos);
       this.w.failIfUndefined(r, f);
       if (def.relation) {
         const e = this.w.local();
@@ -781,11 +781,12 @@ export class BodyPlanner {
     k(r, fail);
   }
 
-  private abortOnBuiltinError(r: number): void {
+  private abortOnBuiltinError(r: number, pos: Pos): void {
     const c = this.code;
     const msg = this.w.local();
     c.localGet(r).i32Eqz().if_();
-    c.call(this.w.services.runtime('rt_error_message')).localTee(msg).if_();
+    c.i32Const(this.ctx.constants.cstring(`${pos.file}:${pos.line}: `));
+    c.call(this.w.services.runtime('rt_builtin_error')).localTee(msg).if_();
     c.localGet(msg).call(this.w.services.import('opa_abort'));
     c.end();
     c.end();
