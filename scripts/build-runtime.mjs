@@ -29,7 +29,7 @@ const args = [
   // A custom runtime counts as a GC runtime to asc, which then keeps managed
   // references (error-message strings) on a shadow stack after the static data.
   // reserveShadowStack() below turns that region into static data.
-  '--stackSize', '8192',
+  '--stackSize', '16384',
   // AssemblyScript's own `abort` formats its message and calls the host's opa_abort.
   '--use', 'abort=src/runtime/abi/runtimeAbort',
   // Top-level initialisers (globals asc cannot constant-fold) would make a start

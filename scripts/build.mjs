@@ -1,7 +1,7 @@
-// Bundles the CLI into one ESM file (fast start-up: one file to load) and puts
-// the prebuilt runtime module beside it.
+// Bundles the CLI into one ESM file (fast start-up: one file to load). The
+// runtime module, templates and compiled wasm are read from the package at run time.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 
 mkdirSync('dist', { recursive: true });
 await build({
@@ -16,4 +16,3 @@ await build({
   // Some dependencies are CommonJS and call require(); give the bundle one.
   banner: { js: "import { createRequire as __offgateCreateRequire } from 'node:module'; const require = __offgateCreateRequire(import.meta.url);" },
 });
-copyFileSync('src/runtime/runtime.wasm', 'dist/runtime.wasm');

@@ -183,6 +183,8 @@ describe('body expressions', () => {
     expect(expr('some x, y')).toEqual({ negated: false, body: { kind: 'some', vars: [v('x'), v('y')] }, with: [] });
     expect(expr('some x in xs').body).toEqual({ kind: 'somein', key: null, value: v('x'), domain: v('xs') });
     expect(expr('some k, [a, _] in {"a": [1, 2]}').body).toMatchObject({ kind: 'somein', key: v('k'), value: { type: 'array' } });
+    expect(expr('some numbers.range(1, 1) in [[1]]').body).toMatchObject({ kind: 'somein', value: { type: 'call' } });
+    expect(expr('some k, v in input with input.foo as "bar"')).toMatchObject({ body: { kind: 'somein' }, with: [{ value: s('bar') }] });
     expect(expr('every k, v in xs { v > k }').body).toEqual({
       kind: 'every',
       key: v('k'),
@@ -432,7 +434,7 @@ violation[{"msg": msg}] {
   ['ref heads', 'package p\nimport rego.v1\na.b.c[x] := y if { x := "k"; y := 1 }\na.b contains x if { x := 1 }\nd.e.f if true\ng[x][y] := 1 if { x := 1; y := 2 }'],
   ['v1 set-like ref head', 'package p\np[x] if { x := 1 }', { regoVersion: 'v1' }],
   ['v0 quirk p.q', 'package p\np.q { true }'],
-  ['comprehensions', 'package p\na := [x | x := input[_]]\ns := {x | some x in input}\no := {k: v | v := input[k]}\nn := [[y | y := x[_]] | x := input[_]]'],
+  ['comprehensions', 'package p\nimport future.keywords.in\na := [x | x := input[_]]\ns := {x | some x in input}\no := {k: v | v := input[k]}\nn := [[y | y := x[_]] | x := input[_]]'],
   ['every', 'package p\nimport rego.v1\np if {\n  every x in input.xs {\n    x > 1\n    every y in x { y }\n  }\n  every k, v in {"a": 1} { k != v }\n}'],
   ['with', 'package p\np { q with input.a as 1 with data.b.c as {"d": 2} }\nq { not r with input as {} }\nr { count(input) with count as 3 }'],
   ['arithmetic', 'package p\np := 1 + 2 * 3 - 4 / 5 % 6\nq := (1 + 2) * (3 - (4 - 5))\nr := 1 - (2 - 3)\ns := {1} | {2} & {3}\nt := ({1} | {2}) & {3}'],
@@ -443,7 +445,7 @@ violation[{"msg": msg}] {
   ['empty composites', 'package p\np := [[], {}, set(), [{}], {set()}]'],
   ['refs on calls and composites', 'package p\np := f(1).y\nq := [1, 2][0]\nr := {"a": 1}.a\nf(x) := {"y": x}\ns := data.x.f(1)\nt := a.b.c(1)'],
   ['some declarations', 'package p\np { some x, y; x := 1; y := 2 }\nq { some i; input[i] }'],
-  ['some in', 'package p\nimport future.keywords.in\np { some x in input; some k, v in input; some [a, b] in input }'],
+  ['some in', 'package p\nimport future.keywords.in\np { some x in input; some k, v in input; some [a, b] in input; some f(x).y in z with input as 1 }'],
   ['membership', 'package p\nimport rego.v1\np if 1 in [1]\nq if { x == y in s; k, v in obj; f(x in s); b := k, v in obj }\nr := (k, v in obj)'],
   ['keywords in refs', 'package p\np := input.spec.default\nq := input["in"].if.contains\nr := input.else[_]'],
   ['keyword-named builtins', 'package p\nimport rego.v1\np if contains("abc", "b")'],
@@ -528,11 +530,11 @@ describe('errors', () => {
     ['package p\np { a b }', 'policy.rego:2:7: rego_parse_error: unexpected ident token: expected \\n or ; or }'],
     ['package p\np := 1 @', 'policy.rego:2:8: rego_parse_error: illegal token \'@\''],
     ['package p\np := "é" + ü', "policy.rego:2:12: rego_parse_error: illegal token 'ü'"],
-    ['package p\np if { "😀" x }', 'policy.rego:2:12: rego_parse_error: unexpected ident token: expected \\n or ; or }', { regoVersion: 'v1' }],
+    ['package p\np if { "😀" x }', 'policy.rego:2:13: rego_parse_error: unexpected ident token: expected \\n or ; or }', { regoVersion: 'v1' }],
     ['package p\np { }', 'policy.rego:2:5: rego_parse_error: found empty body'],
     ['package p\np {\n  x\n', 'policy.rego:4:1: rego_parse_error: unexpected eof token: expected term'],
     ['package p\np := [1, 2', 'policy.rego:2:11: rego_parse_error: unexpected eof token: expected , or ]'],
-    ['package p\np := {"a" 1}', 'policy.rego:2:10: rego_parse_error: unexpected number token: expected }'],
+    ['package p\np := {"a" 1}', 'policy.rego:2:11: rego_parse_error: unexpected number token: expected }'],
     ['package p\nimport foo.bar', 'policy.rego:2:8: rego_parse_error: invalid path foo.bar: path must begin with input or data'],
     ['package p\nimport future.keywords.foo', 'policy.rego:2:8: rego_parse_error: unexpected keyword, must be one of [contains every if in]'],
     ['package p\nimport rego.v2', 'policy.rego:2:8: rego_parse_error: invalid import, must be `rego.v1`'],
@@ -541,11 +543,12 @@ describe('errors', () => {
     ['package p\np { not some x }', "policy.rego:2:9: rego_parse_error: unexpected some keyword: illegal negation of 'some'"],
     ['package p\np[x] { x := 1 } else { true }', 'policy.rego:2:17: rego_parse_error: unexpected else keyword: else keyword cannot be used on multi-value rules'],
     ['package p\np := 1 if { a } { b }', 'policy.rego:2:17: rego_parse_error: unexpected { token: multiple rule bodies are not supported in Rego v1', { regoVersion: 'v1' }],
-    ['package p\np := x.1', 'policy.rego:2:7: rego_parse_error: illegal number format'],
+    ['package p\np := 1x', 'policy.rego:2:6: rego_parse_error: illegal number format'],
+    ['package p\np := x.1', 'policy.rego:2:8: rego_parse_error: unexpected number token: expected ident'],
     ['package p\np := 1.', 'policy.rego:2:8: rego_parse_error: expected fraction'],
     ['package p\np := "x"[0]', 'policy.rego:2:6: rego_parse_error: illegal ref (head cannot be string)'],
     ['package p\np := (1 + 2', 'policy.rego:2:12: rego_parse_error: unexpected eof token: expected )'],
-    ['package p\np { every x in xs }', 'policy.rego:2:19: rego_parse_error: unexpected } token: missing body', { regoVersion: 'v1' }],
+    ['package p\np if { every x in xs }', 'policy.rego:2:22: rego_parse_error: unexpected } token: missing body', { regoVersion: 'v1' }],
     ['package p\np { x = y = z }', 'policy.rego:2:11: rego_parse_error: unexpected = token: expected \\n or ; or }'],
     ['package p\np { some x in xs }', 'policy.rego:2:12: rego_parse_error: unexpected ident token: expected \\n or ; or } (hint: `import future.keywords.in` or `import rego.v1` makes it a keyword)'],
     ['package p\npackage q', 'policy.rego:2:1: rego_parse_error: unexpected package keyword: a module has only one package declaration'],

@@ -134,6 +134,7 @@ class Parser {
   /** Counter for renaming `_`; unique within one parse (one module). */
   private wildcards = 0;
   private depth = 0;
+  private readonly memo = new Map<string, { term: Term; end: number; wildcards: number } | { error: RegoError }>();
   private readonly keywords = new Set<string>();
   private v1 = false;
 
@@ -314,7 +315,7 @@ class Parser {
     if (this.tok.kind !== 'ident') this.unexpected('expected import path');
     const term = this.primary();
     const path = this.dottedPath(term);
-    if (!path || term.type !== 'ref') {
+    if (!path || (term.type !== 'ref' && term.type !== 'var')) {
       this.fail('invalid import path: must be a ref such as data.lib.x or input.foo', term.pos);
     }
     const root = path[0];
@@ -538,23 +539,30 @@ class Parser {
     });
   }
 
-  /** One body expression: `[not] expr [with ...]`, `some ...` or `every ...`. */
+  /** One body expression: `[not] expr`, `some ...` or `every ...`, then any `with` modifiers. */
   private literal(): Expr {
     const start = this.tok;
     const negated = this.isKeyword('not');
     if (negated) this.advance();
+    let body: Expr['body'];
     if (this.isKeyword('some')) {
       if (negated) this.unexpected("illegal negation of 'some'");
-      return this.someDecl(start);
-    }
-    if (this.isKeyword('every')) {
+      body = this.someDecl();
+    } else if (this.isKeyword('every')) {
       if (negated) this.unexpected("illegal negation of 'every'");
-      return this.every(start);
+      body = this.every();
+    } else {
+      body = { kind: 'term', term: this.exprTerm() };
     }
-    const term = this.exprTerm();
     const withs: With[] = [];
     while (this.isKeyword('with')) withs.push(this.withModifier());
-    return { pos: { ...start.pos }, negated, body: { kind: 'term', term }, with: withs };
+    return { pos: { ...start.pos }, negated, body, with: withs };
+  }
+
+  /** Whether the current token ends a body expression. */
+  private atLiteralEnd(): boolean {
+    const t = this.tok;
+    return t.kind === 'eof' || t.nlBefore || ['}', ']', ';'].some((p) => this.isPunct(p)) || this.isKeyword('with');
   }
 
   /** `a := b`, `a = b`, or a lone term; `=` and `:=` do not chain. */
@@ -579,10 +587,11 @@ class Parser {
   }
 
   /** `some x, y` declares vars; `some x in xs` / `some k, v in xs` iterates. */
-  private someDecl(start: Token): Expr {
+  private someDecl(): Expr['body'] {
     this.advance();
-    const expr = (body: Expr['body']): Expr => ({ pos: { ...start.pos }, negated: false, body, with: [] });
-    // A plain list of names not followed by `in` is a declaration.
+    // A plain list of names ending the expression is a declaration. (Without
+    // the `in` keyword it is the only possibility; errors then surface at the
+    // separator check, pointing at whatever follows the names.)
     const vars = this.attempt(() => {
       const vs: VarTerm[] = [];
       for (;;) {
@@ -591,18 +600,17 @@ class Parser {
         if (!this.isPunct(',')) break;
         this.advance();
       }
-      return this.isKeyword('in') ? undefined : vs;
+      return this.keywords.has('in') && !this.atLiteralEnd() ? undefined : vs;
     });
-    if (vars) return expr({ kind: 'some', vars });
+    if (vars) return { kind: 'some', vars };
     if (!this.keywords.has('in')) this.unexpected('expected var');
     const t = this.tok;
-    const call = this.membership(true);
-    const m = this.memberParts(call);
+    const m = this.memberParts(this.membership(true));
     if (!m) this.fail('expected `x in xs` or `x, y in xs` expression', t.pos);
-    return expr({ kind: 'somein', ...m });
+    return { kind: 'somein', ...m };
   }
 
-  private every(start: Token): Expr {
+  private every(): Expr['body'] {
     return this.nested(() => {
       this.advance();
       const t = this.tok;
@@ -611,8 +619,7 @@ class Parser {
       if (m.key && m.key.type !== 'var') this.fail('expected key to be a variable', m.key.pos);
       if (m.value.type !== 'var') this.fail('expected value to be a variable', m.value.pos);
       if (!this.isPunct('{')) this.unexpected('missing body');
-      const body = this.braces();
-      return { pos: { ...start.pos }, negated: false, body: { kind: 'every', ...m, body }, with: [] };
+      return { kind: 'every', ...m, body: this.braces() };
     });
   }
 
@@ -681,8 +688,34 @@ class Parser {
     return { type: 'call', fn, args, pos: { ...args[0].pos } };
   }
 
-  /** A term with its ref/call suffixes, or a unary minus applied to one. */
+  /**
+   * A term with its ref/call suffixes, or a unary minus applied to one.
+   *
+   * Memoized by position: the speculative parses in array() and setOrObject()
+   * parse a primary and may then re-parse it as a list element, which without
+   * the memo would take time exponential in the nesting depth (`[[[[...`). A
+   * failure is memoized too, for the same reason.
+   */
   private primary(): Term {
+    const key = `${this.i}:${this.wildcards}`;
+    const hit = this.memo.get(key);
+    if (hit) {
+      if ('error' in hit) throw hit.error;
+      this.i = hit.end;
+      this.wildcards = hit.wildcards;
+      return hit.term;
+    }
+    try {
+      const term = this.primaryUncached();
+      this.memo.set(key, { term, end: this.i, wildcards: this.wildcards });
+      return term;
+    } catch (e) {
+      if (e instanceof RegoError) this.memo.set(key, { error: e });
+      throw e;
+    }
+  }
+
+  private primaryUncached(): Term {
     return this.nested(() => {
       const t = this.tok;
       if (this.isPunct('-')) {

@@ -20,7 +20,7 @@ export function printModule(m: Module): string {
   const p = new Printer(moduleKeywords(m));
   const out = [`package ${printPackage(m.package)}`, ''];
   if (m.imports.length > 0) {
-    for (const imp of m.imports) out.push(`import ${p.ref(imp.path)}${imp.alias ? ` as ${imp.alias}` : ''}`);
+    for (const imp of m.imports) out.push(`import ${p.importPath(imp.path)}${imp.alias ? ` as ${imp.alias}` : ''}`);
     out.push('');
   }
   const rules = m.rules;
@@ -142,17 +142,19 @@ class Printer {
   rule(r: Rule): string {
     const h = r.head;
     let s = r.default ? 'default ' : '';
+    // Without `contains`, v0 spells a partial set `p[x] { ... }`, and must not
+    // use `if` there: `p[x] if { ... }` is a complete rule with a ref head.
+    const v0Set = h.kind === 'set' && h.key !== undefined && !this.kw.has('contains') && h.ref.length === 1;
     if (h.kind === 'set' && h.key) {
-      // Without `contains`, v0 spells a partial set `p[x] { ... }`.
-      s += this.kw.has('contains') || h.ref.length > 1
-        ? `${this.ruleRef(h.ref)} contains ${this.term(h.key, Prec.Member)}`
-        : `${this.ruleRef(h.ref)}[${this.term(h.key, Prec.Member)}]`;
+      s += v0Set
+        ? `${this.ruleRef(h.ref)}[${this.term(h.key, Prec.Member)}]`
+        : `${this.ruleRef(h.ref)} contains ${this.term(h.key, Prec.Member)}`;
     } else {
       s += this.ruleRef(h.ref);
       if (h.kind === 'function') s += `(${(h.args ?? []).map((a) => this.term(a, Prec.Member)).join(', ')})`;
     }
     if (h.value) s += ` ${h.assign ? ':=' : '='} ${this.term(h.value, Prec.Member)}`;
-    if (r.body.length > 0) s += ' ' + this.ruleBody(r.body);
+    if (r.body.length > 0) s += ' ' + (v0Set ? this.braces(r.body, 0) : this.ruleBody(r.body));
     for (let e: ElseClause | undefined = r.else; e; e = e.else) s += this.elseClause(e, h.assign);
     return s;
   }
@@ -188,7 +190,8 @@ class Printer {
     const b = e.body;
     switch (b.kind) {
       case 'term':
-        s += this.exprTerm(b.term, guard);
+        // After `not `, nothing about the start of the term can be misread.
+        s += this.exprTerm(b.term, e.negated ? Guard.None : guard);
         break;
       case 'some':
         s += `some ${b.vars.map((v) => this.variable(v)).join(', ')}`;
@@ -274,6 +277,12 @@ class Printer {
 
   private variable(v: VarTerm): string {
     return /^\$wildcard\d+$/.test(v.name) ? '_' : v.name;
+  }
+
+  /** Import paths are plain dotted names; `future.keywords.if` is how OPA expects keyword imports spelled. */
+  importPath(r: RefTerm | VarTerm): string {
+    const name = callName(r);
+    return name !== undefined && /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name) ? name : this.ref(r);
   }
 
   ref(r: RefTerm | VarTerm): string {

@@ -77,6 +77,18 @@ export function runtimeAbort(message: string | null, fileName: string | null, li
 
 // ---- set-up ----------------------------------------------------------------------------
 
+// AssemblyScript keeps managed references of error-message code (string
+// concatenation) on a shadow stack of --stackSize bytes placed right after the
+// runtime's static data; the build script reserves that region with a data segment
+// so linked data and the heap start above it (rt_static_end). A host exception
+// (opa_abort) skips the frames' epilogues, so the stack pointer is reset whenever
+// no runtime frame can be live: when the host moves the heap and when an
+// evaluation starts (rt_clear_error).
+@inline function resetShadowStack(): void { __stack_pointer = __heap_base; }
+
+/** The first byte after the runtime's static data and shadow stack. */
+export function rt_static_end(): usize { return __heap_base; }
+
 /** Called from the start function with the first free byte after static data. */
 export function rt_init(base: usize): void {
   heapInit(base);
@@ -174,7 +186,7 @@ function printOne(b: usize, x: usize, sep: bool): void {
 }
 
 export function rt_error_message(): usize { return errorMessage(); }
-export function rt_clear_error(): void { clearError(); }
+export function rt_clear_error(): void { clearError(); resetShadowStack(); }
 
 // ---- evaluation context: +0 input, +4 data, +8 entrypoint, +12 result ------------------
 
@@ -204,7 +216,7 @@ export function opa_value_dump(v: usize): usize {
 }
 
 export function opa_heap_ptr_get(): usize { return heapGet(); }
-export function opa_heap_ptr_set(addr: usize): void { heapSet(addr); }
+export function opa_heap_ptr_set(addr: usize): void { heapSet(addr); resetShadowStack(); }
 
 export function opa_eval_ctx_new(): usize {
   const ctx = alloc(16);

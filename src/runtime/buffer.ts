@@ -76,8 +76,12 @@ export function bufPutBytes(b: usize, p: usize, n: u32): void {
   store<u32>(b, len + n, 4);
 }
 
-/** Appends an AssemblyScript (UTF-16) string as UTF-8. */
-export function bufPutStr(b: usize, s: string): void {
+/**
+ * Appends an AssemblyScript (UTF-16) string as UTF-8. Inlined so that a literal
+ * argument stays a constant address (no shadow-stack bookkeeping in callers).
+ */
+// @ts-ignore: decorator
+@inline export function bufPutStr(b: usize, s: string): void {
   bufPutUtf16(b, changetype<usize>(s), s.length);
 }
 

@@ -3,7 +3,7 @@
 // src/compiler/backend/runtime-abi.ts for the contract.
 export {
   // set-up
-  rt_init,
+  rt_init, rt_static_end,
   // scalars and collections
   rt_null, rt_bool, rt_int, rt_float, rt_string,
   rt_array, rt_array_push, rt_object, rt_object_insert, rt_set, rt_set_add,
@@ -24,18 +24,20 @@ export {
   opa_eval_ctx_set_data, opa_eval_ctx_set_entrypoint, opa_eval_ctx_get_result,
   opa_value_add_path, opa_value_remove_path,
 } from './abi';
+// strict mode: the positioned abort message of a builtin error
+export { rt_builtin_error } from './strict';
 
 // Builtins, exported as b_<name>.
-// export * from './builtins/strings';
-// export * from './builtins/sprintf';
-// export * from './builtins/numbers';
-// export * from './builtins/aggregates';
-// export * from './builtins/sets';
-// export * from './builtins/types';
-// export * from './builtins/regex';
-// export * from './builtins/glob';
-// export * from './builtins/units';
-// export * from './builtins/encoding';
-// export * from './builtins/objects';
-// export * from './builtins/arrays';
-// export * from './builtins/walk';
+export * from './builtins/strings';
+export * from './builtins/sprintf';
+export * from './builtins/numbers';
+export * from './builtins/aggregates';
+export * from './builtins/sets';
+export * from './builtins/types';
+export * from './builtins/regex';
+export * from './builtins/glob';
+export * from './builtins/units';
+export * from './builtins/encoding';
+export * from './builtins/objects';
+export * from './builtins/arrays';
+export * from './builtins/walk';

@@ -8,7 +8,7 @@ import { compare } from '../compare';
 import { alloc } from '../alloc';
 import { iterValue } from '../collections';
 import { typeError, elementTypeError } from './args';
-import { numberFromF64 } from './numbers';
+import { numberFromF64, addOverflows, mulOverflows } from './numeric';
 import { runeCount } from './utf8';
 
 export function b_count(a: usize): usize {
@@ -39,10 +39,7 @@ function fold(fn: string, a: usize, product: bool): usize {
     if (exact && tag(x) == T_INT) {
       const y = intValue(x);
       const r = product ? acc * y : acc + y;
-      const overflow = product
-        ? acc != 0 && (acc == -1 ? y == i64.MIN_VALUE : r / acc != y)
-        : ((acc ^ r) & (y ^ r)) < 0;
-      if (!overflow) { acc = r; continue; }
+      if (!(product ? mulOverflows(acc, y, r) : addOverflows(acc, y, r))) { acc = r; continue; }
     }
     if (exact) { facc = <f64>acc; exact = false; }
     facc = product ? facc * numberAsF64(x) : facc + numberAsF64(x);

@@ -8,21 +8,14 @@
 import {
   T_INT, T_FLOAT, T_STRING, T_NULL, T_BOOL,
   tag, isNumber, intValue, floatValue, numberAsF64, boolValue, strLen, strBytes,
-  newInt, newFloat, newArray, arrayPush, newStringUninit,
+  newInt, newFloat, newArray, arrayPush,
 } from '../value';
-import { typeError, operandError, builtinError, intOperand, bigIntOperand, intArg, isSet } from './args';
-import { setDifference } from './sets';
+import { bufNew, bufPutStr, bufPutByte, bufToString, bufLen, bufData } from '../buffer';
+import { typeError, operandError, builtinError, bigIntOperand, intArg, isSet } from './args';
+import { setDifference } from './setops';
+import { TWO63, numberFromF64, addOverflows, mulOverflows } from './numeric';
 import { parseGoFloat, parseStatus, PARSE_OK, PARSE_RANGE, appendUint, appendIntegralF64 } from './numfmt';
 import { appendGoQuoted } from './quote';
-import { bufNew, bufPutStr, bufPutByte, bufToString, bufLen, bufData } from '../buffer';
-
-const TWO63: f64 = 9223372036854775808.0;
-
-/** A number value for `f`: an int when integral and within i64, else a float. */
-export function numberFromF64(f: f64): usize {
-  if (f == Math.trunc(f) && f >= -TWO63 && f < TWO63) return newInt(<i64>f);
-  return newFloat(f);
-}
 
 @inline function bothInts(a: usize, b: usize): bool {
   return tag(a) == T_INT && tag(b) == T_INT;
@@ -41,7 +34,7 @@ export function b_plus(a: usize, b: usize): usize {
   if (!numberOperands('plus', a, b)) return 0;
   if (bothInts(a, b)) {
     const x = intValue(a), y = intValue(b), r = x + y;
-    if (((x ^ r) & (y ^ r)) >= 0) return newInt(r);
+    if (!addOverflows(x, y, r)) return newInt(r);
   }
   return numberFromF64(numberAsF64(a) + numberAsF64(b));
 }
@@ -61,12 +54,6 @@ export function b_minus(a: usize, b: usize): usize {
   if (!na && !isSet(a)) return typeError('minus', 1, 'one of {number, set}', a);
   if (nb) return typeError('minus', 2, 'set', b);
   return typeError('minus', 2, 'number', b);
-}
-
-function mulOverflows(x: i64, y: i64, r: i64): bool {
-  if (x == 0) return false;
-  if (x == -1) return y == i64.MIN_VALUE;
-  return r / x != y;
 }
 
 export function b_mul(a: usize, b: usize): usize {
@@ -198,8 +185,10 @@ function isInfOrNaNWord(p: usize, n: u32): bool {
   return word == 0x696e66 || word == 0x6e616e || word == 0x696e66696e697479; // inf nan infinity
 }
 
-/** Parses an optionally signed decimal integer that fits i64 into `intArg`-like result. */
+// The result of the last successful parseI64.
 let parsedInt: i64 = 0;
+
+/** An optionally signed decimal integer that fits i64 (into parsedInt). */
 function parseI64(p: usize, n: u32): bool {
   if (n == 0) return false;
   let i: u32 = 0;

@@ -13,8 +13,9 @@
 // The VM works on UTF-8 code points (invalid bytes decode as U+FFFD, one byte each, as
 // Go). It keeps two thread lists (current position, next position), each a sparse set
 // of program counters with a capture array per entry. Adding a thread follows JMP,
-// SPLIT, SAVE and assertions eagerly with an explicit stack (no recursion), so each
-// list holds only threads waiting on a rune or at MATCH, in priority order.
+// SPLIT, SAVE and assertions eagerly with an explicit stack (no recursion); the
+// threads that matter are those waiting on a rune or at MATCH, in priority order
+// (control instructions are in the list too, only to mark them visited).
 //
 // Limits: programs over MAX_INST instructions are "expression too large" (Go has a
 // similar cap); counted repetition is expanded, so `x{1000}` costs 1000 copies of x.

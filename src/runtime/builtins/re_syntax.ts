@@ -185,22 +185,24 @@ export function parseRegex(p: usize, n: u32): Node {
   START = p; END = p + <usize>n; P = p;
   FLAGS = 0; NCAP = 0; DEPTH = 0;
   NAMES = bufNew(16);
-  if (!validUTF8(p, n)) return fail(E_INVALID_UTF8, p, END);
+  const bad = firstInvalidUTF8(p, n);
+  if (bad < n) return fail(E_INVALID_UTF8, p + <usize>bad, END); // Go quotes from the bad byte
   const re = parseAlternation();
   if (failed()) return changetype<Node>(0);
   if (P < END) return fail(E_UNEXPECTED_PAREN, START, END); // stopped at a ')'
   return re;
 }
 
-function validUTF8(p: usize, n: u32): bool {
+// Offset of the first byte that is not valid UTF-8, or n.
+function firstInvalidUTF8(p: usize, n: u32): u32 {
   let i: u32 = 0;
   while (i < n) {
     const c = load<u8>(p + <usize>i);
     if (c < 0x80) { i++; continue; }
-    if (decodeRune(p + <usize>i, n - i) == RUNE_ERROR && runeSize == 1) return false;
+    if (decodeRune(p + <usize>i, n - i) == RUNE_ERROR && runeSize == 1) return i;
     i += <u32>runeSize;
   }
-  return true;
+  return n;
 }
 
 /** Decodes the rune at P (the caller checked P < END); sets runeSize. */

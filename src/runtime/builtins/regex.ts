@@ -183,6 +183,7 @@ export function b_regex_replace(s: usize, pattern: usize, value: usize): usize {
   for (let i: u32 = 0; i < tplLen; i++) if (load<u8>(tpl + <usize>i) == 0x24) { hasDollar = true; break; }
   vmPrepare(prog, hasDollar ? progCaptures(prog) + 1 : 1);
 
+  LETTERS = 0; // decoded on demand, per call: the heap is reset between evaluations
   const out = bufNew(n + 16);
   let lastMatchEnd: u32 = 0;
   let searchPos: u32 = 0;

@@ -1,7 +1,9 @@
 // sprintf(format, args) as OPA implements it: Go's fmt.Sprintf over arguments
 // converted from Rego values. OPA passes
 //   - a number that is an integer in int64 range as a Go int,
-//   - a larger integer as a *big.Int (here: an integral float of magnitude >= 2^63),
+//   - a larger integer as a *big.Int (here: an integral float of magnitude >= 2^63,
+//     which is what integer arithmetic overflows to; under %e %f %g such a value is
+//     formatted as a float64 instead, since it may as well be a literal like 1e100),
 //   - any other number as a float64,
 //   - a string as a Go string,
 //   - anything else (booleans, null, arrays, objects, sets) as the Go string of its
@@ -315,6 +317,11 @@ function sharpFloat(start: u32, verb: i32, precision: i32): void {
   bufPutBytes(tmp, bufData(tail), bufLen(tail));
 }
 
+/** e E f F g G */
+function isFloatVerb(verb: i32): bool {
+  return verb == 0x65 || verb == 0x45 || verb == 0x66 || verb == 0x46 || verb == 0x67 || verb == 0x47;
+}
+
 /** A float64 under `verb` (print.go's fmtFloat). */
 function printFloat(f: f64, verb: i32): void {
   switch (verb) {
@@ -419,7 +426,12 @@ function printArg(v: usize, verb: i32): void {
   }
   switch (kind) {
     case K_INT: printInt(intValue(v), verb); return;
-    case K_BIG: printBig(floatValue(v), verb); return;
+    case K_BIG:
+      // A big integer under a float verb would print as an error (%!e(big.Int=…));
+      // as such values may equally be float literals (1e100), format them as floats.
+      if (isFloatVerb(verb)) printFloat(floatValue(v), verb);
+      else printBig(floatValue(v), verb);
+      return;
     case K_FLOAT: printFloat(floatValue(v), verb); return;
   }
   printString(strBytes(v), strLen(v), verb);

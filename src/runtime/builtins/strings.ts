@@ -14,12 +14,12 @@ import {
 } from '../value';
 import { alloc } from '../alloc';
 import { iterValue } from '../collections';
-import { bufNew, bufPutByte, bufPutBytes, bufToString, bufReserve, bufLen } from '../buffer';
+import { bufNew, bufPutBytes, bufToString, bufReserve, bufLen } from '../buffer';
 import {
   typeError, elementTypeError, operandError, builtinError, intOperand, intArg, isString,
 } from './args';
 import {
-  decodeRune, decodeLastRune, runeSize, encodeRune, isASCII, runeCount, runeOffset, isSpace,
+  decodeRune, decodeLastRune, runeSize, encodeRune, isASCII, runeCount, isSpace,
 } from './utf8';
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -188,11 +188,35 @@ function mapRune(r: i32, upper: bool): i32 {
     if (upper) return r >= 0x61 && r <= 0x7a ? r - 32 : r;
     return r >= 0x41 && r <= 0x5a ? r + 32 : r;
   }
+  if (r == 0xdf) return r; // ß: musl maps it to ẞ, Unicode (and Go) have no simple uppercase
   // Circled letters are missing from the tables.
   if (!upper && r >= 0x24b6 && r <= 0x24cf) return r + 26;
   if (upper && r >= 0x24d0 && r <= 0x24e9) return r - 26;
   if (r >= 0x20000) return r;
+  const unicode14 = mapUnicode14(r, upper);
+  if (unicode14 != r) return unicode14;
   return casemap(<u32>r, upper ? 1 : 0) & 0x1fffff;
+}
+
+/** Case pairs added in Unicode 14 (musl's tables predate them; Go has them). */
+function mapUnicode14(r: i32, upper: bool): i32 {
+  // Vithkuqi: capitals U+10570..10595, small letters 39 code points above, with gaps.
+  if (r >= 0x10570 && r <= 0x105bc) {
+    const isUpper = r <= 0x10595 && r != 0x1057b && r != 0x1058b && r != 0x10593;
+    const isLower = r >= 0x10597 && r != 0x105a2 && r != 0x105b2 && r != 0x105ba;
+    if (isUpper && !upper) return r + 39;
+    if (isLower && upper) return r - 39;
+    return r;
+  }
+  if (r == 0x2c2f && !upper) return 0x2c5f; // Glagolitic capital/small letter caudate chrivi
+  if (r == 0x2c5f && upper) return 0x2c2f;
+  // Latin: A7C0/A7C1, A7D0/A7D1, A7D6/A7D7, A7D8/A7D9 (capital even, small odd)
+  if (r == 0xa7c0 || r == 0xa7c1 || r == 0xa7d0 || r == 0xa7d1 || (r >= 0xa7d6 && r <= 0xa7d9)) {
+    const isCapital = (r & 1) == 0;
+    if (isCapital && !upper) return r + 1;
+    if (!isCapital && upper) return r - 1;
+  }
+  return r;
 }
 
 function mapCase(fn: string, s: usize, upper: bool): usize {
@@ -398,8 +422,9 @@ function trimLeftEnd(p: usize, n: u32, cut: usize, nc: u32): u32 {
   let i: u32 = 0;
   while (i < n) {
     const r = decodeRune(p + i, n - i);
+    const size = <u32>runeSize; // inCutset decodes too
     if (!inCutset(cut, nc, r)) break;
-    i += <u32>runeSize;
+    i += size;
   }
   return i;
 }
@@ -408,7 +433,7 @@ function trimLeftEnd(p: usize, n: u32, cut: usize, nc: u32): u32 {
 function trimRightEnd(p: usize, n: u32, cut: usize, nc: u32): u32 {
   while (n > 0) {
     const r = decodeLastRune(p, n);
-    const size = <u32>runeSize;
+    const size = <u32>runeSize; // inCutset decodes too
     if (!inCutset(cut, nc, r)) break;
     n -= size;
   }

@@ -1,0 +1,22 @@
+// Compiles every bundled template (rego/<folder>/) into wasm/<folder>.wasm and
+// writes wasm/manifest.json with the sources' hashes and the compiler version.
+//
+//   npm run build:wasm
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileBundled, compilerVersion, entrypointOf, MANIFEST, sha256, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
+import { bundledTemplates } from '../src/gatekeeper/library';
+import { loadRuntime } from '../src/compiler/backend/runtime-wasm';
+import { packagePath } from '../src/paths';
+
+const dir = packagePath(WASM_DIR);
+mkdirSync(dir, { recursive: true });
+for (const f of readdirSync(dir)) if (f.endsWith('.wasm')) rmSync(join(dir, f));
+const manifest: WasmManifest = { compiler: compilerVersion(), runtime: sha256(loadRuntime()), templates: {} };
+for (const t of bundledTemplates()) {
+  const wasm = compileBundled(t);
+  writeFileSync(join(dir, `${t.folder}.wasm`), wasm);
+  manifest.templates[t.folder] = { kind: t.metadata.kind, entrypoint: entrypointOf(t), sources: sourcesHash(t), wasm: sha256(wasm) };
+  console.log(`${t.folder}: ${t.metadata.kind}, ${wasm.length} bytes`);
+}
+writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');

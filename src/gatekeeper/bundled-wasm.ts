@@ -1,0 +1,51 @@
+// The bundled templates compiled to wasm: built into wasm/ by `npm run
+// build:wasm`, committed, and checked fresh by the tests (compiling is
+// deterministic, so a stale module differs byte for byte).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { compile } from '../compiler/compile';
+import { packagePath } from '../paths';
+import type { BundledTemplate } from './library';
+
+export const WASM_DIR = 'wasm';
+export const MANIFEST = 'manifest.json';
+
+export interface WasmManifest {
+  /** offgate's version, which is the compiler's. */
+  compiler: string;
+  /** sha256 of the runtime the modules were linked onto. */
+  runtime: string;
+  templates: Record<string, { kind: string; entrypoint: string; sources: string; wasm: string }>;
+}
+
+export function entrypointOf(t: BundledTemplate): string {
+  return `${t.package.replace(/\./g, '/')}/violation`;
+}
+
+export function compileBundled(t: BundledTemplate): Uint8Array {
+  return compile({ modules: [t.rego, ...t.libs], entrypoints: [entrypointOf(t)], regoVersion: 'v0' });
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Hash of everything a template's module is compiled from. */
+export function sourcesHash(t: BundledTemplate): string {
+  return sha256([t.rego, ...t.libs].map((s) => `${s.file}\n${s.source}`).join('\0'));
+}
+
+export function wasmFile(t: BundledTemplate): string {
+  return packagePath(WASM_DIR, `${t.folder}.wasm`);
+}
+
+/** The committed module of a bundled template. */
+export function loadBundledWasm(t: BundledTemplate): Uint8Array {
+  const file = wasmFile(t);
+  if (!existsSync(file)) throw new Error(`offgate: ${file} is missing (run npm run build:wasm)`);
+  return new Uint8Array(readFileSync(file));
+}
+
+export function compilerVersion(): string {
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+}

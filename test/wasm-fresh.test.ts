@@ -1,0 +1,28 @@
+// wasm/ holds the bundled templates compiled by this compiler from these sources:
+// compiling is deterministic, so any difference means `npm run build:wasm` is due.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compileBundled, compilerVersion, loadBundledWasm, MANIFEST, sha256, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
+import { bundledTemplates } from '../src/gatekeeper/library';
+import { loadRuntime } from '../src/compiler/backend/runtime-wasm';
+import { packagePath } from '../src/paths';
+
+const manifest = JSON.parse(readFileSync(packagePath(WASM_DIR, MANIFEST), 'utf8')) as WasmManifest;
+
+describe('wasm/ is fresh (run `npm run build:wasm` if not)', () => {
+  it('was built by this compiler version and runtime', () => {
+    expect(manifest.compiler).toBe(compilerVersion());
+    expect(manifest.runtime).toBe(sha256(loadRuntime()));
+  });
+
+  it('lists exactly the bundled templates', () => {
+    expect(Object.keys(manifest.templates).sort()).toEqual(bundledTemplates().map((t) => t.folder).sort());
+  });
+
+  it.each(bundledTemplates())('$folder matches its sources', (t) => {
+    expect(manifest.templates[t.folder].sources).toBe(sourcesHash(t));
+    const fresh = compileBundled(t);
+    expect(sha256(loadBundledWasm(t))).toBe(sha256(fresh));
+    expect(manifest.templates[t.folder].wasm).toBe(sha256(fresh));
+  });
+});
