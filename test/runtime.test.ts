@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  loadRuntime, moduleSignatures, readValue, RUNTIME_WASM, type Runtime,
+  loadRuntime, moduleSignatures, readValue, staticDataEnd, RUNTIME_WASM, type Runtime,
 } from './helpers/runtime-harness';
 import { RUNTIME_FUNCTIONS, RUNTIME_IMPORTS } from '../src/compiler/backend/runtime-abi';
 
@@ -58,6 +58,10 @@ describe('module contract', () => {
       pos += size;
     }
     expect(ids).not.toContain(8);
+  });
+
+  it('reserves the shadow stack as static data', () => {
+    expect(staticDataEnd(bytes)).toBe(loadRuntime().exports.rt_static_end());
   });
 
   it('exports the host-call wrappers', () => {
@@ -519,6 +523,21 @@ describe('paths', () => {
     expect(rt.dump(e.rt_upsert_path(rt.parse('7'), rt.parse('["k"]'), rt.parse('5')))).toBe('{"k":5}');
     // the result can be read with binary search
     expect(rt.dump(e.rt_get(r4, rt.str('y')))).toBe('3');
+  });
+});
+
+describe('print', () => {
+  it('prints the cross product of the arguments, one line each', () => {
+    rt.exports.rt_print(rt.parseValue('[{"a", "b"}, set(), {1, 2.5}]'));
+    expect(rt.printed).toEqual(['a <undefined> 1', 'a <undefined> 2.5', 'b <undefined> 1', 'b <undefined> 2.5']);
+  });
+
+  it('prints composites as Rego text and strings raw', () => {
+    rt.exports.rt_print(rt.parseValue('[{"x y"}, {{"k": [1, "v"], "s": {true}}}, {null}]'));
+    expect(rt.printed).toEqual(['x y {"k": [1, "v"], "s": {true}} null']);
+    rt.printed.length = 0;
+    rt.exports.rt_print(rt.parseValue('[]'));
+    expect(rt.printed).toEqual(['']);
   });
 });
 

@@ -137,6 +137,8 @@ class Parser {
   private readonly memo = new Map<string, { term: Term; end: number; wildcards: number } | { error: RegoError }>();
   private readonly keywords = new Set<string>();
   private v1 = false;
+  /** `not { ... }` allowed (rego.v2, or `import future.keywords.not`). */
+  private notBody = false;
 
   constructor(source: string, private readonly file: string, version: RegoVersion) {
     this.toks = tokenize(source, file);
@@ -344,6 +346,11 @@ class Parser {
       for (const k of FUTURE_KEYWORDS) this.keywords.add(k);
       return;
     }
+    if (path[2] === 'not') {
+      // `not { ... }`: negation of a whole body.
+      this.notBody = true;
+      return;
+    }
     if (!(FUTURE_KEYWORDS as readonly string[]).includes(path[2])) {
       this.fail(`unexpected keyword, must be one of [${[...FUTURE_KEYWORDS].sort().join(' ')}]`, pos);
     }
@@ -351,9 +358,11 @@ class Parser {
   }
 
   private regoImport(path: string[], alias: string | undefined, pos: Pos): void {
-    if (path.length !== 2 || path[1] !== 'v1') this.fail('invalid import, must be `rego.v1`', pos);
+    if (path.length !== 2 || (path[1] !== 'v1' && path[1] !== 'v2')) this.fail('invalid import, must be `rego.v1` or `rego.v2`', pos);
     if (alias !== undefined) this.fail('`rego` imports cannot be aliased', pos);
     this.enableV1();
+    // rego.v2 adds `not { ... }`.
+    if (path[1] === 'v2') this.notBody = true;
   }
 
   // ---------------------------------------------------------------- rules
@@ -544,6 +553,7 @@ class Parser {
     const start = this.tok;
     const negated = this.isKeyword('not');
     if (negated) this.advance();
+    if (negated && this.notBody && this.isPunct('{')) return this.negatedBody(start);
     let body: Expr['body'];
     if (this.isKeyword('some')) {
       if (negated) this.unexpected("illegal negation of 'some'");
@@ -557,6 +567,22 @@ class Parser {
     const withs: With[] = [];
     while (this.isKeyword('with')) withs.push(this.withModifier());
     return { pos: { ...start.pos }, negated, body, with: withs };
+  }
+
+  /**
+   * `not { a; b }` is true when the body has no solution. It is written as the
+   * equivalent `[true | a; b] == []`, so later stages need nothing new: the
+   * body is a closure over the variables bound outside it.
+   */
+  private negatedBody(start: Token): Expr {
+    const pos = { ...start.pos };
+    const body = this.braces();
+    const withs: With[] = [];
+    while (this.isKeyword('with')) withs.push(this.withModifier());
+    const solutions: Term = { type: 'arraycompr', head: { type: 'boolean', value: true, pos }, body, pos };
+    const none: Term = { type: 'array', items: [], pos };
+    const term: Term = { type: 'call', fn: { type: 'var', name: 'equal', pos }, args: [solutions, none], pos };
+    return { pos, negated: false, body: { kind: 'term', term }, with: withs };
   }
 
   /** Whether the current token ends a body expression. */

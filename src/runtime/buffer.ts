@@ -77,11 +77,10 @@ export function bufPutBytes(b: usize, p: usize, n: u32): void {
 }
 
 /**
- * Appends an AssemblyScript (UTF-16) string as UTF-8. Inlined so that a literal
- * argument stays a constant address (no shadow-stack bookkeeping in callers).
+ * Appends an AssemblyScript (UTF-16) string as UTF-8. (Taking a managed string, it
+ * gets asc's shadow-stack bookkeeping; hot paths should use bufPutUtf16/bufPutBytes.)
  */
-// @ts-ignore: decorator
-@inline export function bufPutStr(b: usize, s: string): void {
+export function bufPutStr(b: usize, s: string): void {
   bufPutUtf16(b, changetype<usize>(s), s.length);
 }
 

@@ -38,17 +38,29 @@ export const T_SET: u8 = 8;
 let NULL_V: usize = 0;
 let TRUE_V: usize = 0;
 let FALSE_V: usize = 0;
+// Ints 0 .. SMALL_INTS-1, shared (values are immutable): array indices from
+// iteration and small numbers in documents cost no allocation.
+const SMALL_INTS: u32 = 256;
+let SMALL_INT_V: usize = 0;
 
 export function valuesInit(): void {
   NULL_V = alloc(8); store<u8>(NULL_V, T_NULL);
   TRUE_V = alloc(8); store<u8>(TRUE_V, T_BOOL); store<u8>(TRUE_V, 1, 1);
   FALSE_V = alloc(8); store<u8>(FALSE_V, T_BOOL); store<u8>(FALSE_V, 0, 1);
+  SMALL_INT_V = alloc(<usize>SMALL_INTS << 4);
+  for (let i: u32 = 0; i < SMALL_INTS; i++) {
+    const v = SMALL_INT_V + (<usize>i << 4);
+    store<u64>(v, 0);
+    store<u8>(v, T_INT);
+    store<i64>(v, <i64>i, 8);
+  }
 }
 
 @inline export function newNull(): usize { return NULL_V; }
 @inline export function newBool(b: bool): usize { return b ? TRUE_V : FALSE_V; }
 
 export function newInt(i: i64): usize {
+  if (<u64>i < <u64>SMALL_INTS && SMALL_INT_V != 0) return SMALL_INT_V + (<usize>i << 4);
   const v = alloc(16);
   store<u8>(v, T_INT);
   store<i64>(v, i, 8);

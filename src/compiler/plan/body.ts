@@ -15,7 +15,7 @@ import { isPattern, matchObjectKeys, Safety, type SafetyContext } from '../stage
 import { isGround } from '../visit';
 import type { ConstantPool } from './constants';
 import { scalarOf } from './constants';
-import { extendEnv, withoutFunctionMock, type Env, type FunctionMock } from './env';
+import { extendEnv, withoutFunctionMocks, type Env, type FunctionMock } from './env';
 import { findNode, nodeKind, pathName, type TreeNode } from './tree';
 import type { FnWriter, Label } from './writer';
 
@@ -825,8 +825,9 @@ export class BodyPlanner {
         this.callResult(t, arity, r, f, k);
       });
     }
-    // The replacement runs without this mock (it may call the original).
-    const inner = this.child(withoutFunctionMock(this.env, name));
+    // The replacement runs without function mocks: it may call the original, and
+    // one mock never calls another.
+    const inner = this.child(withoutFunctionMocks(this.env));
     const arity = this.ctx.arity(t.fn) ?? t.args.length;
     const fn: VarTerm | Term =
       mock.kind === 'builtin'

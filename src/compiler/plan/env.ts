@@ -38,10 +38,9 @@ export function extendEnv(
   return makeEnv(inputMocked, dataMocks, functionMocks);
 }
 
-export function withoutFunctionMock(env: Env, name: string): Env {
-  const functionMocks = new Map(env.functionMocks);
-  functionMocks.delete(name);
-  return makeEnv(env.key.includes('input;'), new Map(env.dataMocks), functionMocks);
+/** The environment a mock function runs in: other function mocks do not apply inside it. */
+export function withoutFunctionMocks(env: Env): Env {
+  return makeEnv(env.key.includes('input;'), new Map(env.dataMocks), new Map());
 }
 
 function makeEnv(inputMocked: boolean, dataMocks: Map<string, number>, functionMocks: Map<string, FunctionMock>): Env {
