@@ -11,7 +11,7 @@ function unavailable(name: string): () => never {
 
 export const HOST_BUILTINS: CustomBuiltins = {
   'time.now_ns': () => Date.now() * 1e6,
-  'opa.runtime': () => ({ env: {}, version: 'offgate' }),
+  'opa.runtime': () => ({}),
   'http.send': unavailable('http.send'),
   'rand.intn': unavailable('rand.intn'),
   'uuid.rfc4122': unavailable('uuid.rfc4122'),

@@ -719,7 +719,7 @@ export class BodyPlanner {
     if (fn.type === 'ref') return this.planDataCall(t, fn.terms, fail, k);
     const name = fn.name;
     const mock = this.env.functionMocks.get(name);
-    if (mock) return this.planMockedCall(t, name, mock, fail, k);
+    if (mock) return this.planMockedCall(t, mock, fail, k);
     if (Object.hasOwn(COMPARISONS, name) && t.args.length === 2) {
       return this.planSeq(t.args, fail, ([a, b], f) => k(this.boolFromStack(() => this.emitComparison(name, a, b)), f));
     }
@@ -747,26 +747,29 @@ export class BodyPlanner {
     if (t.args.length !== arity && t.args.length !== arity + 1) {
       throw new RegoError('rego_type_error', `${def.name}: arity mismatch: expected ${arity} arguments, got ${t.args.length}`, t.pos);
     }
-    this.planSeq(t.args.slice(0, arity), fail, (vals, f) => {
-      const r = this.w.local();
-      const c = this.code;
-      if (def.native) {
-        for (const v of vals) c.localGet(v);
-        c.call(this.w.services.runtime(def.native)).localSet(r);
-      } else {
-        if (arity > 4) throw new RegoError('rego_type_error', `${def.name}: host builtins take at most 4 arguments`, t.pos);
-        c.i32Const(this.ctx.hostBuiltinId(def.name)).i32Const(0);
-        for (const v of vals) c.localGet(v);
-        c.call(this.w.services.import(`opa_builtin${arity}`)).localSet(r);
-      }
-      if (this.ctx.strict) this.abortOnBuiltinError(r, t.pos);
-      this.w.failIfUndefined(r, f);
-      if (def.relation) {
-        const e = this.w.local();
-        return this.w.scan(r, null, e, (next) => this.callResult(t, arity, e, next, k));
-      }
-      this.callResult(t, arity, r, f, k);
-    });
+    this.planSeq(t.args.slice(0, arity), fail, (vals, f) => this.callBuiltin(t, def, vals, arity, f, k));
+  }
+
+  /** Calls a builtin on evaluated arguments (native, or through the host) and continues with its result. */
+  private callBuiltin(t: CallTerm, def: BuiltinDef, vals: number[], arity: number, fail: Label, k: ValueCont): void {
+    const r = this.w.local();
+    const c = this.code;
+    if (def.native) {
+      for (const v of vals) c.localGet(v);
+      c.call(this.w.services.runtime(def.native)).localSet(r);
+    } else {
+      if (vals.length > 4) throw new RegoError('rego_type_error', `${def.name}: host builtins take at most 4 arguments`, t.pos);
+      c.i32Const(this.ctx.hostBuiltinId(def.name)).i32Const(0);
+      for (const v of vals) c.localGet(v);
+      c.call(this.w.services.import(`opa_builtin${vals.length}`)).localSet(r);
+    }
+    if (this.ctx.strict) this.abortOnBuiltinError(r, t.pos);
+    this.w.failIfUndefined(r, fail);
+    if (def.relation) {
+      const e = this.w.local();
+      return this.w.scan(r, null, e, (next) => this.callResult(t, arity, e, next, k));
+    }
+    this.callResult(t, arity, r, fail, k);
   }
 
   /** The result of a call: bound to the extra output argument if there is one. */
@@ -797,7 +800,7 @@ export class BodyPlanner {
     if (!path) throw new RegoError('rego_type_error', 'function references must be ground', t.pos);
     const key = pathName(path);
     const mock = this.env.functionMocks.get(key);
-    if (mock) return this.planMockedCall(t, key, mock, fail, k);
+    if (mock) return this.planMockedCall(t, mock, fail, k);
     const node = findNode(this.ctx.tree, path);
     if (!node || nodeKind(node) !== 'function') {
       throw new RegoError('rego_type_error', `undefined function ${key}`, t.pos);
@@ -815,34 +818,29 @@ export class BodyPlanner {
     });
   }
 
-  private planMockedCall(t: CallTerm, name: string, mock: FunctionMock, fail: Label, k: ValueCont): void {
-    if (mock.kind === 'value') {
-      const arity = this.ctx.arity(t.fn) ?? t.args.length;
-      return this.planSeq(t.args.slice(0, arity), fail, (_vals, f) => {
-        const r = this.w.local();
-        this.code.globalGet(mock.global).localSet(r);
-        this.w.failIfUndefined(r, f);
-        this.callResult(t, arity, r, f, k);
-      });
-    }
-    // The replacement runs without function mocks: it may call the original, and
-    // one mock never calls another.
-    const inner = this.child(withoutFunctionMocks(this.env));
+  /**
+   * A call to a mocked function: the arguments are evaluated here, under the
+   * current mocks; the replacement itself runs without function mocks (it may
+   * call the original, and one mock never calls another).
+   */
+  private planMockedCall(t: CallTerm, mock: FunctionMock, fail: Label, k: ValueCont): void {
     const arity = this.ctx.arity(t.fn) ?? t.args.length;
-    const fn: VarTerm | Term =
-      mock.kind === 'builtin'
-        ? { type: 'var', name: mock.name, pos: t.pos }
-        : { type: 'ref', terms: [{ type: 'var', name: 'data', pos: t.pos }, ...mock.path.map((s) => ({ type: 'string', value: s, pos: t.pos }) as Term)], pos: t.pos };
-    const replaced: CallTerm = { ...t, fn: fn as CallTerm['fn'], args: t.args.slice(0, arity) };
-    const out = t.args.length === arity + 1 ? t.args[arity] : undefined;
-    inner.planTerm(replaced, fail, (r, f) => {
-      for (const n of inner.bound) this.bound.add(n);
-      if (out) return this.bindPattern(out, r, f, (f2) => {
-        const tr = this.w.local();
-        this.code.globalGet(this.ctx.constants.trueGlobal).localSet(tr);
-        k(tr, f2);
-      });
-      k(r, f);
+    this.planSeq(t.args.slice(0, arity), fail, (vals, f) => {
+      if (mock.kind === 'builtin') {
+        const def = this.ctx.builtin(mock.name);
+        if (!def) throw new RegoError('rego_type_error', `undefined function ${mock.name}`, t.pos);
+        return this.callBuiltin(t, def, vals, arity, f, k);
+      }
+      const r = this.w.local();
+      if (mock.kind === 'value') {
+        this.code.globalGet(mock.global).localSet(r);
+      } else {
+        const node = findNode(this.ctx.tree, mock.path);
+        if (!node || nodeKind(node) !== 'function') throw new RegoError('rego_type_error', `undefined function ${pathName(mock.path)}`, t.pos);
+        this.w.callFunction(this.ctx.dataFunction(node, withoutFunctionMocks(this.env)), vals, r);
+      }
+      this.w.failIfUndefined(r, f);
+      this.callResult(t, arity, r, f, k);
     });
   }
 
