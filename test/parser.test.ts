@@ -537,7 +537,7 @@ describe('errors', () => {
     ['package p\np := {"a" 1}', 'policy.rego:2:11: rego_parse_error: unexpected number token: expected }'],
     ['package p\nimport foo.bar', 'policy.rego:2:8: rego_parse_error: invalid path foo.bar: path must begin with input or data'],
     ['package p\nimport future.keywords.foo', 'policy.rego:2:8: rego_parse_error: unexpected keyword, must be one of [contains every if in]'],
-    ['package p\nimport rego.v2', 'policy.rego:2:8: rego_parse_error: invalid import, must be `rego.v1`'],
+    ['package p\nimport rego.v3', 'policy.rego:2:8: rego_parse_error: invalid import, must be `rego.v1` or `rego.v2`'],
     ['package p\ndefault p := x', 'policy.rego:2:1: rego_parse_error: default rule value cannot contain var'],
     ['package p\ndefault p', 'policy.rego:2:1: rego_parse_error: illegal default rule (must have a value)'],
     ['package p\np { not some x }', "policy.rego:2:9: rego_parse_error: unexpected some keyword: illegal negation of 'some'"],
