@@ -19,6 +19,7 @@ import { alloc } from '../alloc';
 import { bufNew, bufPutByte, bufPutBytes, bufLen, bufData, bufTruncate, bufToString } from '../buffer';
 import { dumpValue } from '../dump';
 import { typeError } from './args';
+import { TWO63 } from './numeric';
 import { decodeRune, runeSize, runeCount, encodeRune, runeOffset } from './utf8';
 import { appendFloat, appendUint, appendIntegralF64, hexDigit } from './numfmt';
 import { appendGoQuoted, appendGoQuotedRune, canBackquote, isPrint } from './quote';
@@ -36,7 +37,7 @@ function kindOf(v: usize): i32 {
   if (t == T_INT) return K_INT;
   if (t == T_FLOAT) {
     const f = floatValue(v);
-    return f == Math.trunc(f) && Math.abs(f) >= 9223372036854775808.0 ? K_BIG : K_FLOAT;
+    return f == Math.trunc(f) && Math.abs(f) >= TWO63 ? K_BIG : K_FLOAT;
   }
   return K_STRING;
 }
