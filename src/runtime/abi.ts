@@ -18,7 +18,8 @@ import {
 } from './buffer';
 
 // ---- imports (module `env`) ---------------------------------------------------------
-// Declared in the order the contract fixes (RUNTIME_IMPORTS).
+// RUNTIME_IMPORTS lists them; scripts/build-runtime.mjs puts them in that order
+// (binaryen's optimiser reorders functions, imports included).
 
 // @ts-ignore: decorator
 @external("env", "opa_abort")
@@ -56,8 +57,8 @@ export function rt_builtin4(id: i32, ctx: usize, a: usize, b: usize, c: usize, d
  * as NUL-terminated UTF-8 and hands it to the host's opa_abort.
  */
 export function runtimeAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  // Only addresses from here on: a managed string held in a local or passed to a
-  // call would make asc emit shadow-stack calls our custom runtime does not have.
+  // Only addresses from here on: passing the managed strings on to a call makes asc
+  // emit `__tostack` calls that it then fails to compile in this (late-compiled) function.
   const m = changetype<usize>(message);
   const f = changetype<usize>(fileName);
   const b = bufNew(128);

@@ -56,7 +56,7 @@ export function objectGet(o: usize, key: usize): usize {
 export function objectInsert(o: usize, key: usize, value: usize): void {
   const i = objectFind(o, key);
   if (i >= 0) {
-    store<u32>(load<u32>(o, 12) + (<usize>i << 3) + 4, <u32>value);
+    store<u32>(<usize>load<u32>(o, 12) + (<usize>i << 3) + 4, <u32>value);
     return;
   }
   const at = <u32>(-i - 1);

@@ -69,6 +69,8 @@ class FreshNames {
 /** A lexical scope of declared variables: source name → renamed. */
 class Scope {
   private readonly vars = new Map<string, string>();
+  /** Undeclared names used in this scope so far: declaring one later is an error. */
+  readonly used = new Set<string>();
   constructor(readonly parent: Scope | null) {}
   lookup(name: string): string | undefined {
     return this.vars.get(name) ?? this.parent?.lookup(name);
@@ -214,6 +216,9 @@ class ModuleContext {
     if (checkRedeclared && scope.declaredHere(v.name)) {
       throw new RegoError('rego_compile_error', `var ${v.name} assigned above`, v.pos);
     }
+    if (checkRedeclared && scope.used.has(v.name)) {
+      throw new RegoError('rego_compile_error', `var ${v.name} referenced above`, v.pos);
+    }
     scope.declare(v.name, this.fresh.next(v.name));
   }
 
@@ -260,6 +265,7 @@ class ModuleContext {
     const imported = this.imports.get(v.name);
     if (imported) return { type: 'ref', terms: imported.map((x) => ({ ...x, pos: v.pos })), pos: v.pos };
     if (this.packageRules.has(v.name)) return dataRef([...this.module.package, v.name], v.pos);
+    scope.used.add(v.name);
     return v;
   }
 

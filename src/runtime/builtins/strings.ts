@@ -25,7 +25,7 @@ import {
 // ---- helpers -------------------------------------------------------------------------------
 
 /** OPA's StringOperand check for each of the operands. */
-function strings2(fn: string, a: usize, b: usize): bool {
+function stringOperands(fn: string, a: usize, b: usize): bool {
   if (!isString(a)) { typeError(fn, 1, 'string', a); return false; }
   if (!isString(b)) { typeError(fn, 2, 'string', b); return false; }
   return true;
@@ -134,29 +134,29 @@ export function b_concat(delim: usize, coll: usize): usize {
 }
 
 export function b_contains(s: usize, sub: usize): usize {
-  if (!strings2('contains', s, sub)) return 0;
+  if (!stringOperands('contains', s, sub)) return 0;
   return newBool(indexBytes(strBytes(s), strLen(s), strBytes(sub), strLen(sub)) >= 0);
 }
 
 export function b_startswith(s: usize, prefix: usize): usize {
-  if (!strings2('startswith', s, prefix)) return 0;
+  if (!stringOperands('startswith', s, prefix)) return 0;
   return newBool(hasPrefix(strBytes(s), strLen(s), strBytes(prefix), strLen(prefix)));
 }
 
 export function b_endswith(s: usize, suffix: usize): usize {
-  if (!strings2('endswith', s, suffix)) return 0;
+  if (!stringOperands('endswith', s, suffix)) return 0;
   return newBool(hasSuffix(strBytes(s), strLen(s), strBytes(suffix), strLen(suffix)));
 }
 
 export function b_strings_count(s: usize, sub: usize): usize {
-  if (!strings2('strings.count', s, sub)) return 0;
+  if (!stringOperands('strings.count', s, sub)) return 0;
   return newInt(<i64>countBytes(strBytes(s), strLen(s), strBytes(sub), strLen(sub)));
 }
 
 // ---- indexof, indexof_n --------------------------------------------------------------------
 
 export function b_indexof(s: usize, sub: usize): usize {
-  if (!strings2('indexof', s, sub)) return 0;
+  if (!stringOperands('indexof', s, sub)) return 0;
   const p = strBytes(s), m = strLen(s), q = strBytes(sub), n = strLen(sub);
   if (n == 0) return builtinError('indexof', 'empty search character');
   if (isASCII(p, m) && isASCII(q, n)) return newInt(<i64>indexBytes(p, m, q, n));
@@ -167,7 +167,7 @@ export function b_indexof(s: usize, sub: usize): usize {
 
 /** indexof_n(s, sub): every rune index where sub starts, overlapping matches included. */
 export function b_indexof_n(s: usize, sub: usize): usize {
-  if (!strings2('indexof_n', s, sub)) return 0;
+  if (!stringOperands('indexof_n', s, sub)) return 0;
   if (strLen(sub) == 0) return builtinError('indexof_n', 'empty search character');
   const hay = decodeRunes(strBytes(s), strLen(s)), nh = runesLen;
   const needle = decodeRunes(strBytes(sub), strLen(sub)), nn = runesLen;
@@ -350,14 +350,14 @@ function splitAll(s: usize, sep: usize): usize {
 }
 
 export function b_split(s: usize, sep: usize): usize {
-  if (!strings2('split', s, sep)) return 0;
+  if (!stringOperands('split', s, sep)) return 0;
   return splitAll(s, sep);
 }
 
 /** strings.split_n(s, sep, n): the first n parts of split(s, sep), the last -n for n < 0. */
 export function b_strings_split_n(s: usize, sep: usize, count: usize): usize {
   const fn = 'strings.split_n';
-  if (!strings2(fn, s, sep)) return 0;
+  if (!stringOperands(fn, s, sep)) return 0;
   if (!intOperand(fn, 3, count)) return 0;
   const want = intArg;
   const parts = splitAll(s, sep);
@@ -441,7 +441,7 @@ function trimRightEnd(p: usize, n: u32, cut: usize, nc: u32): u32 {
 }
 
 function trimWith(fn: string, s: usize, cutset: usize, left: bool, right: bool): usize {
-  if (!strings2(fn, s, cutset)) return 0;
+  if (!stringOperands(fn, s, cutset)) return 0;
   const p = strBytes(s), c = strBytes(cutset), nc = strLen(cutset);
   let from: u32 = 0, to = strLen(s);
   if (nc == 0) return s;
@@ -455,14 +455,14 @@ export function b_trim_left(s: usize, cutset: usize): usize { return trimWith('t
 export function b_trim_right(s: usize, cutset: usize): usize { return trimWith('trim_right', s, cutset, false, true); }
 
 export function b_trim_prefix(s: usize, prefix: usize): usize {
-  if (!strings2('trim_prefix', s, prefix)) return 0;
+  if (!stringOperands('trim_prefix', s, prefix)) return 0;
   const n = strLen(s), k = strLen(prefix);
   if (!hasPrefix(strBytes(s), n, strBytes(prefix), k)) return s;
   return sliceOf(s, k, n);
 }
 
 export function b_trim_suffix(s: usize, suffix: usize): usize {
-  if (!strings2('trim_suffix', s, suffix)) return 0;
+  if (!stringOperands('trim_suffix', s, suffix)) return 0;
   const n = strLen(s), k = strLen(suffix);
   if (!hasSuffix(strBytes(s), n, strBytes(suffix), k)) return s;
   return sliceOf(s, 0, n - k);
