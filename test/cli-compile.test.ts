@@ -1,0 +1,59 @@
+// `offgate compile` end to end, through the bundled CLI.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPolicySync } from '../src/policy/sdk';
+import { offgate } from './helpers/cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'offgate-compile-'));
+const template = join(__dirname, '../fixtures/templates/privileged-containers.yaml');
+
+describe('offgate compile', () => {
+  it('compiles a ConstraintTemplate with its libs to <package>/violation', () => {
+    const out = join(dir, 'privileged.wasm');
+    const r = offgate(['compile', template, '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const policy = loadPolicySync(readFileSync(out));
+    const input = { review: { object: { spec: { containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] } } }, parameters: {} };
+    expect(policy.evaluate(input, 'k8spspprivileged/violation')[0].result).toHaveLength(1);
+  });
+
+  it('compiles .rego files with explicit entrypoints', () => {
+    const rego = join(dir, 'a.rego');
+    writeFileSync(rego, 'package a\n\nallow if input.ok\n\ncount_ok := count([x | some x in input.xs; x])\n');
+    const out = join(dir, 'a.wasm');
+    const r = offgate(['compile', rego, '-e', 'a/allow', 'a.count_ok', '-o', out]);
+    expect(r.code).toBe(0);
+    const policy = loadPolicySync(readFileSync(out));
+    expect(policy.evaluate({ ok: true, xs: [true, false, true] }, 'a/allow')).toEqual([{ result: true }]);
+    expect(policy.evaluate({ ok: true, xs: [true, false, true] }, 'a/count_ok')).toEqual([{ result: 2 }]);
+  });
+
+  it('reports a Rego error as one positioned line with exit code 2', () => {
+    const rego = join(dir, 'bad.rego');
+    writeFileSync(rego, 'package a\n\nallow if {\n  x > 1\n}\n');
+    const r = offgate(['compile', rego, '-e', 'a/allow', '-o', join(dir, 'bad.wasm')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`offgate: ${rego}:4:3: rego_unsafe_var_error: var x is unsafe\n`);
+  });
+
+  it('reports a missing file and a missing entrypoint clearly', () => {
+    const missing = offgate(['compile', join(dir, 'nope.rego'), '-e', 'a/b', '-o', join(dir, 'x.wasm')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.rego: cannot read: ENOENT/);
+    const rego = join(dir, 'ok.rego');
+    writeFileSync(rego, 'package a\n\nx := 1\n');
+    const noEntry = offgate(['compile', rego, '-o', join(dir, 'x.wasm')]);
+    expect(noEntry.code).toBe(2);
+    expect(noEntry.stderr).toMatch(/no entrypoint/);
+  });
+
+  it('rejects v0 syntax in a .rego file unless asked for, with a hint', () => {
+    const rego = join(dir, 'v0.rego');
+    writeFileSync(rego, 'package a\n\nallow { input.ok }\n');
+    expect(offgate(['compile', rego, '-e', 'a/allow', '-o', join(dir, 'v0.wasm')]).code).toBe(2);
+    expect(offgate(['compile', rego, '--rego-version', 'v0', '-e', 'a/allow', '-o', join(dir, 'v0.wasm')]).code).toBe(0);
+  });
+});
