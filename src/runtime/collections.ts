@@ -2,25 +2,34 @@
 // collections by key and by position. Objects and sets are always sorted and
 // free of duplicates (see README.md).
 import {
-  T_INT, T_FLOAT, T_ARRAY, T_OBJECT, T_SET,
+  T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET,
   tag, len, intValue, floatValue, arrayGet, setGet, objectKeyAt, objectValueAt,
   reserve, newInt,
 } from './value';
-import { compare } from './compare';
+import { compare, compareBytes } from './compare';
+
+// Rego's order on keys, with an inline fast path for two strings (nearly all
+// object keys): bytewise, most pairs decided by their first byte.
+// @ts-ignore: decorator
+@inline function keyCompare(a: usize, b: usize): i32 {
+  if (load<u8>(a) == T_STRING && load<u8>(b) == T_STRING) {
+    const na = load<u32>(a, 4), nb = load<u32>(b, 4);
+    if (na != 0 && nb != 0) {
+      const x = load<u8>(a, 8), y = load<u8>(b, 8);
+      if (x != y) return x < y ? -1 : 1;
+    }
+    return compareBytes(a + 8, na, b + 8, nb);
+  }
+  return compare(a, b);
+}
 
 /** Index of `key` among the object's keys, or -(insertion point) - 1. */
 export function objectFind(o: usize, key: usize): i32 {
+  const slots = <usize>load<u32>(o, 12);
   let lo: i32 = 0, hi: i32 = <i32>len(o) - 1;
-  const n = len(o);
-  // Fast path for building in order: compare with the last key first.
-  if (n > 0) {
-    const c = compare(objectKeyAt(o, n - 1), key);
-    if (c < 0) return -(<i32>n) - 1;
-    if (c == 0) return <i32>n - 1;
-  }
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compare(objectKeyAt(o, <u32>mid), key);
+    const c = keyCompare(<usize>load<u32>(slots + (<usize>mid << 3)), key);
     if (c < 0) lo = mid + 1;
     else if (c > 0) hi = mid - 1;
     else return mid;
@@ -29,21 +38,38 @@ export function objectFind(o: usize, key: usize): i32 {
 }
 
 export function setFind(s: usize, x: usize): i32 {
+  const slots = <usize>load<u32>(s, 12);
   let lo: i32 = 0, hi: i32 = <i32>len(s) - 1;
-  const n = len(s);
-  if (n > 0) {
-    const c = compare(setGet(s, n - 1), x);
-    if (c < 0) return -(<i32>n) - 1;
-    if (c == 0) return <i32>n - 1;
-  }
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compare(setGet(s, <u32>mid), x);
+    const c = keyCompare(<usize>load<u32>(slots + (<usize>mid << 2)), x);
     if (c < 0) lo = mid + 1;
     else if (c > 0) hi = mid - 1;
     else return mid;
   }
   return -lo - 1;
+}
+
+// As objectFind/setFind, but first tries the end: collections built in order
+// append in O(1).
+function objectFindForInsert(o: usize, key: usize): i32 {
+  const n = len(o);
+  if (n > 0) {
+    const c = keyCompare(objectKeyAt(o, n - 1), key);
+    if (c < 0) return -(<i32>n) - 1;
+    if (c == 0) return <i32>n - 1;
+  }
+  return objectFind(o, key);
+}
+
+function setFindForInsert(s: usize, x: usize): i32 {
+  const n = len(s);
+  if (n > 0) {
+    const c = keyCompare(setGet(s, n - 1), x);
+    if (c < 0) return -(<i32>n) - 1;
+    if (c == 0) return <i32>n - 1;
+  }
+  return setFind(s, x);
 }
 
 /** The value under `key`, or 0. */
@@ -54,7 +80,7 @@ export function objectGet(o: usize, key: usize): usize {
 
 /** Inserts or replaces `key`. Only for objects the caller is still building. */
 export function objectInsert(o: usize, key: usize, value: usize): void {
-  const i = objectFind(o, key);
+  const i = objectFindForInsert(o, key);
   if (i >= 0) {
     store<u32>(<usize>load<u32>(o, 12) + (<usize>i << 3) + 4, <u32>value);
     return;
@@ -70,7 +96,7 @@ export function objectInsert(o: usize, key: usize, value: usize): void {
 
 /** Adds `x` unless present. Only for sets the caller is still building. */
 export function setAdd(s: usize, x: usize): void {
-  const i = setFind(s, x);
+  const i = setFindForInsert(s, x);
   if (i >= 0) return;
   const at = <u32>(-i - 1);
   const slots = reserve(s, 4);
