@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { RegoError, RegoErrors } from '../compiler/errors';
 import { runCompile } from './compile-command';
+import { runExport } from './export-command';
 import { UsageError } from './errors';
 
 const program = new Command();
@@ -17,6 +18,13 @@ program
   .option('--rego-version <v>', 'syntax of .rego files: v0 or v1 (default v1; templates default to v0)')
   .option('--strict', 'builtin errors abort evaluation')
   .action((files: string[], opts) => run(() => runCompile(files, opts)));
+
+program
+  .command('export')
+  .description('export the bundled constraint templates as Gatekeeper ConstraintTemplates')
+  .argument('<what>', 'what to export: templates')
+  .option('--out <dir>', 'write one file per template into this directory (default: a YAML stream on stdout)')
+  .action((what: string, opts) => run(() => runExport(what, opts, (t) => process.stdout.write(t))));
 
 function run(f: () => void): void {
   try {
