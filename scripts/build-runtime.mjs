@@ -2,6 +2,7 @@
 // Compiles the AssemblyScript runtime (src/runtime/index.ts) to src/runtime/runtime.wasm.
 //
 //   node scripts/build-runtime.mjs           build
+//   node scripts/build-runtime.mjs --out F   build into F instead
 //   node scripts/build-runtime.mjs --wat     also write /tmp/offgate-runtime.wat (final) and
 //                                            /tmp/offgate-runtime.names.wat (asc's, with names)
 //
@@ -13,7 +14,9 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outFile = join(root, 'src/runtime/runtime.wasm');
+// `--out FILE` writes elsewhere (the freshness check builds into a temporary file).
+const outAt = process.argv.indexOf('--out');
+const outFile = outAt >= 0 ? process.argv[outAt + 1] : join(root, 'src/runtime/runtime.wasm');
 const watFile = '/tmp/offgate-runtime.wat';
 const wantWat = process.argv.includes('--wat');
 const START_EXPORT = '__rt_start';
