@@ -151,6 +151,7 @@ describe('pipeline', () => {
     expect(STAGE_NAMES).toEqual([
       'parse',
       'resolve refs and rename locals',
+      'rewrite dynamic terms',
       'build the document tree',
       'check calls',
       'check recursion',

@@ -6,6 +6,6 @@ package lib.results
 # findings: a set of [msg, path] pairs → a set of {"msg", "details"} results.
 violations(findings) = {v |
 	msg := {m | [m, _] := findings[_]}[_]
-	paths := sort({p | [msg, p] := findings[_]})
+	paths := sort({p | findings[[msg, p]]})
 	v := {"msg": msg, "details": {"path": paths[0], "paths": paths}}
 }

@@ -8,6 +8,7 @@ import { parseModule } from './parser';
 import { buildTree, findNode, nodeKind, type TreeNode } from './plan/tree';
 import { checkCalls } from './stages/check';
 import { checkSafety } from './stages/check-safety';
+import { rewriteDynamicTerms } from './stages/dynamics';
 import { checkRecursion } from './stages/recursion';
 import { resolve, type Program } from './stages/resolve';
 import type { Term } from './ast';
@@ -45,6 +46,9 @@ const STAGES: Stage[] = [
   }],
   ['resolve refs and rename locals', (s) => {
     s.program = resolve(s.modules!);
+  }],
+  ['rewrite dynamic terms', (s) => {
+    s.program = rewriteDynamicTerms(s.program!);
   }],
   ['build the document tree', (s) => {
     s.tree = buildTree(s.program!.rules);

@@ -553,7 +553,9 @@ class Parser {
     const start = this.tok;
     const negated = this.isKeyword('not');
     if (negated) this.advance();
-    if (negated && this.notBody && this.isPunct('{')) return this.negatedBody(start);
+    // With `not` as a future keyword (or rego.v2), `not expr` negates the whole
+    // expression, operand evaluation included: it is `not { expr }`.
+    if (negated && this.notBody) return this.negatedBody(start);
     let body: Expr['body'];
     if (this.isKeyword('some')) {
       if (negated) this.unexpected("illegal negation of 'some'");
@@ -576,7 +578,7 @@ class Parser {
    */
   private negatedBody(start: Token): Expr {
     const pos = { ...start.pos };
-    const body = this.braces();
+    const body = this.isPunct('{') ? this.braces() : [this.literal()];
     const withs: With[] = [];
     while (this.isKeyword('with')) withs.push(this.withModifier());
     const solutions: Term = { type: 'arraycompr', head: { type: 'boolean', value: true, pos }, body, pos };
