@@ -11,8 +11,10 @@ import { bundledTemplates } from '../src/gatekeeper/library';
 import { loadPolicySync } from '../src/policy/sdk';
 
 interface Expected {
-  /** A path the result's details.paths contains. */
+  /** The result's details.path (its first offending field). */
   path: string;
+  /** All of details.paths, when one message collapses several findings (default: just `path`). */
+  paths?: string[];
   /** Text the result's message contains (a container name, a value). */
   mentions?: string[];
 }
@@ -65,8 +67,11 @@ describe.each(bundledTemplates())('$folder', (t) => {
       const results = (rs[0]?.result ?? []) as { msg: string; details: { path: string; paths: string[] } }[];
       expect(results.map((r) => r.details.paths)).toHaveLength(c.violations.length);
       for (const want of c.violations) {
-        const hit = results.find((r) => r.details.paths.includes(want.path) && (want.mentions ?? []).every((m) => r.msg.includes(m)));
-        expect(hit, `a result at ${want.path} mentioning ${JSON.stringify(want.mentions ?? [])} in ${JSON.stringify(results)}`).toBeDefined();
+        const paths = want.paths ?? [want.path];
+        const hit = results.find(
+          (r) => r.details.path === want.path && JSON.stringify(r.details.paths) === JSON.stringify(paths) && (want.mentions ?? []).every((m) => r.msg.includes(m)),
+        );
+        expect(hit, `a result at ${JSON.stringify(paths)} mentioning ${JSON.stringify(want.mentions ?? [])} in ${JSON.stringify(results)}`).toBeDefined();
       }
     });
   }

@@ -32,36 +32,50 @@ function rewriteBody(body: Body, fresh: Counter): Body {
   return body.flatMap((e) => rewriteExpr(e, fresh));
 }
 
-/** Calls whose operands are not evaluated the usual way. */
-const KEEP_OPERANDS = new Set(['eq', 'assign', 'print']);
+/**
+ * Unifications (`=`, `:=`, and `==`, which OPA rewrites to `=` first) keep
+ * their sides in place, only their nested dynamic parts are hoisted; every
+ * other call has its dynamic operands hoisted whole. `print` is left alone.
+ */
+const UNIFICATIONS = new Set(['eq', 'assign', 'equal']);
 
 function rewriteExpr(e: Expr, fresh: Counter): Expr[] {
   const b = e.body;
-  if (b.kind === 'every') {
-    return [{ ...e, body: { ...b, body: rewriteBody(b.body, fresh) } }];
-  }
-  if (b.kind !== 'term') return [withClosures(e, fresh)];
-  const t = b.term;
-  if (t.type !== 'call' || (t.fn.type === 'var' && KEEP_OPERANDS.has(t.fn.name))) return [withClosures(e, fresh)];
   const before: Expr[] = [];
-  const args = t.args.map((a) => hoist(a, e, before, fresh));
-  return [...before, { ...e, body: { kind: 'term', term: { ...t, args } } }];
+  switch (b.kind) {
+    case 'every':
+      {
+        const domain = inTerm(b.domain, e, before, fresh);
+        return [...before, { ...e, body: { ...b, domain, body: rewriteBody(b.body, fresh) } }];
+      }
+    case 'some':
+    case 'somein':
+      return [e];
+    case 'term': {
+      const t = b.term;
+      if (t.type !== 'call') {
+        const term = inTerm(t, e, before, fresh);
+        return [...before, { ...e, body: { kind: 'term', term } }];
+      }
+      const op = t.fn.type === 'var' ? t.fn.name : '';
+      if (op === 'print') return [e];
+      const args = UNIFICATIONS.has(op) && t.args.length === 2 ? t.args.map((a) => inTerm(a, e, before, fresh)) : t.args.map((a) => hoist(a, e, before, fresh));
+      return [...before, { ...e, body: { kind: 'term', term: { ...t, args } } }];
+    }
+  }
 }
 
-/** Replaces dynamic parts of an operand by generated variables bound in `before`. */
+/** OPA's rewriteDynamicsOne: refs, calls and comprehensions become generated variables. */
 function hoist(t: Term, origin: Expr, before: Expr[], fresh: Counter): Term {
   switch (t.type) {
     case 'ref':
+      return bind({ ...t, terms: [t.terms[0], ...t.terms.slice(1).map((x) => hoist(x, origin, before, fresh))] }, origin, before, fresh);
     case 'call':
+      return bind({ ...t, args: t.args.map((x) => hoist(x, origin, before, fresh)) }, origin, before, fresh);
     case 'arraycompr':
     case 'setcompr':
-    case 'objectcompr': {
-      const value = rewriteClosures(t, fresh);
-      const v: Term = { type: 'var', name: `$dyn${++fresh.n}`, pos: t.pos };
-      const eq: Term = { type: 'call', fn: { type: 'var', name: 'eq', pos: t.pos }, args: [v, value], pos: t.pos };
-      before.push({ pos: t.pos, negated: false, body: { kind: 'term', term: eq }, with: origin.with });
-      return v;
-    }
+    case 'objectcompr':
+      return bind(closureBody(t, fresh), origin, before, fresh);
     case 'array':
       return { ...t, items: t.items.map((x) => hoist(x, origin, before, fresh)) };
     case 'set':
@@ -73,31 +87,28 @@ function hoist(t: Term, origin: Expr, before: Expr[], fresh: Counter): Term {
   }
 }
 
-/** Rewrites the bodies of comprehensions inside an expression that is otherwise kept. */
-function withClosures(e: Expr, fresh: Counter): Expr {
-  const b = e.body;
-  if (b.kind === 'term') return { ...e, body: { kind: 'term', term: rewriteClosures(b.term, fresh) } };
-  if (b.kind === 'somein') return { ...e, body: { ...b, domain: rewriteClosures(b.domain, fresh) } };
-  return e;
-}
-
-function rewriteClosures(t: Term, fresh: Counter): Term {
+/** OPA's rewriteDynamicsInTerm: a ref stays, its dynamic keys are hoisted; a comprehension stays, its body rewritten. */
+function inTerm(t: Term, origin: Expr, before: Expr[], fresh: Counter): Term {
   switch (t.type) {
+    case 'ref':
+      return { ...t, terms: [t.terms[0], ...t.terms.slice(1).map((x) => hoist(x, origin, before, fresh))] };
     case 'arraycompr':
     case 'setcompr':
-      return { ...t, head: rewriteClosures(t.head, fresh), body: rewriteBody(t.body, fresh) };
     case 'objectcompr':
-      return { ...t, key: rewriteClosures(t.key, fresh), value: rewriteClosures(t.value, fresh), body: rewriteBody(t.body, fresh) };
-    case 'ref':
-      return { ...t, terms: t.terms.map((x) => rewriteClosures(x, fresh)) };
-    case 'call':
-      return { ...t, args: t.args.map((x) => rewriteClosures(x, fresh)) };
-    case 'array':
-    case 'set':
-      return { ...t, items: t.items.map((x) => rewriteClosures(x, fresh)) };
-    case 'object':
-      return { ...t, entries: t.entries.map(([k, v]) => [rewriteClosures(k, fresh), rewriteClosures(v, fresh)] as [Term, Term]) };
+      return closureBody(t, fresh);
     default:
-      return t;
+      return hoist(t, origin, before, fresh);
   }
+}
+
+/** `$dynN = value`, placed before the expression it came from (with its `with` modifiers, never its negation). */
+function bind(value: Term, origin: Expr, before: Expr[], fresh: Counter): Term {
+  const v: Term = { type: 'var', name: `$dyn${++fresh.n}`, pos: value.pos };
+  const eq: Term = { type: 'call', fn: { type: 'var', name: 'eq', pos: value.pos }, args: [v, value], pos: value.pos };
+  before.push({ pos: value.pos, negated: false, body: { kind: 'term', term: eq }, with: origin.with });
+  return v;
+}
+
+function closureBody(t: Term & { type: 'arraycompr' | 'setcompr' | 'objectcompr' }, fresh: Counter): Term {
+  return { ...t, body: rewriteBody(t.body, fresh) };
 }

@@ -1,0 +1,154 @@
+# K8sPSPSeccompV2 (spec §2.16): the seccomp profile of every container, read
+# from its securityContext.seccompProfile, else the pod's, else "not
+# configured" (annotations are ignored), must be an accepted type, or, for
+# Localhost, come with an accepted file. UPDATE requests are evaluated too
+# (spec §1.6).
+#
+# Duplicate container names (spec §2.16 "Other edge", §1.2 item 3): as in the
+# library, containers are indexed by name across the three lists, so two
+# containers sharing a name but differing in any field make the evaluation
+# fail with a conflict error, which Gatekeeper reports as one result carrying
+# the error text. The Decisions (spec §4) do not change this for this
+# template, so we reproduce it: containers_by_name is evaluated in full
+# whenever the template is not switched off by "*". Identical duplicates are
+# one entry there, and give one (collapsed) result here.
+package k8spspseccompv2
+
+import data.lib.exempt_container.is_exempt
+import data.lib.pods
+import data.lib.results
+
+violation[v] {
+	not every_profile_allowed
+	v := results.violations(findings)[_]
+}
+
+# An allowedProfiles entry "*" switches the template off.
+every_profile_allowed {
+	input.parameters.allowedProfiles[_] == "*"
+}
+
+# allowedLocalhostFiles "*" accepts any Localhost profile, whether or not
+# Localhost is in allowedProfiles.
+any_local_file_allowed {
+	input.parameters.allowedLocalhostFiles[_] == "*"
+}
+
+# Containers by name, as the library indexes them (see the header): a name
+# shared by two different containers is a conflict, i.e. an evaluation error.
+containers_by_name[name] = c {
+	c := pods.containers[_].container
+	name := c.name
+}
+
+findings[[msg, path]] {
+	by_name := containers_by_name
+	accepted := accepted_entries
+	entry := pods.containers[_]
+	c := entry.container
+	by_name[c.name]
+	not is_exempt(c)
+	found := profile_of(entry)
+	not profile_accepted(found, accepted)
+	path := found.path
+	msg := message(found, c.name, accepted)
+}
+
+# The accepted entries: {"type": t} for every allowedProfiles entry but
+# Localhost; for Localhost, one {"type": "Localhost", "file": f} per file of
+# allowedLocalhostFiles, or a single one with the empty file name when that
+# parameter is absent (none when it is []).
+accepted_entries[e] {
+	t := input.parameters.allowedProfiles[_]
+	t != "Localhost"
+	e := {"type": t}
+}
+
+accepted_entries[e] {
+	input.parameters.allowedProfiles[_] == "Localhost"
+	f := input.parameters.allowedLocalhostFiles[_]
+	e := {"type": "Localhost", "file": f}
+}
+
+accepted_entries[e] {
+	input.parameters.allowedProfiles[_] == "Localhost"
+	not local_files_given
+	e := {"type": "Localhost", "file": ""}
+}
+
+local_files_given {
+	_ = input.parameters.allowedLocalhostFiles
+}
+
+profile_accepted(found, accepted) {
+	found.type != "Localhost"
+	e := accepted[_]
+	e.type == found.type
+}
+
+profile_accepted(found, _) {
+	found.type == "Localhost"
+	any_local_file_allowed
+}
+
+profile_accepted(found, accepted) {
+	found.type == "Localhost"
+	e := accepted[_]
+	e.type == "Localhost"
+	e.file == found.file
+}
+
+container_field_set(c) {
+	c.securityContext.seccompProfile
+}
+
+pod_field_set {
+	pods.pod.spec.securityContext.seccompProfile
+}
+
+# The profile a container runs with: {type, file, where (for the message), path}.
+# A seccompProfile field without type gives none: the container passes.
+profile_of(entry) = {"type": t, "file": f, "where": "the container's securityContext.seccompProfile", "path": path} {
+	container_field_set(entry.container)
+	sp := entry.container.securityContext.seccompProfile
+	t := sp.type
+	f := object.get(sp, "localhostProfile", "")
+	path := concat("", [entry.path, ".securityContext.seccompProfile"])
+}
+
+profile_of(entry) = {"type": t, "file": f, "where": "the pod's securityContext.seccompProfile", "path": "spec.securityContext.seccompProfile"} {
+	not container_field_set(entry.container)
+	sp := pods.pod.spec.securityContext.seccompProfile
+	t := sp.type
+	f := object.get(sp, "localhostProfile", "")
+}
+
+profile_of(entry) = {"type": "not configured", "file": "", "where": "nowhere: no seccomp setting found", "path": path} {
+	not container_field_set(entry.container)
+	not pod_field_set
+	path := concat("", [entry.path, ".securityContext.seccompProfile"])
+}
+
+message(found, name, accepted) = msg {
+	found.type != "Localhost"
+	msg := sprintf("container %v uses seccomp profile type %v (read from %v), which the constraint does not allow; accepted: %v", [name, found.type, found.where, accepted_text(accepted)])
+}
+
+message(found, name, accepted) = msg {
+	found.type == "Localhost"
+	msg := sprintf("container %v uses seccomp profile type Localhost with file %v (read from %v), which the constraint does not allow; accepted: %v", [name, json.marshal(found.file), found.where, accepted_text(accepted)])
+}
+
+# The accepted entries as text: each type, and Localhost with file "f" (file
+# names quoted, so that the empty one shows), sorted, comma-separated.
+accepted_text(accepted) = concat(", ", sort({s | e := accepted[_]; s := entry_text(e)})) {
+	count(accepted) > 0
+} else = "nothing"
+
+entry_text(e) = sprintf("%v", [e.type]) {
+	e.type != "Localhost"
+}
+
+entry_text(e) = sprintf("Localhost with file %v", [json.marshal(e.file)]) {
+	e.type == "Localhost"
+}
