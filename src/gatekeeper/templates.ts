@@ -8,8 +8,7 @@ import type { SourceModule } from '../compiler/compile';
 import { walkBody, walkTerm } from '../compiler/visit';
 import type { K8sObject } from './types';
 
-export const TEMPLATE_GROUP = 'templates.gatekeeper.sh';
-export const TARGET = 'admission.k8s.gatekeeper.sh';
+import { ADMISSION_TARGET as TARGET, TEMPLATE_GROUP } from './constraint-schema';
 
 /** The Rego of a template, ready to compile. */
 export interface TemplateRego {

@@ -1,0 +1,32 @@
+# K8sPSPVolumeTypes (spec §2.19): every volume type a pod uses (each key of a
+# spec.volumes entry other than name) must be in the allowed list, or the list
+# must hold "*".
+package k8spspvolumetypes
+
+import data.lib.exclude_update.is_update
+import data.lib.pods
+import data.lib.results
+
+violation[v] {
+	not is_update(input.review)
+	v := results.violations(findings)[_]
+}
+
+# One finding per volume using a disallowed type; the message names the type,
+# so volumes of the same type share one result.
+findings[[msg, path]] {
+	volume := pods.pod.spec.volumes[i]
+	volume[type]
+	type != "name"
+	not type_allowed(type)
+	path := sprintf("spec.volumes[%d].%v", [i, type])
+	msg := sprintf("volume type %v, used by pod %v, is not one of the allowed types %v", [type, pods.pod.metadata.name, input.parameters.volumes])
+}
+
+type_allowed(_) {
+	input.parameters.volumes[_] == "*"
+}
+
+type_allowed(type) {
+	type == input.parameters.volumes[_]
+}
