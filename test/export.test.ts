@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { compile } from '../src/compiler/compile';
 import { compileBundled, entrypointOf } from '../src/gatekeeper/bundled-wasm';
+import { validateTemplate } from '../src/gatekeeper/constraint-schema';
 import { bundledTemplates } from '../src/gatekeeper/library';
 import { offgate } from './helpers/cli';
 
@@ -30,6 +31,7 @@ describe('offgate export templates', () => {
     expect(doc.metadata.annotations['metadata.gatekeeper.sh/title']).toBe(t.metadata.title);
     expect(doc.spec.crd.spec.validation.openAPIV3Schema).toEqual(t.metadata.parameters);
     expect(doc.spec.crd.spec.validation.openAPIV3Schema.type).toBe('object');
+    expect(validateTemplate(doc)).toEqual([]); // acceptable to Gatekeeper: names, target, structural schema
     expect(doc.spec.targets).toHaveLength(1);
     const target = doc.spec.targets[0];
     expect(target.target).toBe('admission.k8s.gatekeeper.sh');
