@@ -1,0 +1,368 @@
+// The admission decision, offline: the objects read from files are classified
+// (templates, constraints, expansion templates, namespaces, configs, the rest),
+// templates are compiled (or taken from the bundled library), constraints are
+// validated against their template's schema, and every object — and every Pod
+// its controller would create — is matched against every constraint and
+// evaluated with the template's wasm module, as Gatekeeper does.
+import type { K8sObject, Source, Match } from './types';
+import { gvkOf, isNamespaceObject } from './types';
+import { attachedNamespace, autorejectMessage, configExcludes, isClusterScoped, isGatekeeperConfig, matchConstraint, validateMatch, type NamespaceMode } from './match';
+import { CONSTRAINT_GROUP, validateConstraint, validateTemplate } from './constraint-schema';
+import { isConstraintTemplate, templateRego } from './templates';
+import { compileCached, cacheDir } from './module-cache';
+import { buildInventory } from './inventory';
+import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } from './review';
+import { effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
+import { loadPolicySync, type LoadedPolicy } from '../policy/sdk';
+import { HOST_BUILTINS } from '../policy/host-builtins';
+
+/** Where an object was read from. */
+export interface Origin {
+  file: string;
+  /** 1-based line of the document's first line. */
+  line?: number;
+  column?: number;
+}
+
+export interface Located {
+  object: K8sObject;
+  origin?: Origin;
+}
+
+/** A template already compiled (the bundled library's modules). */
+export interface PrecompiledTemplate {
+  kind: string;
+  wasm: Uint8Array;
+  entrypoint: string;
+  /** The ConstraintTemplate object, for validating constraints against its schema. */
+  template: K8sObject;
+  origin?: Origin;
+}
+
+export interface EngineOptions {
+  /** How namespaces are attached and reviews filled in (semantics §5.2, §13). Default `cluster`. */
+  mode?: NamespaceMode;
+  /** cluster mode: the namespace of namespaced objects that have none (`--namespace`). */
+  defaultNamespace?: string;
+  /** cluster mode: labels of namespaces no Namespace object describes. */
+  namespaceLabels?: Record<string, Record<string, string>>;
+  /** Built-in expansion of pod controllers (cluster mode default true). */
+  builtInExpansion?: boolean;
+  /** The inventory; default: every input object (gator test) . */
+  inventory?: K8sObject[];
+  /** userInfo of reviews. */
+  userInfo?: Record<string, unknown>;
+  /** Compiled-module cache directory, null to disable. */
+  cacheDir?: string | null;
+}
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface Result {
+  /** The object reported: the input object (for generated Pods, the workload they come from). */
+  object: ObjectRef;
+  origin?: Origin;
+  constraint: { kind: string; name: string };
+  enforcementAction: string;
+  scopedActions?: string[];
+  message: string;
+  details: unknown;
+  /** Path of the offending field within the reported object, when the template says. */
+  path?: string;
+  /** For results on a generated resource: what was generated and by which expansion. */
+  generated?: { object: ObjectRef; expansion: string; builtIn: boolean };
+  /** The template failed to evaluate; `message` is the error. */
+  evaluationError?: boolean;
+  /** The constraint could not be matched (e.g. missing Namespace); Gatekeeper rejects. */
+  autoreject?: boolean;
+}
+
+export interface LoadError {
+  message: string;
+  origin?: Origin;
+}
+
+export interface EngineOutput {
+  results: Result[];
+  errors: LoadError[];
+  warnings: string[];
+}
+
+interface Template {
+  kind: string;
+  template: K8sObject;
+  policy: LoadedPolicy;
+  entrypoint: string;
+}
+
+interface Constraint {
+  kind: string;
+  name: string;
+  object: K8sObject;
+  match?: Match;
+  parameters: unknown;
+  enforcementAction: string;
+  scopedActions?: string[];
+}
+
+export function evaluate(input: { objects: Located[]; precompiled?: PrecompiledTemplate[]; options?: EngineOptions }): EngineOutput {
+  const opts = input.options ?? {};
+  const mode = opts.mode ?? 'cluster';
+  const out: EngineOutput = { results: [], errors: [], warnings: [] };
+  const classes = classify(input.objects);
+
+  const templates = loadTemplates(classes.templates, input.precompiled ?? [], opts, out);
+  const constraints = loadConstraints(classes.constraints, templates, out);
+  const expansionRules = loadExpansionRules(classes.expansions, mode === 'cluster' && opts.builtInExpansion !== false, out);
+
+  const inventory = { inventory: buildInventory(opts.inventory ?? input.objects.map((o) => o.object)) };
+  for (const t of templates.values()) t.policy.setData(inventory);
+
+  const namespaces = new Map<string, K8sObject>();
+  for (const o of input.objects) {
+    if (isNamespaceObject(o.object)) namespaces.set(String(o.object.metadata?.name ?? ''), o.object);
+  }
+  const warned = new Set<string>();
+  const ordered = [...constraints].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name));
+
+  for (const item of mode === 'gator-test' ? input.objects : classes.reviewed) {
+    if (mode === 'cluster' && configExcludes(classes.configs, item.object)) continue;
+    const subject = subjectOf(item.object, mode, opts, out);
+    if (!subject) continue;
+    const attach = attachedNamespace(subject.object, namespaces, mode, { defaultNamespace: opts.defaultNamespace, namespaceLabels: opts.namespaceLabels, reviewNamespace: subject.reviewNamespace });
+    if (attach.warning && !warned.has(attach.warning) && ordered.some((c) => c.match?.namespaceSelector)) {
+      warned.add(attach.warning);
+      out.warnings.push(attach.warning);
+    }
+    const namespace = effectiveNamespace(subject.object, attach.namespace, mode);
+    const reported = refOf(item.object, namespace);
+    const review = subject.review ?? reviewOf(subject.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace, userInfo: opts.userInfo });
+    out.results.push(...reviewAgainst(review, subject.object, subject.oldObject, attach.namespace, 'Original', ordered, templates, reported, item.origin));
+    if (subject.review) continue; // AdmissionReviews are not expanded
+    const expanded = expand(subject.object, expansionRules, { namespace });
+    if ('error' in expanded) {
+      out.errors.push({ message: expanded.error, origin: item.origin });
+      continue;
+    }
+    for (const g of expanded.generated) {
+      const gReview = reviewOf(g.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace: effectiveNamespace(g.object, attach.namespace, mode), userInfo: opts.userInfo });
+      for (const r of reviewAgainst(gReview, g.object, null, attach.namespace, 'Generated', ordered, templates, reported, item.origin)) {
+        out.results.push(foldGenerated(r, g));
+      }
+    }
+  }
+  out.results = stableSort(out.results, (a, b) => cmp(a.enforcementAction, b.enforcementAction) || cmp(a.message, b.message));
+  return out;
+}
+
+// ---- classification and loading ------------------------------------------------------
+
+function classify(objects: Located[]) {
+  const templates: Located[] = [];
+  const constraints: Located[] = [];
+  const expansions: Located[] = [];
+  const configs: K8sObject[] = [];
+  const reviewed: Located[] = [];
+  for (const o of objects) {
+    const gvk = gvkOf(o.object);
+    if (isConstraintTemplate(o.object)) templates.push(o);
+    else if (gvk.group === CONSTRAINT_GROUP) constraints.push(o);
+    else if (isExpansionTemplate(o.object)) expansions.push(o);
+    else if (isGatekeeperConfig(o.object)) configs.push(o.object);
+    else reviewed.push(o);
+  }
+  return { templates, constraints, expansions, configs, reviewed };
+}
+
+function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts: EngineOptions, out: EngineOutput): Map<string, Template> {
+  const byKind = new Map<string, Template>();
+  for (const p of precompiled) {
+    byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, policy: loadPolicySync(p.wasm, undefined, HOST_BUILTINS) });
+  }
+  // Templates among the inputs replace bundled ones of the same kind.
+  for (const o of objs) {
+    const problems = validateTemplate(o.object);
+    if (problems.length > 0) {
+      out.errors.push({ message: problems[0], origin: o.origin });
+      continue;
+    }
+    const kind = String((o.object.spec as { crd?: { spec?: { names?: { kind?: string } } } }).crd?.spec?.names?.kind);
+    try {
+      const rego = templateRego(o.object, o.origin?.file ?? 'template');
+      const { wasm } = compileCached({ modules: rego.modules, entrypoint: rego.entrypoint, regoVersion: rego.regoVersion }, opts.cacheDir === undefined ? cacheDir() : opts.cacheDir);
+      byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy: loadPolicySync(wasm, undefined, HOST_BUILTINS) });
+    } catch (e) {
+      out.errors.push({ message: `ConstraintTemplate ${String(o.object.metadata?.name ?? '')}: ${(e as Error).message}`, origin: o.origin });
+    }
+  }
+  return byKind;
+}
+
+function loadConstraints(objs: Located[], templates: Map<string, Template>, out: EngineOutput): Constraint[] {
+  const byKey = new Map<string, Constraint>();
+  for (const o of objs) {
+    const kind = String(o.object.kind ?? '');
+    const name = String(o.object.metadata?.name ?? '');
+    const template = templates.get(kind);
+    if (!template) {
+      out.errors.push({ message: `${kind}/${name}: missing ConstraintTemplate: template "${kind.toLowerCase()}" not found`, origin: o.origin });
+      continue;
+    }
+    const v = validateConstraint(template.template, o.object);
+    if ('errors' in v) {
+      out.errors.push({ message: v.errors[0], origin: o.origin });
+      continue;
+    }
+    out.warnings.push(...v.warnings);
+    const spec = (v.constraint.spec ?? {}) as { match?: Match; parameters?: unknown; enforcementAction?: string; scopedEnforcementActions?: { action?: string; enforcementPoints?: { name?: string }[] }[] };
+    const matchErrors = validateMatch(spec.match);
+    if (matchErrors.length > 0) {
+      out.errors.push({ message: `${kind}/${name}: ${matchErrors[0]}`, origin: o.origin });
+      continue;
+    }
+    const action = spec.enforcementAction ?? 'deny';
+    let scopedActions: string[] | undefined;
+    if (action === 'scoped') {
+      scopedActions = [...new Set((spec.scopedEnforcementActions ?? []).filter((s) => (s.enforcementPoints ?? []).some((p) => p.name === 'gator.gatekeeper.sh' || p.name === '*')).map((s) => String(s.action)))];
+      if (scopedActions.length === 0) continue; // invisible to this enforcement point
+    }
+    byKey.set(`${kind}/${name}`, { kind, name, object: v.constraint, match: spec.match, parameters: spec.parameters ?? {}, enforcementAction: action, scopedActions });
+  }
+  return [...byKey.values()];
+}
+
+function loadExpansionRules(objs: Located[], builtIn: boolean, out: EngineOutput): ExpansionRule[] {
+  const user: ExpansionRule[] = [];
+  for (const o of objs) {
+    const r = parseExpansionTemplate(o.object);
+    if ('error' in r) out.errors.push({ message: r.error, origin: o.origin });
+    else user.push(r.rule);
+  }
+  const rules = builtIn ? effectiveRules(user) : user;
+  for (const problem of validateExpansionRules(rules)) out.errors.push({ message: problem });
+  return rules;
+}
+
+// ---- reviewing ----------------------------------------------------------------------------
+
+interface Subject {
+  object: K8sObject;
+  oldObject: K8sObject | null;
+  /** Set for AdmissionReview inputs: the request, used as written. */
+  review?: Review;
+  reviewNamespace?: string;
+}
+
+function subjectOf(obj: K8sObject, mode: NamespaceMode, opts: EngineOptions, out: EngineOutput): Subject | undefined {
+  if (mode !== 'gator-test' && isAdmissionReview(obj)) {
+    const r = reviewOfAdmissionReview(obj);
+    if ('error' in r) {
+      out.errors.push({ message: r.error });
+      return undefined;
+    }
+    const object = (r.review.object ?? r.review.oldObject) as K8sObject;
+    return { object, oldObject: (r.review.oldObject as K8sObject | null) ?? null, review: { ...r.review, userInfo: r.review.userInfo ?? opts.userInfo ?? {} }, reviewNamespace: String(r.review.namespace ?? '') };
+  }
+  return { object: obj, oldObject: null };
+}
+
+/** The namespace a review states: the object's, or in cluster mode the one it would land in. */
+function effectiveNamespace(obj: K8sObject, attached: K8sObject | null, mode: NamespaceMode): string | undefined {
+  const own = obj.metadata?.namespace;
+  if (typeof own === 'string' && own !== '') return own;
+  if (mode !== 'cluster' || isClusterScoped(gvkOf(obj)) || isNamespaceObject(obj)) return undefined;
+  const name = attached?.metadata?.name;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+function reviewAgainst(
+  review: Review,
+  object: K8sObject,
+  oldObject: K8sObject | null,
+  namespace: K8sObject | null,
+  source: Source,
+  constraints: Constraint[],
+  templates: Map<string, Template>,
+  reported: ObjectRef,
+  origin: Origin | undefined,
+): Result[] {
+  const results: Result[] = [];
+  let reviewJson: string | undefined;
+  for (const c of constraints) {
+    const m = matchConstraint(c.match, { object, oldObject, namespace, source });
+    const base = { object: reported, origin, constraint: { kind: c.kind, name: c.name }, enforcementAction: c.enforcementAction, ...(c.scopedActions ? { scopedActions: c.scopedActions } : {}) };
+    if ('error' in m) {
+      results.push({ ...base, message: autorejectMessage(String(object.metadata?.name ?? ''), m.error), details: undefined, autoreject: true });
+      continue;
+    }
+    if (!m.matched) continue;
+    const t = templates.get(c.kind)!;
+    reviewJson ??= JSON.stringify(review);
+    const text = `{"review":${reviewJson},"parameters":${JSON.stringify(c.parameters)}}`;
+    let violations: unknown[];
+    try {
+      const rs = t.policy.evaluate(new TextEncoder().encode(text).buffer as ArrayBuffer, t.entrypoint) as { result?: unknown[] }[];
+      violations = rs[0]?.result ?? [];
+    } catch (e) {
+      results.push({ ...base, message: errorText(e), details: null, evaluationError: true });
+      continue;
+    }
+    for (const v of violations) {
+      if (!v || typeof v !== 'object' || !('msg' in v)) continue; // Gatekeeper drops results without msg
+      const { msg, details } = v as { msg: unknown; details?: unknown };
+      if (typeof msg !== 'string') {
+        results.push({ ...base, message: `template ${c.kind}: violation msg must be a string, got ${JSON.stringify(msg)}`, details: null, evaluationError: true });
+        continue;
+      }
+      const d = details ?? {};
+      const path = d && typeof d === 'object' && typeof (d as { path?: unknown }).path === 'string' ? (d as { path: string }).path : undefined;
+      results.push({ ...base, message: msg, details: d, ...(path ? { path } : {}) });
+    }
+  }
+  return results;
+}
+
+/** A result on a generated resource, reported on its parent as Gatekeeper does. */
+function foldGenerated(r: Result, g: GeneratedResource): Result {
+  const folded: Result = {
+    ...r,
+    generated: { object: refOf(g.object), expansion: g.rule.name, builtIn: g.rule.builtIn },
+    path: r.path !== undefined ? g.mapPath(r.path) : undefined,
+  };
+  // ExpansionTemplates (not offgate's built-in expansion) prefix the message and may set the action.
+  if (!g.rule.builtIn) folded.message = `[Implied by ${g.rule.name}] ${r.message}`;
+  const override = [...g.chain].reverse().find((x) => x.enforcementAction)?.enforcementAction;
+  if (override) folded.enforcementAction = override;
+  if (folded.path === undefined) delete folded.path;
+  return folded;
+}
+
+/** How a result names an object: in the namespace it is reviewed in (which may be filled in). */
+function refOf(obj: K8sObject, namespace?: string): ObjectRef {
+  const meta = (obj.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  const ref: ObjectRef = { apiVersion: String(obj.apiVersion ?? ''), kind: String(obj.kind ?? '') };
+  const ns = namespace ?? meta.namespace;
+  if (typeof ns === 'string' && ns !== '') ref.namespace = ns;
+  if (typeof meta.name === 'string' && meta.name !== '') ref.name = meta.name;
+  return ref;
+}
+
+function errorText(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function stableSort<T>(xs: T[], by: (a: T, b: T) => number): T[] {
+  return xs.map((x, i) => [x, i] as const).sort((a, b) => by(a[0], b[0]) || a[1] - b[1]).map(([x]) => x);
+}
+

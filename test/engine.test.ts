@@ -1,0 +1,191 @@
+// The engine end to end: templates and constraints among the inputs, matching,
+// enforcement actions, inventory, AdmissionReviews, expansion of workloads.
+import { describe, expect, it } from 'vitest';
+import { evaluate, type Located } from '../src/gatekeeper/engine';
+import type { K8sObject } from '../src/gatekeeper/types';
+
+const requiredLabels: K8sObject = {
+  apiVersion: 'templates.gatekeeper.sh/v1',
+  kind: 'ConstraintTemplate',
+  metadata: { name: 'k8srequiredlabels' },
+  spec: {
+    crd: { spec: { names: { kind: 'K8sRequiredLabels' }, validation: { openAPIV3Schema: { type: 'object', properties: { labels: { type: 'array', items: { type: 'string' } } } } } } },
+    targets: [
+      {
+        target: 'admission.k8s.gatekeeper.sh',
+        rego: [
+          'package k8srequiredlabels',
+          '',
+          'violation[{"msg": msg, "details": {"missing": missing}}] {',
+          '  provided := {label | input.review.object.metadata.labels[label]}',
+          '  required := {label | label := input.parameters.labels[_]}',
+          '  missing := required - provided',
+          '  count(missing) > 0',
+          '  msg := sprintf("you must provide labels: %v", [missing])',
+          '}',
+        ].join('\n'),
+      },
+    ],
+  },
+};
+
+const uniqueHost: K8sObject = {
+  apiVersion: 'templates.gatekeeper.sh/v1beta1',
+  kind: 'ConstraintTemplate',
+  metadata: { name: 'k8suniqueingresshost' },
+  spec: {
+    crd: { spec: { names: { kind: 'K8sUniqueIngressHost' } } },
+    targets: [
+      {
+        target: 'admission.k8s.gatekeeper.sh',
+        rego: [
+          'package k8suniqueingresshost',
+          '',
+          'identical(obj, review) {',
+          '  obj.metadata.namespace == review.object.metadata.namespace',
+          '  obj.metadata.name == review.object.metadata.name',
+          '}',
+          '',
+          'violation[{"msg": msg}] {',
+          '  host := input.review.object.spec.rules[_].host',
+          '  other := data.inventory.namespace[_][_]["Ingress"][_]',
+          '  other.spec.rules[_].host == host',
+          '  not identical(other, input.review)',
+          '  msg := sprintf("ingress host conflicts with an existing ingress <%v>", [host])',
+          '}',
+        ].join('\n'),
+      },
+    ],
+  },
+};
+
+function constraint(kind: string, name: string, spec: Record<string, unknown> = {}): K8sObject {
+  return { apiVersion: 'constraints.gatekeeper.sh/v1beta1', kind, metadata: { name }, spec };
+}
+
+function pod(name: string, labels: Record<string, string> = {}, namespace?: string): K8sObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels, ...(namespace ? { namespace } : {}) }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+}
+
+const located = (objects: K8sObject[]): Located[] => objects.map((object, i) => ({ object, origin: { file: 'in.yaml', line: i * 10 + 1 } }));
+
+describe('engine', () => {
+  it('evaluates constraints of templates among the inputs, with parameters', () => {
+    const out = evaluate({
+      objects: located([requiredLabels, constraint('K8sRequiredLabels', 'owner', { parameters: { labels: ['owner'] } }), pod('a'), pod('b', { owner: 'me' })]),
+      options: { cacheDir: null },
+    });
+    expect(out.errors).toEqual([]);
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0]).toMatchObject({
+      object: { apiVersion: 'v1', kind: 'Pod', name: 'a', namespace: 'default' },
+      origin: { file: 'in.yaml', line: 21 },
+      constraint: { kind: 'K8sRequiredLabels', name: 'owner' },
+      enforcementAction: 'deny',
+      message: 'you must provide labels: {"owner"}',
+      details: { missing: ['owner'] },
+    });
+  });
+
+  it('reports bad parameters as a load error naming the constraint and field', () => {
+    const out = evaluate({ objects: located([requiredLabels, constraint('K8sRequiredLabels', 'owner', { parameters: { labels: 'owner' } }), pod('a')]), options: { cacheDir: null } });
+    expect(out.errors).toHaveLength(1);
+    expect(out.errors[0].message).toMatch(/^K8sRequiredLabels\/owner: spec\.parameters\.labels: must be of type array/);
+    expect(out.results).toEqual([]);
+  });
+
+  it('reports a constraint without its template', () => {
+    const out = evaluate({ objects: located([constraint('K8sNothing', 'x'), pod('a')]), options: { cacheDir: null } });
+    expect(out.errors[0].message).toMatch(/missing ConstraintTemplate: template "k8snothing" not found/);
+  });
+
+  it('carries each constraint’s enforcement action, sorted by action then message', () => {
+    const out = evaluate({
+      objects: located([
+        requiredLabels,
+        constraint('K8sRequiredLabels', 'b-warn', { enforcementAction: 'warn', parameters: { labels: ['x'] } }),
+        constraint('K8sRequiredLabels', 'a-dry', { enforcementAction: 'dryrun', parameters: { labels: ['y'] } }),
+        pod('p'),
+      ]),
+      options: { cacheDir: null },
+    });
+    expect(out.results.map((r) => [r.enforcementAction, r.constraint.name])).toEqual([
+      ['dryrun', 'a-dry'],
+      ['warn', 'b-warn'],
+    ]);
+  });
+
+  it('matches kinds, namespaces and label selectors', () => {
+    const c = constraint('K8sRequiredLabels', 'prod-pods', {
+      match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }], namespaces: ['prod-*'], labelSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] } },
+      parameters: { labels: ['owner'] },
+    });
+    const out = evaluate({
+      objects: located([requiredLabels, c, pod('in', { tier: 'web' }, 'prod-eu'), pod('other-ns', { tier: 'web' }, 'dev'), pod('other-tier', { tier: 'db' }, 'prod-eu')]),
+      options: { cacheDir: null },
+    });
+    expect(out.results.map((r) => r.object.name)).toEqual(['in']);
+  });
+
+  it('selects namespaces by the labels of Namespace objects among the inputs', () => {
+    const c = constraint('K8sRequiredLabels', 'team-x', { match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }], namespaceSelector: { matchLabels: { team: 'x' } } }, parameters: { labels: ['owner'] } });
+    const ns = (name: string, labels: Record<string, string>): K8sObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+    const out = evaluate({
+      objects: located([requiredLabels, c, ns('a', { team: 'x' }), ns('b', { team: 'y' }), pod('in-a', {}, 'a'), pod('in-b', {}, 'b')]),
+      options: { cacheDir: null },
+    });
+    expect(out.results.map((r) => r.object.name)).toEqual(['in-a']);
+  });
+
+  it('fills data.inventory for referential templates', () => {
+    const ingress = (name: string, host: string): K8sObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: 'web' }, spec: { rules: [{ host }] } });
+    const out = evaluate({
+      objects: located([uniqueHost, constraint('K8sUniqueIngressHost', 'unique'), ingress('one', 'a.example'), ingress('two', 'a.example'), ingress('three', 'b.example')]),
+      options: { cacheDir: null },
+    });
+    expect(out.errors).toEqual([]);
+    expect(out.results.map((r) => r.object.name).sort()).toEqual(['one', 'two']);
+  });
+
+  it('uses an AdmissionReview’s request as the review', () => {
+    const template: K8sObject = JSON.parse(JSON.stringify(requiredLabels));
+    (template.spec as { targets: { rego: string }[] }).targets[0].rego = [
+      'package k8srequiredlabels',
+      '',
+      'violation[{"msg": msg}] {',
+      '  input.review.operation == "UPDATE"',
+      '  msg := sprintf("update by %v", [input.review.userInfo.username])',
+      '}',
+    ].join('\n');
+    const review: K8sObject = {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: { operation: 'UPDATE', userInfo: { username: 'alice' }, object: pod('p', {}, 'default'), oldObject: pod('p', {}, 'default') },
+    };
+    const out = evaluate({ objects: located([template, constraint('K8sRequiredLabels', 'c'), review, pod('q')]), options: { cacheDir: null } });
+    expect(out.results.map((r) => r.message)).toEqual(['update by alice']);
+  });
+
+  it('expands a Deployment to the Pod its controller creates and reports on the Deployment', () => {
+    const deployment: K8sObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { template: { metadata: { labels: {} }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    };
+    const c = constraint('K8sRequiredLabels', 'pods', { match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] }, parameters: { labels: ['owner'] } });
+    const out = evaluate({ objects: located([requiredLabels, c, deployment]), options: { cacheDir: null } });
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0].object).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' });
+    expect(out.results[0].generated).toMatchObject({ object: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-pod' }, builtIn: true });
+  });
+
+  it('turns an evaluation error into one result per constraint carrying the error', () => {
+    const template: K8sObject = JSON.parse(JSON.stringify(requiredLabels));
+    (template.spec as { targets: { rego: string }[] }).targets[0].rego = 'package k8srequiredlabels\n\nv := 1\nv := 2\n\nviolation[{"msg": "x"}] { v }\n';
+    const out = evaluate({ objects: located([template, constraint('K8sRequiredLabels', 'c'), pod('p')]), options: { cacheDir: null } });
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0].evaluationError).toBe(true);
+    expect(out.results[0].message).toMatch(/eval_conflict_error/);
+  });
+});
