@@ -37,19 +37,24 @@ export function walkTerm(t: Term, f: (t: Term) => boolean | void): void {
   }
 }
 
-export function walkBody(body: Body, f: (t: Term) => boolean | void): void {
-  for (const e of body) walkExpr(e, f);
+export interface WalkOptions {
+  /** Enter `every` bodies and their key/value (default true); false visits only the domain. */
+  everyBodies?: boolean;
 }
 
-export function walkExpr(e: Expr, f: (t: Term) => boolean | void): void {
-  walkExprBody(e.body, f);
+export function walkBody(body: Body, f: (t: Term) => boolean | void, opts: WalkOptions = {}): void {
+  for (const e of body) walkExpr(e, f, opts);
+}
+
+export function walkExpr(e: Expr, f: (t: Term) => boolean | void, opts: WalkOptions = {}): void {
+  walkExprBody(e.body, f, opts);
   for (const w of e.with) {
     walkTerm(w.target, f);
     walkTerm(w.value, f);
   }
 }
 
-function walkExprBody(b: ExprBody, f: (t: Term) => boolean | void): void {
+function walkExprBody(b: ExprBody, f: (t: Term) => boolean | void, opts: WalkOptions): void {
   switch (b.kind) {
     case 'term':
       walkTerm(b.term, f);
@@ -63,10 +68,11 @@ function walkExprBody(b: ExprBody, f: (t: Term) => boolean | void): void {
       walkTerm(b.domain, f);
       break;
     case 'every':
+      walkTerm(b.domain, f);
+      if (opts.everyBodies === false) break;
       if (b.key) walkTerm(b.key, f);
       walkTerm(b.value, f);
-      walkTerm(b.domain, f);
-      walkBody(b.body, f);
+      walkBody(b.body, f, opts);
       break;
   }
 }

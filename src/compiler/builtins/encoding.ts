@@ -1,12 +1,6 @@
 // Serialisation builtins: json.*, base64.*, base64url.*, hex.*, urlquery.* natively
 // (src/runtime/builtins/encoding.ts); yaml.* through the host, whose SDK provides them.
-import type { BuiltinDef } from './types';
-
-const native = (name: string, arity: number): BuiltinDef => ({
-  name, arity, native: 'b_' + name.replace(/\./g, '_'),
-});
-
-const host = (name: string, arity: number): BuiltinDef => ({ name, arity, host: true });
+import { type BuiltinDef, native, host } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('json.marshal', 1),

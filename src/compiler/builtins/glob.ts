@@ -1,10 +1,6 @@
 // glob.* builtins, implemented natively by the runtime (src/runtime/builtins/glob.ts,
 // gobwas/glob semantics on the regex engine).
-import type { BuiltinDef } from './types';
-
-const native = (name: string, arity: number): BuiltinDef => ({
-  name, arity, native: 'b_' + name.replace(/\./g, '_'),
-});
+import { type BuiltinDef, native } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('glob.match', 3),

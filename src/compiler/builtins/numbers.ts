@@ -1,10 +1,6 @@
 // Arithmetic operators and number builtins implemented natively by the runtime
 // (src/runtime/builtins/numbers.ts). Operators go by OPA's names: `+` is plus.
-import type { BuiltinDef } from './types';
-
-const native = (name: string, arity: number): BuiltinDef => ({
-  name, arity, native: 'b_' + name.replace(/\./g, '_'),
-});
+import { type BuiltinDef, native } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('plus', 2),

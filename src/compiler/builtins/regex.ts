@@ -1,10 +1,6 @@
 // regex.* builtins, implemented natively by the runtime (src/runtime/builtins/regex.ts,
 // an RE2-syntax engine of its own; see re_exec.ts for its design).
-import type { BuiltinDef } from './types';
-
-const native = (name: string, arity: number): BuiltinDef => ({
-  name, arity, native: 'b_' + name.replace(/\./g, '_'),
-});
+import { type BuiltinDef, native } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('regex.match', 2),

@@ -1,11 +1,7 @@
 // Set operators and builtins implemented natively by the runtime
 // (src/runtime/builtins/sets.ts). `&` is and, `|` is or; `-` on sets is minus
 // (listed with the numbers).
-import type { BuiltinDef } from './types';
-
-const native = (name: string, arity: number): BuiltinDef => ({
-  name, arity, native: 'b_' + name.replace(/\./g, '_'),
-});
+import { type BuiltinDef, native } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('and', 2),

@@ -1,10 +1,6 @@
 // String builtins implemented natively by the runtime (src/runtime/builtins/strings.ts,
 // sprintf.ts).
-import type { BuiltinDef } from './types';
-
-const native = (name: string, arity: number): BuiltinDef => ({
-  name, arity, native: 'b_' + name.replace(/\./g, '_'),
-});
+import { type BuiltinDef, native } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('concat', 2),

@@ -2,11 +2,7 @@
 // (This file is not types.ts: that one defines BuiltinDef.) The comparison operators
 // equal, neq, lt, lte, gt, gte also have runtime exports there, but the planner emits
 // them inline, so they are listed in index.ts's INLINE_BUILTINS, not here.
-import type { BuiltinDef } from './types';
-
-const native = (name: string, arity: number): BuiltinDef => ({
-  name, arity, native: 'b_' + name.replace(/\./g, '_'),
-});
+import { type BuiltinDef, native } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('is_null', 1),

@@ -16,3 +16,13 @@ export interface BuiltinDef {
   /** A relation (`walk`): the native returns an array whose elements are the outputs. */
   relation?: boolean;
 }
+
+/** A builtin the runtime implements, exported as `b_<name with . replaced by _>`. */
+export function native(name: string, arity: number): BuiltinDef {
+  return { name, arity, native: 'b_' + name.replace(/\./g, '_') };
+}
+
+/** A builtin the host provides through opa_builtinN. */
+export function host(name: string, arity: number): BuiltinDef {
+  return { name, arity, host: true };
+}

@@ -1,9 +1,5 @@
 // units.* builtins, implemented natively by the runtime (src/runtime/builtins/units.ts).
-import type { BuiltinDef } from './types';
-
-const native = (name: string, arity: number): BuiltinDef => ({
-  name, arity, native: 'b_' + name.replace(/\./g, '_'),
-});
+import { type BuiltinDef, native } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('units.parse', 1),

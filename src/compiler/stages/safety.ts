@@ -7,7 +7,7 @@
 // never disagree about which side of a unification binds what.
 import type { Body, Expr, Term, VarTerm } from '../ast';
 import { RegoError } from '../errors';
-import { walkTerm } from '../visit';
+import { walkBody, walkExpr, walkTerm } from '../visit';
 
 export interface SafetyContext {
   /** Arity of a function (builtin or data function) named by a resolved call's `fn`, if known. */
@@ -35,33 +35,8 @@ export function visibleVars(terms: Term[], bodies: Body[], into = new Set<string
     return !(t.type === 'arraycompr' || t.type === 'setcompr' || t.type === 'objectcompr');
   };
   for (const t of terms) walkTerm(t, visit);
-  for (const b of bodies) for (const e of b) walkExprTerms(e, visit, false);
+  for (const b of bodies) walkBody(b, visit, { everyBodies: false });
   return into;
-}
-
-function walkExprTerms(e: Expr, f: (t: Term) => boolean | void, intoEvery = true): void {
-  const b = e.body;
-  switch (b.kind) {
-    case 'term': walkTerm(b.term, f); break;
-    case 'some': for (const v of b.vars) walkTerm(v, f); break;
-    case 'somein':
-      if (b.key) walkTerm(b.key, f);
-      walkTerm(b.value, f);
-      walkTerm(b.domain, f);
-      break;
-    case 'every':
-      walkTerm(b.domain, f);
-      if (intoEvery) {
-        if (b.key) walkTerm(b.key, f);
-        walkTerm(b.value, f);
-        for (const x of b.body) walkExprTerms(x, f);
-      }
-      break;
-  }
-  for (const w of e.with) {
-    walkTerm(w.target, f);
-    walkTerm(w.value, f);
-  }
 }
 
 /** The variables of a closure (comprehension or `every` body) that belong to an enclosing scope. */
@@ -74,7 +49,7 @@ export function closureVars(inner: { terms: Term[]; bodies: Body[] }, ctx: Safet
     if (!isRoot(t.name) && !t.name.startsWith('$wildcard') && ctx.visible.has(t.name)) out.push(t);
   };
   for (const t of inner.terms) walkTerm(t, visit);
-  for (const b of inner.bodies) for (const e of b) walkExprTerms(e, visit);
+  for (const b of inner.bodies) walkBody(b, visit);
   return out;
 }
 
@@ -371,7 +346,7 @@ export function matchObjectKeys(a: Term & { type: 'object' }, b: Term & { type: 
 
 function findVar(e: Expr, name: string): VarTerm | undefined {
   let found: VarTerm | undefined;
-  walkExprTerms(e, (t) => {
+  walkExpr(e, (t) => {
     if (!found && t.type === 'var' && t.name === name) found = t;
   });
   return found;
