@@ -71,7 +71,8 @@ for (const [file, expected] of Object.entries(verdicts).sort()) {
   if (out.errors.length > 0) console.log(`ERROR ${file}: ${out.errors.map((e) => e.message).join('; ')}`);
   const got = new Map<string, number>();
   for (const r of out.results) {
-    const key = `${r.object.kind} ${r.object.namespace ?? 'default'}/${r.object.name} ${r.constraint.kind}/${r.constraint.name}`;
+    const root = r.workload ?? r.object;
+    const key = `${root.kind} ${root.namespace ?? 'default'}/${root.name} ${r.constraint.kind}/${r.constraint.name}`;
     got.set(key, (got.get(key) ?? 0) + 1);
   }
   const want = new Map<string, number>();

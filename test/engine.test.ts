@@ -176,8 +176,9 @@ describe('engine', () => {
     const c = constraint('K8sRequiredLabels', 'pods', { match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] }, parameters: { labels: ['owner'] } });
     const out = evaluate({ objects: located([requiredLabels, c, deployment]), options: { cacheDir: null } });
     expect(out.results).toHaveLength(1);
-    expect(out.results[0].object).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' });
-    expect(out.results[0].generated).toMatchObject({ object: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-pod' }, builtIn: true });
+    expect(out.results[0].object).toEqual({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-pod' });
+    expect(out.results[0].workload).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web', builtIn: true });
+    expect(out.results[0].origin).toEqual({ file: 'in.yaml', line: 21 });
   });
 
   it('turns an evaluation error into one result per constraint carrying the error', () => {
@@ -187,5 +188,54 @@ describe('engine', () => {
     expect(out.results).toHaveLength(1);
     expect(out.results[0].evaluationError).toBe(true);
     expect(out.results[0].message).toMatch(/eval_conflict_error/);
+  });
+
+  it('accepts templates and constraints apart from the objects', () => {
+    const out = evaluate({
+      templates: located([requiredLabels]),
+      constraints: located([constraint('K8sRequiredLabels', 'owner', { parameters: { labels: ['owner'] } })]),
+      objects: located([pod('a')]),
+      options: { cacheDir: null },
+    });
+    expect(out.results.map((r) => r.object.name)).toEqual(['a']);
+  });
+
+  it('puts namespace-less objects in the chosen namespace', () => {
+    const c = constraint('K8sRequiredLabels', 'staging', { match: { namespaces: ['staging'] }, parameters: { labels: ['owner'] } });
+    const out = evaluate({ objects: located([requiredLabels, c, pod('a')]), options: { cacheDir: null, defaultNamespace: 'staging' } });
+    expect(out.results.map((r) => r.object)).toEqual([{ apiVersion: 'v1', kind: 'Pod', namespace: 'staging', name: 'a' }]);
+  });
+
+  it('honours scoped enforcement actions for this enforcement point only', () => {
+    const scoped = (name: string, point: string) =>
+      constraint('K8sRequiredLabels', name, {
+        enforcementAction: 'scoped',
+        scopedEnforcementActions: [{ action: 'warn', enforcementPoints: [{ name: point }] }],
+        parameters: { labels: ['owner'] },
+      });
+    const out = evaluate({ objects: located([requiredLabels, scoped('here', 'gator.gatekeeper.sh'), scoped('webhook-only', 'validation.gatekeeper.sh'), pod('a')]), options: { cacheDir: null } });
+    expect(out.results.map((r) => [r.constraint.name, r.enforcementAction, r.scopedActions])).toEqual([['here', 'scoped', ['warn']]]);
+  });
+
+  it('skips namespaces a Gatekeeper Config excludes', () => {
+    const config: K8sObject = { apiVersion: 'config.gatekeeper.sh/v1alpha1', kind: 'Config', metadata: { name: 'config', namespace: 'gatekeeper-system' }, spec: { match: [{ excludedNamespaces: ['kube-*'], processes: ['*'] }] } };
+    const out = evaluate({ objects: located([requiredLabels, config, constraint('K8sRequiredLabels', 'c', { parameters: { labels: ['owner'] } }), pod('sys', {}, 'kube-system'), pod('app', {}, 'apps')]), options: { cacheDir: null } });
+    expect(out.results.map((r) => r.object.name)).toEqual(['app']);
+  });
+
+  it('honours ExpansionTemplates: message prefix and action override, as Gatekeeper', () => {
+    const et: K8sObject = {
+      apiVersion: 'expansion.gatekeeper.sh/v1alpha1',
+      kind: 'ExpansionTemplate',
+      metadata: { name: 'expand-widgets' },
+      spec: { applyTo: [{ groups: ['example.com'], versions: ['v1'], kinds: ['Widget'] }], templateSource: 'spec.podTemplate', generatedGVK: { group: '', version: 'v1', kind: 'Pod' }, enforcementAction: 'warn' },
+    };
+    const widget: K8sObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'x' }, spec: { podTemplate: { metadata: {}, spec: { containers: [] } } } };
+    const c = constraint('K8sRequiredLabels', 'pods', { match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] }, parameters: { labels: ['owner'] } });
+    const out = evaluate({ objects: located([requiredLabels, c, et, widget]), options: { cacheDir: null } });
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0].message).toBe('[Implied by expand-widgets] you must provide labels: {"owner"}');
+    expect(out.results[0].enforcementAction).toBe('warn');
+    expect(out.results[0].workload).toMatchObject({ kind: 'Widget', name: 'w', expansion: 'expand-widgets', builtIn: false });
   });
 });

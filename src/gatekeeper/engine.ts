@@ -64,18 +64,19 @@ export interface ObjectRef {
 }
 
 export interface Result {
-  /** The object reported: the input object (for generated Pods, the workload they come from). */
+  /** The object reviewed: an input object, or the Pod a workload's controller would create. */
   object: ObjectRef;
+  /** Where the input object (for a generated Pod: its workload) was read from. */
   origin?: Origin;
   constraint: { kind: string; name: string };
   enforcementAction: string;
   scopedActions?: string[];
   message: string;
   details: unknown;
-  /** Path of the offending field within the reported object, when the template says. */
+  /** Path of the offending field in the input object (for a generated Pod: in its workload), when the template says. */
   path?: string;
-  /** For results on a generated resource: what was generated and by which expansion. */
-  generated?: { object: ObjectRef; expansion: string; builtIn: boolean };
+  /** For a generated Pod: the workload it came from (the object in the input), and the expansion that made it. */
+  workload?: ObjectRef & { expansion: string; builtIn: boolean };
   /** The template failed to evaluate; `message` is the error. */
   evaluationError?: boolean;
   /** The constraint could not be matched (e.g. missing Namespace); Gatekeeper rejects. */
@@ -110,7 +111,20 @@ interface Constraint {
   scopedActions?: string[];
 }
 
-export function evaluate(input: { objects: Located[]; precompiled?: PrecompiledTemplate[]; options?: EngineOptions }): EngineOutput {
+export interface EngineInput {
+  /** ConstraintTemplates (they may also simply be among `objects`). */
+  templates?: Located[];
+  /** Constraints (they may also simply be among `objects`). */
+  constraints?: Located[];
+  /** Everything else read: objects to review, Namespaces, ExpansionTemplates, Configs. */
+  objects: Located[];
+  /** Templates compiled ahead of time (offgate's bundled library). */
+  precompiled?: PrecompiledTemplate[];
+  options?: EngineOptions;
+}
+
+export function evaluate(engineInput: EngineInput): EngineOutput {
+  const input = { ...engineInput, objects: [...(engineInput.templates ?? []), ...(engineInput.constraints ?? []), ...engineInput.objects] };
   const opts = input.options ?? {};
   const mode = opts.mode ?? 'cluster';
   const out: EngineOutput = { results: [], errors: [], warnings: [] };
@@ -327,11 +341,12 @@ function reviewAgainst(
   return results;
 }
 
-/** A result on a generated resource, reported on its parent as Gatekeeper does. */
+/** A result on a generated resource, tied to the workload in the input as Gatekeeper does. */
 function foldGenerated(r: Result, g: GeneratedResource): Result {
   const folded: Result = {
     ...r,
-    generated: { object: refOf(g.object), expansion: g.rule.name, builtIn: g.rule.builtIn },
+    object: refOf(g.object),
+    workload: { ...r.object, expansion: g.rule.name, builtIn: g.rule.builtIn },
     path: r.path !== undefined ? g.mapPath(r.path) : undefined,
   };
   // ExpansionTemplates (not offgate's built-in expansion) prefix the message and may set the action.
