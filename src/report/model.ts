@@ -1,0 +1,69 @@
+// One result model for `offgate lint`; every output format is a small renderer
+// over it (conftest-style). It is also the documented JSON schema (`-o json`).
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** One violation, placed at the offending field of the manifest as written. */
+export interface Finding {
+  /** The file as given by the user (or `-` for stdin). */
+  file: string;
+  /** 1-based position of the offending field (or of the object when no field is known). */
+  line: number;
+  column: number;
+  /** The object reviewed (for a workload's pods: the Pod its controller would create). */
+  object: ObjectRef;
+  /** For a Pod generated from a workload: the workload in the file. */
+  workload?: ObjectRef & { expansion: string; builtIn: boolean };
+  constraint: { kind: string; name: string };
+  /** deny, dryrun, warn, scoped, or any other string the constraint says. */
+  enforcementAction: string;
+  scopedActions?: string[];
+  message: string;
+  details: unknown;
+  /** Path of the offending field within the object in the file, when known. */
+  path?: string;
+  /** A one-line fix hint (bundled templates). */
+  fix?: string;
+  /** The template itself failed to evaluate on this object (Gatekeeper reports the error). */
+  evaluationError?: boolean;
+  /** The constraint could not be matched (e.g. its namespaceSelector needs a Namespace nobody describes). */
+  autoreject?: boolean;
+}
+
+/** A file or document that could not be read or a policy that could not be loaded. */
+export interface InputError {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface Summary {
+  files: number;
+  objects: number;
+  /** Findings per enforcement action. */
+  byAction: Record<string, number>;
+  errors: number;
+}
+
+export interface Report {
+  /** offgate's version, for consumers of the JSON. */
+  version: string;
+  /** Where the constraints came from: `bundled:baseline`, `env:production (offgate.yaml)`, `policy:./gitops/constraints`, `inputs`. */
+  sources: string[];
+  findings: Finding[];
+  errors: InputError[];
+  warnings: string[];
+  summary: Summary;
+}
+
+/** The actions that fail a run by default; `--fail-on warn` adds warn. */
+export function isFailing(f: Finding, failOn: 'deny' | 'warn'): boolean {
+  const actions = f.enforcementAction === 'scoped' ? (f.scopedActions ?? []) : [f.enforcementAction];
+  return actions.includes('deny') || (failOn === 'warn' && actions.includes('warn'));
+}
