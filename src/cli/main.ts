@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { RegoError, RegoErrors } from '../compiler/errors';
 import { runCompile } from './compile-command';
 import { runExport } from './export-command';
+import { runVerify } from './verify-command';
 import { UsageError } from './errors';
 
 const program = new Command();
@@ -25,6 +26,18 @@ program
   .argument('<what>', 'what to export: templates')
   .option('--out <dir>', 'write one file per template into this directory (default: a YAML stream on stdout)')
   .action((what: string, opts) => run(() => runExport(what, opts, (t) => process.stdout.write(t))));
+
+program
+  .command('verify')
+  .description('run Gatekeeper test suites (gator verify compatible)')
+  .argument('<paths...>', 'suite files, folders, or folder/... for recursion')
+  .option('--run <filter>', 'only tests/cases whose names match (regex; TEST//CASE)')
+  .option('-v, --verbose', 'print every test and case')
+  .action((paths: string[], opts) =>
+    run(() => {
+      process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+    }),
+  );
 
 function run(f: () => void): void {
   try {

@@ -118,6 +118,11 @@ export interface EngineInput {
   constraints?: Located[];
   /** Everything else read: objects to review, Namespaces, ExpansionTemplates, Configs. */
   objects: Located[];
+  /**
+   * Review exactly these, whatever their kind (a `gator verify` case); by default every
+   * input object that is not a template, constraint, ExpansionTemplate or Config.
+   */
+  review?: Located[];
   /** Templates compiled ahead of time (offgate's bundled library). */
   precompiled?: PrecompiledTemplate[];
   options?: EngineOptions;
@@ -134,17 +139,19 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   const constraints = loadConstraints(classes.constraints, templates, out);
   const expansionRules = loadExpansionRules(classes.expansions, mode === 'cluster' && opts.builtInExpansion !== false, out);
 
-  const inventory = { inventory: buildInventory(opts.inventory ?? input.objects.map((o) => o.object)) };
+  const inventory = { inventory: buildInventory(opts.inventory ?? [...input.objects, ...(engineInput.review ?? [])].map((o) => o.object)) };
   for (const t of templates.values()) t.policy.setData(inventory);
 
+  // Namespaces for namespaceSelector come from the inventory when one is given (a verify
+  // case's inventory files), else from the inputs.
   const namespaces = new Map<string, K8sObject>();
-  for (const o of input.objects) {
-    if (isNamespaceObject(o.object)) namespaces.set(String(o.object.metadata?.name ?? ''), o.object);
+  for (const o of opts.inventory ?? input.objects.map((x) => x.object)) {
+    if (isNamespaceObject(o)) namespaces.set(String(o.metadata?.name ?? ''), o);
   }
   const warned = new Set<string>();
   const ordered = [...constraints].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name));
 
-  for (const item of mode === 'gator-test' ? input.objects : classes.reviewed) {
+  for (const item of engineInput.review ?? (mode === 'gator-test' ? input.objects : classes.reviewed)) {
     if (mode === 'cluster' && configExcludes(classes.configs, item.object)) continue;
     const subject = subjectOf(item.object, mode, opts, out);
     if (!subject) continue;
