@@ -41,3 +41,4 @@ export * from './builtins/encoding';
 export * from './builtins/objects';
 export * from './builtins/arrays';
 export * from './builtins/walk';
+export * from './builtins/deprecated';

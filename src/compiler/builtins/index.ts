@@ -4,6 +4,7 @@
 import type { BuiltinDef } from './types';
 import { builtins as aggregates } from './aggregates';
 import { builtins as arrays } from './arrays';
+import { builtins as deprecated } from './deprecated';
 import { builtins as encoding } from './encoding';
 import { builtins as glob } from './glob';
 import { builtins as host } from './host';
@@ -16,7 +17,7 @@ import { builtins as typenames } from './typenames';
 import { builtins as units } from './units';
 import { builtins as walk } from './walk';
 
-const NAMESPACES: BuiltinDef[][] = [aggregates, arrays, encoding, glob, host, numbers, objects, regex, sets, strings, typenames, units, walk];
+const NAMESPACES: BuiltinDef[][] = [aggregates, arrays, deprecated, encoding, glob, host, numbers, objects, regex, sets, strings, typenames, units, walk];
 
 /**
  * Operators and calls the planner emits inline rather than through a runtime
