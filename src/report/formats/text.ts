@@ -1,0 +1,105 @@
+// The human format, after eslint's "stylish": a header per file, then one row per
+// finding (`line:col  action  Object: message  Constraint/name`) with its explanations
+// and fix hint on dim lines below, then input errors, warnings and a summary.
+import {
+  byPosition,
+  constraintLabel,
+  groupByFile,
+  notesOf,
+  positionSuffix,
+  refLabel,
+  sourcesLine,
+  subjectLabel,
+  summaryLine,
+  visible,
+} from '../describe';
+import { isFailing, type Finding, type Report } from '../model';
+import { effectiveAction } from '../summary';
+import type { RenderOptions } from './types';
+
+type Paint = (text: string) => string;
+
+interface Palette {
+  bold: Paint;
+  dim: Paint;
+  underline: Paint;
+  red: Paint;
+  green: Paint;
+  yellow: Paint;
+  cyan: Paint;
+}
+
+function palette(color: boolean): Palette {
+  const sgr = (open: number, close: number): Paint => (color ? (t) => `\x1b[${open}m${t}\x1b[${close}m` : (t) => t);
+  return { bold: sgr(1, 22), dim: sgr(2, 22), underline: sgr(4, 24), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
+}
+
+function actionPaint(p: Palette, action: string): Paint {
+  return action === 'deny' ? p.red : action === 'warn' ? p.yellow : p.cyan;
+}
+
+export function render(report: Report, opts: RenderOptions): string {
+  const p = palette(opts.color);
+  const sections: string[][] = [];
+
+  for (const [file, findings] of groupByFile(report.findings)) {
+    sections.push([p.underline(visible(file)), ...fileRows([...findings].sort(byPosition), p, opts)]);
+  }
+
+  if (report.errors.length > 0) {
+    sections.push([
+      p.bold(p.red('input errors')),
+      ...report.errors.map((e) => `  ${visible(e.file)}${positionSuffix(e.line, e.column)}  ${indentLines(visible(e.message), '    ')}`),
+    ]);
+  }
+
+  if (report.warnings.length > 0) {
+    sections.push(report.warnings.map((w) => `${p.yellow('warning:')} ${indentLines(visible(w), '  ')}`));
+  }
+
+  const failing = report.errors.length > 0 || report.findings.some((f) => isFailing(f, opts.failOn));
+  const verdict = failing ? p.red : report.findings.length > 0 ? p.yellow : p.green;
+  sections.push([p.bold(verdict(summaryLine(report.summary))), p.dim(sourcesLine(report.sources))]);
+
+  return sections.map((lines) => lines.join('\n')).join('\n\n') + '\n';
+}
+
+/** The rows of one file's findings, `line:col` and action columns aligned. */
+function fileRows(findings: Finding[], p: Palette, opts: RenderOptions): string[] {
+  const position = (f: Finding) => `${f.line}:${f.column}`;
+  const posWidth = Math.max(...findings.map((f) => position(f).length));
+  const actionWidth = Math.max(...findings.map((f) => effectiveAction(f).length));
+  const indent = ' '.repeat(2 + posWidth + 2 + actionWidth + 2);
+
+  const rows: string[] = [];
+  for (const f of findings) {
+    const action = effectiveAction(f);
+    const message = indentLines(visible(`${subjectLabel(f)}: ${f.message}`), indent);
+    rows.push(`  ${p.dim(position(f).padEnd(posWidth))}  ${actionPaint(p, action)(action.padEnd(actionWidth))}  ${message}  ${p.dim(visible(constraintLabel(f)))}`);
+    const extra = [...notesOf(f), ...(opts.verbose ? verboseLines(f) : [])];
+    if (f.fix) extra.push(`fix: ${f.fix}`);
+    for (const line of extra) rows.push(indent + p.dim(indentLines(visible(line), indent)));
+  }
+  return rows;
+}
+
+function verboseLines(f: Finding): string[] {
+  const lines: string[] = [];
+  if (f.path) lines.push(`at ${f.path}`);
+  if (f.workload) {
+    const how = f.workload.builtIn ? `built-in expansion ${f.workload.expansion}` : `ExpansionTemplate ${f.workload.expansion}`;
+    lines.push(`reviewed as ${refLabel(f.object)} (${how})`);
+  }
+  if (f.enforcementAction === 'scoped') lines.push(`enforcementAction scoped: ${(f.scopedActions ?? []).join(', ') || 'none'}`);
+  if (f.details !== undefined && f.details !== null && !isEmptyObject(f.details)) lines.push(`details: ${JSON.stringify(f.details)}`);
+  return lines;
+}
+
+function isEmptyObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+}
+
+/** Continuation lines of a multi-line text, indented to its column. */
+function indentLines(text: string, indent: string): string {
+  return text.replace(/\n/g, `\n${indent}`);
+}
