@@ -5,10 +5,43 @@ import { RegoError, RegoErrors } from '../compiler/errors';
 import { runCompile } from './compile-command';
 import { runExport } from './export-command';
 import { runVerify } from './verify-command';
+import { runLint } from './lint-command';
+import { runInit } from './init-command';
 import { UsageError } from './errors';
 
 const program = new Command();
 program.name('offgate').description('Gatekeeper admission, offline: would the cluster accept this?').version('0.1.0');
+
+program
+  .command('lint', { isDefault: false })
+  .description('would the cluster accept these manifests? Lints them against Gatekeeper constraints')
+  .argument('[paths...]', 'files, folders, globs, or - for standard input')
+  .option('-o, --output <format>', 'text, json, sarif, junit or github', 'text')
+  .option('--output-file <file>', 'write the report to a file instead of standard output')
+  .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
+  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
+  .option('--policy <dirs...>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository)')
+  .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
+  .option('--fail-on <action>', 'deny (default) or warn: which findings make the exit code 1', 'deny')
+  .option('--no-color', 'no colour even on a terminal')
+  .option('-v, --verbose', 'field paths, generated Pods and details in text output')
+  .action((paths: string[], opts) =>
+    runAsync(async () => {
+      process.exitCode = await runLint(paths, opts, {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+        stdin: process.stdin,
+        isTTY: Boolean(process.stdout.isTTY),
+        env: process.env,
+      });
+    }),
+  );
+
+program
+  .command('init')
+  .description('write a commented starter offgate.yaml with every restriction listed')
+  .option('--force', 'overwrite an existing offgate.yaml')
+  .action((opts) => run(() => runInit(opts, process.cwd(), (t) => process.stdout.write(t))));
 
 program
   .command('compile')
@@ -38,6 +71,22 @@ program
       process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
     }),
   );
+
+async function runAsync(f: () => Promise<void>): Promise<void> {
+  try {
+    await f();
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function fail(e: unknown): never {
+  if (e instanceof RegoError || e instanceof RegoErrors || e instanceof UsageError) {
+    console.error(`offgate: ${e.message}`);
+    process.exit(2);
+  }
+  throw e;
+}
 
 function run(f: () => void): void {
   try {

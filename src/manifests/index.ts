@@ -1,0 +1,14 @@
+// Reading Kubernetes manifests: files, folders, globs and stdin into objects, each with the
+// place it came from and a way to place any of its fields. See README.md beside this file.
+export { readManifests, type ReadOptions, type ReadResult } from './read';
+export {
+  formatReadError,
+  parseManifestText,
+  type ManifestObject,
+  type Origin,
+  type ParseOptions,
+  type ParseResult,
+  type ReadError,
+} from './parse';
+export { parseFieldPath, type PathSegment } from './path';
+export type { YamlVersion } from './schema';

@@ -1,0 +1,167 @@
+// Inputs to texts: files, folders, globs and stdin, in the order given.
+import { glob, hasMagic } from 'glob';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseManifestText, type ManifestObject, type ParseOptions, type ReadError } from './parse';
+
+export interface ReadOptions extends ParseOptions {
+  /** Relative inputs are resolved here. Default: process.cwd(). */
+  cwd?: string;
+  /** What `-` reads. Default: process.stdin. */
+  stdin?: NodeJS.ReadableStream | string;
+}
+
+export interface ReadResult {
+  objects: ManifestObject[];
+  errors: ReadError[];
+  /** Files read, in order, as named in origins; '-' for stdin. */
+  files: string[];
+}
+
+/** Extensions read when walking a folder. Files named one by one, or by a glob, are read whatever theirs. */
+const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+
+/** Files read at once: enough to overlap I/O, few enough to stay far from the fd limit. */
+const READ_CONCURRENCY = 16;
+
+/**
+ * Reads every manifest named by `inputs`:
+ * - a file, read whatever its extension;
+ * - a folder, walked recursively in lexical order (as `kubectl apply -R` does), reading
+ *   `.yaml`, `.yml` and `.json` files, skipping `node_modules` and names starting with a dot;
+ *   symbolic links to files are read, links to folders are not followed (no loops);
+ * - a glob (`manifests/**\/*.yaml`), when no file has that name: its matching files in lexical
+ *   order, not looking into `node_modules` (unless the pattern names it) nor dot-directories;
+ * - `-`, standard input.
+ * A file named twice is read once. Problems (a missing path, a glob matching nothing, bad YAML)
+ * come back as errors alongside whatever could be read.
+ */
+export async function readManifests(inputs: string[], opts: ReadOptions = {}): Promise<ReadResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const plan: ({ file: string } | { error: ReadError })[] = [];
+  const seen = new Set<string>();
+  const addFile = (file: string) => {
+    const key = file === '-' ? '-' : resolve(cwd, file);
+    if (seen.has(key)) return;
+    seen.add(key);
+    plan.push({ file });
+  };
+  const addError = (error: ReadError) => plan.push({ error });
+
+  for (const input of inputs) {
+    if (input === '-') {
+      addFile('-');
+      continue;
+    }
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(resolve(cwd, input))).isDirectory();
+    } catch (e) {
+      if (isNotFound(e) && hasMagic(input)) {
+        const matches = await glob(input, {
+          cwd,
+          nodir: true,
+          ignore: input.includes('node_modules') ? undefined : '**/node_modules/**',
+        });
+        if (matches.length === 0) addError({ file: input, message: 'no file matches this pattern' });
+        for (const match of matches.sort(compareNames)) addFile(match);
+      } else {
+        addError({ file: input, message: fsMessage(e) });
+      }
+      continue;
+    }
+    if (isDirectory) await walk(resolve(cwd, input), input, addFile, addError);
+    else addFile(input);
+  }
+
+  const texts = await readAll(plan.flatMap((step) => ('file' in step ? [step.file] : [])), cwd, opts.stdin);
+  const result: ReadResult = { objects: [], errors: [], files: [] };
+  for (const step of plan) {
+    if ('error' in step) {
+      result.errors.push(step.error);
+      continue;
+    }
+    const text = texts.get(step.file)!;
+    if (typeof text !== 'string') {
+      result.errors.push({ file: step.file, message: text.error });
+      continue;
+    }
+    result.files.push(step.file);
+    const { objects, errors } = parseManifestText(text, step.file, opts);
+    result.objects.push(...objects);
+    result.errors.push(...errors);
+  }
+  return result;
+}
+
+async function walk(dir: string, name: string, addFile: (file: string) => void, addError: (e: ReadError) => void): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    addError({ file: name, message: fsMessage(e) });
+    return;
+  }
+  entries.sort((a, b) => compareNames(a.name, b.name));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      isFile = await stat(path).then((s) => s.isFile(), () => false);
+    } else if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') await walk(path, join(name, entry.name), addFile, addError);
+      continue;
+    }
+    if (isFile && MANIFEST_FILE.test(entry.name)) addFile(join(name, entry.name));
+  }
+}
+
+/** Plain code-unit order, the same on every machine (localeCompare is not). */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function readAll(files: string[], cwd: string, stdin: ReadOptions['stdin']): Promise<Map<string, string | { error: string }>> {
+  const texts = new Map<string, string | { error: string }>();
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++];
+      try {
+        texts.set(file, file === '-' ? await readStdin(stdin ?? process.stdin) : await readFile(resolve(cwd, file), 'utf8'));
+      } catch (e) {
+        texts.set(file, { error: fsMessage(e) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return texts;
+}
+
+async function readStdin(stdin: NodeJS.ReadableStream | string): Promise<string> {
+  if (typeof stdin === 'string') return stdin;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException)?.code === 'ENOENT' || (e as NodeJS.ErrnoException)?.code === 'ENOTDIR';
+}
+
+function fsMessage(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err?.code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return err instanceof Error ? err.message : String(e);
+  }
+}
