@@ -99,6 +99,8 @@ interface Template {
   template: K8sObject;
   policy: LoadedPolicy;
   entrypoint: string;
+  /** Whether its Rego refers to data.inventory (referential templates). */
+  readsInventory: boolean;
 }
 
 interface Constraint {
@@ -106,7 +108,8 @@ interface Constraint {
   name: string;
   object: K8sObject;
   match?: Match;
-  parameters: unknown;
+  /** `spec.parameters` as JSON, ready to splice into each input. */
+  parametersJson: string;
   enforcementAction: string;
   scopedActions?: string[];
 }
@@ -139,8 +142,14 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   const constraints = loadConstraints(classes.constraints, templates, out);
   const expansionRules = loadExpansionRules(classes.expansions, mode === 'cluster' && opts.builtInExpansion !== false, out);
 
-  const inventory = { inventory: buildInventory(opts.inventory ?? [...input.objects, ...(engineInput.review ?? [])].map((o) => o.object)) };
-  for (const t of templates.values()) t.policy.setData(inventory);
+  // data.inventory only for templates that read it, serialised once: it holds every
+  // input object, and most templates (all the bundled ones) never look at it.
+  const readers = [...templates.values()].filter((t) => t.readsInventory);
+  if (readers.length > 0) {
+    const inventory = { inventory: buildInventory(opts.inventory ?? [...input.objects, ...(engineInput.review ?? [])].map((o) => o.object)) };
+    const bytes = utf8.encode(JSON.stringify(inventory));
+    for (const t of readers) t.policy.setData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  }
 
   // Namespaces for namespaceSelector come from the inventory when one is given (a verify
   // case's inventory files), else from the inputs.
@@ -203,7 +212,7 @@ function classify(objects: Located[]) {
 function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts: EngineOptions, out: EngineOutput): Map<string, Template> {
   const byKind = new Map<string, Template>();
   for (const p of precompiled) {
-    byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, policy: loadPolicySync(p.wasm, undefined, HOST_BUILTINS) });
+    byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, policy: loadPolicySync(p.wasm, undefined, HOST_BUILTINS), readsInventory: mentionsInventory(p.template) });
   }
   // Templates among the inputs replace bundled ones of the same kind.
   for (const o of objs) {
@@ -216,7 +225,7 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
     try {
       const rego = templateRego(o.object, o.origin?.file ?? 'template');
       const { wasm } = compileCached({ modules: rego.modules, entrypoint: rego.entrypoint, regoVersion: rego.regoVersion }, opts.cacheDir === undefined ? cacheDir() : opts.cacheDir);
-      byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy: loadPolicySync(wasm, undefined, HOST_BUILTINS) });
+      byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy: loadPolicySync(wasm, undefined, HOST_BUILTINS), readsInventory: rego.modules.some((m) => m.source.includes('inventory')) });
     } catch (e) {
       out.errors.push({ message: `ConstraintTemplate ${String(o.object.metadata?.name ?? '')}: ${(e as Error).message}`, origin: o.origin });
     }
@@ -252,7 +261,7 @@ function loadConstraints(objs: Located[], templates: Map<string, Template>, out:
       scopedActions = [...new Set((spec.scopedEnforcementActions ?? []).filter((s) => (s.enforcementPoints ?? []).some((p) => p.name === 'gator.gatekeeper.sh' || p.name === '*')).map((s) => String(s.action)))];
       if (scopedActions.length === 0) continue; // invisible to this enforcement point
     }
-    byKey.set(`${kind}/${name}`, { kind, name, object: v.constraint, match: spec.match, parameters: spec.parameters ?? {}, enforcementAction: action, scopedActions });
+    byKey.set(`${kind}/${name}`, { kind, name, object: v.constraint, match: spec.match, parametersJson: JSON.stringify(spec.parameters ?? {}), enforcementAction: action, scopedActions });
   }
   return [...byKey.values()];
 }
@@ -313,7 +322,7 @@ function reviewAgainst(
   origin: Origin | undefined,
 ): Result[] {
   const results: Result[] = [];
-  let reviewJson: string | undefined;
+  let reviewBytes: Uint8Array | undefined;
   for (const c of constraints) {
     const m = matchConstraint(c.match, { object, oldObject, namespace, source });
     const base = { object: reported, origin, constraint: { kind: c.kind, name: c.name }, enforcementAction: c.enforcementAction, ...(c.scopedActions ? { scopedActions: c.scopedActions } : {}) };
@@ -323,11 +332,10 @@ function reviewAgainst(
     }
     if (!m.matched) continue;
     const t = templates.get(c.kind)!;
-    reviewJson ??= JSON.stringify(review);
-    const text = `{"review":${reviewJson},"parameters":${JSON.stringify(c.parameters)}}`;
+    reviewBytes ??= utf8.encode(JSON.stringify(review));
     let violations: unknown[];
     try {
-      const rs = t.policy.evaluate(new TextEncoder().encode(text).buffer as ArrayBuffer, t.entrypoint) as { result?: unknown[] }[];
+      const rs = t.policy.evaluate(inputBytes(reviewBytes, c.parametersJson), t.entrypoint) as { result?: unknown[] }[];
       violations = rs[0]?.result ?? [];
     } catch (e) {
       results.push({ ...base, message: errorText(e), details: null, evaluationError: true });
@@ -362,6 +370,28 @@ function foldGenerated(r: Result, g: GeneratedResource): Result {
   if (override) folded.enforcementAction = override;
   if (folded.path === undefined) delete folded.path;
   return folded;
+}
+
+const utf8 = new TextEncoder();
+const INPUT_HEAD = utf8.encode('{"review":');
+const INPUT_MID = utf8.encode(',"parameters":');
+const INPUT_TAIL = utf8.encode('}');
+
+/** `{"review": R, "parameters": P}` as bytes: the review is serialised once per object, not per constraint. */
+function inputBytes(review: Uint8Array, parametersJson: string): ArrayBuffer {
+  const params = utf8.encode(parametersJson);
+  const out = new Uint8Array(INPUT_HEAD.length + review.length + INPUT_MID.length + params.length + INPUT_TAIL.length);
+  let at = 0;
+  for (const part of [INPUT_HEAD, review, INPUT_MID, params, INPUT_TAIL]) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out.buffer;
+}
+
+/** Whether a template's Rego refers to data.inventory (any mention counts: cheap and safe). */
+function mentionsInventory(template: K8sObject): boolean {
+  return JSON.stringify((template.spec as { targets?: unknown } | undefined)?.targets ?? []).includes('inventory');
 }
 
 /** How a result names an object: in the namespace it is reviewed in (which may be filled in). */
