@@ -110,3 +110,44 @@ function unexpected(text: string, i: number): { error: string; offset: number } 
 function describe(text: string, i: number): string {
   return i >= text.length ? 'end of input' : JSON.stringify(text[i]);
 }
+
+/**
+ * Where the elements of the top-level `items` array of the object at `from` are, for a List read
+ * from JSON: found by scanning, as JSON.parse tells no positions. Undefined if there is no such
+ * array (or the text is not JSON, which JSON.parse has said already).
+ */
+export function jsonItemRanges(text: string, from: number): { start: number; end: number }[] | undefined {
+  let i = skipJsonSpace(text, from);
+  if (text.charCodeAt(i) !== 0x7b /* { */) return undefined;
+  i = skipJsonSpace(text, i + 1);
+  let found: { start: number; end: number }[] | undefined;
+  while (text.charCodeAt(i) === 0x22 /* " */) {
+    const keyEnd = scanString(text, i);
+    if (typeof keyEnd !== 'number') return undefined;
+    const key = JSON.parse(text.slice(i, keyEnd)) as string;
+    i = skipJsonSpace(text, keyEnd);
+    if (text.charCodeAt(i) !== 0x3a /* : */) return undefined;
+    i = skipJsonSpace(text, i + 1);
+    if (key === 'items' && text.charCodeAt(i) === 0x5b /* [ */) {
+      const ranges: { start: number; end: number }[] = [];
+      i = skipJsonSpace(text, i + 1);
+      while (text.charCodeAt(i) !== 0x5d /* ] */) {
+        const item = scanJsonValue(text, i);
+        if ('error' in item) return undefined;
+        ranges.push({ start: i, end: item.end });
+        i = item.end;
+        if (text.charCodeAt(i) === 0x2c /* , */) i = skipJsonSpace(text, i + 1);
+        else if (text.charCodeAt(i) !== 0x5d) return undefined;
+      }
+      i = skipJsonSpace(text, i + 1);
+      found = ranges; // the last of duplicate keys, as JSON.parse
+    } else {
+      const value = scanJsonValue(text, i);
+      if ('error' in value) return undefined;
+      i = value.end;
+    }
+    if (text.charCodeAt(i) !== 0x2c /* , */) break;
+    i = skipJsonSpace(text, i + 1);
+  }
+  return found;
+}

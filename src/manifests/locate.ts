@@ -1,10 +1,11 @@
-// Positions from js-yaml's event stream.
+// Positions of nodes, from js-yaml's listener.
 //
-// parseEvents() gives a flat list of events (mapping, sequence, scalar, alias, pop) whose
-// offsets point into the source; loading is parseEvents() + constructFromEvents(), so the
-// events cost nothing extra at read time. Finding a field path is a walk over that list,
-// skipping whole subtrees, without building an AST.
-import { EVENT_ID, SCALAR_STYLE, getScalarValue, type Event, type Schema } from 'js-yaml';
+// js-yaml calls a listener when each node starts ('open') and when it is built ('close'). Loading
+// again with a listener that records those offsets gives a small tree of positions, keys and
+// anchors, which a field path is then walked through. This costs a few times less than a YAML
+// AST (the `yaml` package takes ~10x js-yaml's time), and is only paid for the documents that
+// are asked about (see DocumentSource in parse.ts).
+import { loadAll, type Schema, type State } from 'js-yaml';
 import type { PathSegment } from './path';
 
 /** Line and column (1-based) of offsets in one text. */
@@ -14,7 +15,6 @@ export class LineIndex {
   constructor(private readonly text: string) {}
 
   position(offset: number): { line: number; column: number } {
-    // Built on first use: a file whose objects are never placed never pays for it.
     const starts = (this.starts ??= lineStarts(this.text));
     let lo = 0;
     let hi = starts.length - 1;
@@ -33,184 +33,173 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** Index just past the node that starts at `events[i]`. */
-export function skipNode(events: readonly Event[], i: number): number {
-  const type = events[i].type;
-  if (type !== EVENT_ID.MAPPING && type !== EVENT_ID.SEQUENCE) return i + 1;
-  let depth = 0;
-  do {
-    const t = events[i++].type;
-    if (t === EVENT_ID.MAPPING || t === EVENT_ID.SEQUENCE) depth++;
-    else if (t === EVENT_ID.POP) depth--;
-  } while (depth > 0);
-  return i;
+/**
+ * Offset of the first character of a node whose parsing started at `from`: js-yaml opens a
+ * node before the space, line breaks and comments in front of it.
+ */
+export function skipSpace(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+    else if (c === 0x23 /* # */) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return text.length;
+      i = nl + 1;
+    } else return i;
+  }
+}
+
+/** A node: where it starts, and what a path can step into. */
+export interface PosNode {
+  /** Offset where the node starts (its anchor, tag, opening quote, `|`...); -1 if empty. */
+  start: number;
+  /** Mapping entries in source order; duplicates included. */
+  entries?: { key: string; at: number; value: PosNode }[];
+  /** Sequence items. */
+  items?: PosNode[];
+  /** For an alias, the node it names (if that node was complete when the alias was read). */
+  target?: PosNode;
+}
+
+interface Frame {
+  open: number;
+  entries: { key: string; at: number; value: PosNode }[];
+  items: PosNode[];
+  itemResults: unknown[];
+  key?: { name: string; at: number };
 }
 
 /**
- * Offset in `source` where the node at `events[i]` starts as a reader sees it: its anchor or
- * tag, the opening quote, the `|` of a block scalar. -1 for an empty scalar, which has no text.
+ * The position trees of the documents in `text` (one per document, in order); offsets are
+ * relative to `text` plus `base`. Throws what js-yaml throws.
  */
-export function nodeOffset(events: readonly Event[], source: string, i: number): number {
-  const ev = events[i];
-  let at = -1;
-  const earliest = (o: number) => {
-    if (o >= 0 && (at < 0 || o < at)) at = o;
-  };
-  switch (ev.type) {
-    case EVENT_ID.ALIAS:
-      earliest(ev.anchorStart - 1); // the '*'
-      break;
-    case EVENT_ID.MAPPING:
-    case EVENT_ID.SEQUENCE:
-      earliest(ev.start);
-      if (ev.anchorStart >= 0) earliest(ev.anchorStart - 1); // the '&'
-      earliest(ev.tagStart);
-      break;
-    case EVENT_ID.SCALAR: {
-      let start = ev.valueStart;
-      if (start >= 0) {
-        if (ev.style === SCALAR_STYLE.SINGLE_QUOTED || ev.style === SCALAR_STYLE.DOUBLE_QUOTED) start--;
-        else if (ev.style === SCALAR_STYLE.LITERAL_BLOCK || ev.style === SCALAR_STYLE.FOLDED_BLOCK) {
-          // valueStart is the first content line; the header is the last indicator before it.
-          start = Math.max(source.lastIndexOf('|', start - 1), source.lastIndexOf('>', start - 1));
-        }
-      }
-      earliest(start);
-      if (ev.anchorStart >= 0) earliest(ev.anchorStart - 1);
-      earliest(ev.tagStart);
-      break;
+export function positionTrees(text: string, base: number, schema: Schema): PosNode[] {
+  const roots: PosNode[] = [];
+  const stack: Frame[] = [];
+  const anchors = new Map<string, PosNode>();
+  const listener = (event: 'open' | 'close', state: State) => {
+    if (event === 'open') {
+      stack.push({ open: state.position, entries: [], items: [], itemResults: [] });
+      return;
     }
-  }
-  return at;
+    const frame = stack.pop()!;
+    const start = skipSpace(text, frame.open);
+    let node: PosNode;
+    if (frame.entries.length === 0 && frame.items.length === 1 && frame.key === undefined && Object.is(frame.itemResults[0], state.result)) {
+      // A block value read through a nested node (`key:\n  {a: 1}`, `- x`): js-yaml tries
+      // a block mapping first, which composes the real node inside this one. They are the same.
+      node = { ...frame.items[0], start: base + start };
+    } else if (text.charCodeAt(start) === 0x2a /* * */) {
+      const name = /[^\s,[\]{}]+/y;
+      name.lastIndex = start + 1;
+      node = { start: base + start, target: anchors.get(name.exec(text)?.[0] ?? '') };
+    } else if (state.kind === null && state.result === null && state.tag === null && state.anchor === null) {
+      node = { start: -1 }; // `key:` with nothing after it
+    } else {
+      node = { start: base + start };
+      if (frame.entries.length > 0) node.entries = frame.entries;
+      if (state.kind === 'sequence' && Array.isArray(state.result)) node.items = alignItems(frame, state.result);
+      else if (frame.items.length > 0) node.items = frame.items;
+    }
+    if (state.anchor !== null) anchors.set(state.anchor, node);
+
+    const parent = stack[stack.length - 1];
+    if (!parent) {
+      roots.push(node);
+      anchors.clear(); // anchors do not cross documents
+    } else if (isKey(text, state.position)) {
+      // A key is a node followed by ':' on its line: that is how js-yaml itself tells one.
+      parent.key = { name: String(state.result), at: node.start };
+    } else if (parent.key) {
+      parent.entries.push({ key: parent.key.name, at: parent.key.at, value: node });
+      parent.key = undefined;
+    } else {
+      parent.items.push(node);
+      parent.itemResults.push(state.result);
+    }
+  };
+  loadAll(text, null, { schema, json: true, listener });
+  return roots;
 }
 
-/** Where a walk ended: the node reached, and the offset of the last path segment found. */
+/**
+ * The items of a sequence, one per value. An empty block item (`-` alone on its line) becomes
+ * null without the listener hearing of it; put an empty node where the values say one is.
+ */
+function alignItems(frame: Frame, values: unknown[]): PosNode[] {
+  if (frame.items.length === values.length) return frame.items;
+  const items: PosNode[] = [];
+  let next = 0;
+  for (const value of values) {
+    if (next < frame.items.length && (value !== null || frame.itemResults[next] === null)) {
+      items.push(frame.items[next++]);
+    } else {
+      items.push({ start: -1 });
+    }
+  }
+  return items;
+}
+
+/** Whether the node that ended at `end` is a key: followed by `:` on its line, as js-yaml tells one. */
+export function isKey(text: string, end: number): boolean {
+  let i = end;
+  while (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09) i++;
+  return text.charCodeAt(i) === 0x3a /* : */;
+}
+
+/** Where a walk ended. */
 export interface WalkResult {
-  /** Absolute offset of the key (or sequence item) for the last segment found. */
+  /** Offset of the key (or sequence item) of the last segment found; -1 if that has no text. */
   offset: number;
-  /** Event index of the node reached. */
-  node: number;
+  /** The node reached. */
+  node: PosNode;
   /** Whether every segment was found. */
   complete: boolean;
 }
 
+/** Follows `path` from `from` as far as it exists. */
+export function walk(from: PosNode, path: readonly PathSegment[]): WalkResult {
+  let node = from;
+  let offset = from.start;
+  for (const segment of path) {
+    node = deref(node);
+    let next: { at: number; node: PosNode } | undefined;
+    if (node.entries) {
+      const entry = member(node, String(segment), 0);
+      if (entry) next = { at: entry.at, node: entry.value };
+    }
+    if (!next && node.items) {
+      const index = typeof segment === 'number' ? segment : /^[0-9]+$/.test(segment) ? Number(segment) : -1;
+      const item = node.items[index];
+      if (item) next = { at: item.start, node: item };
+    }
+    if (!next) return { offset, node, complete: false };
+    if (next.at >= 0) offset = next.at; // an empty item has no text: keep its parent's place
+    node = next.node;
+  }
+  return { offset, node, complete: true };
+}
+
+export function deref(node: PosNode): PosNode {
+  return node.target ?? node;
+}
+
 /**
- * One document's events. `source` is the text the offsets refer to, `base` its offset in the
- * file, `root` the index of the document's root node.
+ * The entry for `key`: the last one, as loading keeps the last of duplicate keys; else from
+ * merged mappings (`<<: *base`, `<<: [*a, *b]`), the first that has it, as YAML merges.
  */
-export class EventTree {
-  constructor(
-    readonly events: Event[],
-    readonly source: string,
-    readonly base: number,
-    readonly root: number,
-    private readonly schema: Schema,
-  ) {}
-
-  /** Index just past the node at `i`. */
-  skip(i: number): number {
-    return skipNode(this.events, i);
-  }
-
-  /** Absolute offset where the node at `i` starts (see nodeOffset), or -1. */
-  offset(i: number): number {
-    const at = nodeOffset(this.events, this.source, i);
-    return at < 0 ? -1 : this.base + at;
-  }
-
-  /** The node an alias at `i` stands for (the last anchor of that name before it); else `i`. */
-  deref(i: number): number {
-    const ev = this.events[i];
-    if (ev.type !== EVENT_ID.ALIAS) return i;
-    const name = this.source.slice(ev.anchorStart, ev.anchorEnd);
-    for (let j = i - 1; j >= this.root; j--) {
-      const e = this.events[j];
-      if (
-        (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE || e.type === EVENT_ID.SCALAR) &&
-        e.anchorStart >= 0 &&
-        e.anchorEnd - e.anchorStart === name.length &&
-        this.source.startsWith(name, e.anchorStart)
-      ) {
-        return j;
-      }
+function member(map: PosNode, key: string, depth: number): { at: number; value: PosNode } | undefined {
+  const entries = map.entries ?? [];
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i].key === key) return entries[i];
+  if (depth > 16) return undefined; // merges of merges, and no loops
+  for (const entry of entries) {
+    if (entry.key !== '<<') continue;
+    const source = deref(entry.value);
+    for (const candidate of source.items ? source.items.map(deref) : [source]) {
+      const found = candidate.entries && member(candidate, key, depth + 1);
+      if (found) return found;
     }
-    return i;
   }
-
-  /** Event indexes of the items of the sequence at `seq`. */
-  items(seq: number): number[] {
-    const out: number[] = [];
-    if (this.events[seq].type !== EVENT_ID.SEQUENCE) return out;
-    for (let j = seq + 1; this.events[j].type !== EVENT_ID.POP; j = this.skip(j)) out.push(j);
-    return out;
-  }
-
-  /** Follows `path` from the node at `from` (the root by default) as far as it exists. */
-  walk(path: readonly PathSegment[], from = this.root): WalkResult {
-    let node = from;
-    let offset = this.offset(node);
-    for (let s = 0; s < path.length; s++) {
-      node = this.deref(node);
-      const ev = this.events[node];
-      let next: { at: number; node: number } | undefined;
-      if (ev.type === EVENT_ID.MAPPING) {
-        const hit = this.member(node, String(path[s]), 0);
-        if (hit) next = { at: hit.key, node: hit.value };
-      } else if (ev.type === EVENT_ID.SEQUENCE) {
-        const n = typeof path[s] === 'number' ? (path[s] as number) : /^[0-9]+$/.test(path[s] as string) ? Number(path[s]) : -1;
-        let j = node + 1;
-        for (let k = 0; k < n && this.events[j].type !== EVENT_ID.POP; k++) j = this.skip(j);
-        if (n >= 0 && this.events[j].type !== EVENT_ID.POP) next = { at: j, node: j };
-      }
-      if (!next) return { offset, node, complete: false };
-      const at = this.offset(next.at);
-      if (at >= 0) offset = at; // an empty item has no text: keep its parent's place
-      node = next.node;
-    }
-    return { offset, node, complete: true };
-  }
-
-  /**
-   * The key and value indexes of `key` in the mapping at `map`. The last occurrence wins, as
-   * when values are loaded; then merged mappings (`<<: *base`), the first that has the key.
-   */
-  private member(map: number, key: string, depth: number): { key: number; value: number } | undefined {
-    let found: { key: number; value: number } | undefined;
-    const merges: number[] = [];
-    for (let k = map + 1; this.events[k].type !== EVENT_ID.POP; ) {
-      const v = this.skip(k);
-      const name = this.keyText(k);
-      if (name !== undefined && this.keyMatches(k, name, key)) found = { key: k, value: v };
-      else if (name === '<<' && this.isPlain(k)) merges.push(v);
-      k = this.skip(v);
-    }
-    if (found || depth > 16) return found; // depth: merges of merges, and no loops
-    for (const m of merges) {
-      const source = this.deref(m);
-      const maps = this.events[source].type === EVENT_ID.SEQUENCE ? this.items(source).map((i) => this.deref(i)) : [source];
-      for (const candidate of maps) {
-        if (this.events[candidate].type !== EVENT_ID.MAPPING) continue;
-        const hit = this.member(candidate, key, depth + 1);
-        if (hit) return hit;
-      }
-    }
-    return undefined;
-  }
-
-  private keyText(k: number): string | undefined {
-    const ev = this.events[this.deref(k)];
-    return ev.type === EVENT_ID.SCALAR ? getScalarValue(this.source, ev) : undefined;
-  }
-
-  private isPlain(k: number): boolean {
-    const ev = this.events[this.deref(k)];
-    return ev.type === EVENT_ID.SCALAR && ev.style === SCALAR_STYLE.PLAIN && ev.tagStart < 0;
-  }
-
-  /** A key matches by its text, or by the string its plain value becomes (`yes:` is "true" in 1.1). */
-  private keyMatches(k: number, text: string, key: string): boolean {
-    if (text === key) return true;
-    if (!this.isPlain(k)) return false;
-    return String(this.schema.resolveImplicitScalarTag(text).value) === key;
-  }
+  return undefined;
 }

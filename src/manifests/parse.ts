@@ -1,12 +1,12 @@
 // One text (a file or stdin) into Kubernetes objects, each with its origin and a way to find
-// where a field is. Values come from js-yaml (or JSON.parse), positions from js-yaml's parser
-// events: the document start is known while reading, anything deeper only when asked for, by
-// parsing that one document again (see DocumentSource).
-import { EVENT_ID, YAMLException, constructFromEvents, getScalarValue, parseEvents, type Event, type Schema } from 'js-yaml';
+// where a field is. Values come from js-yaml (or JSON.parse); a document's start from js-yaml's
+// listener while loading; anything deeper only when asked for, by loading that one document
+// again (see DocumentSource).
+import { YAMLException, loadAll, type Schema, type State } from 'js-yaml';
 import { extname } from 'node:path';
-import { EventTree, LineIndex, nodeOffset, skipNode } from './locate';
+import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode } from './locate';
 import { scanFieldPath, type PathSegment } from './path';
-import { scanJsonValue, skipJsonSpace } from './json';
+import { jsonItemRanges, scanJsonValue, skipJsonSpace } from './json';
 import { schemaFor, type YamlVersion } from './schema';
 
 /** Where an object starts: 1-based line and column. `file` is '-' for stdin. */
@@ -65,6 +65,8 @@ export function parseManifestText(text: string, file: string, opts: ParseOptions
   else if (src.text.charCodeAt(skipJsonSpace(src.text, 0)) === 0x7b /* { */ && readJson(src, schema, out, false)) {
     // read as JSON
   } else readYaml(src, schema, out);
+  // In file order: a fallback load reports some errors before others found earlier in the file.
+  out.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return out;
 }
 
@@ -88,14 +90,13 @@ class SourceText {
 }
 
 /**
- * The text of one document, parsed again for positions when first asked. Keeping every
- * document's events from the first parse would cost about as much memory as the values
- * themselves; re-parsing one document costs well under a millisecond, and only documents with
- * something to report are asked. Lists are the exception: their items' origins need the
- * events at read time anyway, so those are kept.
+ * The text of one document (or of one List item), loaded again for positions when first asked.
+ * Recording every node's position on the first load would slow down reading everything for the
+ * sake of the few objects that have something to report; loading one document again takes a
+ * fraction of a millisecond.
  */
 class DocumentSource {
-  private cached: EventTree | null | undefined;
+  private cached: PosNode | null | undefined;
 
   constructor(
     readonly src: SourceText,
@@ -103,27 +104,42 @@ class DocumentSource {
     private readonly to: number,
     private readonly format: 'yaml' | 'json',
     private readonly schema: Schema,
-    tree?: EventTree,
-  ) {
-    this.cached = tree;
+    /** For a List item: the List's document and the item's path there, should its text not load alone. */
+    private readonly parent?: { doc: DocumentSource; path: PathSegment[] },
+  ) {}
+
+  /** The `index`th item of this document's List, written from `from` to `to`. */
+  item(index: number, from: number, to: number): DocumentSource {
+    return new DocumentSource(this.src, from, to, this.format, this.schema, { doc: this, path: ['items', index] });
   }
 
-  tree(): EventTree | null {
-    if (this.cached === undefined) this.cached = this.parse();
+  /** The positions of this document's nodes; null if they cannot be had. */
+  tree(): PosNode | null {
+    if (this.cached === undefined) this.cached = this.load() ?? this.fromParent();
     return this.cached;
   }
 
-  private parse(): EventTree | null {
-    let text = this.src.text.slice(this.from, this.to);
-    // JSON is YAML, except that YAML does not allow tabs to indent; outside strings (where
-    // JSON has no raw tabs) a space reads the same and keeps every offset.
+  private load(): PosNode | null {
+    // A List item starts mid-line: spaces in front of it keep its lines' indentation, and its
+    // offsets, as in the file.
+    const column = this.from - lineStart(this.src.text, this.from);
+    let text = ' '.repeat(column) + this.src.text.slice(this.from, this.to);
+    // JSON is YAML, except that YAML does not indent with tabs; outside strings (where JSON
+    // allows no raw tab) a space reads the same and keeps every offset.
     if (this.format === 'json') text = text.replaceAll('\t', ' ');
     try {
-      const events = parseEvents(text, {});
-      return events.length > 1 ? new EventTree(events, text, this.from, 1, this.schema) : null;
+      return positionTrees(text, this.from - column, this.schema)[0] ?? null;
     } catch {
-      return null; // positions then fall back to the object's origin
+      return null;
     }
+  }
+
+  /** An item that does not load alone (it uses an anchor from elsewhere) is placed in its List. */
+  private fromParent(): PosNode | null {
+    const root = this.parent?.doc.tree();
+    if (!root || !this.parent) return null; // positions then fall back to the object's origin
+    const self = walk(root, this.parent.path);
+    return self.complete ? self.node : null;
   }
 }
 
@@ -138,15 +154,11 @@ class Manifest implements ManifestObject {
 
   locate(path: string | readonly PathSegment[]): Origin {
     const segments = typeof path === 'string' ? scanFieldPath(path).segments : path;
-    const tree = this.doc.tree();
-    if (!tree) return this.origin;
-    let from = tree.root;
-    if (this.prefix.length > 0) {
-      const self = tree.walk(this.prefix);
-      if (!self.complete) return this.origin;
-      from = self.node;
-    }
-    const { offset } = tree.walk(segments, from);
+    const root = this.doc.tree();
+    if (!root) return this.origin;
+    const self = walk(root, this.prefix);
+    if (!self.complete) return this.origin;
+    const { offset } = walk(self.node, segments);
     return offset < 0 ? this.origin : this.doc.src.origin(offset);
   }
 }
@@ -154,107 +166,185 @@ class Manifest implements ManifestObject {
 // ---------------------------------------------------------------------------------------------
 // YAML
 
-interface ParsedUnit {
-  events: Event[];
-  /** The text the events' offsets refer to, and where it starts in the file. */
+/** Documents loaded from `source`, which starts at `base` in the file. */
+interface LoadedUnit {
   source: string;
   base: number;
+  values: unknown[];
+  /** Offset in `source` where each document's root node starts. */
+  starts: number[];
+  /** For each document, where the items of its top-level `items` list are (in `source`), if any. */
+  items: (Range[] | undefined)[];
+}
+
+interface Range {
+  start: number;
+  end: number;
+}
+
+function load(source: string, base: number, schema: Schema, json = false): LoadedUnit {
+  // The listener notes where each document's root node opens, and where the items of a
+  // top-level `items` list are (what a List's items need for their origins). It looks at the
+  // top three levels only, which keeps it nearly free.
+  const opens: number[] = [];
+  const items: (Range[] | undefined)[] = [];
+  let depth = 0;
+  let itemsNext = false; // the last key at depth 2 was `items`
+  let inItems: Range[] | undefined; // within the value of that key
+  let itemOpen = 0;
+  const listener = (event: 'open' | 'close', state: State) => {
+    if (event === 'open') {
+      depth++;
+      if (depth === 1) {
+        opens.push(state.position);
+        items.push(undefined);
+      } else if (depth === 2 && itemsNext) {
+        inItems = items[items.length - 1] = [];
+        itemsNext = false;
+      } else if (depth === 3 && inItems) {
+        itemOpen = skipSpace(source, state.position);
+        // `items:` with a flow list on the next line is read through a nested node, so this
+        // level is the list itself, not an item: leave that List to its position tree.
+        if (source.charCodeAt(itemOpen) === 0x5b /* [ */) inItems = items[items.length - 1] = undefined;
+      }
+      return;
+    }
+    if (depth === 3 && inItems) {
+      inItems.push({ start: itemOpen, end: state.position });
+    } else if (depth === 2) {
+      if (inItems) inItems = undefined;
+      else itemsNext = state.result === 'items' && isKey(source, state.position);
+    }
+    depth--;
+  };
+  const values = loadAll(source, null, { schema, json, listener });
+  // One root per document; should a js-yaml version ever differ, origins fall back to the
+  // start of the text rather than to another document's.
+  const aligned = opens.length === values.length;
+  const starts = aligned ? opens.map((at) => skipSpace(source, at)) : values.map(() => 0);
+  return { source, base, values, starts, items: aligned ? items : [] };
 }
 
 function readYaml(src: SourceText, schema: Schema, out: ParseResult): void {
-  let units: ParsedUnit[];
+  let units: LoadedUnit[];
   try {
-    units = [{ events: parseEvents(src.text, {}), source: src.text, base: 0 }];
+    units = [load(src.text, 0, schema)];
   } catch (e) {
-    // One bad document must not hide the others: parse each on its own, which also tells
-    // which ones are bad.
+    // js-yaml stops at the first error. One bad document must not hide the others: load each
+    // on its own, which also tells which ones are bad.
     units = [];
     const errorsBefore = out.errors.length;
     for (const { from, to } of splitDocuments(src.text)) {
-      const source = src.text.slice(from, to);
-      try {
-        units.push({ events: parseEvents(source, {}), source, base: from });
-      } catch (chunkError) {
-        out.errors.push(yamlError(src, chunkError, from));
-      }
+      const unit = loadChunk(src, src.text.slice(from, to), from, schema, out);
+      if (unit) units.push(unit);
     }
-    // The split is a heuristic; should every piece read on its own, the file still is wrong.
-    if (out.errors.length === errorsBefore) out.errors.push(yamlError(src, e, 0));
+    // The split is a heuristic; should every piece load on its own, the file is still wrong.
+    if (out.errors.length === errorsBefore) out.errors.push(yamlError(src, e, 0, src.text));
   }
   for (const unit of units) readUnit(src, unit, schema, out);
 }
 
-function readUnit(src: SourceText, unit: ParsedUnit, schema: Schema, out: ParseResult): void {
-  const { events, source, base } = unit;
-  // Documents: DOCUMENT, root node, POP.
-  const docs: { start: number; end: number; at: number }[] = [];
-  for (let i = 0; i < events.length; ) {
-    const end = skipNode(events, i + 1);
-    docs.push({ start: i, end, at: nodeOffset(events, source, i + 1) });
-    i = end + 1;
+function loadChunk(src: SourceText, source: string, base: number, schema: Schema, out: ParseResult): LoadedUnit | undefined {
+  try {
+    return load(source, base, schema);
+  } catch (e) {
+    if (!(e instanceof YAMLException) || e.reason !== 'duplicated mapping key' || !e.mark) {
+      out.errors.push(yamlError(src, e, base, source));
+      return undefined;
+    }
+    // Strict readers reject duplicate keys: kubectl by default (server-side strict field
+    // validation since 1.27; its client-side validation before), Helm's and gator's loaders.
+    // Lenient ones (`kubectl --validate=false`, JSON.parse) keep the last value, which is what
+    // the policies are then checked against.
+    out.errors.push(src.error(base + e.mark.position, `duplicate key ${keyText(source, e.mark.position)}`));
+    try {
+      return load(source, base, schema, true);
+    } catch (again) {
+      out.errors.push(yamlError(src, again, base, source));
+      return undefined;
+    }
   }
-  // A document's text runs from the start of its first line to the next document's.
-  const froms = docs.map((d) => (d.at < 0 ? -1 : lineStart(source, d.at)));
-  let to = source.length;
+}
+
+/** The key written at `at`, quoted as in the file, or in double quotes if plain. */
+function keyText(source: string, at: number): string {
+  const m = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\n]*?(?=\s*:(?:\s|$))/y;
+  m.lastIndex = at;
+  const text = m.exec(source)?.[0] ?? '';
+  return text.startsWith('"') || text.startsWith("'") ? text : JSON.stringify(text);
+}
+
+function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseResult): void {
+  const { source, base, values, starts } = unit;
+  // A document's text, loaded again for positions, runs from the start of its root's first line
+  // to the next document's: whatever markers and comments lie between do no harm.
+  const froms = values.map((v, k) => (v === null || v === undefined ? -1 : lineStart(source, starts[k])));
   const tos: number[] = [];
-  for (let k = docs.length - 1; k >= 0; k--) {
+  for (let k = values.length - 1, to = source.length; k >= 0; k--) {
     tos[k] = to;
     if (froms[k] >= 0) to = froms[k];
   }
-
-  for (let k = 0; k < docs.length; k++) {
-    const { start, end, at } = docs[k];
-    const docEvents = events.slice(start, end + 1);
-    const value = construct(src, docEvents, source, base, schema, out);
-    if (value === undefined || value === null) continue; // empty document, or an error reported
-    const offset = base + at;
+  // Aliases share values rather than copy them; only a text with an anchor can have any.
+  const anchors = source.includes('&');
+  values.forEach((value, k) => {
+    if (value === null || value === undefined) return; // an empty document
+    const offset = base + starts[k];
     if (!isObject(value)) {
       out.errors.push(src.error(offset, `document is ${describe(value)}, not an object`));
-      continue;
+      return;
     }
-    const list = isList(value);
-    const tree = list ? new EventTree(docEvents, source, base, 1, schema) : undefined;
-    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema, tree);
-    emit(value, src.origin(offset), doc, [], tree, tree?.root, out);
-  }
+    const aliasing = anchors ? checkAliases(value) : undefined;
+    if (aliasing) {
+      out.errors.push(src.error(offset, aliasing));
+      return;
+    }
+    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema);
+    const items = unit.items[k]?.map((r) => ({ start: base + r.start, end: base + r.end }));
+    emit(value, src.origin(offset), doc, out, items);
+  });
 }
 
-/** The document's value; undefined after reporting an error. */
-function construct(src: SourceText, docEvents: Event[], source: string, base: number, schema: Schema, out: ParseResult): unknown {
+/**
+ * What go-yaml v2 would reject in a document's aliases: an anchor used inside itself (a cycle,
+ * which nothing downstream could serialize), or so many aliases of aliases that expanding them
+ * explodes ("billion laughs"). Counts nodes as if aliases were copied, visiting each shared
+ * value once.
+ */
+function checkAliases(root: unknown): string | undefined {
+  const sizes = new Map<object, number>();
+  const open = new Set<object>();
+  let unique = 0;
+  const size = (value: unknown): number => {
+    if (typeof value !== 'object' || value === null) return 1;
+    const known = sizes.get(value);
+    if (known !== undefined) return known;
+    if (open.has(value)) throw new RangeError('cycle');
+    open.add(value);
+    unique++;
+    let total = 1;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) total += size(child);
+    open.delete(value);
+    sizes.set(value, total);
+    return total;
+  };
+  let expanded: number;
   try {
-    return constructFromEvents(docEvents, { source, schema })[0];
+    expanded = size(root);
   } catch (e) {
-    if (!(e instanceof YAMLException) || e.reason !== 'duplicated mapping key') {
-      out.errors.push(yamlError(src, e, base));
-      return undefined;
-    }
-    // Strict clients reject duplicate keys: kubectl's default (server-side strict field
-    // validation, since 1.27), and kubectl's older client-side validation. Lenient readers
-    // (`--validate=false`, and JSON.parse) keep the last value, which is what the policies are
-    // then checked against.
-    const key = e.mark ? keyAt(docEvents, source, e.mark.position) : undefined;
-    out.errors.push(src.error(e.mark ? base + e.mark.position : undefined, key === undefined ? 'duplicate key' : `duplicate key ${JSON.stringify(key)}`));
-    try {
-      return constructFromEvents(docEvents, { source, schema, json: true })[0];
-    } catch (again) {
-      out.errors.push(yamlError(src, again, base));
-      return undefined;
-    }
+    if (e instanceof RangeError && e.message === 'cycle') return 'an anchor is used inside itself (recursive alias)';
+    throw e;
   }
+  return expanded > 1_000_000 && expanded > 10 * unique ? 'document contains excessive aliasing' : undefined;
 }
 
-function keyAt(events: Event[], source: string, position: number): string | undefined {
-  for (const ev of events) {
-    if (ev.type === EVENT_ID.SCALAR && (ev.valueStart === position || ev.valueStart - 1 === position)) {
-      return getScalarValue(source, ev);
-    }
-  }
-  return undefined;
-}
-
-function yamlError(src: SourceText, e: unknown, base: number): ReadError {
-  if (e instanceof YAMLException) return src.error(e.mark ? base + e.mark.position : undefined, e.reason);
-  return src.error(undefined, e instanceof Error ? e.message : String(e));
+/** `e` thrown while loading `source`, which starts at `base` in the file. */
+function yamlError(src: SourceText, e: unknown, base: number, source: string): ReadError {
+  if (!(e instanceof YAMLException)) return src.error(undefined, e instanceof Error ? e.message : String(e));
+  if (!e.mark) return src.error(undefined, e.reason);
+  // "unexpected end of the stream" is found past the last line, maybe at the next document's
+  // `---`: point just after the last thing written instead.
+  const position = Math.min(e.mark.position, source.trimEnd().length);
+  return src.error(base + position, e.reason);
 }
 
 function lineStart(text: string, offset: number): number {
@@ -265,7 +355,7 @@ function lineStart(text: string, offset: number): number {
  * Where documents start and end, from the `---` and `...` lines alone: YAML forbids these at
  * the start of a line inside any content, so they split a stream even where it fails to parse.
  */
-export function splitDocuments(text: string): { from: number; to: number }[] {
+function splitDocuments(text: string): { from: number; to: number }[] {
   const chunks: { from: number; to: number }[] = [];
   let from = 0;
   let hasContent = false; // something beyond comments and directives since `from`
@@ -274,7 +364,7 @@ export function splitDocuments(text: string): { from: number; to: number }[] {
     const nl = text.indexOf('\n', at);
     const next = nl < 0 ? text.length : nl + 1;
     const line = text.slice(at, next).trimEnd();
-    const marker = line.startsWith('---') || line.startsWith('...') ? line.length === 3 || /[ \t]/.test(line[3]) : false;
+    const marker = (line.startsWith('---') || line.startsWith('...')) && (line.length === 3 || line[3] === ' ' || line[3] === '\t');
     if (marker && line[0] === '-') {
       if (hasContent || hasMarker) {
         chunks.push({ from, to: at });
@@ -309,8 +399,7 @@ function readJson(src: SourceText, schema: Schema, out: ParseResult, strict: boo
   const text = src.text;
   const values: { value: unknown; from: number; to: number }[] = [];
   try {
-    const from = skipJsonSpace(text, 0);
-    values.push({ value: JSON.parse(text), from, to: text.length });
+    values.push({ value: JSON.parse(text), from: skipJsonSpace(text, 0), to: text.length });
   } catch {
     for (let at = skipJsonSpace(text, 0); at < text.length; ) {
       const scan = scanJsonValue(text, at);
@@ -330,8 +419,7 @@ function readJson(src: SourceText, schema: Schema, out: ParseResult, strict: boo
       continue;
     }
     const doc = new DocumentSource(src, from, to, 'json', schema);
-    const tree = isList(value) ? doc.tree() ?? undefined : undefined;
-    emit(value, src.origin(from), doc, [], tree, tree?.root, out);
+    emit(value, src.origin(from), doc, out, isList(value) ? jsonItemRanges(text, from) : undefined);
   }
   return true;
 }
@@ -343,34 +431,54 @@ function readJson(src: SourceText, schema: Schema, out: ParseResult, strict: boo
  * Adds `value`, or the items of a List. kubectl unpacks any object with an `items` array
  * (`kind: List` from `kubectl get -o yaml`, typed lists like PodList); we ask the kind to end
  * in "List" too, so that a custom resource with a top-level `items` field stays one object.
+ *
+ * `items` says where the List's items are written, when the loader found them: each item then
+ * gets its own text, so placing a field in one item loads that item alone, not the whole List
+ * (`kubectl get -A -o yaml` can be megabytes). Otherwise (items through an alias, a List inside
+ * a List), the List's whole position tree is built, and items are placed through it.
  */
-function emit(
-  value: Record<string, unknown>,
+function emit(value: Record<string, unknown>, origin: Origin, doc: DocumentSource, out: ParseResult, items?: Range[]): void {
+  if (!isList(value)) {
+    out.objects.push(new Manifest(value, origin, doc, []));
+    return;
+  }
+  if (items && items.length === value.items.length) {
+    value.items.forEach((item, i) => {
+      const { start, end } = items[i];
+      const itemOrigin = doc.src.origin(start);
+      if (!isObject(item)) {
+        out.errors.push({ ...itemOrigin, message: `item ${i} of ${value.kind} is ${describe(item)}, not an object` });
+        return;
+      }
+      emit(withListKind(item, value), itemOrigin, doc.item(i, start, end), out);
+    });
+    return;
+  }
+  emitItems(value, origin, doc, [], doc.tree(), out);
+}
+
+/** The items of a List placed through its position tree; `node` is the List's node. */
+function emitItems(
+  list: Record<string, unknown> & { kind: string; items: unknown[] },
   origin: Origin,
   doc: DocumentSource,
   prefix: readonly PathSegment[],
-  tree: EventTree | undefined,
-  node: number | undefined,
+  node: PosNode | null,
   out: ParseResult,
 ): void {
-  if (!isList(value)) {
-    out.objects.push(new Manifest(value, origin, doc, prefix));
-    return;
-  }
-  let itemNodes: number[] = [];
-  if (tree && node !== undefined) {
-    const items = tree.walk(['items'], node);
-    if (items.complete) itemNodes = tree.items(tree.deref(items.node)).map((i) => tree.deref(i));
-  }
-  const items = value.items as unknown[];
-  items.forEach((item, i) => {
-    const at = itemNodes[i] === undefined ? -1 : tree!.offset(itemNodes[i]);
-    const itemOrigin = at < 0 ? origin : doc.src.origin(at);
+  const found = node ? walk(node, ['items']) : undefined;
+  const itemNodes = found?.complete ? deref(found.node).items ?? [] : [];
+  list.items.forEach((item, i) => {
+    const itemNode = itemNodes[i] ?? null;
+    const itemOrigin = itemNode && itemNode.start >= 0 ? doc.src.origin(itemNode.start) : origin;
     if (!isObject(item)) {
-      out.errors.push({ ...itemOrigin, message: `item ${i} of ${value.kind} is ${describe(item)}, not an object` });
+      out.errors.push({ ...itemOrigin, message: `item ${i} of ${list.kind} is ${describe(item)}, not an object` });
       return;
     }
-    emit(withListKind(item, value), itemOrigin, doc, [...prefix, 'items', i], tree, itemNodes[i], out);
+    const object = withListKind(item, list);
+    const path = [...prefix, 'items', i];
+    if (isList(object)) emitItems(object, itemOrigin, doc, path, itemNode && deref(itemNode), out);
+    else out.objects.push(new Manifest(object, itemOrigin, doc, path));
   });
 }
 
@@ -384,7 +492,8 @@ function isList(value: Record<string, unknown>): value is Record<string, unknown
  */
 function withListKind(item: Record<string, unknown>, list: { kind: string; apiVersion?: unknown }): Record<string, unknown> {
   if (item.kind !== undefined || item.apiVersion !== undefined || list.kind === 'List') return item;
-  return { apiVersion: list.apiVersion, kind: list.kind.slice(0, -'List'.length), ...item };
+  const kind = list.kind.slice(0, -'List'.length);
+  return typeof list.apiVersion === 'string' ? { apiVersion: list.apiVersion, kind, ...item } : { kind, ...item };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

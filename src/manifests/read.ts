@@ -1,6 +1,6 @@
 // Inputs to texts: files, folders, globs and stdin, in the order given.
 import { glob, hasMagic } from 'glob';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseManifestText, type ManifestObject, type ParseOptions, type ReadError } from './parse';
 
@@ -33,8 +33,9 @@ const READ_CONCURRENCY = 16;
  * - a glob (`manifests/**\/*.yaml`), when no file has that name: its matching files in lexical
  *   order, not looking into `node_modules` (unless the pattern names it) nor dot-directories;
  * - `-`, standard input.
- * A file named twice is read once. Problems (a missing path, a glob matching nothing, bad YAML)
- * come back as errors alongside whatever could be read.
+ * A file named twice, or reached again through a symbolic link, is read once. Problems (a
+ * missing path, a glob matching nothing, bad YAML) come back as errors alongside whatever could
+ * be read, in input order.
  */
 export async function readManifests(inputs: string[], opts: ReadOptions = {}): Promise<ReadResult> {
   const cwd = opts.cwd ?? process.cwd();
@@ -76,18 +77,22 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
 
   const texts = await readAll(plan.flatMap((step) => ('file' in step ? [step.file] : [])), cwd, opts.stdin);
   const result: ReadResult = { objects: [], errors: [], files: [] };
+  const read = new Set<string>();
   for (const step of plan) {
     if ('error' in step) {
       result.errors.push(step.error);
       continue;
     }
-    const text = texts.get(step.file)!;
-    if (typeof text !== 'string') {
-      result.errors.push({ file: step.file, message: text.error });
+    const got = texts.get(step.file)!;
+    if ('error' in got) {
+      result.errors.push({ file: step.file, message: got.error });
       continue;
     }
+    // The same file reached through a symbolic link would report everything twice.
+    if (read.has(got.real)) continue;
+    read.add(got.real);
     result.files.push(step.file);
-    const { objects, errors } = parseManifestText(text, step.file, opts);
+    const { objects, errors } = parseManifestText(got.text, step.file, opts);
     result.objects.push(...objects);
     result.errors.push(...errors);
   }
@@ -122,14 +127,22 @@ function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function readAll(files: string[], cwd: string, stdin: ReadOptions['stdin']): Promise<Map<string, string | { error: string }>> {
-  const texts = new Map<string, string | { error: string }>();
+type Read = { text: string; real: string } | { error: string };
+
+async function readAll(files: string[], cwd: string, stdin: ReadOptions['stdin']): Promise<Map<string, Read>> {
+  const texts = new Map<string, Read>();
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
       const file = files[next++];
       try {
-        texts.set(file, file === '-' ? await readStdin(stdin ?? process.stdin) : await readFile(resolve(cwd, file), 'utf8'));
+        if (file === '-') {
+          texts.set(file, { text: await readStdin(stdin ?? process.stdin), real: '-' });
+        } else {
+          const path = resolve(cwd, file);
+          const [text, real] = await Promise.all([readFile(path, 'utf8'), realpath(path)]);
+          texts.set(file, { text, real });
+        }
       } catch (e) {
         texts.set(file, { error: fsMessage(e) });
       }

@@ -4,7 +4,7 @@
 // it into JSON with sigs.k8s.io/yaml, which decodes with its fork of go-yaml v2, a YAML 1.1
 // library. So in a real cluster `privileged: yes` is the boolean true, `defaultMode: 0644` is
 // the integer 420 and `ports: 8080:80` is a string. Gatekeeper's `gator` reads manifests the same
-// way. '1.1' (the default) reproduces go-yaml v2's resolver exactly, not the YAML 1.1 spec:
+// way. '1.1' (the default) reproduces go-yaml v2's resolver, not the letter of the YAML 1.1 spec:
 //
 //   null    ~ null Null NULL and the empty scalar
 //   bool    y Y yes Yes YES true True TRUE on On ON, and n N no No NO false False FALSE off Off OFF
@@ -19,45 +19,37 @@
 // '1.2' is the YAML 1.2 core schema (true/false only, 0644 is 644, 0o644 is octal), for tools
 // that read manifests with a YAML 1.2 library.
 //
-// Both schemas resolve merge keys (`<<: *defaults`), as go-yaml v2 does, and accept any unknown
-// tag (`!foo`, `!!binary`) by keeping the node as it would be untagged (a scalar as its text):
+// Both resolve merge keys (`<<: *defaults`), as go-yaml v2 does, and accept any unknown tag
+// (`!foo`, `!!binary`) by keeping the node as it would be untagged, a scalar as its text:
 // go-yaml v2 does not reject them either, and a linter should not stop on them.
-import {
-  CORE_SCHEMA,
-  FAILSAFE_SCHEMA,
-  NOT_RESOLVED,
-  Schema,
-  boolYaml11Tag,
-  defineMappingTag,
-  defineScalarTag,
-  defineSequenceTag,
-  mapTag,
-  mergeTag,
-  nullYaml11Tag,
-} from 'js-yaml';
+import { CORE_SCHEMA, FAILSAFE_SCHEMA, Type, types, type Schema } from 'js-yaml';
 
 export type YamlVersion = '1.1' | '1.2';
+
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+const TRUES = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const FALSES = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 
 const INT_GO = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/;
 const FLOAT_GO = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const FLOAT_LEADING_DOT = /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
-const SPECIAL_FLOATS: Record<string, number> = {
-  '.inf': Infinity, '.Inf': Infinity, '.INF': Infinity,
-  '+.inf': Infinity, '+.Inf': Infinity, '+.INF': Infinity,
-  '-.inf': -Infinity, '-.Inf': -Infinity, '-.INF': -Infinity,
-  '.nan': NaN, '.NaN': NaN, '.NAN': NaN,
-};
+const SPECIAL_FLOATS = new Map<string, number>([
+  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((s): [string, number] => [s, Infinity]),
+  ...['-.inf', '-.Inf', '-.INF'].map((s): [string, number] => [s, -Infinity]),
+  ...['.nan', '.NaN', '.NAN'].map((s): [string, number] => [s, NaN]),
+]);
 
-/** go-yaml v2's resolve() for scalars starting with a digit, a sign or a dot. */
-export function resolveGoYamlNumber(source: string): number | typeof NOT_RESOLVED {
-  if (Object.hasOwn(SPECIAL_FLOATS, source)) return SPECIAL_FLOATS[source];
+/** go-yaml v2's resolve() for a scalar starting with a digit, a sign or a dot; undefined: a string. */
+export function resolveGoYamlNumber(source: string): number | undefined {
+  const special = SPECIAL_FLOATS.get(source);
+  if (special !== undefined) return special;
   if (source.charCodeAt(0) === 0x2e /* . */) {
     // go-yaml tries strconv.ParseFloat on the text as it is: no '_' here.
-    return FLOAT_LEADING_DOT.test(source) ? Number(source) : NOT_RESOLVED;
+    return FLOAT_LEADING_DOT.test(source) ? Number(source) : undefined;
   }
   const plain = source.includes('_') ? source.replaceAll('_', '') : source;
   if (INT_GO.test(plain)) {
-    const negative = plain[0] === '-';
+    const sign = plain[0] === '-' ? -1 : 1;
     const digits = plain[0] === '-' || plain[0] === '+' ? plain.slice(1) : plain;
     const prefix = digits.slice(0, 2).toLowerCase();
     const value =
@@ -66,64 +58,50 @@ export function resolveGoYamlNumber(source: string): number | typeof NOT_RESOLVE
       : prefix === '0o' ? parseInt(digits.slice(2), 8)
       : digits.length > 1 && digits[0] === '0' ? parseInt(digits, 8)
       : parseInt(digits, 10);
-    // `|| 0` turns -0 into 0: Go has no negative integer zero.
-    return (negative ? -value : value) || 0;
+    return sign * value || 0; // `|| 0`: Go has no negative integer zero
   }
   if (FLOAT_GO.test(plain)) {
     const value = Number(plain);
     // strconv.ParseFloat fails with ErrRange past float64, and go-yaml then keeps the string.
-    return Number.isFinite(value) ? value : NOT_RESOLVED;
+    return Number.isFinite(value) ? value : undefined;
   }
-  return NOT_RESOLVED;
+  return undefined;
 }
 
-const intGoYamlTag = defineScalarTag('tag:yaml.org,2002:int', {
-  implicit: true,
-  implicitFirstChars: ['-', '+', '.', ...'0123456789'],
-  resolve: (source) => resolveGoYamlNumber(source),
-  identify: () => false,
-});
+const NUMBER_START = /^[-+.0-9]/;
 
-const floatGoYamlTag = defineScalarTag('tag:yaml.org,2002:float', {
-  resolve: (source) => resolveGoYamlNumber(source),
-  identify: () => false,
+const null11 = new Type('tag:yaml.org,2002:null', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data === null || NULLS.has(data),
+  construct: () => null,
 });
+const bool11 = new Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && (TRUES.has(data) || FALSES.has(data)),
+  construct: (data: string) => TRUES.has(data),
+});
+const numberType = (tag: string) =>
+  new Type(tag, {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && NUMBER_START.test(data) && resolveGoYamlNumber(data) !== undefined,
+    construct: (data: string) => resolveGoYamlNumber(data),
+  });
 
-// Prefix '' matches every tag name that has no exact definition: unknown tags read as untagged.
-const anyScalarTag = defineScalarTag('', {
-  matchByTagPrefix: true,
-  resolve: (source) => source,
-  identify: () => false,
-});
-const anySequenceTag = defineSequenceTag('', {
-  matchByTagPrefix: true,
-  create: () => [] as unknown[],
-  addItem: (list, item) => void list.push(item),
-  identify: () => false,
-});
-const anyMappingTag = defineMappingTag('', {
-  matchByTagPrefix: true,
-  create: mapTag.create,
-  addPair: mapTag.addPair,
-  has: mapTag.has,
-  keys: mapTag.keys,
-  get: mapTag.get,
-  identify: () => false,
-});
-
-const lenient = [anyScalarTag, anySequenceTag, anyMappingTag];
+// Tag '' with `multi` matches every tag name without an exact type: unknown tags read as untagged.
+const anyTag = [
+  new Type('', { kind: 'scalar', multi: true, construct: (data: string | null) => data ?? '' }),
+  new Type('', { kind: 'sequence', multi: true, construct: (data: unknown[] | null) => data ?? [] }),
+  new Type('', { kind: 'mapping', multi: true, construct: (data: object | null) => data ?? {} }),
+];
 
 const SCHEMAS: Record<YamlVersion, Schema> = {
-  '1.1': new Schema([
-    ...FAILSAFE_SCHEMA.tags,
-    nullYaml11Tag,
-    boolYaml11Tag, // exactly go-yaml v2's list, y/Y/n/N included
-    intGoYamlTag,
-    floatGoYamlTag,
-    mergeTag,
-    ...lenient,
-  ]),
-  '1.2': CORE_SCHEMA.withTags(mergeTag, ...lenient),
+  '1.1': FAILSAFE_SCHEMA.extend({
+    // go-yaml's number resolution is one step: ints and floats share a type here, with the
+    // int tag; `!!float 1` still has its own.
+    implicit: [null11, bool11, numberType('tag:yaml.org,2002:int'), types.merge],
+    explicit: [numberType('tag:yaml.org,2002:float'), ...anyTag],
+  }),
+  '1.2': CORE_SCHEMA.extend({ implicit: [types.merge], explicit: anyTag }),
 };
 
 export function schemaFor(version: YamlVersion = '1.1'): Schema {
