@@ -4,7 +4,8 @@
 // validated against their template's schema, and every object — and every Pod
 // its controller would create — is matched against every constraint and
 // evaluated with the template's wasm module, as Gatekeeper does.
-import type { K8sObject, Source, Match } from './types';
+import type { K8sObject, Match, ObjectRef, Source } from './types';
+export type { ObjectRef } from './types';
 import { gvkOf, isNamespaceObject } from './types';
 import { attachedNamespace, autorejectMessage, configExcludes, isClusterScoped, isGatekeeperConfig, matchConstraint, validateMatch, type NamespaceMode } from './match';
 import { CONSTRAINT_GROUP, validateConstraint, validateTemplate } from './constraint-schema';
@@ -54,13 +55,6 @@ export interface EngineOptions {
   userInfo?: Record<string, unknown>;
   /** Compiled-module cache directory, null to disable. */
   cacheDir?: string | null;
-}
-
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name?: string;
 }
 
 export interface Result {

@@ -17,6 +17,14 @@ export interface ObjectMeta {
   [key: string]: unknown;
 }
 
+/** How results name an object. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
+
 export interface GVK {
   group: string;
   version: string;

@@ -1,12 +1,9 @@
 // One result model for `offgate lint`; every output format is a small renderer
 // over it (conftest-style). It is also the documented JSON schema (`-o json`).
 
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name?: string;
-}
+import type { ObjectRef } from '../gatekeeper/types';
+
+export type { ObjectRef };
 
 /** One violation, placed at the offending field of the manifest as written. */
 export interface Finding {
