@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileBundled, compilerVersion, entrypointOf, MANIFEST, sha256, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
-import { bundledTemplates } from '../src/gatekeeper/library';
+import { catalogEntry, loadLibrary } from '../src/gatekeeper/library';
 import { loadRuntime } from '../src/compiler/backend/runtime-wasm';
 import { packagePath } from '../src/paths';
 
@@ -13,10 +13,11 @@ const dir = packagePath(WASM_DIR);
 mkdirSync(dir, { recursive: true });
 for (const f of readdirSync(dir)) if (f.endsWith('.wasm')) rmSync(join(dir, f));
 const manifest: WasmManifest = { compiler: compilerVersion(), runtime: sha256(loadRuntime()), templates: {} };
-for (const t of bundledTemplates()) {
+// Straight from the sources: the catalog in the manifest is what this writes.
+for (const t of loadLibrary(packagePath('rego'))) {
   const wasm = compileBundled(t);
   writeFileSync(join(dir, `${t.folder}.wasm`), wasm);
-  manifest.templates[t.folder] = { kind: t.metadata.kind, entrypoint: entrypointOf(t), sources: sourcesHash(t), wasm: sha256(wasm) };
+  manifest.templates[t.folder] = { kind: t.metadata.kind, entrypoint: entrypointOf(t), sources: sourcesHash(t), wasm: sha256(wasm), ...catalogEntry(t) };
   console.log(`${t.folder}: ${t.metadata.kind}, ${wasm.length} bytes`);
 }
 writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileBundled, compilerVersion, loadBundledWasm, MANIFEST, sha256, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
-import { bundledTemplates } from '../src/gatekeeper/library';
+import { bundledTemplates, catalogEntry, loadLibrary } from '../src/gatekeeper/library';
 import { loadRuntime } from '../src/compiler/backend/runtime-wasm';
 import { packagePath } from '../src/paths';
 
@@ -17,6 +17,14 @@ describe('wasm/ is fresh (run `npm run build:wasm` if not)', () => {
 
   it('lists exactly the bundled templates', () => {
     expect(Object.keys(manifest.templates).sort()).toEqual(bundledTemplates().map((t) => t.folder).sort());
+  });
+
+  it.each(loadLibrary(packagePath('rego')))('$folder: the catalog matches the sources', (t) => {
+    const { metadata, package: pkg, rego, libs } = manifest.templates[t.folder];
+    expect({ metadata, package: pkg, rego, libs }).toEqual(catalogEntry(t));
+    const fromCatalog = bundledTemplates().find((b) => b.folder === t.folder)!;
+    expect(fromCatalog.rego).toEqual(t.rego);
+    expect(fromCatalog.libs).toEqual(t.libs);
   });
 
   it.each(bundledTemplates())('$folder matches its sources', (t) => {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { compile } from '../compiler/compile';
 import { packagePath } from '../paths';
-import type { BundledTemplate } from './library';
+import type { BundledTemplate, CatalogEntry } from './library';
 
 export const WASM_DIR = 'wasm';
 export const MANIFEST = 'manifest.json';
@@ -15,7 +15,8 @@ export interface WasmManifest {
   compiler: string;
   /** sha256 of the runtime the modules were linked onto. */
   runtime: string;
-  templates: Record<string, { kind: string; entrypoint: string; sources: string; wasm: string }>;
+  /** Per template folder: its module's entrypoint and hashes, and the catalog entry lint reads on start-up. */
+  templates: Record<string, { kind: string; entrypoint: string; sources: string; wasm: string } & CatalogEntry>;
 }
 
 export function entrypointOf(t: BundledTemplate): string {

@@ -46,10 +46,54 @@ const LIB_DIR = 'lib';
 
 let cache: BundledTemplate[] | undefined;
 
-/** Every bundled template, by folder name order. */
+/**
+ * Every bundled template, by folder name order. At run time they come from the
+ * catalog that `npm run build:wasm` writes into wasm/manifest.json (metadata,
+ * package, files), so nothing is parsed on start-up and the Rego is only read
+ * when asked for; straight from the sources when there is no catalog.
+ */
 export function bundledTemplates(): BundledTemplate[] {
-  cache ??= loadLibrary(packagePath(REGO_DIR));
+  cache ??= fromCatalog() ?? loadLibrary(packagePath(REGO_DIR));
   return cache;
+}
+
+/** What the catalog in wasm/manifest.json records of a template. */
+export interface CatalogEntry {
+  metadata: TemplateMetadata;
+  package: string;
+  rego: string;
+  libs: string[];
+}
+
+export function catalogEntry(t: BundledTemplate): CatalogEntry {
+  return { metadata: t.metadata, package: t.package, rego: t.rego.file, libs: t.libs.map((l) => l.file) };
+}
+
+function fromCatalog(): BundledTemplate[] | undefined {
+  let manifest: { templates?: Record<string, Partial<CatalogEntry>> };
+  try {
+    manifest = JSON.parse(readFileSync(packagePath('wasm', 'manifest.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const entries = Object.entries(manifest.templates ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (entries.length === 0 || entries.some(([, e]) => !e.metadata || !e.package || !e.rego || !e.libs)) return undefined;
+  const source = (file: string): SourceFile => ({ file, source: readFileSync(packagePath(file), 'utf8') });
+  return entries.map(([folder, e]) => {
+    let rego: SourceFile | undefined;
+    let libs: SourceFile[] | undefined;
+    return {
+      folder,
+      metadata: e.metadata!,
+      package: e.package!,
+      get rego() {
+        return (rego ??= source(e.rego!));
+      },
+      get libs() {
+        return (libs ??= e.libs!.map(source));
+      },
+    };
+  });
 }
 
 export function bundledTemplateByKind(kind: string): BundledTemplate | undefined {
