@@ -2,7 +2,7 @@
 // compiling is deterministic, so any difference means `npm run build:wasm` is due.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileBundled, compilerVersion, loadBundledWasm, MANIFEST, sha256, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
+import { compileBundled, compileLibrary, compilerVersion, loadLibraryWasm, loadBundledWasm, MANIFEST, sha256, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
 import { bundledTemplates, catalogEntry, loadLibrary } from '../src/gatekeeper/library';
 import { loadRuntime } from '../src/compiler/backend/runtime-wasm';
 import { packagePath } from '../src/paths';
@@ -13,6 +13,12 @@ describe('wasm/ is fresh (run `npm run build:wasm` if not)', () => {
   it('was built by this compiler version and runtime', () => {
     expect(manifest.compiler).toBe(compilerVersion());
     expect(manifest.runtime).toBe(sha256(loadRuntime()));
+  });
+
+  it('library.wasm holds every template, built from these sources', () => {
+    const fresh = compileLibrary(loadLibrary(packagePath('rego')));
+    expect(sha256(loadLibraryWasm())).toBe(sha256(fresh));
+    expect(manifest.library).toBe(sha256(fresh));
   });
 
   it('lists exactly the bundled templates', () => {

@@ -17,6 +17,8 @@ export interface WasmManifest {
   runtime: string;
   /** Per template folder: its module's entrypoint and hashes, and the catalog entry lint reads on start-up. */
   templates: Record<string, { kind: string; entrypoint: string; sources: string; wasm: string } & CatalogEntry>;
+  /** sha256 of library.wasm, the module with every template's entrypoint. */
+  library: string;
 }
 
 export function entrypointOf(t: BundledTemplate): string {
@@ -49,4 +51,21 @@ export function loadBundledWasm(t: BundledTemplate): Uint8Array {
 
 export function compilerVersion(): string {
   return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** All bundled templates in one module (one instance, one copy of the runtime): what lint loads. */
+export const LIBRARY_MODULE = 'library.wasm';
+
+export function compileLibrary(templates: BundledTemplate[]): Uint8Array {
+  const modules = new Map<string, { file: string; source: string }>();
+  for (const t of templates) for (const m of [t.rego, ...t.libs]) modules.set(m.file, m);
+  return compile({ modules: [...modules.values()], entrypoints: templates.map(entrypointOf), regoVersion: 'v0' });
+}
+
+let libraryWasm: Uint8Array | undefined;
+
+/** The committed module holding every bundled template's entrypoint. */
+export function loadLibraryWasm(): Uint8Array {
+  libraryWasm ??= new Uint8Array(readFileSync(packagePath(WASM_DIR, LIBRARY_MODULE)));
+  return libraryWasm;
 }

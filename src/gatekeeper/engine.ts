@@ -16,6 +16,7 @@ import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } fro
 import { effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
 import { loadPolicySync, type LoadedPolicy } from '../policy/sdk';
 import { HOST_BUILTINS } from '../policy/host-builtins';
+import { ReviewEvaluator } from '../policy/review-evaluator';
 
 /** Where an object was read from. */
 export interface Origin {
@@ -92,6 +93,8 @@ interface Template {
   kind: string;
   template: K8sObject;
   policy: LoadedPolicy;
+  /** Evaluates one review against several constraints, reading the review once. */
+  evaluator: ReviewEvaluator;
   entrypoint: string;
   /** Whether its Rego refers to data.inventory (referential templates). */
   readsInventory: boolean;
@@ -102,8 +105,8 @@ interface Constraint {
   name: string;
   object: K8sObject;
   match?: Match;
-  /** `spec.parameters` as JSON, ready to splice into each input. */
-  parametersJson: string;
+  /** `spec.parameters` as JSON bytes, ready for every evaluation. */
+  parametersBytes: Uint8Array;
   enforcementAction: string;
   scopedActions?: string[];
 }
@@ -205,8 +208,16 @@ function classify(objects: Located[]) {
 
 function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts: EngineOptions, out: EngineOutput): Map<string, Template> {
   const byKind = new Map<string, Template>();
+  // Templates compiled into one module (the bundled library) share one instance.
+  const instances = new Map<Uint8Array, { policy: LoadedPolicy; evaluator: ReviewEvaluator }>();
   for (const p of precompiled) {
-    byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, policy: loadPolicySync(p.wasm, undefined, HOST_BUILTINS), readsInventory: mentionsInventory(p.template) });
+    let instance = instances.get(p.wasm);
+    if (!instance) {
+      const policy = loadPolicySync(p.wasm, undefined, HOST_BUILTINS);
+      instance = { policy, evaluator: new ReviewEvaluator(policy) };
+      instances.set(p.wasm, instance);
+    }
+    byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, ...instance, readsInventory: mentionsInventory(p.template) });
   }
   // Templates among the inputs replace bundled ones of the same kind.
   for (const o of objs) {
@@ -219,7 +230,8 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
     try {
       const rego = templateRego(o.object, o.origin?.file ?? 'template');
       const { wasm } = compileCached({ modules: rego.modules, entrypoint: rego.entrypoint, regoVersion: rego.regoVersion }, opts.cacheDir === undefined ? cacheDir() : opts.cacheDir);
-      byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy: loadPolicySync(wasm, undefined, HOST_BUILTINS), readsInventory: rego.modules.some((m) => m.source.includes('inventory')) });
+      const policy = loadPolicySync(wasm, undefined, HOST_BUILTINS);
+      byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy, evaluator: new ReviewEvaluator(policy), readsInventory: rego.modules.some((m) => m.source.includes('inventory')) });
     } catch (e) {
       out.errors.push({ message: `ConstraintTemplate ${String(o.object.metadata?.name ?? '')}: ${(e as Error).message}`, origin: o.origin });
     }
@@ -255,7 +267,7 @@ function loadConstraints(objs: Located[], templates: Map<string, Template>, out:
       scopedActions = [...new Set((spec.scopedEnforcementActions ?? []).filter((s) => (s.enforcementPoints ?? []).some((p) => p.name === 'gator.gatekeeper.sh' || p.name === '*')).map((s) => String(s.action)))];
       if (scopedActions.length === 0) continue; // invisible to this enforcement point
     }
-    byKey.set(`${kind}/${name}`, { kind, name, object: v.constraint, match: spec.match, parametersJson: JSON.stringify(spec.parameters ?? {}), enforcementAction: action, scopedActions });
+    byKey.set(`${kind}/${name}`, { kind, name, object: v.constraint, match: spec.match, parametersBytes: utf8.encode(JSON.stringify(spec.parameters ?? {})), enforcementAction: action, scopedActions });
   }
   return [...byKey.values()];
 }
@@ -317,6 +329,7 @@ function reviewAgainst(
 ): Result[] {
   const results: Result[] = [];
   let reviewBytes: Uint8Array | undefined;
+  const loaded = new Set<ReviewEvaluator>();
   for (const c of constraints) {
     const m = matchConstraint(c.match, { object, oldObject, namespace, source });
     const base = { object: reported, origin, constraint: { kind: c.kind, name: c.name }, enforcementAction: c.enforcementAction, ...(c.scopedActions ? { scopedActions: c.scopedActions } : {}) };
@@ -329,9 +342,15 @@ function reviewAgainst(
     reviewBytes ??= utf8.encode(JSON.stringify(review));
     let violations: unknown[];
     try {
-      const rs = t.policy.evaluate(inputBytes(reviewBytes, c.parametersJson), t.entrypoint) as { result?: unknown[] }[];
+      if (!loaded.has(t.evaluator)) {
+        t.evaluator.begin(reviewBytes);
+        loaded.add(t.evaluator);
+      }
+      const rs = t.evaluator.evaluate(t.entrypoint, c.parametersBytes) as { result?: unknown[] }[];
       violations = rs[0]?.result ?? [];
     } catch (e) {
+      // An abort leaves the module's heap as it was: load the review again next time.
+      loaded.delete(t.evaluator);
       results.push({ ...base, message: errorText(e), details: null, evaluationError: true });
       continue;
     }
@@ -347,6 +366,7 @@ function reviewAgainst(
       results.push({ ...base, message: msg, details: d, ...(path ? { path } : {}) });
     }
   }
+  for (const e of loaded) e.end();
   return results;
 }
 
@@ -367,22 +387,6 @@ function foldGenerated(r: Result, g: GeneratedResource): Result {
 }
 
 const utf8 = new TextEncoder();
-const INPUT_HEAD = utf8.encode('{"review":');
-const INPUT_MID = utf8.encode(',"parameters":');
-const INPUT_TAIL = utf8.encode('}');
-
-/** `{"review": R, "parameters": P}` as bytes: the review is serialised once per object, not per constraint. */
-function inputBytes(review: Uint8Array, parametersJson: string): ArrayBuffer {
-  const params = utf8.encode(parametersJson);
-  const out = new Uint8Array(INPUT_HEAD.length + review.length + INPUT_MID.length + params.length + INPUT_TAIL.length);
-  let at = 0;
-  for (const part of [INPUT_HEAD, review, INPUT_MID, params, INPUT_TAIL]) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out.buffer;
-}
-
 /** Whether a template's Rego refers to data.inventory (any mention counts: cheap and safe). */
 function mentionsInventory(template: K8sObject): boolean {
   return JSON.stringify((template.spec as { targets?: unknown } | undefined)?.targets ?? []).includes('inventory');

@@ -4,7 +4,7 @@
 // finding at its field in the file.
 import { loadConfig } from '../config/load';
 import { resolveEnvironment } from '../config/resolve';
-import { loadBundledWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
+import { loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
 import { evaluate, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
 import { CONSTRAINT_GROUP } from '../gatekeeper/constraint-schema';
@@ -66,7 +66,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     sources.push(env.source);
   }
   if (policies.files.length > 0) sources.push(...(opts.policyDirs ?? []).map((d) => `--policy ${d}`));
-  if (read.objects.some((m) => isPolicy(m.object as K8sObject))) sources.push('constraints among the inputs');
+  if (read.objects.some((m) => gvkOf(m.object as K8sObject).group === CONSTRAINT_GROUP)) sources.push('constraints among the inputs');
 
   // Constraints of a bundled kind use the bundled template unless the user brings one.
   const kinds = new Set([...envConstraints, ...userConstraints.map((m) => m.object as K8sObject)].map((c) => String(c.kind)));
@@ -98,8 +98,9 @@ function templateKind(t: K8sObject): string {
   return String((t.spec as { crd?: { spec?: { names?: { kind?: string } } } } | undefined)?.crd?.spec?.names?.kind ?? '');
 }
 
+/** A bundled template, evaluated in the shared library module (one instance for them all). */
 function precompile(t: BundledTemplate): PrecompiledTemplate {
-  return { kind: t.metadata.kind, wasm: loadBundledWasm(t), entrypoint: entrypointOf(t), template: renderConstraintTemplate(t) as K8sObject };
+  return { kind: t.metadata.kind, wasm: loadLibraryWasm(), entrypoint: entrypointOf(t), template: renderConstraintTemplate(t) as K8sObject };
 }
 
 /** A result placed at its field: the offending field's line when the template names it, else the object's. */

@@ -51,7 +51,7 @@ export interface Summary {
 export interface Report {
   /** offgate's version, for consumers of the JSON. */
   version: string;
-  /** Where the constraints came from: `bundled:baseline`, `env:production (offgate.yaml)`, `policy:./gitops/constraints`, `inputs`. */
+  /** Where the constraints came from, one line each for people: `bundled baseline preset (no offgate.yaml)`, `--policy ./gitops`, `constraints among the inputs`. */
   sources: string[];
   findings: Finding[];
   errors: InputError[];

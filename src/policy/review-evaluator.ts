@@ -1,0 +1,91 @@
+// Evaluating one review against many constraints of a loaded policy without
+// re-reading the review each time. The SDK's `evaluate` parses the whole input
+// (review and parameters) on every call; here, through the same ABI the SDK
+// uses for older modules (the eval context functions), the review is parsed
+// into the module once and only the parameters change between evaluations.
+import type { LoadedPolicy } from './sdk';
+
+interface Exports {
+  memory?: WebAssembly.Memory;
+  opa_heap_ptr_set(addr: number): void;
+  opa_malloc(size: number): number;
+  opa_json_parse(addr: number, len: number): number;
+  opa_json_dump(value: number): number;
+  opa_value_add_path(base: number, path: number, value: number): number;
+  opa_eval_ctx_new(): number;
+  opa_eval_ctx_set_input(ctx: number, value: number): void;
+  opa_eval_ctx_set_data(ctx: number, value: number): void;
+  opa_eval_ctx_set_entrypoint(ctx: number, id: number): void;
+  opa_eval_ctx_get_result(ctx: number): number;
+  eval(ctx: number): number;
+}
+
+interface PolicyInternals {
+  wasmInstance: WebAssembly.Instance;
+  mem: WebAssembly.Memory;
+  dataAddr: number;
+  dataHeapPtr: number;
+  entrypoints: Record<string, number>;
+}
+
+const utf8 = new TextEncoder();
+const decoder = new TextDecoder();
+const PATH_PARAMETERS = utf8.encode('["parameters"]');
+const INPUT_SKELETON = utf8.encode('{"parameters":{}}');
+const PATH_REVIEW = utf8.encode('["review"]');
+
+export class ReviewEvaluator {
+  private readonly x: Exports;
+  private readonly p: PolicyInternals;
+  /** Address of the input object of the current review, 0 when none is loaded. */
+  private input = 0;
+
+  constructor(policy: LoadedPolicy) {
+    this.p = policy as unknown as PolicyInternals;
+    this.x = this.p.wasmInstance.exports as unknown as Exports;
+  }
+
+  /** Loads a review (its JSON) as `input.review`, replacing the previous one. */
+  begin(reviewJson: Uint8Array): void {
+    this.x.opa_heap_ptr_set(this.p.dataHeapPtr);
+    const input = this.parse(INPUT_SKELETON);
+    const review = this.parse(reviewJson);
+    if (this.x.opa_value_add_path(input, this.parse(PATH_REVIEW), review) !== 0) throw new Error('offgate: could not load the review');
+    this.input = input;
+  }
+
+  /** The result set of `entrypoint` for the loaded review and these parameters (JSON). */
+  evaluate(entrypoint: string, parametersJson: Uint8Array): { result?: unknown }[] {
+    const id = this.p.entrypoints[entrypoint];
+    if (id === undefined) throw new Error(`entrypoint ${entrypoint} is not valid in this instance`);
+    const x = this.x;
+    if (x.opa_value_add_path(this.input, this.parse(PATH_PARAMETERS), this.parse(parametersJson)) !== 0) throw new Error('offgate: could not load the parameters');
+    const ctx = x.opa_eval_ctx_new();
+    x.opa_eval_ctx_set_input(ctx, this.input);
+    x.opa_eval_ctx_set_data(ctx, this.p.dataAddr);
+    x.opa_eval_ctx_set_entrypoint(ctx, id);
+    x.eval(ctx);
+    return JSON.parse(this.string(x.opa_json_dump(x.opa_eval_ctx_get_result(ctx))));
+  }
+
+  /** Drops everything the review allocated. */
+  end(): void {
+    this.x.opa_heap_ptr_set(this.p.dataHeapPtr);
+    this.input = 0;
+  }
+
+  private parse(bytes: Uint8Array): number {
+    const addr = this.x.opa_malloc(bytes.length);
+    new Uint8Array(this.p.mem.buffer, addr, bytes.length).set(bytes);
+    const value = this.x.opa_json_parse(addr, bytes.length);
+    if (value === 0) throw new Error('offgate: invalid JSON passed to the policy');
+    return value;
+  }
+
+  private string(addr: number): string {
+    const mem = new Uint8Array(this.p.mem.buffer);
+    let end = addr;
+    while (mem[end] !== 0) end++;
+    return decoder.decode(mem.subarray(addr, end));
+  }
+}
