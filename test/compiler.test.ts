@@ -129,6 +129,13 @@ describe('compile errors are positioned one-liners', () => {
     expect(compileError('package p\n\nq if {\n  count(1, 2, 3)\n}\n')).toMatch(/^policy\.rego:4:3: rego_type_error: count: arity mismatch/);
   });
 
+  it('builtin arguments of the wrong type', () => {
+    expect(compileError('package p\n\nq if {\n  count(1)\n}\n')).toBe(
+      'policy.rego:4:3: rego_type_error: count: invalid argument(s): have (number), want (any<set, array, object, string>)',
+    );
+    expect(compileError('package p\n\nq := x if {\n  x := 1 + "a"\n}\n')).toMatch(/^policy\.rego:4:8: rego_type_error: plus: invalid argument\(s\): have \(number, string\)/);
+  });
+
   it('recursion', () => {
     expect(compileError('package p\n\nq if r\n\nr if q\n')).toBe(
       'policy.rego:3:1: rego_recursion_error: rule data.p.q is recursive: data.p.q -> data.p.r -> data.p.q',
@@ -154,6 +161,7 @@ describe('pipeline', () => {
       'rewrite dynamic terms',
       'build the document tree',
       'check calls',
+      'check types',
       'check recursion',
       'check safety',
       'plan and emit wasm',

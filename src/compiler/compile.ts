@@ -7,6 +7,7 @@ import type { BuiltinDef } from './builtins/types';
 import { parseModule } from './parser';
 import { buildTree, findNode, nodeKind, type TreeNode } from './plan/tree';
 import { checkCalls } from './stages/check';
+import { checkTypes } from './stages/check-types';
 import { checkSafety } from './stages/check-safety';
 import { rewriteDynamicTerms } from './stages/dynamics';
 import { checkRecursion } from './stages/recursion';
@@ -54,6 +55,7 @@ const STAGES: Stage[] = [
     s.tree = buildTree(s.program!.rules);
   }],
   ['check calls', (s) => checkCalls(s.program!, s.tree!, s.builtins)],
+  ['check types', (s) => checkTypes(s.program!)],
   ['check recursion', (s) => checkRecursion(s.tree!)],
   ['check safety', (s) => checkSafety(s.program!, (fn) => arityOf(s, fn))],
   ['plan and emit wasm', (s) => {
