@@ -933,7 +933,8 @@ describe('constraint sources', () => {
 
     // Without the user's template, the same constraint uses the bundled one.
     const bundled = workspace({ 'gitops/c.yaml': PRIVILEGED_CONSTRAINT, 'apps/pods.yaml': `${PRIVILEGED_POD}---\n${POD('blue')}` });
-    const b = lintJson(['--policy', 'gitops', '--', 'apps'], { cwd: bundled });
+    // --policy takes one directory (repeatable): the paths after it are still what is linted.
+    const b = lintJson(['--policy', 'gitops', 'apps'], { cwd: bundled });
     expect(b.report.results.map((r) => r.object.name)).toEqual(['dind']);
     expect(b.report.results[0]!.fix).toMatch(/privileged/);
   });

@@ -20,7 +20,7 @@ program
   .option('--output-file <file>', 'write the report to a file instead of standard output')
   .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
   .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
-  .option('--policy <dirs...>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository)')
+  .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
   .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
   .option('--fail-on <action>', 'deny (default) or warn: which findings make the exit code 1', 'deny')
   .option('--no-color', 'no colour even on a terminal')
@@ -71,6 +71,11 @@ program
       process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
     }),
   );
+
+/** Repeatable options (`--policy a --policy b`), which do not swallow the paths after them. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 async function runAsync(f: () => Promise<void>): Promise<void> {
   try {
