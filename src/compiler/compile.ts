@@ -1,6 +1,6 @@
 // The compiler: Rego sources in, an OPA-ABI WebAssembly module out. The stages
 // run in the order of this table, each a small function over the shared state.
-import type { Module, RegoVersion } from './ast';
+import type { Module, RegoVersion, Term } from './ast';
 import { emitModule } from './backend/module';
 import { builtinTable, INLINE_BUILTINS } from './builtins/index';
 import type { BuiltinDef } from './builtins/types';
@@ -12,7 +12,6 @@ import { checkSafety } from './stages/check-safety';
 import { rewriteDynamicTerms } from './stages/dynamics';
 import { checkRecursion } from './stages/recursion';
 import { resolve, type Program } from './stages/resolve';
-import type { Term } from './ast';
 
 export interface SourceModule {
   /** Shown in error positions. */

@@ -56,7 +56,6 @@ const COMPARISONS: Record<string, (c: FnWriter['code']) => void> = {
 };
 
 export class BodyPlanner {
-  private readonly vars = new Map<string, number>();
   private bound = new Set<string>();
   private safety: Safety;
 
@@ -65,6 +64,8 @@ export class BodyPlanner {
     readonly w: FnWriter,
     readonly env: Env,
     visible: ReadonlySet<string>,
+    /** Rego variable → wasm local; shared with a parent planner for `with` expressions. */
+    private readonly vars = new Map<string, number>(),
   ) {
     const safetyCtx: SafetyContext = { arity: (fn) => ctx.arity(fn), visible };
     this.safety = new Safety(safetyCtx);
@@ -238,12 +239,10 @@ export class BodyPlanner {
 
   /** A planner for the same function under another environment, sharing variables. */
   private child(env: Env): BodyPlanner {
-    const p = new BodyPlanner(this.ctx, this.w, env, new Set());
+    // Same variables (and locals): what the child binds, the continuation sees.
+    const p = new BodyPlanner(this.ctx, this.w, env, new Set(), this.vars);
     p.safety = this.safety;
-    for (const [n, l] of this.vars) p.vars.set(n, l);
     p.bound = new Set(this.bound);
-    // Locals the child allocates for new variables must be visible to the continuation.
-    (p as unknown as { vars: Map<string, number> }).vars = this.vars;
     return p;
   }
 
