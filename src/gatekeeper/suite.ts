@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments, parseDocument } from 'yaml';
-import { evaluate, type EngineOptions, type Located, type Origin, type Result } from './engine';
+import { evaluate, type EngineOptions, type Located, type Result } from './engine';
 import {
   CONSTRAINT_GROUP,
   CONSTRAINT_VERSIONS,
@@ -20,7 +20,7 @@ import { validateMatch } from './match';
 import { isAdmissionReview } from './review';
 import { applyDefaults, isPlainObject, validate } from './schema';
 import { isConstraintTemplate } from './templates';
-import { gvkOf, isNamespaceObject, type K8sObject, type LabelSelector, type Match } from './types';
+import { gvkOf, type K8sObject, type LabelSelector, type Match } from './types';
 
 // ---------------------------------------------------------------------------------------
 // The Suite format (§10.1)

@@ -42,7 +42,6 @@ export interface PlanContext {
   arity(fn: Term): number | undefined;
 }
 
-const T_BOOL = 2;
 const T_ARRAY = 6;
 const T_OBJECT = 7;
 
