@@ -11,7 +11,7 @@ import { compare, compareBytes } from './compare';
 // Rego's order on keys, with an inline fast path for two strings (nearly all
 // object keys): bytewise, most pairs decided by their first byte.
 // @ts-ignore: decorator
-@inline function keyCompare(a: usize, b: usize): i32 {
+@inline export function keyCompare(a: usize, b: usize): i32 {
   if (load<u8>(a) == T_STRING && load<u8>(b) == T_STRING) {
     const na = load<u32>(a, 4), nb = load<u32>(b, 4);
     if (na != 0 && nb != 0) {

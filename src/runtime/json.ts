@@ -27,8 +27,7 @@
 // an object key.
 import { alloc, heapGet, heapSet } from './alloc';
 import { T_STRING, T_ARRAY, T_OBJECT, newNull, newBool, newInt, newFloat, newSet } from './value';
-import { compare, compareBytes } from './compare';
-import { setAdd } from './collections';
+import { keyCompare, setAdd } from './collections';
 import { copyBytes } from './buffer';
 
 const MAX_DEPTH: i32 = 4096;
@@ -548,19 +547,6 @@ function parseSetRest(x: usize): usize {
   for (let i: u32 = 0; i < n; i++) setAdd(s, load<u32>(STK + (<usize>(mark + i) << 2)));
   STK_N = mark;
   return s;
-}
-
-@inline function keyCompare(a: usize, b: usize): i32 {
-  if (load<u8>(a) == T_STRING && load<u8>(b) == T_STRING) {
-    const na = load<u32>(a, 4), nb = load<u32>(b, 4);
-    if (na != 0 && nb != 0) {
-      // most keys differ in their first byte
-      const x = load<u8>(a, 8), y = load<u8>(b, 8);
-      if (x != y) return x < y ? -1 : 1;
-    }
-    return compareBytes(a + 8, na, b + 8, nb);
-  }
-  return compare(a, b);
 }
 
 // Moves `n` pairs at `from` one slot up (overlapping; from the top down).
