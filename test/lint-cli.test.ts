@@ -960,3 +960,17 @@ describe('constraint sources', () => {
     expect(report.results.map((r) => `${r.constraint.kind}/${r.constraint.name} ${r.object.name}`)).toEqual(['K8sNoBlue/no-blue blue']);
   });
 });
+
+describe('offgate lint: not Kubernetes objects, unknown commands', () => {
+  it('a document without kind or apiVersion is an input error (exit 2)', () => {
+    const r = offgate(['lint', '-'], { input: '{"apiVersion": "v1"}\n' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/-:1:1\s+not a Kubernetes object: kind is not set/);
+  });
+
+  it('an unknown command or option is a usage error (exit 2)', () => {
+    expect(offgate(['frobnicate']).code).toBe(2);
+    expect(offgate(['lint', '--bogus', 'x']).code).toBe(2);
+    expect(offgate(['--version']).code).toBe(0);
+  });
+});

@@ -11,6 +11,8 @@ import { UsageError } from './errors';
 
 const program = new Command();
 program.name('offgate').description('Gatekeeper admission, offline: would the cluster accept this?').version('0.1.0');
+// Usage errors (unknown command or option, missing argument) exit 2; help and version 0.
+program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 program
   .command('lint', { isDefault: false })

@@ -40,6 +40,15 @@ export interface LintOutcome {
 export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const cwd = opts.cwd ?? process.cwd();
   const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin });
+  // A document without apiVersion or kind is no Kubernetes object: an input error, as the API server says.
+  const notObjects = read.objects.filter((m) => typeof m.object.apiVersion !== 'string' || typeof m.object.kind !== 'string' || !m.object.apiVersion || !m.object.kind);
+  if (notObjects.length > 0) {
+    read.objects = read.objects.filter((m) => !notObjects.includes(m));
+    for (const m of notObjects) {
+      const missing = typeof m.object.kind === 'string' && m.object.kind ? 'apiVersion' : 'kind';
+      read.errors.push({ ...m.origin, message: `not a Kubernetes object: ${missing} is not set` });
+    }
+  }
   const policies = opts.policyDirs?.length ? await readManifests(opts.policyDirs, { cwd }) : { objects: [], errors: [], files: [] };
   opts.onProgress?.(read.files.length);
 
