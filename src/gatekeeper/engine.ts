@@ -330,14 +330,15 @@ function reviewAgainst(
   const results: Result[] = [];
   let reviewBytes: Uint8Array | undefined;
   const loaded = new Set<ReviewEvaluator>();
+  const target = { object, oldObject, namespace, source };
   for (const c of constraints) {
-    const m = matchConstraint(c.match, { object, oldObject, namespace, source });
+    const m = matchConstraint(c.match, target);
+    if ('matched' in m && !m.matched) continue;
     const base = { object: reported, origin, constraint: { kind: c.kind, name: c.name }, enforcementAction: c.enforcementAction, ...(c.scopedActions ? { scopedActions: c.scopedActions } : {}) };
     if ('error' in m) {
       results.push({ ...base, message: autorejectMessage(String(object.metadata?.name ?? ''), m.error), details: undefined, autoreject: true });
       continue;
     }
-    if (!m.matched) continue;
     const t = templates.get(c.kind)!;
     reviewBytes ??= utf8.encode(JSON.stringify(review));
     let violations: unknown[];
@@ -412,7 +413,8 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Array.prototype.sort is stable (ES2019): ties keep their order. */
 function stableSort<T>(xs: T[], by: (a: T, b: T) => number): T[] {
-  return xs.map((x, i) => [x, i] as const).sort((a, b) => by(a[0], b[0]) || a[1] - b[1]).map(([x]) => x);
+  return [...xs].sort(by);
 }
 
