@@ -239,3 +239,38 @@ describe('engine', () => {
     expect(out.results[0].workload).toMatchObject({ kind: 'Widget', name: 'w', expansion: 'expand-widgets', builtIn: false });
   });
 });
+
+describe('engine with the bundled library module', () => {
+  it('evaluates several constraints in one call, and attributes a template’s evaluation error to its constraints only', async () => {
+    const { bundledTemplates, renderConstraintTemplate } = await import('../src/gatekeeper/library');
+    const { loadLibraryWasm, entrypointOf } = await import('../src/gatekeeper/bundled-wasm');
+    const wasm = loadLibraryWasm();
+    const precompiled = bundledTemplates().map((t) => ({ kind: t.metadata.kind, wasm, entrypoint: entrypointOf(t), template: renderConstraintTemplate(t) as K8sObject }));
+    const c = (kind: string, name: string, parameters: Record<string, unknown> = {}) => constraint(kind, name, { match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] }, parameters });
+    // Two different containers named alike: the seccomp template fails to evaluate (pod-security spec §2.15).
+    const dup: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'dup', namespace: 'x' },
+      spec: {
+        containers: [
+          { name: 'a', image: 'x', securityContext: { privileged: true } },
+          { name: 'a', image: 'y' },
+        ],
+      },
+    };
+    const out = evaluate({
+      objects: located([c('K8sPSPPrivilegedContainer', 'priv'), c('K8sPSPSeccomp', 'seccomp', { allowedProfiles: ['runtime/default'] }), c('K8sPSPHostNamespace', 'hostns'), dup]),
+      precompiled,
+      options: { cacheDir: null },
+    });
+    expect(out.errors).toEqual([]);
+    const byConstraint = new Map<string, { evaluationError?: boolean }[]>();
+    for (const r of out.results) byConstraint.set(r.constraint.name, [...(byConstraint.get(r.constraint.name) ?? []), r]);
+    expect(byConstraint.get('priv')).toHaveLength(1);
+    expect(byConstraint.get('priv')![0].evaluationError).toBeUndefined();
+    expect(byConstraint.get('seccomp')).toHaveLength(1);
+    expect(byConstraint.get('seccomp')![0].evaluationError).toBe(true);
+    expect(byConstraint.get('hostns')).toBeUndefined();
+  });
+});

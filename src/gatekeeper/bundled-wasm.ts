@@ -59,7 +59,32 @@ export const LIBRARY_MODULE = 'library.wasm';
 export function compileLibrary(templates: BundledTemplate[]): Uint8Array {
   const modules = new Map<string, { file: string; source: string }>();
   for (const t of templates) for (const m of [t.rego, ...t.libs]) modules.set(m.file, m);
-  return compile({ modules: [...modules.values()], entrypoints: templates.map(entrypointOf), regoVersion: 'v0' });
+  modules.set(BATCH_FILE, { file: BATCH_FILE, source: batchModule(templates) });
+  return compile({ modules: [...modules.values()], entrypoints: [...templates.map(entrypointOf), BATCH_ENTRYPOINT], regoVersion: 'v0' });
+}
+
+/** The entrypoint evaluating several constraints on one review in one call (see batchModule). */
+export const BATCH_ENTRYPOINT = 'offgate/batch/results';
+const BATCH_FILE = 'offgate-batch.rego';
+
+/**
+ * Rego evaluating, for one review, every constraint listed in
+ * `input.constraints` ({entrypoint, parameters}): `results[i]` is the i-th
+ * constraint's violations, each template seeing exactly the input Gatekeeper
+ * gives it ({review, parameters}). One call instead of one per constraint.
+ */
+export function batchModule(templates: BundledTemplate[]): string {
+  const rules = templates.map(
+    (t) => `results[i] := violations {
+	c := input.constraints[i]
+	c.entrypoint == ${JSON.stringify(entrypointOf(t))}
+	violations := data.${t.package}.violation with input as {"review": input.review, "parameters": c.parameters}
+}`,
+  );
+  return `package offgate.batch
+
+${rules.join('\n\n')}
+`;
 }
 
 let libraryWasm: Uint8Array | undefined;

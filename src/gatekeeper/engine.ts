@@ -16,6 +16,7 @@ import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } fro
 import { effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
 import { loadPolicySync, type LoadedPolicy } from '../policy/sdk';
 import { HOST_BUILTINS } from '../policy/host-builtins';
+import { BATCH_ENTRYPOINT } from './bundled-wasm';
 import { ReviewEvaluator } from '../policy/review-evaluator';
 
 /** Where an object was read from. */
@@ -105,8 +106,8 @@ interface Constraint {
   name: string;
   object: K8sObject;
   match?: Match;
-  /** `spec.parameters` as JSON bytes, ready for every evaluation. */
-  parametersBytes: Uint8Array;
+  /** `spec.parameters` as JSON, ready for every evaluation. */
+  parametersJson: string;
   enforcementAction: string;
   scopedActions?: string[];
 }
@@ -267,7 +268,7 @@ function loadConstraints(objs: Located[], templates: Map<string, Template>, out:
       scopedActions = [...new Set((spec.scopedEnforcementActions ?? []).filter((s) => (s.enforcementPoints ?? []).some((p) => p.name === 'gator.gatekeeper.sh' || p.name === '*')).map((s) => String(s.action)))];
       if (scopedActions.length === 0) continue; // invisible to this enforcement point
     }
-    byKey.set(`${kind}/${name}`, { kind, name, object: v.constraint, match: spec.match, parametersBytes: utf8.encode(JSON.stringify(spec.parameters ?? {})), enforcementAction: action, scopedActions });
+    byKey.set(`${kind}/${name}`, { kind, name, object: v.constraint, match: spec.match, parametersJson: JSON.stringify(spec.parameters ?? {}), enforcementAction: action, scopedActions });
   }
   return [...byKey.values()];
 }
@@ -327,35 +328,32 @@ function reviewAgainst(
   reported: ObjectRef,
   origin: Origin | undefined,
 ): Result[] {
-  const results: Result[] = [];
-  let reviewBytes: Uint8Array | undefined;
-  const loaded = new Set<ReviewEvaluator>();
+  // Match first; then evaluate the matched constraints, several per call where
+  // the module can (the bundled library), one by one otherwise.
   const target = { object, oldObject, namespace, source };
+  const slots: ({ c: Constraint; autoreject: string } | { c: Constraint; t: Template; outcome?: Outcome })[] = [];
   for (const c of constraints) {
     const m = matchConstraint(c.match, target);
-    if ('matched' in m && !m.matched) continue;
+    if ('error' in m) slots.push({ c, autoreject: m.error });
+    else if (m.matched) slots.push({ c, t: templates.get(c.kind)! });
+  }
+  const pending = slots.filter((s): s is { c: Constraint; t: Template; outcome?: Outcome } => 't' in s);
+  if (pending.length > 0) evaluateMatched(review, pending);
+
+  const results: Result[] = [];
+  for (const slot of slots) {
+    const c = slot.c;
     const base = { object: reported, origin, constraint: { kind: c.kind, name: c.name }, enforcementAction: c.enforcementAction, ...(c.scopedActions ? { scopedActions: c.scopedActions } : {}) };
-    if ('error' in m) {
-      results.push({ ...base, message: autorejectMessage(String(object.metadata?.name ?? ''), m.error), details: undefined, autoreject: true });
+    if ('autoreject' in slot) {
+      results.push({ ...base, message: autorejectMessage(String(object.metadata?.name ?? ''), slot.autoreject), details: undefined, autoreject: true });
       continue;
     }
-    const t = templates.get(c.kind)!;
-    reviewBytes ??= utf8.encode(JSON.stringify(review));
-    let violations: unknown[];
-    try {
-      if (!loaded.has(t.evaluator)) {
-        t.evaluator.begin(reviewBytes);
-        loaded.add(t.evaluator);
-      }
-      const rs = t.evaluator.evaluate(t.entrypoint, c.parametersBytes) as { result?: unknown[] }[];
-      violations = rs[0]?.result ?? [];
-    } catch (e) {
-      // An abort leaves the module's heap as it was: load the review again next time.
-      loaded.delete(t.evaluator);
-      results.push({ ...base, message: errorText(e), details: null, evaluationError: true });
+    const outcome = slot.outcome!;
+    if ('error' in outcome) {
+      results.push({ ...base, message: outcome.error, details: null, evaluationError: true });
       continue;
     }
-    for (const v of violations) {
+    for (const v of outcome.violations) {
       if (!v || typeof v !== 'object' || !('msg' in v)) continue; // Gatekeeper drops results without msg
       const { msg, details } = v as { msg: unknown; details?: unknown };
       if (typeof msg !== 'string') {
@@ -367,8 +365,43 @@ function reviewAgainst(
       results.push({ ...base, message: msg, details: d, ...(path ? { path } : {}) });
     }
   }
-  for (const e of loaded) e.end();
   return results;
+}
+
+type Outcome = { violations: unknown[] } | { error: string };
+
+/** Fills in each matched constraint's outcome: its violations, or the evaluation error. */
+function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; outcome?: Outcome }[]): void {
+  const reviewBytes = utf8.encode(JSON.stringify(review));
+  const byEvaluator = new Map<ReviewEvaluator, typeof pending>();
+  for (const p of pending) byEvaluator.set(p.t.evaluator, [...(byEvaluator.get(p.t.evaluator) ?? []), p]);
+  for (const [evaluator, group] of byEvaluator) {
+    evaluator.begin(reviewBytes);
+    try {
+      if (group.length > 1 && evaluator.has(BATCH_ENTRYPOINT)) {
+        try {
+          const json = `[${group.map((p) => `{"entrypoint":${JSON.stringify(p.t.entrypoint)},"parameters":${p.c.parametersJson}}`).join(',')}]`;
+          const results = evaluator.evaluateBatch(BATCH_ENTRYPOINT, utf8.encode(json));
+          group.forEach((p, i) => (p.outcome = { violations: results[String(i)] ?? [] }));
+          continue;
+        } catch {
+          // One template failed: evaluate them one by one, so the error lands on its constraints.
+          evaluator.begin(reviewBytes);
+        }
+      }
+      for (const p of group) {
+        try {
+          const rs = evaluator.evaluate(p.t.entrypoint, utf8.encode(p.c.parametersJson)) as { result?: unknown[] }[];
+          p.outcome = { violations: rs[0]?.result ?? [] };
+        } catch (e) {
+          p.outcome = { error: errorText(e) };
+          evaluator.begin(reviewBytes); // an abort leaves the module's heap as it was
+        }
+      }
+    } finally {
+      evaluator.end();
+    }
+  }
 }
 
 /** A result on a generated resource, tied to the workload in the input as Gatekeeper does. */

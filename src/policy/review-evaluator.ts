@@ -33,6 +33,7 @@ const decoder = new TextDecoder();
 const PATH_PARAMETERS = utf8.encode('["parameters"]');
 const INPUT_SKELETON = utf8.encode('{"parameters":{}}');
 const PATH_REVIEW = utf8.encode('["review"]');
+const PATH_CONSTRAINTS = utf8.encode('["constraints"]');
 
 export class ReviewEvaluator {
   private readonly x: Exports;
@@ -60,6 +61,28 @@ export class ReviewEvaluator {
     if (id === undefined) throw new Error(`entrypoint ${entrypoint} is not valid in this instance`);
     const x = this.x;
     if (x.opa_value_add_path(this.input, this.parse(PATH_PARAMETERS), this.parse(parametersJson)) !== 0) throw new Error('offgate: could not load the parameters');
+    return this.run(id);
+  }
+
+  /** Whether the module has an entrypoint (e.g. the library's batch entrypoint). */
+  has(entrypoint: string): boolean {
+    return this.p.entrypoints[entrypoint] !== undefined;
+  }
+
+  /**
+   * The loaded review against several constraints in one call of a batch
+   * entrypoint: `constraintsJson` is `[{"entrypoint", "parameters"}, ...]`; the
+   * result maps each index to that constraint's violations.
+   */
+  evaluateBatch(entrypoint: string, constraintsJson: Uint8Array): Record<string, unknown[]> {
+    const x = this.x;
+    if (x.opa_value_add_path(this.input, this.parse(PATH_CONSTRAINTS), this.parse(constraintsJson)) !== 0) throw new Error('offgate: could not load the constraints');
+    const rs = this.run(this.p.entrypoints[entrypoint]);
+    return (rs[0]?.result ?? {}) as Record<string, unknown[]>;
+  }
+
+  private run(id: number): { result?: unknown }[] {
+    const x = this.x;
     const ctx = x.opa_eval_ctx_new();
     x.opa_eval_ctx_set_input(ctx, this.input);
     x.opa_eval_ctx_set_data(ctx, this.p.dataAddr);
