@@ -5,6 +5,7 @@
 import { YAMLException, loadAll, type Schema, type State } from 'js-yaml';
 import { extname } from 'node:path';
 import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode } from './locate';
+import { documentLines, fastLocate, type FastLocation, type Line } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
 import { jsonItemRanges, scanJsonValue, skipJsonSpace } from './json';
 import { schemaFor, type YamlVersion } from './schema';
@@ -97,6 +98,8 @@ class SourceText {
  */
 class DocumentSource {
   private cached: PosNode | null | undefined;
+  /** The document's lines for the line scanner (null: it cannot read them). */
+  private lines: Line[] | null | undefined;
 
   constructor(
     readonly src: SourceText,
@@ -107,6 +110,13 @@ class DocumentSource {
     /** For a List item: the List's document and the item's path there, should its text not load alone. */
     private readonly parent?: { doc: DocumentSource; path: PathSegment[] },
   ) {}
+
+  /** Where a path is, read from the lines alone when the document is plain block YAML; undefined otherwise. */
+  fast(path: readonly PathSegment[]): FastLocation | undefined {
+    if (this.format !== 'yaml' || this.parent) return undefined;
+    if (this.lines === undefined) this.lines = documentLines(this.src.text, this.from, this.to);
+    return this.lines ? fastLocate(this.lines, path) : undefined;
+  }
 
   /** The `index`th item of this document's List, written from `from` to `to`. */
   item(index: number, from: number, to: number): DocumentSource {
@@ -154,6 +164,8 @@ class Manifest implements ManifestObject {
 
   locate(path: string | readonly PathSegment[]): Origin {
     const segments = typeof path === 'string' ? scanFieldPath(path).segments : path;
+    const fast = this.prefix.length === 0 ? this.doc.fast(segments) : undefined;
+    if (fast) return this.doc.src.origin(fast.offset);
     const root = this.doc.tree();
     if (!root) return this.origin;
     const self = walk(root, this.prefix);

@@ -1,0 +1,58 @@
+// A check run by hand: the line scanner (fast-locate.ts) must place every field
+// exactly where the full YAML parser does, whenever it answers at all.
+//
+//   npx tsx scripts/check-locate.ts FILE_OR_DIR...
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { documentLines, fastLocate } from '../src/manifests/fast-locate';
+import { parseManifestText } from '../src/manifests/parse';
+import { walk, positionTrees, type PosNode } from '../src/manifests/locate';
+import { schemaFor } from '../src/manifests/schema';
+import type { PathSegment } from '../src/manifests/path';
+
+function files(p: string): string[] {
+  if (statSync(p).isDirectory()) return readdirSync(p).flatMap((f) => files(join(p, f)));
+  return /\.ya?ml$/.test(p) ? [p] : [];
+}
+
+/** Every path in a value, plus a missing child of each object. */
+function paths(v: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
+  out.push(prefix);
+  if (prefix.length > 10) return out;
+  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+    out.push([...prefix, 'noSuchField']);
+  }
+  return out;
+}
+
+let answered = 0;
+let declined = 0;
+let wrong = 0;
+for (const file of process.argv.slice(2).flatMap(files)) {
+  const text = readFileSync(file, 'utf8');
+  const { objects } = parseManifestText(text, file);
+  for (const m of objects) {
+    const doc = (m as unknown as { doc: { from: number; to: number; format: string; parent?: unknown } }).doc;
+    if (doc.format !== 'yaml' || doc.parent) continue;
+    const roots = positionTrees(text.slice(0, doc.to), 0, schemaFor('1.1'));
+    const root = roots.find((r) => r.start >= doc.from) as PosNode | undefined;
+    if (!root) continue;
+    const lines = documentLines(text, doc.from, doc.to);
+    for (const p of paths(m.object)) {
+      const fast = lines ? fastLocate(lines, p) : undefined;
+      if (!fast) {
+        declined++;
+        continue;
+      }
+      answered++;
+      const slow = walk(root, p);
+      if (slow.offset !== fast.offset) {
+        wrong++;
+        if (wrong <= 20) console.log(`WRONG ${file} ${JSON.stringify(p)}: fast ${fast.offset}, parser ${slow.offset}`);
+      }
+    }
+  }
+}
+console.log(`${answered} paths answered by the scanner, ${declined} left to the parser, ${wrong} wrong`);
