@@ -246,6 +246,42 @@ describe('locate', () => {
     expect(errors.map(formatReadError)).toEqual([`m.yaml:${at(text, 'name: b').line}:3: duplicate key "name"`]);
   });
 
+  it('places many paths of one plain block document, sharing their prefixes', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'spec:',
+      '  containers:',
+      '    - name: a',
+      '      securityContext: {}',
+      '      ports: []   # none',
+      '    - name: b',
+      '      securityContext:',
+      '        capabilities:',
+      '          add: []',
+      '          drop:',
+      '            - ALL',
+      '  spec: x',
+      '',
+    ].join('\n');
+    const o = only(text);
+    const expected: [string, string][] = [
+      ['spec.containers[1].securityContext.capabilities.drop[0]', 'ALL'],
+      ['spec.containers[1].securityContext.capabilities.add', 'add'],
+      ['spec.containers[1].securityContext.capabilities.add[0]', 'add'],
+      ['spec.containers[0].securityContext', 'securityContext: {}'],
+      ['spec.containers[0].securityContext.privileged', 'securityContext: {}'],
+      ['spec.containers[0].ports[0].hostPort', 'ports: []'],
+      ['spec.containers[1].securityContext.runAsUser', 'securityContext:\n'],
+      ['spec.spec', 'spec: x'],
+      ['spec.spec.spec', 'spec: x'],
+    ];
+    // Twice over: the second time from what the first walk found.
+    for (let round = 0; round < 2; round++) {
+      for (const [path, needle] of expected) expect(o.locate(path), path).toEqual({ file: 'm.yaml', ...at(text, needle) });
+    }
+  });
+
   it('finds keys by the value they load as', () => {
     // In YAML 1.1 an unquoted `on:` key is the boolean true, so the object has a "true" key.
     const text = 'kind: X\ndata:\n  on: 1\n  0x10: 2\n';

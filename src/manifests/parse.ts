@@ -5,7 +5,7 @@
 import { YAMLException, loadAll, type Schema, type State } from 'js-yaml';
 import { extname } from 'node:path';
 import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode } from './locate';
-import { documentLines, fastLocate, type FastLocation, type Line } from './fast-locate';
+import { documentLines, fastLocate, type DocumentLines, type FastLocation } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
 import { jsonItemRanges, scanJsonValue, skipJsonSpace } from './json';
 import { schemaFor, type YamlVersion } from './schema';
@@ -99,7 +99,7 @@ class SourceText {
 class DocumentSource {
   private cached: PosNode | null | undefined;
   /** The document's lines for the line scanner (null: it cannot read them). */
-  private lines: Line[] | null | undefined;
+  private lines: DocumentLines | null | undefined;
 
   constructor(
     readonly src: SourceText,
@@ -163,7 +163,7 @@ class Manifest implements ManifestObject {
   ) {}
 
   locate(path: string | readonly PathSegment[]): Origin {
-    const segments = typeof path === 'string' ? scanFieldPath(path).segments : path;
+    const segments = typeof path === 'string' ? segmentsOf(path) : path;
     const fast = this.prefix.length === 0 ? this.doc.fast(segments) : undefined;
     if (fast) return this.doc.src.origin(fast.offset);
     const root = this.doc.tree();
@@ -173,6 +173,19 @@ class Manifest implements ManifestObject {
     const { offset } = walk(self.node, segments);
     return offset < 0 ? this.origin : this.doc.src.origin(offset);
   }
+}
+
+/** Paths read so far: a lint places thousands of findings along a few hundred distinct paths. */
+const segmentsRead = new Map<string, readonly PathSegment[]>();
+
+function segmentsOf(path: string): readonly PathSegment[] {
+  let segments = segmentsRead.get(path);
+  if (!segments) {
+    if (segmentsRead.size >= 10_000) segmentsRead.clear();
+    segments = scanFieldPath(path).segments;
+    segmentsRead.set(path, segments);
+  }
+  return segments;
 }
 
 // ---------------------------------------------------------------------------------------------
