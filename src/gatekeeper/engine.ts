@@ -104,10 +104,14 @@ interface Template {
 interface Constraint {
   kind: string;
   name: string;
+  /** `{kind, name}`, shared by every result of this constraint. */
+  ref: { kind: string; name: string };
   object: K8sObject;
   match?: Match;
   /** `spec.parameters` as JSON, ready for every evaluation. */
   parametersJson: string;
+  /** Its entry in a batch entrypoint's `input.constraints`, as JSON. */
+  batchJson: string;
   enforcementAction: string;
   scopedActions?: string[];
 }
@@ -179,9 +183,9 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
     }
     for (const g of expanded.generated) {
       const gReview = reviewOf(g.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace: effectiveNamespace(g.object, attach.namespace, mode), userInfo: opts.userInfo });
-      for (const r of reviewAgainst(gReview, g.object, null, attach.namespace, 'Generated', ordered, templates, reported, item.origin)) {
-        out.results.push(foldGenerated(r, g));
-      }
+      const results = reviewAgainst(gReview, g.object, null, attach.namespace, 'Generated', ordered, templates, reported, item.origin);
+      foldGenerated(results, g);
+      out.results.push(...results);
     }
   }
   out.results = stableSort(out.results, (a, b) => cmp(a.enforcementAction, b.enforcementAction) || cmp(a.message, b.message));
@@ -268,7 +272,9 @@ function loadConstraints(objs: Located[], templates: Map<string, Template>, out:
       scopedActions = [...new Set((spec.scopedEnforcementActions ?? []).filter((s) => (s.enforcementPoints ?? []).some((p) => p.name === 'gator.gatekeeper.sh' || p.name === '*')).map((s) => String(s.action)))];
       if (scopedActions.length === 0) continue; // invisible to this enforcement point
     }
-    byKey.set(`${kind}/${name}`, { kind, name, object: v.constraint, match: spec.match, parametersJson: JSON.stringify(spec.parameters ?? {}), enforcementAction: action, scopedActions });
+    const parametersJson = JSON.stringify(spec.parameters ?? {});
+    const batchJson = `{"entrypoint":${JSON.stringify(template.entrypoint)},"parameters":${parametersJson}}`;
+    byKey.set(`${kind}/${name}`, { kind, name, ref: { kind, name }, object: v.constraint, match: spec.match, parametersJson, batchJson, enforcementAction: action, scopedActions });
   }
   return [...byKey.values()];
 }
@@ -343,29 +349,46 @@ function reviewAgainst(
   const results: Result[] = [];
   for (const slot of slots) {
     const c = slot.c;
-    const base = { object: reported, origin, constraint: { kind: c.kind, name: c.name }, enforcementAction: c.enforcementAction, ...(c.scopedActions ? { scopedActions: c.scopedActions } : {}) };
     if ('autoreject' in slot) {
-      results.push({ ...base, message: autorejectMessage(String(object.metadata?.name ?? ''), slot.autoreject), details: undefined, autoreject: true });
+      const r = result(reported, origin, c, autorejectMessage(String(object.metadata?.name ?? ''), slot.autoreject), undefined);
+      r.autoreject = true;
+      results.push(r);
       continue;
     }
     const outcome = slot.outcome!;
     if ('error' in outcome) {
-      results.push({ ...base, message: outcome.error, details: null, evaluationError: true });
+      results.push(evaluationError(reported, origin, c, outcome.error));
       continue;
     }
     for (const v of outcome.violations) {
       if (!v || typeof v !== 'object' || !('msg' in v)) continue; // Gatekeeper drops results without msg
       const { msg, details } = v as { msg: unknown; details?: unknown };
       if (typeof msg !== 'string') {
-        results.push({ ...base, message: `template ${c.kind}: violation msg must be a string, got ${JSON.stringify(msg)}`, details: null, evaluationError: true });
+        results.push(evaluationError(reported, origin, c, `template ${c.kind}: violation msg must be a string, got ${JSON.stringify(msg)}`));
         continue;
       }
       const d = details ?? {};
-      const path = d && typeof d === 'object' && typeof (d as { path?: unknown }).path === 'string' ? (d as { path: string }).path : undefined;
-      results.push({ ...base, message: msg, details: d, ...(path ? { path } : {}) });
+      const r = result(reported, origin, c, msg, d);
+      const path = typeof d === 'object' && d !== null ? (d as { path?: unknown }).path : undefined;
+      if (typeof path === 'string' && path !== '') r.path = path;
+      results.push(r);
     }
   }
   return results;
+}
+
+// Results are built field by field, always in this order: there are tens of thousands of
+// them in a large lint, and objects of one shape keep the code that handles them fast.
+function result(object: ObjectRef, origin: Origin | undefined, c: Constraint, message: string, details: unknown): Result {
+  const r: Result = { object, origin, constraint: c.ref, enforcementAction: c.enforcementAction, message, details };
+  if (c.scopedActions) r.scopedActions = c.scopedActions;
+  return r;
+}
+
+function evaluationError(object: ObjectRef, origin: Origin | undefined, c: Constraint, message: string): Result {
+  const r = result(object, origin, c, message, null);
+  r.evaluationError = true;
+  return r;
 }
 
 type Outcome = { violations: unknown[] } | { error: string };
@@ -380,8 +403,7 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
     try {
       if (group.length > 1 && evaluator.has(BATCH_ENTRYPOINT)) {
         try {
-          const json = `[${group.map((p) => `{"entrypoint":${JSON.stringify(p.t.entrypoint)},"parameters":${p.c.parametersJson}}`).join(',')}]`;
-          const results = evaluator.evaluateBatch(BATCH_ENTRYPOINT, utf8.encode(json));
+          const results = evaluator.evaluateBatch(BATCH_ENTRYPOINT, batchInput(group.map((p) => p.c)));
           group.forEach((p, i) => (p.outcome = { violations: results[String(i)] ?? [] }));
           continue;
         } catch {
@@ -404,20 +426,38 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
   }
 }
 
-/** A result on a generated resource, tied to the workload in the input as Gatekeeper does. */
-function foldGenerated(r: Result, g: GeneratedResource): Result {
-  const folded: Result = {
-    ...r,
-    object: refOf(g.object),
-    workload: { ...r.object, expansion: g.rule.name, builtIn: g.rule.builtIn },
-    path: r.path !== undefined ? g.mapPath(r.path) : undefined,
-  };
-  // ExpansionTemplates (not offgate's built-in expansion) prefix the message and may set the action.
-  if (!g.rule.builtIn) folded.message = `[Implied by ${g.rule.name}] ${r.message}`;
-  const override = [...g.chain].reverse().find((x) => x.enforcementAction)?.enforcementAction;
-  if (override) folded.enforcementAction = override;
-  if (folded.path === undefined) delete folded.path;
-  return folded;
+/** The batch entrypoint's `input.constraints` for these constraints: most reviews match the same ones. */
+const batchInputs = new Map<string, Uint8Array>();
+function batchInput(constraints: Constraint[]): Uint8Array {
+  const json = `[${constraints.map((c) => c.batchJson).join(',')}]`;
+  let bytes = batchInputs.get(json);
+  if (!bytes) {
+    if (batchInputs.size >= 256) batchInputs.clear();
+    bytes = utf8.encode(json);
+    batchInputs.set(json, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * Results on a generated resource, tied to the workload in the input as Gatekeeper does
+ * (changed in place: they are the engine's own, just made).
+ */
+function foldGenerated(results: Result[], g: GeneratedResource): void {
+  if (results.length === 0) return;
+  const object = refOf(g.object);
+  const workload = { ...results[0].object, expansion: g.rule.name, builtIn: g.rule.builtIn };
+  // An ExpansionTemplate (not offgate's built-in expansion) may set the action.
+  let override: string | undefined;
+  for (const rule of g.chain) override = rule.enforcementAction || override;
+  for (const r of results) {
+    r.object = object;
+    r.workload = workload;
+    if (r.path !== undefined) r.path = g.mapPath(r.path);
+    // ExpansionTemplates prefix the message.
+    if (!g.rule.builtIn) r.message = `[Implied by ${g.rule.name}] ${r.message}`;
+    if (override) r.enforcementAction = override;
+  }
 }
 
 const utf8 = new TextEncoder();

@@ -107,8 +107,6 @@ export class ReviewEvaluator {
 
   private string(addr: number): string {
     const mem = new Uint8Array(this.p.mem.buffer);
-    let end = addr;
-    while (mem[end] !== 0) end++;
-    return decoder.decode(mem.subarray(addr, end));
+    return decoder.decode(mem.subarray(addr, mem.indexOf(0, addr)));
   }
 }
