@@ -1,9 +1,26 @@
 #!/usr/bin/env node
-// The offgate command: the bundled CLI built by `npm run build` (run by `npm ci` via `prepare`).
-import('../dist/offgate.js').catch((err) => {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
-    console.error('offgate: dist/offgate.js is missing: run `npm run build`');
-    process.exit(2);
-  }
-  throw err;
-});
+// The offgate command: the bundled CLI built by `npm run build` (run by `npm ci` via
+// `prepare`), loaded with the V8 code cache the build recorded, so that start-up reads
+// compiled code instead of parsing the bundle. A cache V8 rejects (another Node version,
+// other V8 flags) is simply not used.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '../dist');
+const bundle = join(dist, 'offgate.cjs');
+const cacheFile = join(dist, 'offgate.cjs.cache');
+
+if (!existsSync(bundle)) {
+  console.error('offgate: dist/offgate.cjs is missing: run `npm run build`');
+  process.exit(2);
+}
+const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+// Set by scripts/build.mjs for its training run only.
+const writeCache = process.env.OFFGATE_WRITE_CODE_CACHE;
+if (writeCache) process.on('exit', () => writeFileSync(writeCache, script.createCachedData()));
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);

@@ -974,3 +974,16 @@ describe('offgate lint: not Kubernetes objects, unknown commands', () => {
     expect(offgate(['--version']).code).toBe(0);
   });
 });
+
+describe('the bundle', () => {
+  it('starts from the code cache the build recorded, which this Node accepts', () => {
+    const dist = join(import.meta.dirname, '../dist');
+    expect(existsSync(join(dist, 'offgate.cjs.cache'))).toBe(true);
+    // What bin/offgate.js does, asking V8 whether it took the cache.
+    const probe = `const { readFileSync } = require('node:fs'); const { Module } = require('node:module'); const { Script } = require('node:vm');
+      const s = new Script(Module.wrap(readFileSync(${JSON.stringify(join(dist, 'offgate.cjs'))}, 'utf8')), { filename: ${JSON.stringify(join(dist, 'offgate.cjs'))}, cachedData: readFileSync(${JSON.stringify(join(dist, 'offgate.cjs.cache'))}) });
+      process.stdout.write(String(s.cachedDataRejected));`;
+    const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    expect(r.stdout).toBe('false');
+  });
+});
