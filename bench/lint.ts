@@ -89,7 +89,7 @@ console.log(`peak memory (rss): ${(rss / 1048576).toFixed(0)} MiB`);
 const small = join(dir, 'one.yaml');
 writeFileSync(small, stringify(object(1)));
 const one = await run([small]);
-console.log(`one file (pre-commit): ${one.ms.toFixed(1)} ms in-process, after start-up; see \`time npx offgate lint\` for the whole command`);
+console.log(`one file (pre-commit): ${one.ms.toFixed(1)} ms in-process, after start-up`);
 
 /** Best wall time of `runs` fresh `offgate lint` processes, output discarded. */
 function cli(args: string[], runs: number): number {
@@ -105,7 +105,7 @@ function cli(args: string[], runs: number): number {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin/offgate.js');
-if (!existsSync(join(root, 'dist/offgate.js'))) {
+if (!existsSync(join(root, 'dist/offgate.cjs'))) {
   console.log('CLI figures skipped: run `npm run build` first');
 } else {
   console.log(`CLI, fresh process, best of 3: ${count} objects ${cli(['--env', 'all', file], 3).toFixed(0)} ms (text output)`);
