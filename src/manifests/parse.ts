@@ -309,8 +309,12 @@ function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseR
     tos[k] = to;
     if (froms[k] >= 0) to = froms[k];
   }
-  // Aliases share values rather than copy them; only a text with an anchor can have any.
-  const anchors = source.includes('&');
+  // Aliases share values rather than copy them: only a document with an alias (`*name`,
+  // merge keys included) can have any.
+  const hasAlias = (k: number) => {
+    const star = source.indexOf('*', froms[k]);
+    return star >= 0 && star < tos[k];
+  };
   values.forEach((value, k) => {
     if (value === null || value === undefined) return; // an empty document
     const offset = base + starts[k];
@@ -318,7 +322,7 @@ function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseR
       out.errors.push(src.error(offset, `document is ${describe(value)}, not an object`));
       return;
     }
-    const aliasing = anchors ? checkAliases(value) : undefined;
+    const aliasing = hasAlias(k) ? checkAliases(value) : undefined;
     if (aliasing) {
       out.errors.push(src.error(offset, aliasing));
       return;
