@@ -112,6 +112,8 @@ interface Constraint {
   parametersJson: string;
   /** Its entry in a batch entrypoint's `input.constraints`, as JSON. */
   batchJson: string;
+  /** Unique to this constraint as loaded (batch inputs are remembered by these). */
+  id: number;
   enforcementAction: string;
   scopedActions?: string[];
 }
@@ -244,6 +246,8 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
   return byKind;
 }
 
+let nextConstraintId = 0;
+
 function loadConstraints(objs: Located[], templates: Map<string, Template>, out: EngineOutput): Constraint[] {
   const byKey = new Map<string, Constraint>();
   for (const o of objs) {
@@ -274,7 +278,8 @@ function loadConstraints(objs: Located[], templates: Map<string, Template>, out:
     }
     const parametersJson = JSON.stringify(spec.parameters ?? {});
     const batchJson = `{"entrypoint":${JSON.stringify(template.entrypoint)},"parameters":${parametersJson}}`;
-    byKey.set(`${kind}/${name}`, { kind, name, ref: { kind, name }, object: v.constraint, match: spec.match, parametersJson, batchJson, enforcementAction: action, scopedActions });
+    const id = nextConstraintId++;
+    byKey.set(`${kind}/${name}`, { kind, name, ref: { kind, name }, object: v.constraint, match: spec.match, parametersJson, batchJson, id, enforcementAction: action, scopedActions });
   }
   return [...byKey.values()];
 }
@@ -429,12 +434,13 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
 /** The batch entrypoint's `input.constraints` for these constraints: most reviews match the same ones. */
 const batchInputs = new Map<string, Uint8Array>();
 function batchInput(constraints: Constraint[]): Uint8Array {
-  const json = `[${constraints.map((c) => c.batchJson).join(',')}]`;
-  let bytes = batchInputs.get(json);
+  let key = '';
+  for (const c of constraints) key += `${c.id},`;
+  let bytes = batchInputs.get(key);
   if (!bytes) {
     if (batchInputs.size >= 256) batchInputs.clear();
-    bytes = utf8.encode(json);
-    batchInputs.set(json, bytes);
+    bytes = utf8.encode(`[${constraints.map((c) => c.batchJson).join(',')}]`);
+    batchInputs.set(key, bytes);
   }
   return bytes;
 }
