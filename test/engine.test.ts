@@ -87,6 +87,23 @@ describe('engine', () => {
     });
   });
 
+  it('passes reviews with text beyond ASCII to the policy intact', () => {
+    // The review's JSON is encoded straight into the module's memory: multi-byte
+    // characters must arrive whole, and nothing after them may be cut off.
+    const echo: K8sObject = {
+      apiVersion: 'templates.gatekeeper.sh/v1',
+      kind: 'ConstraintTemplate',
+      metadata: { name: 'k8secho' },
+      spec: {
+        crd: { spec: { names: { kind: 'K8sEcho' } } },
+        targets: [{ target: 'admission.k8s.gatekeeper.sh', rego: 'package k8secho\nviolation[{"msg": msg}] {\n  o := input.review.object\n  msg := sprintf("%v/%v: %v", [o.metadata.name, count(o.metadata.name), o.metadata.labels.note])\n}\n' }],
+      },
+    };
+    const out = evaluate({ objects: located([echo, constraint('K8sEcho', 'echo'), pod('ünïcödé-😀', { note: 'wörld ✓' })]), options: { cacheDir: null } });
+    expect(out.errors).toEqual([]);
+    expect(out.results.map((r) => r.message)).toEqual(['ünïcödé-😀/9: wörld ✓']);
+  });
+
   it('reports bad parameters as a load error naming the constraint and field', () => {
     const out = evaluate({ objects: located([requiredLabels, constraint('K8sRequiredLabels', 'owner', { parameters: { labels: 'owner' } }), pod('a')]), options: { cacheDir: null } });
     expect(out.errors).toHaveLength(1);

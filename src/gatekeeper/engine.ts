@@ -400,11 +400,15 @@ type Outcome = { violations: unknown[] } | { error: string };
 
 /** Fills in each matched constraint's outcome: its violations, or the evaluation error. */
 function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; outcome?: Outcome }[]): void {
-  const reviewBytes = utf8.encode(JSON.stringify(review));
+  const reviewJson = JSON.stringify(review);
   const byEvaluator = new Map<ReviewEvaluator, typeof pending>();
-  for (const p of pending) byEvaluator.set(p.t.evaluator, [...(byEvaluator.get(p.t.evaluator) ?? []), p]);
+  for (const p of pending) {
+    const group = byEvaluator.get(p.t.evaluator);
+    if (group) group.push(p);
+    else byEvaluator.set(p.t.evaluator, [p]);
+  }
   for (const [evaluator, group] of byEvaluator) {
-    evaluator.begin(reviewBytes);
+    evaluator.begin(reviewJson);
     try {
       if (group.length > 1 && evaluator.has(BATCH_ENTRYPOINT)) {
         try {
@@ -413,7 +417,7 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
           continue;
         } catch {
           // One template failed: evaluate them one by one, so the error lands on its constraints.
-          evaluator.begin(reviewBytes);
+          evaluator.begin(reviewJson);
         }
       }
       for (const p of group) {
@@ -422,7 +426,7 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
           p.outcome = { violations: rs[0]?.result ?? [] };
         } catch (e) {
           p.outcome = { error: errorText(e) };
-          evaluator.begin(reviewBytes); // an abort leaves the module's heap as it was
+          evaluator.begin(reviewJson); // an abort leaves the module's heap as it was
         }
       }
     } finally {
