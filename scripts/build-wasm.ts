@@ -4,7 +4,8 @@
 //   npm run build:wasm
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileBundled, compileLibrary, compilerVersion, LIBRARY_MODULE, entrypointOf, MANIFEST, sha256, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
+import { compileBundled, compileLibrary, compilerVersion, LIBRARY_MODULE, entrypointOf, MANIFEST, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
+import { sha256 } from '../src/hash';
 import { catalogEntry, loadLibrary } from '../src/gatekeeper/library';
 import { loadRuntime } from '../src/compiler/backend/runtime-wasm';
 import { packagePath } from '../src/paths';

@@ -375,8 +375,9 @@ describe('errors in offgate.yaml', () => {
     ['an environment extending itself', 'environments:\n  a: {extends: a}\n', 'offgate.yaml:2:16: environment "a" extends itself: a → a'],
     ['an environment named after a preset', 'environments:\n  restricted: {}\n', 'offgate.yaml:2:3: environment name "restricted" is the name of a built-in preset; choose another name and write "extends: restricted"'],
     ['an environment name Constraints cannot carry', 'environments:\n  Prod_1: {}\n', 'offgate.yaml:2:3: environment name "Prod_1" must be lower case letters, digits and "-", starting and ending with a letter or digit (it becomes part of Constraint names)'],
-    ['a YAML syntax error', 'environments:\n  p: {extends: baseline\n', 'offgate.yaml:3:1: Flow map in block collection must be sufficiently indented and end with a }'],
-    ['a duplicate key', 'environments:\n  p: {}\n  p: {}\n', 'offgate.yaml:3:3: Map keys must be unique'],
+    ['a YAML syntax error', 'environments:\n  p: {extends: baseline\n', 'offgate.yaml:2:24: unexpected end of the stream within a flow collection'],
+    ['a duplicate key', 'environments:\n  p: {}\n  p: {}\n', 'offgate.yaml:3:3: duplicate key "p"'],
+    ['a second document', 'environments:\n  p: {}\n---\nenvironments: {}\n', 'offgate.yaml:4:1: a second YAML document: offgate.yaml holds one'],
     ['an empty file', '# nothing yet\n', 'offgate.yaml:1:1: no environments: the file must define "environments:"'],
     ['no environment at all', 'environments:\n', 'offgate.yaml:1:1: no environments: define at least one under "environments:"'],
     ['an environment that is not a mapping', 'environments:\n  p: [baseline]\n', 'offgate.yaml:2:6: environment "p" must be a mapping (keys: extends, enforcementAction, excludedNamespaces, namespaces, restrictions), got a list'],
@@ -392,6 +393,19 @@ describe('errors in offgate.yaml', () => {
     expect(errorsOf(`environments:\n  ${'e'.repeat(max + 1)}: {}\n`)[0]).toMatch(/^offgate\.yaml:2:3: environment name "e+" is longer than \d+ characters/);
     // The longest allowed name still gives valid Constraints.
     expectValid(resolved(load(`environments:\n  ${'e'.repeat(max)}: {extends: restricted, restrictions: {read-only-root-filesystem: true, allow-privilege-escalation: true}}\n`)).constraints);
+  });
+
+  it('reads anchors and aliases, each environment with its own copy of the parameters', () => {
+    const config = load('environments:\n  a:\n    restrictions:\n      volumes: {volumes: &v [configMap, secret]}\n  b:\n    restrictions:\n      volumes: {volumes: *v}\n');
+    const a = config.environments.get('a')!.restrictions.volumes as { parameters: { volumes: string[] } };
+    const b = config.environments.get('b')!.restrictions.volumes as { parameters: { volumes: string[] } };
+    expect(b.parameters.volumes).toEqual(['configMap', 'secret']);
+    expect(b.parameters.volumes).not.toBe(a.parameters.volumes);
+  });
+
+  it('places a bad value reached through an alias where it is written', () => {
+    const bad = (env: string) => `offgate.yaml:3:22: namespaces[0] in environment "${env}" must be a namespace name or pattern (lower case letters, digits, "-" and ":", with an optional "*" at either end), got the string "Shop"`;
+    expect(errorsOf('environments:\n  p:\n    namespaces: &ns [Shop]\n  q:\n    namespaces: *ns\n')).toEqual([bad('p'), bad('q')]);
   });
 
   it('reports each cycle once, whichever member it is entered from', () => {

@@ -2,7 +2,8 @@
 // compiling is deterministic, so any difference means `npm run build:wasm` is due.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileBundled, compileLibrary, compilerVersion, loadLibraryWasm, loadBundledWasm, MANIFEST, sha256, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
+import { compileBundled, compileLibrary, compilerVersion, loadLibraryWasm, loadBundledWasm, MANIFEST, sourcesHash, WASM_DIR, type WasmManifest } from '../src/gatekeeper/bundled-wasm';
+import { sha256 } from '../src/hash';
 import { bundledTemplates, catalogEntry, loadLibrary } from '../src/gatekeeper/library';
 import { loadRuntime } from '../src/compiler/backend/runtime-wasm';
 import { packagePath } from '../src/paths';
@@ -26,8 +27,8 @@ describe('wasm/ is fresh (run `npm run build:wasm` if not)', () => {
   });
 
   it.each(loadLibrary(packagePath('rego')))('$folder: the catalog matches the sources', (t) => {
-    const { metadata, package: pkg, rego, libs } = manifest.templates[t.folder];
-    expect({ metadata, package: pkg, rego, libs }).toEqual(catalogEntry(t));
+    const { metadata, package: pkg, rego, libs, readsInventory } = manifest.templates[t.folder];
+    expect({ metadata, package: pkg, rego, libs, readsInventory }).toEqual(catalogEntry(t));
     const fromCatalog = bundledTemplates().find((b) => b.folder === t.folder)!;
     expect(fromCatalog.rego).toEqual(t.rego);
     expect(fromCatalog.libs).toEqual(t.libs);

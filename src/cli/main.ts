@@ -1,12 +1,8 @@
-// The offgate command line. Each command is a small module; this file wires
-// them to commander and turns errors into one-line messages with exit code 2.
+// The offgate command line. Each command is a small module, imported when it runs
+// (a lint does not load what verify or export need); this file wires them to
+// commander and turns errors into one-line messages with exit code 2.
 import { Command } from 'commander';
 import { RegoError, RegoErrors } from '../compiler/errors';
-import { runCompile } from './compile-command';
-import { runExport } from './export-command';
-import { runVerify } from './verify-command';
-import { runLint } from './lint-command';
-import { runInit } from './init-command';
 import { UsageError } from './errors';
 
 const program = new Command();
@@ -28,7 +24,8 @@ program
   .option('--no-color', 'no colour even on a terminal')
   .option('-v, --verbose', 'field paths, generated Pods and details in text output')
   .action((paths: string[], opts) =>
-    runAsync(async () => {
+    run(async () => {
+      const { runLint } = await import('./lint-command');
       process.exitCode = await runLint(paths, opts, {
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
@@ -43,7 +40,12 @@ program
   .command('init')
   .description('write a commented starter offgate.yaml with every restriction listed')
   .option('--force', 'overwrite an existing offgate.yaml')
-  .action((opts) => run(() => runInit(opts, process.cwd(), (t) => process.stdout.write(t))));
+  .action((opts) =>
+    run(async () => {
+      const { runInit } = await import('./init-command');
+      runInit(opts, process.cwd(), (t) => process.stdout.write(t));
+    }),
+  );
 
 program
   .command('compile')
@@ -53,14 +55,24 @@ program
   .requiredOption('-o, --output <file>', 'where to write the wasm module')
   .option('--rego-version <v>', 'syntax of .rego files: v0 or v1 (default v1; templates default to v0)')
   .option('--strict', 'builtin errors abort evaluation')
-  .action((files: string[], opts) => run(() => runCompile(files, opts)));
+  .action((files: string[], opts) =>
+    run(async () => {
+      const { runCompile } = await import('./compile-command');
+      runCompile(files, opts);
+    }),
+  );
 
 program
   .command('export')
   .description('export the bundled constraint templates as Gatekeeper ConstraintTemplates')
   .argument('<what>', 'what to export: templates')
   .option('--out <dir>', 'write one file per template into this directory (default: a YAML stream on stdout)')
-  .action((what: string, opts) => run(() => runExport(what, opts, (t) => process.stdout.write(t))));
+  .action((what: string, opts) =>
+    run(async () => {
+      const { runExport } = await import('./export-command');
+      runExport(what, opts, (t) => process.stdout.write(t));
+    }),
+  );
 
 program
   .command('verify')
@@ -69,7 +81,8 @@ program
   .option('--run <filter>', 'only tests/cases whose names match (regex; TEST//CASE)')
   .option('-v, --verbose', 'print every test and case')
   .action((paths: string[], opts) =>
-    run(() => {
+    run(async () => {
+      const { runVerify } = await import('./verify-command');
       process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
     }),
   );
@@ -79,25 +92,10 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function runAsync(f: () => Promise<void>): Promise<void> {
+/** Runs a command; a usage or Rego error becomes one line on stderr and exit code 2. */
+async function run(f: () => Promise<void>): Promise<void> {
   try {
     await f();
-  } catch (e) {
-    fail(e);
-  }
-}
-
-function fail(e: unknown): never {
-  if (e instanceof RegoError || e instanceof RegoErrors || e instanceof UsageError) {
-    console.error(`offgate: ${e.message}`);
-    process.exit(2);
-  }
-  throw e;
-}
-
-function run(f: () => void): void {
-  try {
-    f();
   } catch (e) {
     if (e instanceof RegoError || e instanceof RegoErrors || e instanceof UsageError) {
       console.error(`offgate: ${e.message}`);

@@ -4,11 +4,17 @@
 // template's schema (through `validateConstraint`, as a cluster would judge them),
 // enforcement actions, namespace patterns, environment names, `extends` targets and
 // cycles. Errors are values, one line each: `offgate.yaml:12:7: <what is wrong>`.
+//
+// The file is read with js-yaml (YAML 1.2 core schema, duplicate keys refused), which also
+// reads the manifests, together with the position of every node: a lint reads its config on
+// every run, and a YAML AST library costs several times more to load and run.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { CORE_SCHEMA, YAMLException } from 'js-yaml';
 import { CONSTRAINT_GROUP, validateConstraint } from '../gatekeeper/constraint-schema';
 import { isValidPattern } from '../gatekeeper/patterns';
+import { LineIndex, deref, loadWithPositions, type PosNode } from '../manifests/locate';
+import { keyText } from '../manifests/parse';
 import type { Schema } from '../gatekeeper/schema';
 import {
   ENFORCEMENT_ACTIONS,
@@ -109,16 +115,25 @@ function isFile(path: string): boolean {
 
 // ---------------------------------------------------------------------------
 
+/** A value as loaded, with its position tree (`pos.start` < 0: nothing is written there). */
+interface Node {
+  value: unknown;
+  pos: PosNode;
+}
+
 interface Entry {
   key: string;
-  keyNode: Node;
+  /** Offset of the key. */
+  at: number;
   value: Node | null;
 }
 
+type Mapping = Record<string, unknown>;
+
 class Reader {
   readonly errors: string[] = [];
-  private readonly lines = new LineCounter();
-  private readonly doc: Document;
+  private readonly lines: LineIndex;
+  private readonly root: Node | null = null;
   /** `extends` values and where they were written, checked once every environment is known. */
   private readonly extendsAt = new Map<string, Node>();
 
@@ -126,15 +141,23 @@ class Reader {
     text: string,
     private readonly file: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
-    for (const e of this.doc.errors) this.errorAtOffset(e.pos[0], e.message.split('\n')[0]!);
+    this.lines = new LineIndex(text);
+    try {
+      const { values, trees } = loadWithPositions(text, 0, CORE_SCHEMA, { duplicateKeys: false });
+      if (values.length > 1) this.errorAtOffset(trees[1]!.start, 'a second YAML document: offgate.yaml holds one');
+      else if (values.length === 1) this.root = { value: values[0], pos: trees[0]! };
+    } catch (e) {
+      if (!(e instanceof YAMLException)) throw e;
+      const at = e.mark ? Math.min(e.mark.position, text.trimEnd().length) : 0;
+      this.errorAtOffset(at, e.reason === 'duplicated mapping key' ? `duplicate key ${keyText(text, at)}` : e.reason);
+    }
   }
 
   read(): Map<string, Environment> {
     const environments = new Map<string, Environment>();
     if (this.errors.length) return environments;
-    const root = this.doc.contents;
-    if (root === null || (isScalar(root) && root.value === null)) {
+    const root = this.root;
+    if (root === null || root.value === null) {
       this.errorAtOffset(0, 'no environments: the file must define "environments:"');
       return environments;
     }
@@ -143,7 +166,7 @@ class Reader {
     let envs: Entry | undefined;
     for (const e of top) {
       if (e.key === 'environments') envs = e;
-      else this.error(e.keyNode, `unknown key "${e.key}"${hint(e.key, TOP_KEYS)}`);
+      else this.errorAtOffset(e.at, `unknown key "${e.key}"${hint(e.key, TOP_KEYS)}`);
     }
     if (!envs) {
       // After an unknown key, most likely "environments" misspelt, this would say it twice.
@@ -151,14 +174,14 @@ class Reader {
       return environments;
     }
     const none = 'no environments: define at least one under "environments:"';
-    if (!envs.value || isNull(envs.value)) {
-      this.error(envs.keyNode, none);
+    if (!envs.value || envs.value.value === null) {
+      this.errorAtOffset(envs.at, none);
       return environments;
     }
     const list = this.entries(envs.value, '"environments" must be a mapping of environment names to environments');
     if (!list) return environments;
     if (!list.length) {
-      this.error(envs.keyNode, none);
+      this.errorAtOffset(envs.at, none);
       return environments;
     }
     for (const e of list) {
@@ -171,19 +194,18 @@ class Reader {
   // ---- environments ----------------------------------------------------------
 
   private checkEnvironmentName(e: Entry): boolean {
-    const at = e.keyNode;
     const max = maxEnvironmentNameLength();
     if (isPreset(e.key)) {
-      this.error(at, `environment name "${e.key}" is the name of a built-in preset; choose another name and write "extends: ${e.key}"`);
+      this.errorAtOffset(e.at, `environment name "${e.key}" is the name of a built-in preset; choose another name and write "extends: ${e.key}"`);
       return false;
     }
     // The name becomes part of Constraint names (offgate-<env>-<restriction>).
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(e.key)) {
-      this.error(at, `environment name "${e.key}" must be lower case letters, digits and "-", starting and ending with a letter or digit (it becomes part of Constraint names)`);
+      this.errorAtOffset(e.at, `environment name "${e.key}" must be lower case letters, digits and "-", starting and ending with a letter or digit (it becomes part of Constraint names)`);
       return false;
     }
     if (e.key.length > max) {
-      this.error(at, `environment name "${e.key}" is longer than ${max} characters (Constraint names offgate-<environment>-<restriction> must fit in 63)`);
+      this.errorAtOffset(e.at, `environment name "${e.key}" is longer than ${max} characters (Constraint names offgate-<environment>-<restriction> must fit in 63)`);
       return false;
     }
     return true;
@@ -192,7 +214,7 @@ class Reader {
   private environment(e: Entry): Environment {
     const env: Environment = { restrictions: {} };
     const name = e.key;
-    if (!e.value || isNull(e.value)) return env; // every line commented out: an empty environment
+    if (!e.value || e.value.value === null) return env; // every line commented out: an empty environment
     const entries = this.entries(e.value, `environment "${name}" must be a mapping (keys: ${ENVIRONMENT_KEYS.join(', ')})`);
     for (const k of entries ?? []) {
       const where = `in environment "${name}"`;
@@ -211,11 +233,11 @@ class Reader {
           this.scopeKey(k, env, where);
           break;
         case 'restrictions':
-          if (k.value && !isNull(k.value)) env.restrictions = this.restrictions(k.value, name);
+          if (k.value && k.value.value !== null) env.restrictions = this.restrictions(k.value, name);
           break;
         default: {
           const extra = isRestriction(k.key) ? ' (restrictions go under "restrictions:")' : hint(k.key, ENVIRONMENT_KEYS);
-          this.error(k.keyNode, `unknown key "${k.key}" in environment "${name}"${extra}`);
+          this.errorAtOffset(k.at, `unknown key "${k.key}" in environment "${name}"${extra}`);
         }
       }
     }
@@ -227,7 +249,7 @@ class Reader {
     const entries = this.entries(node, `"restrictions" in environment "${env}" must be a mapping of restriction names to true, false or parameters`);
     for (const r of entries ?? []) {
       if (!isRestriction(r.key)) {
-        this.error(r.keyNode, `unknown key "${r.key}" in environment "${env}"${hint(r.key, restrictionNames(), 'restrictions')}`);
+        this.errorAtOffset(r.at, `unknown key "${r.key}" in environment "${env}"${hint(r.key, restrictionNames(), 'restrictions')}`);
         continue;
       }
       const setting = this.restriction(r, env);
@@ -240,13 +262,13 @@ class Reader {
     const name = r.key;
     const what = `restriction "${name}" in environment "${env}"`;
     const value = r.value;
-    if (!value || isNull(value)) {
-      this.error(r.keyNode, `${what} has no value: write true, false or its parameters`);
+    if (!value || value.value === null) {
+      this.errorAtOffset(r.at, `${what} has no value: write true, false or its parameters`);
       return undefined;
     }
-    if (isScalar(value) && typeof value.value === 'boolean') return value.value;
-    if (!isMap(value)) {
-      this.error(value, `${what} must be true, false or a mapping of parameters, got ${describe(value)}`);
+    if (typeof value.value === 'boolean') return value.value;
+    if (!isMapping(value.value)) {
+      this.error(value, `${what} must be true, false or a mapping of parameters, got ${describe(value.value)}`);
       return undefined;
     }
 
@@ -259,13 +281,14 @@ class Reader {
         this.scopeKey(k, setting, where);
       } else if (declared.includes(k.key)) {
         // The API server drops a null parameter, so the Constraint would silently lack it.
-        if (!k.value || isNull(k.value)) this.error(k.keyNode, `parameter "${k.key}" ${where} has no value`);
-        else parameters[k.key] = k.value.toJS(this.doc);
+        if (!k.value || k.value.value === null) this.errorAtOffset(k.at, `parameter "${k.key}" ${where} has no value`);
+        // A copy: an alias elsewhere in the file shares the loaded value.
+        else parameters[k.key] = structuredClone(k.value.value);
       } else {
         const extra = declared.length
           ? hint(k.key, [...declared, ...SCOPE_KEYS])
           : ` (it takes no parameters, only ${SCOPE_KEYS.join(', ')})`;
-        this.error(k.keyNode, `unknown key "${k.key}" in restriction "${name}" of environment "${env}"${extra}`);
+        this.errorAtOffset(k.at, `unknown key "${k.key}" in restriction "${name}" of environment "${env}"${extra}`);
       }
     }
     if (Object.keys(parameters).length) {
@@ -298,42 +321,17 @@ class Reader {
       const path = rest.slice(0, cut);
       const summary = rest.slice(cut + 2);
       const segments = pathSegments(path);
-      const located = this.locate(node, segments);
+      const located = locate(node.pos, segments);
       if (summary.startsWith('unknown field')) {
         const key = String(segments[segments.length - 1]);
         const parent = segments.slice(0, -1);
         const declared = Object.keys(schemaAt(restrictionTemplate(restriction).metadata.parameters as Schema, parent)?.properties ?? {});
         const inside = parent.length ? ` in parameter "${joinPath(parent)}"` : '';
-        this.error(located.keyNode ?? located.node, `unknown key "${key}"${inside} ${where}${hint(key, declared)}`);
+        this.errorAtOffset(located.keyAt ?? located.at, `unknown key "${key}"${inside} ${where}${hint(key, declared)}`);
       } else {
-        this.error(located.node, `parameter "${path}" ${where} ${summary}`);
+        this.errorAtOffset(located.at, `parameter "${path}" ${where} ${summary}`);
       }
     }
-  }
-
-  /** The YAML node at a parameters path under a restriction's mapping (and its key's node). */
-  private locate(node: Node, segments: (string | number)[]): { node: Node; keyNode?: Node } {
-    let cur: Node = node;
-    let keyNode: Node | undefined;
-    for (const s of segments) {
-      const target = deref(cur, this.doc);
-      if (typeof s === 'number' && isSeq(target)) {
-        const item = target.items[s] as Node | undefined;
-        if (!item) break;
-        cur = item;
-        keyNode = undefined;
-      } else if (typeof s === 'string' && isMap(target)) {
-        const pair = target.items.find((p) => keyText(p.key as Node | null) === s);
-        if (!pair) break;
-        keyNode = (pair.key as Node | null) ?? undefined;
-        if (!pair.value) {
-          cur = keyNode ?? cur;
-          break;
-        }
-        cur = pair.value as Node;
-      } else break;
-    }
-    return { node: cur, keyNode };
   }
 
   // ---- scope keys ---------------------------------------------------------------
@@ -350,20 +348,20 @@ class Reader {
       return;
     }
     const key = k.key as 'excludedNamespaces' | 'namespaces';
-    const value = k.value ? deref(k.value, this.doc) : null;
-    if (!value || !isSeq(value)) {
-      this.error(k.value ?? k.keyNode, `${key} ${where} must be a list of namespace names or patterns, got ${describe(value)}`);
+    const value = k.value;
+    if (!value || !Array.isArray(value.value)) {
+      this.errorAtOffset(this.offsetOf(k), `${key} ${where} must be a list of namespace names or patterns, got ${describe(value?.value)}`);
       return;
     }
+    const items = deref(value.pos).items ?? [];
     const patterns: string[] = [];
-    value.items.forEach((item, i) => {
-      const v = deref(item as Node, this.doc);
-      if (isScalar(v) && typeof v.value === 'string' && isValidPattern(v.value)) {
-        patterns.push(v.value);
+    value.value.forEach((v: unknown, i: number) => {
+      if (typeof v === 'string' && isValidPattern(v)) {
+        patterns.push(v);
       } else {
-        this.error(
-          item as Node,
-          `${key}[${i}] ${where} must be a namespace name or pattern (lower case letters, digits, "-" and ":", with an optional "*" at either end), got ${describe(v as Node)}`,
+        this.errorAtOffset(
+          items[i] && items[i]!.start >= 0 ? items[i]!.start : value.pos.start,
+          `${key}[${i}] ${where} must be a namespace name or pattern (lower case letters, digits, "-" and ":", with an optional "*" at either end), got ${describe(v)}`,
         );
       }
     });
@@ -400,69 +398,74 @@ class Reader {
 
   // ---- helpers ------------------------------------------------------------------
 
-  /** A mapping's entries (aliases followed); null with an error when `node` is not a mapping. */
+  /** A mapping's entries in the order written (aliases followed); undefined with an error when `node` is not a mapping. */
   private entries(node: Node, notAMapping: string): Entry[] | undefined {
-    const map = deref(node, this.doc);
-    if (!isMap(map)) {
-      this.error(node, `${notAMapping}, got ${describe(map)}`);
+    if (!isMapping(node.value)) {
+      this.error(node, `${notAMapping}, got ${describe(node.value)}`);
       return undefined;
     }
-    const out: Entry[] = [];
-    for (const pair of map.items) {
-      const keyNode = (pair.key as Node | null) ?? null;
-      const key = keyText(keyNode);
-      if (keyNode === null || key === undefined) {
-        this.error(keyNode ?? node, 'keys must be plain names');
-        continue;
-      }
-      const value = pair.value === null || pair.value === undefined ? null : deref(pair.value as Node, this.doc);
-      out.push({ key, keyNode, value });
-    }
-    return out;
+    const map = node.value;
+    return (deref(node.pos).entries ?? []).map((e) => ({
+      key: e.key,
+      at: e.at,
+      value: e.value.start < 0 && !e.value.target ? null : { value: map[e.key], pos: e.value },
+    }));
   }
 
   private string(k: Entry, message: string): string | undefined {
-    const v = k.value;
-    if (v && isScalar(v) && typeof v.value === 'string' && v.value !== '') return v.value;
-    this.error(v ?? k.keyNode, `${message}, got ${describe(v)}`);
+    const v = k.value?.value;
+    if (typeof v === 'string' && v !== '') return v;
+    this.errorAtOffset(this.offsetOf(k), `${message}, got ${describe(v)}`);
     return undefined;
   }
 
+  /** Where an entry's value is written, or its key when it has none. */
+  private offsetOf(k: Entry): number {
+    return k.value && k.value.pos.start >= 0 ? k.value.pos.start : k.at;
+  }
+
   private error(node: Node, message: string): void {
-    this.errorAtOffset(node.range?.[0] ?? 0, message);
+    this.errorAtOffset(Math.max(node.pos.start, 0), message);
   }
 
   private errorAtOffset(offset: number, message: string): void {
-    const { line, col } = this.lines.linePos(offset);
+    const { line, column } = this.lines.position(offset);
     // One line per error, whatever the user's keys contain.
-    this.errors.push(`${this.file}:${line}:${col}: ${message.replace(/\r?\n/g, '\\n')}`);
+    this.errors.push(`${this.file}:${line}:${column}: ${message.replace(/\r?\n/g, '\\n')}`);
   }
 }
 
-function deref(node: Node, doc: Document): Node {
-  if (isAlias(node)) return (node.resolve(doc) as Node | undefined) ?? node;
-  return node;
-}
-
-function isNull(node: Node): boolean {
-  return isScalar(node) && node.value === null;
-}
-
-function keyText(node: Node | null): string | undefined {
-  if (node === null) return undefined;
-  if (!isScalar(node)) return undefined;
-  return node.value === null ? '' : String(node.value);
-}
-
-function describe(node: Node | null | undefined): string {
-  if (!node || (isScalar(node) && node.value === null)) return 'nothing';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (isScalar(node)) {
-    const v = node.value;
-    return typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `${typeof v} ${String(v)}`;
+/** The node at a parameters path under a restriction's mapping: its offset, and its key's. */
+function locate(from: PosNode, segments: (string | number)[]): { at: number; keyAt?: number } {
+  let cur = from;
+  let keyAt: number | undefined;
+  for (const s of segments) {
+    const node = deref(cur);
+    if (typeof s === 'number' && node.items) {
+      const item = node.items[s];
+      if (!item) break;
+      cur = item;
+      keyAt = undefined;
+    } else if (typeof s === 'string' && node.entries) {
+      const entry = node.entries.find((e) => e.key === s); // keys are unique: duplicates were refused
+      if (!entry) break;
+      keyAt = entry.at;
+      if (entry.value.start < 0 && !entry.value.target) return { at: entry.at, keyAt };
+      cur = entry.value;
+    } else break;
   }
-  return 'something else';
+  return { at: Math.max(cur.start, 0), keyAt };
+}
+
+function isMapping(value: unknown): value is Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `${typeof value} ${String(value)}`;
 }
 
 function hintOnly(word: string, candidates: readonly string[]): string {

@@ -78,7 +78,7 @@ const rendered = new Map<string, K8sObject>();
 export function renderedTemplate(name: string): K8sObject {
   let t = rendered.get(name);
   if (!t) {
-    t = renderConstraintTemplate(restrictionTemplate(name)) as K8sObject;
+    t = renderConstraintTemplate(restrictionTemplate(name), { code: false }) as K8sObject;
     rendered.set(name, t);
   }
   return t;

@@ -1,9 +1,9 @@
 // The bundled templates compiled to wasm: built into wasm/ by `npm run
 // build:wasm`, committed, and checked fresh by the tests (compiling is
 // deterministic, so a stale module differs byte for byte).
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { compile } from '../compiler/compile';
+import { sha256 } from '../hash';
 import { packagePath } from '../paths';
 import type { BundledTemplate, CatalogEntry } from './library';
 
@@ -27,10 +27,6 @@ export function entrypointOf(t: BundledTemplate): string {
 
 export function compileBundled(t: BundledTemplate): Uint8Array {
   return compile({ modules: [t.rego, ...t.libs], entrypoints: [entrypointOf(t)], regoVersion: 'v0' });
-}
-
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** Hash of everything a template's module is compiled from. */

@@ -39,6 +39,8 @@ export interface PrecompiledTemplate {
   entrypoint: string;
   /** The ConstraintTemplate object, for validating constraints against its schema. */
   template: K8sObject;
+  /** Whether the template reads `data.inventory`; by default, whether its Rego mentions it. */
+  readsInventory?: boolean;
   origin?: Origin;
 }
 
@@ -224,7 +226,7 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
       instance = { policy, evaluator: new ReviewEvaluator(policy) };
       instances.set(p.wasm, instance);
     }
-    byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, ...instance, readsInventory: mentionsInventory(p.template) });
+    byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, ...instance, readsInventory: p.readsInventory ?? mentionsInventory(p.template) });
   }
   // Templates among the inputs replace bundled ones of the same kind.
   for (const o of objs) {

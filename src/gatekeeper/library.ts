@@ -3,7 +3,7 @@
 // rego/lib/. Everything here is read from the package at run time.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { Module } from '../compiler/ast';
 import { parseModule } from '../compiler/parser';
 import { packagePath } from '../paths';
@@ -39,9 +39,12 @@ export interface BundledTemplate {
   package: string;
   /** The shared libs its Rego imports, transitively, in a stable order. */
   libs: SourceFile[];
+  /** Whether its Rego mentions the inventory (`data.inventory`): the engine then builds one. */
+  readsInventory: boolean;
 }
 
 const REGO_DIR = 'rego';
+const TARGET = 'admission.k8s.gatekeeper.sh';
 const LIB_DIR = 'lib';
 
 let cache: BundledTemplate[] | undefined;
@@ -63,10 +66,11 @@ export interface CatalogEntry {
   package: string;
   rego: string;
   libs: string[];
+  readsInventory: boolean;
 }
 
 export function catalogEntry(t: BundledTemplate): CatalogEntry {
-  return { metadata: t.metadata, package: t.package, rego: t.rego.file, libs: t.libs.map((l) => l.file) };
+  return { metadata: t.metadata, package: t.package, rego: t.rego.file, libs: t.libs.map((l) => l.file), readsInventory: t.readsInventory };
 }
 
 function fromCatalog(): BundledTemplate[] | undefined {
@@ -77,7 +81,7 @@ function fromCatalog(): BundledTemplate[] | undefined {
     return undefined;
   }
   const entries = Object.entries(manifest.templates ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  if (entries.length === 0 || entries.some(([, e]) => !e.metadata || !e.package || !e.rego || !e.libs)) return undefined;
+  if (entries.length === 0 || entries.some(([, e]) => !e.metadata || !e.package || !e.rego || !e.libs || typeof e.readsInventory !== 'boolean')) return undefined;
   const source = (file: string): SourceFile => ({ file, source: readFileSync(packagePath(file), 'utf8') });
   return entries.map(([folder, e]) => {
     let rego: SourceFile | undefined;
@@ -86,6 +90,7 @@ function fromCatalog(): BundledTemplate[] | undefined {
       folder,
       metadata: e.metadata!,
       package: e.package!,
+      readsInventory: e.readsInventory!,
       get rego() {
         return (rego ??= source(e.rego!));
       },
@@ -105,12 +110,13 @@ export function loadLibrary(dir: string): BundledTemplate[] {
   const out: BundledTemplate[] = [];
   for (const folder of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== LIB_DIR).map((d) => d.name).sort()) {
     const base = join(dir, folder);
-    const metadata = parseYaml(readFileSync(join(base, 'template.yaml'), 'utf8')) as TemplateMetadata;
+    const metadata = loadYaml(readFileSync(join(base, 'template.yaml'), 'utf8'), { schema: CORE_SCHEMA }) as TemplateMetadata;
     const regoFile = readdirSync(base).find((f) => f.endsWith('.rego'));
     if (!regoFile) throw new Error(`${base}: no .rego file`);
     const rego = { file: `${REGO_DIR}/${folder}/${regoFile}`, source: readFileSync(join(base, regoFile), 'utf8') };
     const module = parseModule(rego.source, rego.file, { regoVersion: 'v0' });
-    out.push({ folder, metadata, rego, package: module.package.join('.'), libs: libsFor(module, libs) });
+    const imported = libsFor(module, libs);
+    out.push({ folder, metadata, rego, package: module.package.join('.'), libs: imported, readsInventory: mentionsInventory([rego, ...imported]) });
   }
   return out;
 }
@@ -151,13 +157,22 @@ function libsFor(module: Module, libs: Lib[]): SourceFile[] {
   return libs.filter((l) => needed.has(l)).map(({ file, source }) => ({ file, source }));
 }
 
+/** The engine's test for templates among the inputs too: a mention of `inventory` anywhere. */
+function mentionsInventory(sources: SourceFile[]): boolean {
+  return sources.some((s) => s.source.includes('inventory'));
+}
+
 function importPath(t: Module['imports'][number]['path']): string {
   const terms = t.type === 'ref' ? t.terms : [t];
   return terms.map((x) => (x.type === 'var' ? x.name : x.type === 'string' ? x.value : '?')).join('.');
 }
 
-/** The template as a `templates.gatekeeper.sh/v1` ConstraintTemplate a cluster accepts. */
-export function renderConstraintTemplate(t: BundledTemplate): Record<string, unknown> {
+/**
+ * The template as a `templates.gatekeeper.sh/v1` ConstraintTemplate a cluster accepts.
+ * With `code: false`, its target carries no Rego: what judging Constraints against the
+ * template's schema needs, without reading the sources (a lint evaluates the compiled module).
+ */
+export function renderConstraintTemplate(t: BundledTemplate, { code = true }: { code?: boolean } = {}): Record<string, unknown> {
   const m = t.metadata;
   return {
     apiVersion: 'templates.gatekeeper.sh/v1',
@@ -174,13 +189,7 @@ export function renderConstraintTemplate(t: BundledTemplate): Record<string, unk
     },
     spec: {
       crd: { spec: { names: { kind: m.kind }, validation: { openAPIV3Schema: m.parameters } } },
-      targets: [
-        {
-          target: 'admission.k8s.gatekeeper.sh',
-          rego: t.rego.source,
-          libs: t.libs.map((l) => l.source),
-        },
-      ],
+      targets: [code ? { target: TARGET, rego: t.rego.source, libs: t.libs.map((l) => l.source) } : { target: TARGET }],
     },
   };
 }

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { RegoVersion } from '../compiler/ast';
 import { loadRuntime } from '../compiler/backend/runtime-wasm';
 import { compile, type SourceModule } from '../compiler/compile';
-import { compilerVersion, sha256 } from './bundled-wasm';
+import { sha256 } from '../hash';
+import { compilerVersion } from './bundled-wasm';
 
 export interface CompileRequest {
   modules: SourceModule[];

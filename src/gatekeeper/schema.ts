@@ -10,7 +10,7 @@
 //
 // Schemas come from users' YAML, so every keyword is read defensively: a
 // malformed keyword is ignored here and reported by `checkSchema`.
-import { isIPv4, isIPv6 } from 'node:net';
+import { createRequire } from 'node:module';
 
 /** A schema node as written in a CRD (JSON keys, extensions included). */
 export interface Schema {
@@ -377,6 +377,12 @@ function checkComposition(s: Schema, v: unknown, path: string, out: SchemaIssue[
 // ---------------------------------------------------------------------------
 // Formats: the common ones Kubernetes checks; any other format is ignored, as
 // Kubernetes ignores formats it does not know.
+
+// node:net, for its address parsers, loaded when a schema first checks an address: it costs
+// milliseconds, and most templates' schemas have no such format.
+let net: typeof import('node:net') | undefined;
+const isIPv4 = (s: string) => (net ??= createRequire(import.meta.url)('node:net') as typeof import('node:net')).isIPv4(s);
+const isIPv6 = (s: string) => (net ??= createRequire(import.meta.url)('node:net') as typeof import('node:net')).isIPv6(s);
 
 const FORMATS: Record<string, (s: string) => boolean> = {
   date: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && isCalendarDate(s),

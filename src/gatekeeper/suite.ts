@@ -4,7 +4,6 @@
 // is the CLI's business (src/cli/verify-command.ts); this module returns results.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { evaluate, type EngineOptions, type Located, type Result } from './engine';
 import {

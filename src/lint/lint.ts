@@ -109,7 +109,13 @@ function templateKind(t: K8sObject): string {
 
 /** A bundled template, evaluated in the shared library module (one instance for them all). */
 function precompile(t: BundledTemplate): PrecompiledTemplate {
-  return { kind: t.metadata.kind, wasm: loadLibraryWasm(), entrypoint: entrypointOf(t), template: renderConstraintTemplate(t) as K8sObject };
+  return {
+    kind: t.metadata.kind,
+    wasm: loadLibraryWasm(),
+    entrypoint: entrypointOf(t),
+    template: renderConstraintTemplate(t, { code: false }) as K8sObject,
+    readsInventory: t.readsInventory,
+  };
 }
 
 /** A result placed at its field: the offending field's line when the template names it, else the object's. */

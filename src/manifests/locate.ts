@@ -75,6 +75,15 @@ interface Frame {
  * relative to `text` plus `base`. Throws what js-yaml throws.
  */
 export function positionTrees(text: string, base: number, schema: Schema): PosNode[] {
+  return loadWithPositions(text, base, schema).trees;
+}
+
+/**
+ * The documents of `text` and their position trees, in one load. `duplicateKeys: false`
+ * makes a key written twice in a mapping an error, as strict readers do; by default the
+ * last one wins, as when loading manifests after reporting it.
+ */
+export function loadWithPositions(text: string, base: number, schema: Schema, { duplicateKeys = true } = {}): { values: unknown[]; trees: PosNode[] } {
   const roots: PosNode[] = [];
   const stack: Frame[] = [];
   const anchors = new Map<string, PosNode>();
@@ -119,8 +128,8 @@ export function positionTrees(text: string, base: number, schema: Schema): PosNo
       parent.itemResults.push(state.result);
     }
   };
-  loadAll(text, null, { schema, json: true, listener });
-  return roots;
+  const values = loadAll(text, null, { schema, json: duplicateKeys, listener });
+  return { values, trees: roots };
 }
 
 /**

@@ -292,7 +292,7 @@ function loadChunk(src: SourceText, source: string, base: number, schema: Schema
 }
 
 /** The key written at `at`, quoted as in the file, or in double quotes if plain. */
-function keyText(source: string, at: number): string {
+export function keyText(source: string, at: number): string {
   const m = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\n]*?(?=\s*:(?:\s|$))/y;
   m.lastIndex = at;
   const text = m.exec(source)?.[0] ?? '';

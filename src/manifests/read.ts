@@ -1,8 +1,14 @@
 // Inputs to texts: files, folders, globs and stdin, in the order given.
-import { glob, hasMagic } from 'glob';
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+//
+// The callback forms of node:fs, promisified, rather than node:fs/promises, and `glob`
+// imported when a pattern is met: loading either costs milliseconds a pre-commit run of
+// a few named files would pay for nothing.
+import { readFile, readdir, realpath, stat } from 'node:fs';
+import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
 import { parseManifestText, type ManifestObject, type ParseOptions, type ReadError } from './parse';
+
+const fs = { readFile: promisify(readFile), readdir: promisify(readdir), realpath: promisify(realpath), stat: promisify(stat) };
 
 export interface ReadOptions extends ParseOptions {
   /** Relative inputs are resolved here. Default: process.cwd(). */
@@ -56,14 +62,10 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
     }
     let isDirectory: boolean;
     try {
-      isDirectory = (await stat(resolve(cwd, input))).isDirectory();
+      isDirectory = (await fs.stat(resolve(cwd, input))).isDirectory();
     } catch (e) {
-      if (isNotFound(e) && hasMagic(input)) {
-        const matches = await glob(input, {
-          cwd,
-          nodir: true,
-          ignore: input.includes('node_modules') ? undefined : '**/node_modules/**',
-        });
+      const matches = isNotFound(e) ? await globMatches(input, cwd) : undefined;
+      if (matches) {
         if (matches.length === 0) addError({ file: input, message: 'no file matches this pattern' });
         for (const match of matches.sort(compareNames)) addFile(match);
       } else {
@@ -99,10 +101,17 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
   return result;
 }
 
+/** The files a glob pattern matches; undefined when `input` is no pattern. */
+async function globMatches(input: string, cwd: string): Promise<string[] | undefined> {
+  const { glob, hasMagic } = await import('glob');
+  if (!hasMagic(input)) return undefined;
+  return glob(input, { cwd, nodir: true, ignore: input.includes('node_modules') ? undefined : '**/node_modules/**' });
+}
+
 async function walk(dir: string, name: string, addFile: (file: string) => void, addError: (e: ReadError) => void): Promise<void> {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (e) {
     addError({ file: name, message: fsMessage(e) });
     return;
@@ -113,7 +122,7 @@ async function walk(dir: string, name: string, addFile: (file: string) => void, 
     const path = join(dir, entry.name);
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      isFile = await stat(path).then((s) => s.isFile(), () => false);
+      isFile = await fs.stat(path).then((s) => s.isFile(), () => false);
     } else if (entry.isDirectory()) {
       if (entry.name !== 'node_modules') await walk(path, join(name, entry.name), addFile, addError);
       continue;
@@ -140,7 +149,7 @@ async function readAll(files: string[], cwd: string, stdin: ReadOptions['stdin']
           texts.set(file, { text: await readStdin(stdin ?? process.stdin), real: '-' });
         } else {
           const path = resolve(cwd, file);
-          const [text, real] = await Promise.all([readFile(path, 'utf8'), realpath(path)]);
+          const [text, real] = await Promise.all([fs.readFile(path, 'utf8'), fs.realpath(path)]);
           texts.set(file, { text, real });
         }
       } catch (e) {

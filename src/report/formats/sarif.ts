@@ -1,9 +1,9 @@
 // SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer): a rule per
 // template kind with findings, a result per finding at the offending field, input errors
 // and warnings as tool execution notifications.
-import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { sha256 } from '../../hash';
 import { constraintLabel, notesOf, portablePath, subjectLabel } from '../describe';
 import type { Finding, Report } from '../model';
 import { effectiveAction } from '../summary';
@@ -121,7 +121,7 @@ export function artifactUri(file: string, cwd: string): string {
 function fingerprint(f: Finding, cwd: string, occurrences: Map<string, number>): string {
   const o = f.workload ?? f.object;
   const identity = JSON.stringify([portablePath(f.file, cwd), constraintLabel(f), o.apiVersion, o.kind, o.namespace ?? '', o.name ?? '', f.path ?? f.message]);
-  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 32);
+  const hash = sha256(identity).slice(0, 32);
   const n = (occurrences.get(hash) ?? 0) + 1;
   occurrences.set(hash, n);
   return `${hash}:${n}`;
