@@ -11,6 +11,8 @@ declare module 'js-yaml' {
   export class Type {
     constructor(tag: string, options: TypeOptions);
     readonly tag: string;
+    readonly resolve: (data: any) => boolean;
+    readonly construct: (data: any) => any;
   }
   export class Schema {
     extend(types: Type[] | { implicit?: Type[]; explicit?: Type[] }): Schema;

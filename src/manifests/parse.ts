@@ -1,14 +1,15 @@
 // One text (a file or stdin) into Kubernetes objects, each with its origin and a way to find
-// where a field is. Values come from js-yaml (or JSON.parse); a document's start from js-yaml's
-// listener while loading; anything deeper only when asked for, by loading that one document
-// again (see DocumentSource).
+// where a field is. Values come from the block reader (block-yaml.ts) for plain block YAML,
+// else from js-yaml (or JSON.parse); a document's start from the block reader or js-yaml's
+// listener while loading; anything deeper only when asked for (see DocumentSource).
 import { YAMLException, loadAll, type Schema, type State } from 'js-yaml';
 import { extname } from 'node:path';
 import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode } from './locate';
 import { documentLines, fastLocate, type DocumentLines, type FastLocation } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
 import { jsonItemRanges, scanJsonValue, skipJsonSpace } from './json';
-import { schemaFor, type YamlVersion } from './schema';
+import { readBlockYaml } from './block-yaml';
+import { plainScalarResolver, schemaFor, type YamlVersion } from './schema';
 
 /** Where an object starts: 1-based line and column. `file` is '-' for stdin. */
 export interface Origin {
@@ -65,7 +66,7 @@ export function parseManifestText(text: string, file: string, opts: ParseOptions
   if (extname(file).toLowerCase() === '.json') readJson(src, schema, out, true);
   else if (src.text.charCodeAt(skipJsonSpace(src.text, 0)) === 0x7b /* { */ && readJson(src, schema, out, false)) {
     // read as JSON
-  } else readYaml(src, schema, out);
+  } else readYaml(src, schema, opts.yamlVersion, out);
   // In file order: a fallback load reports some errors before others found earlier in the file.
   out.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return out;
@@ -250,7 +251,13 @@ function load(source: string, base: number, schema: Schema, json = false): Loade
   return { source, base, values, starts, items: aligned ? items : [] };
 }
 
-function readYaml(src: SourceText, schema: Schema, out: ParseResult): void {
+function readYaml(src: SourceText, schema: Schema, version: YamlVersion | undefined, out: ParseResult): void {
+  // Plain block YAML, nearly every manifest, is read by the block reader; the rest by js-yaml.
+  const block = readBlockYaml(src.text, plainScalarResolver(version));
+  if (block) {
+    readUnit(src, { source: src.text, base: 0, values: block.values, starts: block.starts, items: [] }, schema, out);
+    return;
+  }
   let units: LoadedUnit[];
   try {
     units = [load(src.text, 0, schema)];

@@ -94,15 +94,38 @@ const anyTag = [
   new Type('', { kind: 'mapping', multi: true, construct: (data: object | null) => data ?? {} }),
 ];
 
+/** How plain scalars resolve, in js-yaml's order: the first type whose `resolve` accepts the text. */
+const IMPLICIT: Record<YamlVersion, Type[]> = {
+  // go-yaml's number resolution is one step: ints and floats share a type here, with the
+  // int tag; `!!float 1` still has its own.
+  '1.1': [null11, bool11, numberType('tag:yaml.org,2002:int'), types.merge],
+  // CORE_SCHEMA's own implicit types, then merge keys.
+  '1.2': [types.null, types.bool, types.int, types.float, types.merge],
+};
+
 const SCHEMAS: Record<YamlVersion, Schema> = {
-  '1.1': FAILSAFE_SCHEMA.extend({
-    // go-yaml's number resolution is one step: ints and floats share a type here, with the
-    // int tag; `!!float 1` still has its own.
-    implicit: [null11, bool11, numberType('tag:yaml.org,2002:int'), types.merge],
-    explicit: [numberType('tag:yaml.org,2002:float'), ...anyTag],
-  }),
+  '1.1': FAILSAFE_SCHEMA.extend({ implicit: IMPLICIT['1.1'], explicit: [numberType('tag:yaml.org,2002:float'), ...anyTag] }),
   '1.2': CORE_SCHEMA.extend({ implicit: [types.merge], explicit: anyTag }),
 };
+
+/**
+ * What every plain scalar the implicit types above can resolve (null, bool, number, merge)
+ * looks like, in either version: it starts with one of these characters, or is a word of at
+ * most five letters (`false`); any other text is a string without asking them. (A test holds
+ * this to the types themselves.)
+ */
+export const MAY_RESOLVE = /^(?:$|[~+\-.0-9<]|[nNyYtTfFoO][a-zA-Z]{0,4}$)/;
+
+/** A plain scalar's value under a version's schema, as js-yaml resolves it (see block-yaml.ts). */
+export function plainScalarResolver(version: YamlVersion = '1.1'): (text: string) => unknown {
+  const implicit = IMPLICIT[version];
+  if (!implicit) throw new Error(`unsupported yamlVersion ${JSON.stringify(version)}: use '1.1' or '1.2'`);
+  return (text) => {
+    if (!MAY_RESOLVE.test(text)) return text;
+    for (const type of implicit) if (type.resolve(text)) return type.construct(text);
+    return text;
+  };
+}
 
 export function schemaFor(version: YamlVersion = '1.1'): Schema {
   const schema = SCHEMAS[version];

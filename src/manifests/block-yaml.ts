@@ -1,0 +1,527 @@
+// A reader for the YAML that manifests are nearly always written in: block mappings and
+// sequences, one-line plain and quoted scalars, `[]`, `{}` and one-line flow lists of scalars,
+// literal and folded block scalars, comments, and `---` between documents. Reading thousands of
+// manifests in CI waits on YAML; this takes a fraction of js-yaml's time for the same text.
+//
+// Anchors on values and aliases are read as js-yaml reads them: an alias is the anchored
+// value itself, shared, not a copy.
+//
+// It reads the same values js-yaml does with the same schema, or nothing: anything outside
+// that subset (tags, directives, anchors on keys or roots, multi-line plain or quoted scalars,
+// flow mappings, nested flow collections, duplicate or merge keys, tabs, carriage returns,
+// control characters, a List's top-level `items`) makes it give up on the whole text, which
+// js-yaml then reads, errors and all. scripts/check-block-yaml.ts compares the two on any set of files,
+// and test/block-yaml.test.ts on the constructs each rule is about.
+
+/** A plain scalar's value, as the schema resolves it (js-yaml's implicit types, in order). */
+export type PlainResolver = (text: string) => unknown;
+
+/** The documents of a text, and where each one's root node starts (offset of its first character). */
+export interface BlockDocuments {
+  values: unknown[];
+  starts: number[];
+}
+
+/** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
+class OutsideSubset extends Error {}
+const OUTSIDE = new OutsideSubset();
+
+function giveUp(): never {
+  throw OUTSIDE;
+}
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const HASH = 0x23;
+const COLON = 0x3a;
+const DASH = 0x2d;
+
+/**
+ * The documents of `text`, or undefined when it is not plain block YAML (see above). Empty
+ * documents are left out, as nothing downstream reads them.
+ */
+export function readBlockYaml(text: string, resolve: PlainResolver): BlockDocuments | undefined {
+  // Tabs and carriage returns have rules of their own; control characters are errors js-yaml
+  // reports. Plain printable ASCII and newlines need no further check.
+  if (UNUSUAL.test(text) && (text.includes('\t') || text.includes('\r') || text.includes('\ufeff') || NON_PRINTABLE.test(text))) return undefined;
+  try {
+    return new BlockReader(text, resolve).documents();
+  } catch (e) {
+    if (e === OUTSIDE) return undefined;
+    throw e;
+  }
+}
+
+const UNUSUAL = /[^\x20-\x7e\n]/;
+/** js-yaml's own test of what a YAML stream may not contain. */
+// eslint-disable-next-line no-control-regex
+const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+
+class BlockReader {
+  /** Start of the line not yet consumed. */
+  private pos = 0;
+  // The next content line, once `peek` found it:
+  private lineStart = 0;
+  private indent = 0;
+  /** Offset of the line's first non-space character. */
+  private at = 0;
+  /** Offset of the line's end (its newline, or the end of the text). */
+  private end = 0;
+  /** Just after the colon of the key `key` last found. */
+  private keyEnd = 0;
+  /** The current document's anchors. */
+  private readonly anchors = new Map<string, unknown>();
+
+  constructor(
+    private readonly text: string,
+    private readonly resolve: PlainResolver,
+  ) {}
+
+  documents(): BlockDocuments {
+    const values: unknown[] = [];
+    const starts: number[] = [];
+    const text = this.text;
+    let first = true;
+    for (;;) {
+      const content = this.peek();
+      if (!content) {
+        if (this.pos >= text.length) break;
+        // A marker line: `---` (nothing after it but a comment), `...`.
+        // Nothing may follow it on its line but a comment (`--- |`, `--- !tag` are for js-yaml).
+        const rest = skipSpaces(text, this.pos + 3);
+        if (rest < text.length && text.charCodeAt(rest) !== NEWLINE && text.charCodeAt(rest) !== HASH) giveUp();
+        this.pos = this.lineEndFrom(this.pos) + 1;
+        first = false;
+        continue;
+      }
+      if (first && text.charCodeAt(this.at) === 0x25 /* % */ && this.indent === 0) giveUp(); // a directive
+      first = false;
+      this.anchors.clear();
+      starts.push(this.at);
+      const root = this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
+      if (!Array.isArray(root) && Object.hasOwn(root, 'items')) giveUp(); // a List: js-yaml places its items
+      values.push(root);
+      // The root must end the document.
+      if (this.peek()) giveUp();
+    }
+    return { values, starts };
+  }
+
+  // ---- lines -------------------------------------------------------------------------
+
+  /**
+   * Moves to the next line with content (skipping blank and comment lines) and describes it;
+   * false at the end of the text or at a document marker, where `pos` then is.
+   */
+  private peek(): boolean {
+    const text = this.text;
+    for (;;) {
+      const start = this.pos;
+      if (start >= text.length) return false;
+      let i = start;
+      while (text.charCodeAt(i) === SPACE) i++;
+      const c = text.charCodeAt(i);
+      if (i === start && (c === DASH || c === 0x2e /* . */) && this.markerAt(start)) return false;
+      const end = this.lineEndFrom(i);
+      if (i === end || c === HASH) {
+        this.pos = end + 1;
+        continue;
+      }
+      this.lineStart = start;
+      this.indent = i - start;
+      this.at = i;
+      this.end = end;
+      return true;
+    }
+  }
+
+  private lineEndFrom(from: number): number {
+    const nl = this.text.indexOf('\n', from);
+    return nl < 0 ? this.text.length : nl;
+  }
+
+  /** `---` or `...` when a document marker starts the line at `start`. */
+  private markerAt(start: number): string | undefined {
+    const text = this.text;
+    const m = text.startsWith('---', start) ? '---' : text.startsWith('...', start) ? '...' : undefined;
+    if (!m) return undefined;
+    const after = text.charCodeAt(start + 3);
+    return start + 3 >= text.length || after === SPACE || after === NEWLINE ? m : undefined;
+  }
+
+  /** Consumes the current line. */
+  private next(): void {
+    this.pos = this.end + 1;
+  }
+
+  /** Whether the current line is a sequence item (`- x`, or `-` alone). */
+  private isSequenceItem(): boolean {
+    if (this.text.charCodeAt(this.at) !== DASH) return false;
+    const after = this.text.charCodeAt(this.at + 1);
+    return this.at + 1 >= this.end || after === SPACE;
+  }
+
+  // ---- collections -------------------------------------------------------------------
+
+  /** A block mapping whose keys are at `indent`, from the current line on. */
+  private mapping(indent: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    while (this.peek() && this.indent === indent) {
+      if (this.isSequenceItem()) giveUp();
+      this.entry(out, indent, this.at);
+    }
+    if (this.peek() && this.indent > indent) giveUp(); // a continuation js-yaml would fold or refuse
+    return out;
+  }
+
+  /** One `key: value` whose key starts at `at` on the current line, into `out`. */
+  private entry(out: Record<string, unknown>, indent: number, at: number): void {
+    const key = this.key(at);
+    if (key === undefined || key === '__proto__' || key === '<<' || Object.hasOwn(out, key)) giveUp();
+    const from = skipSpaces(this.text, this.keyEnd);
+    if (from >= this.end || this.text.charCodeAt(from) === HASH) {
+      this.next();
+      out[key] = this.below(indent, true);
+    } else {
+      out[key] = this.inline(from, indent, true);
+    }
+  }
+
+  /**
+   * The value on the lines below a key or a dash (the current line, consumed): a deeper block,
+   * for a key a sequence at its own indentation (`containers:` then `- name: x`), or null.
+   */
+  private below(indent: number, isKey: boolean): unknown {
+    if (!this.peek()) return null;
+    if (this.indent > indent) return this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
+    if (isKey && this.indent === indent && this.isSequenceItem()) return this.sequence(indent);
+    return null;
+  }
+
+  /** A block sequence whose dashes are at `indent`, from the current line on. */
+  private sequence(indent: number): unknown[] {
+    const out: unknown[] = [];
+    const text = this.text;
+    while (this.peek() && this.indent === indent && this.isSequenceItem()) {
+      const from = skipSpaces(text, this.at + 1);
+      if (from >= this.end || text.charCodeAt(from) === HASH) {
+        this.next();
+        out.push(this.below(indent, false));
+        continue;
+      }
+      if (text.charCodeAt(from) === DASH && (from + 1 >= this.end || text.charCodeAt(from + 1) === SPACE)) giveUp(); // `- - x`
+      const column = from - this.lineStart;
+      if (this.key(from) !== undefined) {
+        // `- name: x`: a mapping whose keys are at the column of its first.
+        const item: Record<string, unknown> = {};
+        this.entry(item, column, from);
+        while (this.peek() && this.indent === column) {
+          if (this.isSequenceItem()) giveUp();
+          this.entry(item, column, this.at);
+        }
+        if (this.peek() && this.indent > indent) giveUp();
+        out.push(item);
+      } else {
+        out.push(this.inline(from, indent, false));
+      }
+    }
+    if (this.peek() && this.indent > indent) giveUp();
+    return out;
+  }
+
+  /** The name of a key at `at` on the current line (`keyEnd` is then just after its colon); undefined if there is none. */
+  private key(at: number): string | undefined {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+      const q = this.quoted(at);
+      if (!q) return undefined;
+      const colon = skipSpaces(text, q.after);
+      if (text.charCodeAt(colon) !== COLON) return undefined;
+      const after = colon + 1;
+      if (after < this.end && text.charCodeAt(after) !== SPACE) return undefined;
+      this.keyEnd = after;
+      return q.value;
+    }
+    if (!canStartPlain(text, at, this.end)) return undefined;
+    for (let i = at; i < this.end; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === COLON) {
+        if (i + 1 === this.end || text.charCodeAt(i + 1) === SPACE) {
+          const raw = text.slice(at, trimEnd(text, at, i));
+          if (raw.length > 1024) giveUp();
+          this.keyEnd = i + 1;
+          return String(this.resolve(raw));
+        }
+      } else if (ch === HASH && text.charCodeAt(i - 1) === SPACE) {
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  // ---- scalars -----------------------------------------------------------------------
+
+  /**
+   * The value written at `from` on the current line, after a key (`isKey`) or a dash; the
+   * lines below belong to it only as a block scalar's text, or after an anchor alone. `indent`
+   * is that of its mapping or sequence.
+   */
+  private inline(from: number, indent: number, isKey: boolean): unknown {
+    const text = this.text;
+    const c = text.charCodeAt(from);
+    let value: unknown;
+    let after: number;
+    if (c === 0x26 /* & */) {
+      const name = this.anchorName(from + 1);
+      const next = skipSpaces(text, from + 1 + name.length);
+      if (next >= this.end || text.charCodeAt(next) === HASH) {
+        this.next();
+        value = this.below(indent, isKey);
+      } else {
+        const n = text.charCodeAt(next);
+        // An anchor on a key, or a second property: js-yaml's business.
+        if (n === 0x26 || n === 0x2a || n === 0x21 || this.key(next) !== undefined) giveUp();
+        value = this.inline(next, indent, isKey);
+      }
+      this.anchors.set(name, value);
+      return value;
+    } else if (c === 0x2a /* * */) {
+      const name = this.anchorName(from + 1);
+      if (!this.anchors.has(name)) giveUp(); // js-yaml: "unidentified alias"
+      value = this.anchors.get(name);
+      after = from + 1 + name.length;
+    } else if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+      const q = this.quoted(from);
+      if (!q) giveUp();
+      value = q.value;
+      after = q.after;
+    } else if (c === 0x5b /* [ */) {
+      const list = this.flowList(from);
+      value = list.value;
+      after = list.after;
+    } else if (c === 0x7b /* { */) {
+      const close = skipSpaces(text, from + 1);
+      if (text.charCodeAt(close) !== 0x7d /* } */) giveUp(); // only the empty flow mapping
+      value = {};
+      after = close + 1;
+    } else if (c === 0x7c /* | */ || c === 0x3e /* > */) {
+      return this.blockScalar(from, indent);
+    } else {
+      if (!canStartPlain(text, from, this.end)) giveUp();
+      let stop = this.end;
+      for (let i = from; i < this.end; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === COLON && (i + 1 === this.end || text.charCodeAt(i + 1) === SPACE)) giveUp(); // a mapping in a value
+        if (ch === HASH && text.charCodeAt(i - 1) === SPACE) {
+          stop = i;
+          break;
+        }
+      }
+      after = trimEnd(text, from, stop);
+      value = this.resolve(text.slice(from, after));
+    }
+    const rest = skipSpaces(text, after);
+    if (rest < this.end && text.charCodeAt(rest) !== HASH) giveUp();
+    if (rest < this.end && rest === after) giveUp(); // `"a"#b`: a comment needs a space before it
+    this.next();
+    return value;
+  }
+
+  /** An anchor's or alias's name at `from`: up to a space or the end of the line. */
+  private anchorName(from: number): string {
+    const text = this.text;
+    let j = from;
+    while (j < this.end && text.charCodeAt(j) !== SPACE) {
+      const ch = text.charCodeAt(j);
+      if (ch === 0x2c || ch === 0x5b || ch === 0x5d || ch === 0x7b || ch === 0x7d) giveUp(); // flow indicators end a name in js-yaml
+      j++;
+    }
+    if (j === from) giveUp();
+    return text.slice(from, j);
+  }
+
+  /** A quoted scalar that ends on its line: its value and the offset after the closing quote. */
+  private quoted(from: number): { value: string; after: number } | undefined {
+    const text = this.text;
+    const end = this.end;
+    if (text.charCodeAt(from) === 0x27 /* ' */) {
+      let value = '';
+      let start = from + 1;
+      for (let i = start; i < end; i++) {
+        if (text.charCodeAt(i) !== 0x27) continue;
+        if (text.charCodeAt(i + 1) === 0x27 && i + 1 < end) {
+          value += text.slice(start, i + 1);
+          start = i + 2;
+          i++;
+          continue;
+        }
+        return { value: value + text.slice(start, i), after: i + 1 };
+      }
+      return undefined;
+    }
+    let value = '';
+    let start = from + 1;
+    for (let i = start; i < end; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 0x22 /* " */) return { value: value + text.slice(start, i), after: i + 1 };
+      if (ch !== 0x5c /* \ */) continue;
+      value += text.slice(start, i);
+      const e = text.charCodeAt(++i);
+      if (i >= end) return undefined; // a line continuation
+      const simple = SIMPLE_ESCAPES.get(e);
+      if (simple !== undefined) {
+        value += simple;
+      } else {
+        const digits = e === 0x78 /* x */ ? 2 : e === 0x75 /* u */ ? 4 : e === 0x55 /* U */ ? 8 : 0;
+        const hex = digits ? text.slice(i + 1, i + 1 + digits) : '';
+        if (!digits || !/^[0-9a-fA-F]+$/.test(hex) || hex.length !== digits) giveUp(); // js-yaml's error
+        const code = parseInt(hex, 16);
+        value += code <= 0xffff ? String.fromCharCode(code) : String.fromCharCode(((code - 0x10000) >> 10) + 0xd800, ((code - 0x10000) & 0x3ff) + 0xdc00);
+        i += digits;
+      }
+      start = i + 1;
+    }
+    return undefined;
+  }
+
+  /** `[a, "b", 3]` on one line, of scalars only. */
+  private flowList(from: number): { value: unknown[]; after: number } {
+    const text = this.text;
+    const value: unknown[] = [];
+    let i = skipSpaces(text, from + 1);
+    if (text.charCodeAt(i) === 0x5d /* ] */) return { value, after: i + 1 };
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (i >= this.end) giveUp();
+      if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        const q = this.quoted(i);
+        if (!q) giveUp();
+        value.push(q.value);
+        i = skipSpaces(text, q.after);
+      } else {
+        if (!canStartPlain(text, i, this.end) || c === DASH || c === 0x3f /* ? */) giveUp();
+        let j = i;
+        for (; j < this.end; j++) {
+          const ch = text.charCodeAt(j);
+          if (ch === 0x2c /* , */ || ch === 0x5d /* ] */) break;
+          if (ch === 0x5b || ch === 0x7b || ch === 0x7d) giveUp();
+          if (ch === COLON) giveUp(); // `[a: b]` is a mapping; js-yaml decides
+          if (ch === HASH && text.charCodeAt(j - 1) === SPACE) giveUp();
+        }
+        value.push(this.resolve(text.slice(i, trimEnd(text, i, j))));
+        i = j;
+      }
+      const sep = text.charCodeAt(i);
+      if (sep === 0x5d /* ] */) return { value, after: i + 1 };
+      if (sep !== 0x2c /* , */) giveUp();
+      i = skipSpaces(text, i + 1);
+      if (text.charCodeAt(i) === 0x5d || text.charCodeAt(i) === 0x2c) giveUp(); // `[a,]`, `[a,,b]`
+    }
+  }
+
+  /**
+   * A literal (`|`) or folded (`>`) block scalar whose header is at `from`, its text on the
+   * lines below; js-yaml's readBlockScalar, step for step, for headers without an explicit
+   * indentation.
+   */
+  private blockScalar(from: number, indent: number): string {
+    const text = this.text;
+    const folding = text.charCodeAt(from) === 0x3e;
+    let i = from + 1;
+    let chomping: 'clip' | 'strip' | 'keep' = 'clip';
+    const h = text.charCodeAt(i);
+    if (h === 0x2d /* - */ || h === 0x2b /* + */) {
+      chomping = h === 0x2d ? 'strip' : 'keep';
+      i++;
+    }
+    const rest = skipSpaces(text, i);
+    if (rest < this.end && (rest === i || text.charCodeAt(rest) !== HASH)) giveUp(); // an indentation digit, or more
+    let result = '';
+    let textIndent = indent + 1;
+    let detected = false;
+    let didReadContent = false;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let line = this.end + 1;
+    for (;;) {
+      // js-yaml ends a text without a final newline with one: past the end is an empty line.
+      if (line > text.length) line = text.length;
+      let j = line;
+      while (text.charCodeAt(j) === SPACE && (!detected || j - line < textIndent)) j++;
+      const lineIndent = j - line;
+      if (!detected && lineIndent > textIndent) textIndent = lineIndent;
+      const ch = text.charCodeAt(j);
+      if (j >= text.length ? false : ch === NEWLINE) {
+        if (!detected && lineIndent > 0) giveUp(); // spaces before the first line decide the indentation in js-yaml's own way
+        emptyLines++;
+        line = j + 1;
+        continue;
+      }
+      if (j >= text.length || lineIndent < textIndent) {
+        if (chomping === 'keep') result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
+        else if (chomping === 'clip' && didReadContent) result += '\n';
+        this.pos = line;
+        return result;
+      }
+      if (folding) {
+        if (ch === SPACE) {
+          atMoreIndented = true;
+          result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          result += '\n'.repeat(emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) result += ' ';
+        } else {
+          result += '\n'.repeat(emptyLines);
+        }
+      } else {
+        result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detected = true;
+      emptyLines = 0;
+      const end = this.lineEndFrom(j);
+      result += text.slice(j, end);
+      line = end + 1;
+    }
+  }
+}
+
+const SIMPLE_ESCAPES = new Map<number, string>([
+  [0x30, '\x00'], [0x61, '\x07'], [0x62, '\x08'], [0x74, '\x09'], [0x6e, '\x0a'], [0x76, '\x0b'], [0x66, '\x0c'],
+  [0x72, '\x0d'], [0x65, '\x1b'], [0x20, ' '], [0x22, '"'], [0x2f, '/'], [0x5c, '\\'], [0x4e, '\x85'],
+  [0x5f, '\xa0'], [0x4c, '\u2028'], [0x50, '\u2029'],
+]);
+
+/** Whether a plain scalar may start at `at` (js-yaml's readPlainScalar test, block context). */
+function canStartPlain(text: string, at: number, end: number): boolean {
+  const c = text.charCodeAt(at);
+  switch (c) {
+    case 0x2c: case 0x5b: case 0x5d: case 0x7b: case 0x7d: // flow indicators
+    case 0x23: case 0x26: case 0x2a: case 0x21: case 0x7c: case 0x3e: case 0x27: case 0x22: case 0x25: case 0x40: case 0x60:
+    case SPACE:
+      return false;
+    case 0x3f: // ?
+    case DASH: {
+      const next = text.charCodeAt(at + 1);
+      return at + 1 < end && next !== SPACE;
+    }
+    default:
+      return at < end;
+  }
+}
+
+function skipSpaces(text: string, from: number): number {
+  let i = from;
+  while (text.charCodeAt(i) === SPACE) i++;
+  return i;
+}
+
+/** The end of `text[from, to)` without its trailing spaces. */
+function trimEnd(text: string, from: number, to: number): number {
+  let j = to;
+  while (j > from && text.charCodeAt(j - 1) === SPACE) j--;
+  return j;
+}
