@@ -50,6 +50,8 @@ declare module 'js-yaml' {
   }
   export function load(input: string, options?: LoadOptions): unknown;
   export function loadAll(input: string, iterator?: null, options?: LoadOptions): unknown[];
+  /** YAML text for a value (the tests write documents with it). */
+  export function dump(value: unknown, options?: { flowLevel?: number }): string;
 
   export class YAMLException extends Error {
     reason: string;
