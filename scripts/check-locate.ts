@@ -1,9 +1,11 @@
-// A check run by hand: the line scanner (fast-locate.ts) must place every field
-// exactly where the full YAML parser does, whenever it answers at all.
+// A check run by hand: the line scanner (fast-locate.ts) and the positions the block reader
+// records (block-yaml.ts) must place every field exactly where the full YAML parser does,
+// whenever they answer at all.
 //
 //   npx tsx scripts/check-locate.ts FILE_OR_DIR...
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { placeIn } from '../src/manifests/block-yaml';
 import { documentLines, fastLocate } from '../src/manifests/fast-locate';
 import { parseManifestText } from '../src/manifests/parse';
 import { walk, positionTrees, type PosNode } from '../src/manifests/locate';
@@ -30,17 +32,28 @@ function paths(v: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []
 let answered = 0;
 let declined = 0;
 let wrong = 0;
+let placed = 0;
+let placedWrong = 0;
 for (const file of process.argv.slice(2).flatMap(files)) {
   const text = readFileSync(file, 'utf8');
   const { objects } = parseManifestText(text, file);
   for (const m of objects) {
-    const doc = (m as unknown as { doc: { from: number; to: number; format: string; parent?: unknown } }).doc;
+    const doc = (m as unknown as { doc: { from: number; to: number; format: string; parent?: unknown; positions?: WeakMap<object, number[]> } }).doc;
     if (doc.format !== 'yaml' || doc.parent) continue;
     const roots = positionTrees(text.slice(0, doc.to), 0, schemaFor('1.1'));
     const root = roots.find((r) => r.start >= doc.from) as PosNode | undefined;
     if (!root) continue;
     const lines = documentLines(text, doc.from, doc.to);
     for (const p of paths(m.object)) {
+      const byReader = doc.positions ? placeIn(m.object, doc.positions, root.start, p) : undefined;
+      if (byReader) {
+        placed++;
+        const slow = walk(root, p);
+        if (slow.offset !== byReader.offset || slow.complete !== byReader.complete) {
+          placedWrong++;
+          if (placedWrong <= 20) console.log(`WRONG (block reader) ${file} ${JSON.stringify(p)}: ${byReader.offset}/${byReader.complete}, parser ${slow.offset}/${slow.complete}`);
+        }
+      }
       const fast = lines ? fastLocate(lines, p) : undefined;
       if (!fast) {
         declined++;
@@ -56,3 +69,4 @@ for (const file of process.argv.slice(2).flatMap(files)) {
   }
 }
 console.log(`${answered} paths answered by the scanner, ${declined} left to the parser, ${wrong} wrong`);
+console.log(`${placed} paths placed by the block reader's positions, ${placedWrong} wrong`);

@@ -2,8 +2,9 @@
 // text to js-yaml: every case here is compared with js-yaml itself.
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { readBlockYaml } from '../src/manifests/block-yaml';
-import { positionTrees } from '../src/manifests/locate';
+import { placeIn, readBlockYaml } from '../src/manifests/block-yaml';
+import { positionTrees, walk } from '../src/manifests/locate';
+import type { PathSegment } from '../src/manifests/path';
 import { parseManifestText } from '../src/manifests/parse';
 import { MAY_RESOLVE, plainScalarResolver, schemaFor, type YamlVersion } from '../src/manifests/schema';
 
@@ -52,6 +53,36 @@ describe('block YAML reader: what it reads, as js-yaml does', () => {
   it.each(cases)('%s', (_, text) => {
     expectSame(text);
     expectSame(text, '1.2');
+  });
+
+  it('records where every key and item is, as js-yaml\'s positions place them', () => {
+    const text = cases.map(([, t]) => t).filter((t) => !t.startsWith('- ') && !t.startsWith('  ')).join('\n---\n') + '\n---\nm:\n  80: http\n  name: x\n';
+    const block = readBlockYaml(text, plainScalarResolver('1.1'))!;
+    const trees = positionTrees(text, 0, schemaFor('1.1'));
+    const all = loadAll(text, null, { schema: schemaFor('1.1') });
+    const roots = trees.filter((_, k) => all[k] !== null && all[k] !== undefined);
+    let placed = 0;
+    block.values.forEach((doc, k) => {
+      const visit = (v: unknown, path: PathSegment[]) => {
+        const got = placeIn(doc, block.positions, roots[k]!.start, path);
+        if (got) {
+          placed++;
+          const { offset, complete } = walk(roots[k]!, path);
+          expect(got, JSON.stringify(path)).toEqual({ offset, complete });
+        }
+        if (path.length > 8 || typeof v !== 'object' || v === null) return;
+        if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
+        else {
+          for (const [key, x] of Object.entries(v)) visit(x, [...path, key]);
+          visit(undefined, [...path, 'missing']);
+        }
+      };
+      visit(doc, []);
+    });
+    expect(placed).toBeGreaterThan(150);
+    // A mapping with an array-index key is listed by Object.keys in another order: no positions.
+    const last = block.values[block.values.length - 1] as { m: object };
+    expect(placeIn(last, block.positions, 0, ['m', 'name'])).toBeUndefined();
   });
 
   it('keeps the last occurrence of nothing: aliases are the anchored value itself', () => {

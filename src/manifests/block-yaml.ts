@@ -20,7 +20,15 @@ export type PlainResolver = (text: string) => unknown;
 export interface BlockDocuments {
   values: unknown[];
   starts: number[];
+  /**
+   * Where things are written, per mapping and sequence read: the offset of each key, in the
+   * order of `Object.keys`, or of each item (-1 for an empty one). Mappings with a key that is
+   * an array index (which `Object.keys` lists first) have none.
+   */
+  positions: Positions;
 }
+
+export type Positions = WeakMap<object, number[]>;
 
 /** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
 class OutsideSubset extends Error {}
@@ -71,6 +79,7 @@ class BlockReader {
   private keyEnd = 0;
   /** The current document's anchors. */
   private readonly anchors = new Map<string, unknown>();
+  private readonly positions: Positions = new WeakMap();
 
   constructor(
     private readonly text: string,
@@ -104,7 +113,7 @@ class BlockReader {
       // The root must end the document.
       if (this.peek()) giveUp();
     }
-    return { values, starts };
+    return { values, starts, positions: this.positions };
   }
 
   // ---- lines -------------------------------------------------------------------------
@@ -166,18 +175,25 @@ class BlockReader {
   /** A block mapping whose keys are at `indent`, from the current line on. */
   private mapping(indent: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    const at: number[] = [];
+    let ordered = true;
     while (this.peek() && this.indent === indent) {
       if (this.isSequenceItem()) giveUp();
-      this.entry(out, indent, this.at);
+      if (!this.entry(out, at, indent, this.at)) ordered = false;
     }
     if (this.peek() && this.indent > indent) giveUp(); // a continuation js-yaml would fold or refuse
+    if (ordered) this.positions.set(out, at);
     return out;
   }
 
-  /** One `key: value` whose key starts at `at` on the current line, into `out`. */
-  private entry(out: Record<string, unknown>, indent: number, at: number): void {
+  /**
+   * One `key: value` whose key starts at `at` on the current line, into `out` (and its offset
+   * into `offsets`); false when the key is an array index, which `Object.keys` lists first.
+   */
+  private entry(out: Record<string, unknown>, offsets: number[], indent: number, at: number): boolean {
     const key = this.key(at);
     if (key === undefined || key === '__proto__' || key === '<<' || Object.hasOwn(out, key)) giveUp();
+    offsets.push(at);
     const from = skipSpaces(this.text, this.keyEnd);
     if (from >= this.end || this.text.charCodeAt(from) === HASH) {
       this.next();
@@ -185,6 +201,7 @@ class BlockReader {
     } else {
       out[key] = this.inline(from, indent, true);
     }
+    return !isArrayIndex(key);
   }
 
   /**
@@ -201,25 +218,33 @@ class BlockReader {
   /** A block sequence whose dashes are at `indent`, from the current line on. */
   private sequence(indent: number): unknown[] {
     const out: unknown[] = [];
+    const offsets: number[] = [];
+    this.positions.set(out, offsets);
     const text = this.text;
     while (this.peek() && this.indent === indent && this.isSequenceItem()) {
       const from = skipSpaces(text, this.at + 1);
       if (from >= this.end || text.charCodeAt(from) === HASH) {
         this.next();
+        // The item's node starts where its value below does; an empty one has no text.
+        const below = this.peek() && this.indent > indent ? this.at : -1;
         out.push(this.below(indent, false));
+        offsets.push(below);
         continue;
       }
+      offsets.push(from);
       if (text.charCodeAt(from) === DASH && (from + 1 >= this.end || text.charCodeAt(from + 1) === SPACE)) giveUp(); // `- - x`
       const column = from - this.lineStart;
       if (this.key(from) !== undefined) {
         // `- name: x`: a mapping whose keys are at the column of its first.
         const item: Record<string, unknown> = {};
-        this.entry(item, column, from);
+        const at: number[] = [];
+        let ordered = this.entry(item, at, column, from);
         while (this.peek() && this.indent === column) {
           if (this.isSequenceItem()) giveUp();
-          this.entry(item, column, this.at);
+          if (!this.entry(item, at, column, this.at)) ordered = false;
         }
         if (this.peek() && this.indent > indent) giveUp();
+        if (ordered) this.positions.set(item, at);
         out.push(item);
       } else {
         out.push(this.inline(from, indent, false));
@@ -494,6 +519,42 @@ const SIMPLE_ESCAPES = new Map<number, string>([
   [0x72, '\x0d'], [0x65, '\x1b'], [0x20, ' '], [0x22, '"'], [0x2f, '/'], [0x5c, '\\'], [0x4e, '\x85'],
   [0x5f, '\xa0'], [0x4c, '\u2028'], [0x50, '\u2029'],
 ]);
+
+/** Whether `key` is an array index, which `Object.keys` lists before other keys. */
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 0x30 && c <= 0x39 && /^(?:0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 4294967295;
+}
+
+/**
+ * Where `path` is in `root` by the recorded positions: the offset of the last key or item
+ * found along it (`from` when not even the first is), and whether it was found whole;
+ * undefined when a collection on the way has no positions (or was changed since).
+ */
+export function placeIn(root: unknown, positions: Positions, from: number, path: readonly (string | number)[]): { offset: number; complete: boolean } | undefined {
+  let node = root;
+  let offset = from;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return { offset, complete: false };
+    const at = positions.get(node);
+    if (!at) return undefined;
+    let i: number;
+    if (Array.isArray(node)) {
+      if (at.length !== node.length) return undefined;
+      i = typeof segment === 'number' ? segment : /^[0-9]+$/.test(segment) ? Number(segment) : -1;
+      if (!(i >= 0 && i < node.length)) return { offset, complete: false };
+      node = node[i];
+    } else {
+      const keys = Object.keys(node);
+      if (at.length !== keys.length) return undefined;
+      i = keys.indexOf(String(segment));
+      if (i < 0) return { offset, complete: false };
+      node = (node as Record<string, unknown>)[keys[i]!];
+    }
+    if (at[i]! >= 0) offset = at[i]!; // an empty item has no text: keep its parent's place
+  }
+  return { offset, complete: true };
+}
 
 /** Whether a plain scalar may start at `at` (js-yaml's readPlainScalar test, block context). */
 function canStartPlain(text: string, at: number, end: number): boolean {

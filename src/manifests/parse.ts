@@ -8,7 +8,7 @@ import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode }
 import { documentLines, fastLocate, type DocumentLines, type FastLocation } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
 import { jsonItemRanges, scanJsonValue, skipJsonSpace } from './json';
-import { readBlockYaml } from './block-yaml';
+import { placeIn, readBlockYaml, type Positions } from './block-yaml';
 import { plainScalarResolver, schemaFor, type YamlVersion } from './schema';
 
 /** Where an object starts: 1-based line and column. `file` is '-' for stdin. */
@@ -110,6 +110,8 @@ class DocumentSource {
     private readonly schema: Schema,
     /** For a List item: the List's document and the item's path there, should its text not load alone. */
     private readonly parent?: { doc: DocumentSource; path: PathSegment[] },
+    /** Where the block reader saw the keys and items of this document's values, when it read them. */
+    readonly positions?: Positions,
   ) {}
 
   /** Where a path is, read from the lines alone when the document is plain block YAML; undefined otherwise. */
@@ -165,6 +167,8 @@ class Manifest implements ManifestObject {
 
   locate(path: string | readonly PathSegment[]): Origin {
     const segments = typeof path === 'string' ? segmentsOf(path) : path;
+    const placed = this.doc.positions && this.prefix.length === 0 ? placeIn(this.object, this.doc.positions, -1, segments) : undefined;
+    if (placed) return placed.offset < 0 ? this.origin : this.doc.src.origin(placed.offset);
     const fast = this.prefix.length === 0 ? this.doc.fast(segments) : undefined;
     if (fast) return this.doc.src.origin(fast.offset);
     const root = this.doc.tree();
@@ -201,6 +205,8 @@ interface LoadedUnit {
   starts: number[];
   /** For each document, where the items of its top-level `items` list are (in `source`), if any. */
   items: (Range[] | undefined)[];
+  /** Where keys and items are, when the block reader read the text. */
+  positions?: Positions;
 }
 
 interface Range {
@@ -255,7 +261,7 @@ function readYaml(src: SourceText, schema: Schema, version: YamlVersion | undefi
   // Plain block YAML, nearly every manifest, is read by the block reader; the rest by js-yaml.
   const block = readBlockYaml(src.text, plainScalarResolver(version));
   if (block) {
-    readUnit(src, { source: src.text, base: 0, values: block.values, starts: block.starts, items: [] }, schema, out);
+    readUnit(src, { source: src.text, base: 0, values: block.values, starts: block.starts, items: [], positions: block.positions }, schema, out);
     return;
   }
   let units: LoadedUnit[];
@@ -334,7 +340,7 @@ function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseR
       out.errors.push(src.error(offset, aliasing));
       return;
     }
-    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema);
+    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema, undefined, unit.positions);
     const items = unit.items[k]?.map((r) => ({ start: base + r.start, end: base + r.end }));
     emit(value, src.origin(offset), doc, out, items);
   });
