@@ -290,4 +290,32 @@ describe('engine with the bundled library module', () => {
     expect(byConstraint.get('seccomp')![0].evaluationError).toBe(true);
     expect(byConstraint.get('hostns')).toBeUndefined();
   });
+  it('gives in one batch call what one call per constraint gives, constraints of one kind with different parameters included', async () => {
+    const { bundledTemplates, renderConstraintTemplate } = await import('../src/gatekeeper/library');
+    const { loadLibraryWasm, loadBundledWasm, entrypointOf } = await import('../src/gatekeeper/bundled-wasm');
+    const templates = bundledTemplates().filter((t) => ['privileged-containers', 'users', 'capabilities', 'host-namespaces'].includes(t.folder));
+    const pods = (m: 'library' | 'own') =>
+      templates.map((t) => ({ kind: t.metadata.kind, wasm: m === 'library' ? loadLibraryWasm() : loadBundledWasm(t), entrypoint: entrypointOf(t), template: renderConstraintTemplate(t) as K8sObject }));
+    const c = (kind: string, name: string, parameters: Record<string, unknown> = {}) => constraint(kind, name, { match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] }, parameters });
+    const constraints = [
+      c('K8sPSPAllowedUsers', 'non-root', { runAsUser: { rule: 'MustRunAsNonRoot' } }),
+      c('K8sPSPPrivilegedContainer', 'priv'),
+      c('K8sPSPAllowedUsers', 'uid-range', { runAsUser: { rule: 'MustRunAs', ranges: [{ min: 1000, max: 2000 }] } }),
+      c('K8sPSPCapabilities', 'caps', { allowedCapabilities: ['NET_BIND_SERVICE'], requiredDropCapabilities: ['ALL'] }),
+      c('K8sPSPHostNamespace', 'hostns'),
+    ];
+    const pod = (name: string, spec: Record<string, unknown>): K8sObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'x' }, spec });
+    const objects = [
+      pod('root', { hostPID: true, containers: [{ name: 'a', image: 'x', securityContext: { runAsUser: 0, privileged: true, capabilities: { add: ['SYS_ADMIN'] } } }] }),
+      pod('fine', { containers: [{ name: 'a', image: 'x', securityContext: { runAsUser: 1500, runAsNonRoot: true, capabilities: { drop: ['ALL'] } } }] }),
+      pod('high', { containers: [{ name: 'a', image: 'x', securityContext: { runAsUser: 5000 } }, { name: 'b', image: 'y' }] }),
+    ];
+    const run = (m: 'library' | 'own') => evaluate({ objects: located([...constraints, ...objects]), precompiled: pods(m), options: { cacheDir: null } });
+    const batch = run('library');
+    const one = run('own');
+    expect(batch.errors).toEqual([]);
+    expect(batch.results.length).toBeGreaterThan(6);
+    expect(batch.results).toEqual(one.results);
+    expect(batch.results.filter((r) => r.constraint.name === 'uid-range').map((r) => r.object.name)).toEqual(['root', 'high', 'high']);
+  });
 });

@@ -64,19 +64,18 @@ export const BATCH_ENTRYPOINT = 'offgate/batch/results';
 const BATCH_FILE = 'offgate-batch.rego';
 
 /**
- * Rego evaluating, for one review, every constraint listed in
- * `input.constraints` ({entrypoint, parameters}): `results[i]` is the i-th
- * constraint's violations, each template seeing exactly the input Gatekeeper
- * gives it ({review, parameters}). One call instead of one per constraint.
+ * Rego evaluating, for one review, every constraint listed in `input.constraints`, which
+ * maps each template's entrypoint to its constraints as `[i, parameters]` pairs: `results[i]`
+ * is the i-th constraint's violations, each template seeing exactly the input Gatekeeper
+ * gives it ({review, parameters}). One call instead of one per constraint, and each
+ * template's rule looks up its own constraints instead of scanning them all.
  */
 export function batchModule(templates: BundledTemplate[]): string {
   const rules = templates.map(
     (t) => `results[i] := violations {
-	c := input.constraints[i]
-	c.entrypoint == ${JSON.stringify(entrypointOf(t))}
-	violations := data.${t.package}.violation with input as {"review": input.review, "parameters": c.parameters}
-}`,
-  );
+	[i, parameters] := input.constraints[${JSON.stringify(entrypointOf(t))}][_]
+	violations := data.${t.package}.violation with input as {"review": input.review, "parameters": parameters}
+}`,  );
   return `package offgate.batch
 
 ${rules.join('\n\n')}

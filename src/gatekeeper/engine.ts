@@ -112,8 +112,6 @@ interface Constraint {
   match?: Match;
   /** `spec.parameters` as JSON, ready for every evaluation. */
   parametersJson: string;
-  /** Its entry in a batch entrypoint's `input.constraints`, as JSON. */
-  batchJson: string;
   /** Unique to this constraint as loaded (batch inputs are remembered by these). */
   id: number;
   enforcementAction: string;
@@ -279,9 +277,8 @@ function loadConstraints(objs: Located[], templates: Map<string, Template>, out:
       if (scopedActions.length === 0) continue; // invisible to this enforcement point
     }
     const parametersJson = JSON.stringify(spec.parameters ?? {});
-    const batchJson = `{"entrypoint":${JSON.stringify(template.entrypoint)},"parameters":${parametersJson}}`;
     const id = nextConstraintId++;
-    byKey.set(`${kind}/${name}`, { kind, name, ref: { kind, name }, object: v.constraint, match: spec.match, parametersJson, batchJson, id, enforcementAction: action, scopedActions });
+    byKey.set(`${kind}/${name}`, { kind, name, ref: { kind, name }, object: v.constraint, match: spec.match, parametersJson, id, enforcementAction: action, scopedActions });
   }
   return [...byKey.values()];
 }
@@ -414,7 +411,7 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
     try {
       if (group.length > 1 && evaluator.has(BATCH_ENTRYPOINT)) {
         try {
-          const results = evaluator.evaluateBatch(BATCH_ENTRYPOINT, batchInput(group.map((p) => p.c)));
+          const results = evaluator.evaluateBatch(BATCH_ENTRYPOINT, batchInput(group));
           group.forEach((p, i) => (p.outcome = { violations: results[String(i)] ?? [] }));
           continue;
         } catch {
@@ -437,15 +434,25 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
   }
 }
 
-/** The batch entrypoint's `input.constraints` for these constraints: most reviews match the same ones. */
+/**
+ * The batch entrypoint's `input.constraints` for a group: `{entrypoint: [[i, parameters], ...]}`
+ * (see batchModule). Most reviews match the same constraints, so it is kept by their ids.
+ */
 const batchInputs = new Map<string, Uint8Array>();
-function batchInput(constraints: Constraint[]): Uint8Array {
+function batchInput(group: { c: Constraint; t: Template }[]): Uint8Array {
   let key = '';
-  for (const c of constraints) key += `${c.id},`;
+  for (const p of group) key += `${p.c.id},`;
   let bytes = batchInputs.get(key);
   if (!bytes) {
     if (batchInputs.size >= 256) batchInputs.clear();
-    bytes = utf8.encode(`[${constraints.map((c) => c.batchJson).join(',')}]`);
+    const byEntrypoint = new Map<string, string[]>();
+    group.forEach((p, i) => {
+      const pair = `[${i},${p.c.parametersJson}]`;
+      const list = byEntrypoint.get(p.t.entrypoint);
+      if (list) list.push(pair);
+      else byEntrypoint.set(p.t.entrypoint, [pair]);
+    });
+    bytes = utf8.encode(`{${[...byEntrypoint].map(([ep, pairs]) => `${JSON.stringify(ep)}:[${pairs.join(',')}]`).join(',')}}`);
     batchInputs.set(key, bytes);
   }
   return bytes;

@@ -71,8 +71,9 @@ export class ReviewEvaluator {
 
   /**
    * The loaded review against several constraints in one call of a batch
-   * entrypoint: `constraintsJson` is `[{"entrypoint", "parameters"}, ...]`; the
-   * result maps each index to that constraint's violations.
+   * entrypoint: `constraintsJson` is its `input.constraints` (for the bundled
+   * library, `{entrypoint: [[i, parameters], ...]}`); the result maps each
+   * index to that constraint's violations.
    */
   evaluateBatch(entrypoint: string, constraintsJson: Uint8Array): Record<string, unknown[]> {
     const x = this.x;
