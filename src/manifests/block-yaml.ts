@@ -20,15 +20,15 @@ export type PlainResolver = (text: string) => unknown;
 export interface BlockDocuments {
   values: unknown[];
   starts: number[];
-  /**
-   * Where things are written, per mapping and sequence read: the offset of each key, in the
-   * order of `Object.keys`, or of each item (-1 for an empty one). Mappings with a key that is
-   * an array index (which `Object.keys` lists first) have none.
-   */
+  /** Where keys and items are written, per mapping and sequence read. */
   positions: Positions;
 }
 
-export type Positions = WeakMap<object, number[]>;
+/**
+ * For a mapping, its keys and their offsets, alternating (`[key, offset, key, offset, …]`);
+ * for a sequence, the offset of each item (-1 for an empty one).
+ */
+export type Positions = WeakMap<object, (string | number)[]>;
 
 /** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
 class OutsideSubset extends Error {}
@@ -175,25 +175,21 @@ class BlockReader {
   /** A block mapping whose keys are at `indent`, from the current line on. */
   private mapping(indent: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const at: number[] = [];
-    let ordered = true;
+    const at: (string | number)[] = [];
+    this.positions.set(out, at);
     while (this.peek() && this.indent === indent) {
       if (this.isSequenceItem()) giveUp();
-      if (!this.entry(out, at, indent, this.at)) ordered = false;
+      this.entry(out, at, indent, this.at);
     }
     if (this.peek() && this.indent > indent) giveUp(); // a continuation js-yaml would fold or refuse
-    if (ordered) this.positions.set(out, at);
     return out;
   }
 
-  /**
-   * One `key: value` whose key starts at `at` on the current line, into `out` (and its offset
-   * into `offsets`); false when the key is an array index, which `Object.keys` lists first.
-   */
-  private entry(out: Record<string, unknown>, offsets: number[], indent: number, at: number): boolean {
+  /** One `key: value` whose key starts at `at` on the current line, into `out` (and where it is into `keys`). */
+  private entry(out: Record<string, unknown>, keys: (string | number)[], indent: number, at: number): void {
     const key = this.key(at);
     if (key === undefined || key === '__proto__' || key === '<<' || Object.hasOwn(out, key)) giveUp();
-    offsets.push(at);
+    keys.push(key, at);
     const from = skipSpaces(this.text, this.keyEnd);
     if (from >= this.end || this.text.charCodeAt(from) === HASH) {
       this.next();
@@ -201,7 +197,6 @@ class BlockReader {
     } else {
       out[key] = this.inline(from, indent, true);
     }
-    return !isArrayIndex(key);
   }
 
   /**
@@ -237,14 +232,14 @@ class BlockReader {
       if (this.key(from) !== undefined) {
         // `- name: x`: a mapping whose keys are at the column of its first.
         const item: Record<string, unknown> = {};
-        const at: number[] = [];
-        let ordered = this.entry(item, at, column, from);
+        const at: (string | number)[] = [];
+        this.positions.set(item, at);
+        this.entry(item, at, column, from);
         while (this.peek() && this.indent === column) {
           if (this.isSequenceItem()) giveUp();
-          if (!this.entry(item, at, column, this.at)) ordered = false;
+          this.entry(item, at, column, this.at);
         }
         if (this.peek() && this.indent > indent) giveUp();
-        if (ordered) this.positions.set(item, at);
         out.push(item);
       } else {
         out.push(this.inline(from, indent, false));
@@ -520,16 +515,10 @@ const SIMPLE_ESCAPES = new Map<number, string>([
   [0x5f, '\xa0'], [0x4c, '\u2028'], [0x50, '\u2029'],
 ]);
 
-/** Whether `key` is an array index, which `Object.keys` lists before other keys. */
-function isArrayIndex(key: string): boolean {
-  const c = key.charCodeAt(0);
-  return c >= 0x30 && c <= 0x39 && /^(?:0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 4294967295;
-}
-
 /**
  * Where `path` is in `root` by the recorded positions: the offset of the last key or item
  * found along it (`from` when not even the first is), and whether it was found whole;
- * undefined when a collection on the way has no positions (or was changed since).
+ * undefined when a collection on the way has no positions.
  */
 export function placeIn(root: unknown, positions: Positions, from: number, path: readonly (string | number)[]): { offset: number; complete: boolean } | undefined {
   let node = root;
@@ -538,20 +527,24 @@ export function placeIn(root: unknown, positions: Positions, from: number, path:
     if (typeof node !== 'object' || node === null) return { offset, complete: false };
     const at = positions.get(node);
     if (!at) return undefined;
-    let i: number;
+    let found = -1;
     if (Array.isArray(node)) {
-      if (at.length !== node.length) return undefined;
-      i = typeof segment === 'number' ? segment : /^[0-9]+$/.test(segment) ? Number(segment) : -1;
+      const i = typeof segment === 'number' ? segment : /^[0-9]+$/.test(segment) ? Number(segment) : -1;
       if (!(i >= 0 && i < node.length)) return { offset, complete: false };
       node = node[i];
+      found = at[i] as number;
     } else {
-      const keys = Object.keys(node);
-      if (at.length !== keys.length) return undefined;
-      i = keys.indexOf(String(segment));
-      if (i < 0) return { offset, complete: false };
-      node = (node as Record<string, unknown>)[keys[i]!];
+      const key = typeof segment === 'number' ? String(segment) : segment;
+      for (let j = 0; j < at.length; j += 2) {
+        if (at[j] === key) {
+          found = at[j + 1] as number;
+          break;
+        }
+      }
+      if (found < 0) return { offset, complete: false };
+      node = (node as Record<string, unknown>)[key];
     }
-    if (at[i]! >= 0) offset = at[i]!; // an empty item has no text: keep its parent's place
+    if (found >= 0) offset = found; // an empty item has no text: keep its parent's place
   }
   return { offset, complete: true };
 }

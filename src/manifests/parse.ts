@@ -83,7 +83,8 @@ class SourceText {
   }
 
   origin(offset: number): Origin {
-    return { file: this.file, ...this.lines.position(offset) };
+    const { line, column } = this.lines.position(offset);
+    return { file: this.file, line, column };
   }
 
   error(offset: number | undefined, message: string): ReadError {
