@@ -7,7 +7,7 @@
 //
 //   npm run build && npm run bench [-- --objects 2000]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,3 +122,5 @@ function cliNode(runs: number): number {
   }
   return best;
 }
+
+rmSync(dir, { recursive: true, force: true });

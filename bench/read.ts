@@ -4,13 +4,15 @@
 //
 // Writes `count` varied Pods and Deployments (seeded, so every run reads the same bytes) into one
 // multi-document YAML file in a temp folder, then times readManifests() on it: values only, with
-// 100 field positions (random objects and paths), and with one position in every object. For
-// comparison it also times the `yaml` package (parseAllDocuments + toJS), which the rest of
-// offgate uses for its own small files. Prints the best of `runs`.
+// 100 field positions (random objects and paths), and with one position in every object. The
+// file mixes block and flow style (`{cpu: 1}`), which js-yaml reads; the same objects are then
+// written in block style only, as `helm template` and `kubectl` write them, which the block
+// reader reads. For comparison it also times the `yaml` package (parseAllDocuments + toJS),
+// which the rest of offgate uses for its own small files. Prints the best of `runs`.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { readManifests } from '../src/manifests';
 
 const arg = (name: string, fallback: number) => {
@@ -121,13 +123,28 @@ try {
     return { i, path: paths[i][Math.floor(rnd() * paths[i].length)] };
   });
 
+  const blockFile = join(dir, 'block.yaml');
+  const values = (await readManifests([file])).objects.map((o) => o.object);
+  writeFileSync(blockFile, values.map((v) => stringify(v, { aliasDuplicateObjects: false, lineWidth: 0 })).join('---\n'));
+
   const valuesOnly: number[] = [];
   const withPositions: number[] = [];
   const everyObject: number[] = [];
+  const blockOnly: number[] = [];
+  const blockEveryObject: number[] = [];
   const yamlPackage: number[] = [];
   let checksum = 0;
   for (let run = 0; run < runs; run++) {
     let t0 = performance.now();
+    const block = await readManifests([blockFile]);
+    blockOnly.push(performance.now() - t0);
+    t0 = performance.now();
+    const blockAll = await readManifests([blockFile]);
+    blockAll.objects.forEach((o, i) => (checksum += o.locate(paths[i][0]).column));
+    blockEveryObject.push(performance.now() - t0);
+    if (block.objects.length !== count || block.errors.length > 0) throw new Error(`read ${block.objects.length} objects, ${block.errors.length} errors`);
+
+    t0 = performance.now();
     const read = await readManifests([file]);
     valuesOnly.push(performance.now() - t0);
     if (read.objects.length !== count || read.errors.length > 0) throw new Error(`read ${read.objects.length} objects, ${read.errors.length} errors`);
@@ -152,6 +169,8 @@ try {
   line('values only', best(valuesOnly));
   line('values + 100 positions', best(withPositions));
   line(`values + ${count} positions (1 per object)`, best(everyObject));
+  line('block style: values only', best(blockOnly));
+  line(`block style: values + ${count} positions`, best(blockEveryObject));
   line('yaml parseAllDocuments + toJS', best(yamlPackage));
   console.log(`(checksum ${checksum})`);
 } finally {

@@ -324,10 +324,14 @@ function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseR
     if (froms[k] >= 0) to = froms[k];
   }
   // Aliases share values rather than copy them: only a document with an alias (`*name`,
-  // merge keys included) can have any.
+  // merge keys included) can have any. Documents come in order, so the next `*` found is
+  // kept for the documents before it (a search to the end of the text for each would make
+  // a long file without aliases quadratic).
+  let star = -1;
   const hasAlias = (k: number) => {
-    const star = source.indexOf('*', froms[k]);
-    return star >= 0 && star < tos[k];
+    if (star < froms[k]) star = source.indexOf('*', froms[k]);
+    if (star < 0) star = source.length;
+    return star < tos[k];
   };
   values.forEach((value, k) => {
     if (value === null || value === undefined) return; // an empty document
