@@ -185,6 +185,15 @@ describe('output formats', () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 
+  it.skipIf(process.platform !== 'linux')('reads a pipe named as a file (bash process substitution), which has no real path', () => {
+    const cwd = workspace({ 'pod.yaml': `${POD('piped')}      securityContext: {privileged: true}\n` });
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" lint -o json <(cat pod.yaml)`], { cwd, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report.results.map((x) => x.object.name)).toContain('piped');
+    expect(report.results[0]!.file).toMatch(/^\/dev\/fd\/\d+$/);
+  });
+
   it('text: no colour when standard output is not a TTY, even without NO_COLOR', () => {
     const cwd = dir();
     const env = { ...process.env };
