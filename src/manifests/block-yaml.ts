@@ -323,7 +323,9 @@ class BlockReader {
     } else if (c === 0x7b /* { */) {
       const close = skipSpaces(text, from + 1);
       if (text.charCodeAt(close) !== 0x7d /* } */) giveUp(); // only the empty flow mapping
-      value = {};
+      const empty = {};
+      this.positions.set(empty, []);
+      value = empty;
       after = close + 1;
     } else if (c === 0x7c /* | */ || c === 0x3e /* > */) {
       return this.blockScalar(from, indent);
@@ -409,11 +411,14 @@ class BlockReader {
   private flowList(from: number): { value: unknown[]; after: number } {
     const text = this.text;
     const value: unknown[] = [];
+    const offsets: number[] = [];
+    this.positions.set(value, offsets);
     let i = skipSpaces(text, from + 1);
     if (text.charCodeAt(i) === 0x5d /* ] */) return { value, after: i + 1 };
     for (;;) {
       const c = text.charCodeAt(i);
       if (i >= this.end) giveUp();
+      offsets.push(i);
       if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
         const q = this.quoted(i);
         if (!q) giveUp();
