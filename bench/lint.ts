@@ -13,20 +13,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { lint } from '../src/lint/lint';
+import { mulberry32 } from './random';
 
 const count = Number(process.argv[process.argv.indexOf('--objects') + 1]) || 2000;
 
-/** A small deterministic PRNG (mulberry32), so every run lints the same objects. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(42);
+const random = mulberry32(42);
 const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
 const maybe = (p: number) => random() < p;
 

@@ -2,6 +2,7 @@
 // text to js-yaml: every case here is compared with js-yaml itself.
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../bench/random';
 import { placeIn, readBlockYaml } from '../src/manifests/block-yaml';
 import { positionTrees, walk } from '../src/manifests/locate';
 import type { PathSegment } from '../src/manifests/path';
@@ -155,17 +156,7 @@ describe('plain scalar resolution', () => {
 });
 
 describe('block YAML reader: random documents', () => {
-  /** mulberry32: the same documents every run. */
-  function rng(seed: number): () => number {
-    let a = seed;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-  const random = rng(7);
+  const random = mulberry32(7);
   const pick = <T,>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
   const words = ['name', 'yes', 'No', 'on', '~', 'null', '0644', '0x1F', '1e3', '.5', '-1', '+3', '1_000', '08', '1:20', 'a: b', 'a #b', 'a#b', '- x', '[x]', '{}', "it's", 'say "hi"', '', ' lead', 'trail ', 'multi\nline', 'tab\there', 'café', '*star', '&amp', '!bang', '%pct', '@at', '`tick', '|pipe', '>gt', '?q', ':c', 'http://x:8/y', 'true', 'False', '.inf', '.NaN', '<<', '2024-01-01'];
   function value(depth: number): unknown {
