@@ -71,14 +71,25 @@ function fileRows(findings: Finding[], p: Palette, opts: RenderOptions): string[
   const actionWidth = Math.max(...findings.map((f) => effectiveAction(f).length));
   const indent = ' '.repeat(2 + posWidth + 2 + actionWidth + 2);
 
+  // Constraint labels, notes and fix hints repeat from finding to finding: each distinct
+  // one is made printable once (a large lint has tens of thousands of rows).
+  const printable = new Map<string, string>();
+  const once = (text: string): string => {
+    let done = printable.get(text);
+    if (done === undefined) {
+      done = indentLines(visible(text), indent);
+      printable.set(text, done);
+    }
+    return done;
+  };
   const rows: string[] = [];
   for (const f of findings) {
     const action = effectiveAction(f);
     const message = indentLines(visible(`${subjectLabel(f)}: ${f.message}`), indent);
-    rows.push(`  ${p.dim(position(f).padEnd(posWidth))}  ${actionPaint(p, action)(action.padEnd(actionWidth))}  ${message}  ${p.dim(visible(constraintLabel(f)))}`);
-    const extra = [...notesOf(f), ...(opts.verbose ? verboseLines(f) : [])];
-    if (f.fix) extra.push(`fix: ${f.fix}`);
-    for (const line of extra) rows.push(indent + p.dim(indentLines(visible(line), indent)));
+    rows.push(`  ${p.dim(position(f).padEnd(posWidth))}  ${actionPaint(p, action)(action.padEnd(actionWidth))}  ${message}  ${p.dim(once(constraintLabel(f)))}`);
+    for (const note of notesOf(f)) rows.push(indent + p.dim(once(note)));
+    if (opts.verbose) for (const line of verboseLines(f)) rows.push(indent + p.dim(indentLines(visible(line), indent)));
+    if (f.fix) rows.push(indent + p.dim(once(`fix: ${f.fix}`)));
   }
   return rows;
 }
@@ -101,5 +112,5 @@ function isEmptyObject(v: unknown): boolean {
 
 /** Continuation lines of a multi-line text, indented to its column. */
 function indentLines(text: string, indent: string): string {
-  return text.replace(/\n/g, `\n${indent}`);
+  return text.includes('\n') ? text.replace(/\n/g, `\n${indent}`) : text;
 }
