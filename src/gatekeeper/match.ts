@@ -29,9 +29,9 @@ export const NO_OBJECT_ERROR = 'invalid request object: neither object nor old o
  * (Gatekeeper does not fall back to `oldObject` after an error).
  */
 export function matchConstraint(match: Match | undefined, target: MatchTarget): MatchResult {
-  const candidates = [target.object, target.oldObject].filter((o): o is K8sObject => o != null);
-  if (candidates.length === 0) return { error: NO_OBJECT_ERROR };
-  for (const object of candidates) {
+  if (target.object == null && target.oldObject == null) return { error: NO_OBJECT_ERROR };
+  for (const object of [target.object, target.oldObject]) {
+    if (object == null) continue;
     const result = matchObject(match, object, target.namespace, target.source);
     if ('error' in result || result.matched) return result;
   }
@@ -51,8 +51,29 @@ interface Subject {
   object: K8sObject;
   namespace: K8sObject | null;
   source: Source;
+  /** The object's API group and kind. */
+  group: string;
+  kind: string;
   /** Group "" and kind Namespace: criteria then read the object itself. */
   isNamespace: boolean;
+}
+
+/**
+ * The subject last matched: an object is matched against every constraint in turn, so
+ * what its criteria read is worked out once, not once per constraint.
+ */
+let last: { subject: Subject; apiVersion: unknown; kind: unknown } | undefined;
+
+function subjectOf(object: K8sObject, namespace: K8sObject | null, source: Source): Subject {
+  if (last) {
+    const s = last.subject;
+    // The same object, not changed since (a caller may reuse one with another kind).
+    if (s.object === object && s.namespace === namespace && s.source === source && last.apiVersion === object.apiVersion && last.kind === object.kind) return s;
+  }
+  const { group, kind } = gvkOf(object);
+  const subject: Subject = { object, namespace, source, group, kind, isNamespace: group === '' && kind === 'Namespace' };
+  last = { subject, apiVersion: object.apiVersion, kind: object.kind };
+  return subject;
 }
 
 type Verdict = boolean | { error: string };
@@ -81,7 +102,7 @@ export function matchObject(
   source: Source,
 ): MatchResult {
   if (match == null) return { matched: true };
-  const subject: Subject = { object, namespace, source, isNamespace: isNamespaceObject(object) };
+  const subject = subjectOf(object, namespace, source);
   for (const criterion of CRITERIA) {
     const verdict = criterion(match, subject);
     if (typeof verdict !== 'boolean') return verdict;
@@ -90,9 +111,8 @@ export function matchObject(
   return { matched: true };
 }
 
-function kindsMatch(match: Match, { object }: Subject): boolean {
+function kindsMatch(match: Match, { group, kind }: Subject): boolean {
   if (!match.kinds?.length) return true;
-  const { group, kind } = gvkOf(object);
   const allows = (list: string[] | undefined, value: string) => !list?.length || list.includes('*') || list.includes(value);
   return match.kinds.some((entry) => allows(entry.kinds, kind) && allows(entry.apiGroups, group));
 }
