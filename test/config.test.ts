@@ -403,6 +403,11 @@ describe('errors in offgate.yaml', () => {
     expect(b.parameters.volumes).not.toBe(a.parameters.volumes);
   });
 
+  it('reads one document between markers', () => {
+    expect(errorsOf('---\nenvironments:\n  p: {}\n---\n')).toEqual([]);
+    expect(errorsOf('# config\n---\nenvironments:\n  p: {}\n...\n')).toEqual([]);
+  });
+
   it('places a bad value reached through an alias where it is written', () => {
     const bad = (env: string) => `offgate.yaml:3:22: namespaces[0] in environment "${env}" must be a namespace name or pattern (lower case letters, digits, "-" and ":", with an optional "*" at either end), got the string "Shop"`;
     expect(errorsOf('environments:\n  p:\n    namespaces: &ns [Shop]\n  q:\n    namespaces: *ns\n')).toEqual([bad('p'), bad('q')]);

@@ -144,8 +144,10 @@ class Reader {
     this.lines = new LineIndex(text);
     try {
       const { values, trees } = loadWithPositions(text, 0, CORE_SCHEMA, { duplicateKeys: false });
-      if (values.length > 1) this.errorAtOffset(trees[1]!.start, 'a second YAML document: offgate.yaml holds one');
-      else if (values.length === 1) this.root = { value: values[0], pos: trees[0]! };
+      // Documents with something in them: a `---` before or after the one is harmless.
+      const docs = values.map((value, k) => ({ value, pos: trees[k]! })).filter((d) => d.value !== null && d.value !== undefined);
+      if (docs.length > 1) this.errorAtOffset(Math.max(docs[1]!.pos.start, 0), 'a second YAML document: offgate.yaml holds one');
+      else if (docs.length === 1) this.root = docs[0]!;
     } catch (e) {
       if (!(e instanceof YAMLException)) throw e;
       const at = e.mark ? Math.min(e.mark.position, text.trimEnd().length) : 0;
