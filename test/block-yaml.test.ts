@@ -198,3 +198,26 @@ describe('block YAML reader: random documents', () => {
     expect(read).toBeGreaterThan(2000);
   });
 });
+
+describe('reading a file document by document', () => {
+  it('reads block documents with the block reader and the others with js-yaml, as one file would read', () => {
+    const block = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext:\n      privileged: true\n`;
+    const flow = 'apiVersion: v1\nkind: Pod\nmetadata: {name: flow}\nspec:\n  containers: [{name: app, image: nginx, securityContext: {privileged: true}}]\n';
+    const text = [block('a'), flow, block('b'), 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: listed}\n', block('c')].join('---\n');
+    expect(readBlockYaml(text, plainScalarResolver('1.1'))).toBeUndefined(); // not all plain block YAML
+    const { objects, errors } = parseManifestText(text, 'mixed.yaml');
+    expect(errors).toEqual([]);
+    expect(objects.map((o) => (o.object.metadata as { name: string }).name)).toEqual(['a', 'flow', 'b', 'listed', 'c']);
+    expect(objects.map((o) => o.object)).toEqual(
+      (loadAll(text, null, { schema: schemaFor('1.1') }) as Record<string, unknown>[]).flatMap((d) => (d.kind === 'List' ? (d.items as unknown[]) : [d])),
+    );
+    // Every object placed in its own document, whichever reader read it.
+    const lines = text.split('\n');
+    for (const o of objects) {
+      const at = o.locate('spec.containers[0].securityContext.privileged');
+      if ((o.object.metadata as { name: string }).name === 'listed') continue;
+      expect(lines[at.line - 1], (o.object.metadata as { name: string }).name).toMatch(/privileged: true/);
+      expect(lines[o.origin.line - 1]).toBe('apiVersion: v1');
+    }
+  });
+});

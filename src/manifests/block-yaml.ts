@@ -47,14 +47,15 @@ const DASH = 0x2d;
 
 /**
  * The documents of `text`, or undefined when it is not plain block YAML (see above). Empty
- * documents are left out, as nothing downstream reads them.
+ * documents are left out, as nothing downstream reads them. Positions go into `positions`
+ * (a new table by default), offsets from the start of `text`.
  */
-export function readBlockYaml(text: string, resolve: PlainResolver): BlockDocuments | undefined {
+export function readBlockYaml(text: string, resolve: PlainResolver, positions: Positions = new WeakMap()): BlockDocuments | undefined {
   // Tabs and carriage returns have rules of their own; control characters are errors js-yaml
   // reports. Plain printable ASCII and newlines need no further check.
   if (UNUSUAL.test(text) && (text.includes('\t') || text.includes('\r') || text.includes('\ufeff') || NON_PRINTABLE.test(text))) return undefined;
   try {
-    return new BlockReader(text, resolve).documents();
+    return new BlockReader(text, resolve, positions).documents();
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     throw e;
@@ -80,11 +81,11 @@ class BlockReader {
   private keyEnd = 0;
   /** The current document's anchors. */
   private readonly anchors = new Map<string, unknown>();
-  private readonly positions: Positions = new WeakMap();
 
   constructor(
     private readonly text: string,
     private readonly resolve: PlainResolver,
+    private readonly positions: Positions,
   ) {}
 
   documents(): BlockDocuments {

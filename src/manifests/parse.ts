@@ -111,8 +111,8 @@ class DocumentSource {
     private readonly schema: Schema,
     /** For a List item: the List's document and the item's path there, should its text not load alone. */
     private readonly parent?: { doc: DocumentSource; path: PathSegment[] },
-    /** Where the block reader saw the keys and items of this document's values, when it read them. */
-    readonly positions?: Positions,
+    /** Where the block reader saw the keys and items of this document's values, when it read them (offsets from `base`). */
+    readonly positions?: { map: Positions; base: number },
   ) {}
 
   /** Where a path is, read from the lines alone when the document is plain block YAML; undefined otherwise. */
@@ -168,8 +168,9 @@ class Manifest implements ManifestObject {
 
   locate(path: string | readonly PathSegment[]): Origin {
     const segments = typeof path === 'string' ? segmentsOf(path) : path;
-    const placed = this.doc.positions && this.prefix.length === 0 ? placeIn(this.object, this.doc.positions, -1, segments) : undefined;
-    if (placed) return placed.offset < 0 ? this.origin : this.doc.src.origin(placed.offset);
+    const positions = this.doc.positions;
+    const placed = positions && this.prefix.length === 0 ? placeIn(this.object, positions.map, -1, segments) : undefined;
+    if (placed) return placed.offset < 0 ? this.origin : this.doc.src.origin(positions!.base + placed.offset);
     const fast = this.prefix.length === 0 ? this.doc.fast(segments) : undefined;
     if (fast) return this.doc.src.origin(fast.offset);
     const root = this.doc.tree();
@@ -259,10 +260,9 @@ function load(source: string, base: number, schema: Schema, json = false): Loade
 }
 
 function readYaml(src: SourceText, schema: Schema, version: YamlVersion | undefined, out: ParseResult): void {
-  // Plain block YAML, nearly every manifest, is read by the block reader; the rest by js-yaml.
-  const block = readBlockYaml(src.text, plainScalarResolver(version));
-  if (block) {
-    readUnit(src, { source: src.text, base: 0, values: block.values, starts: block.starts, items: [], positions: block.positions }, schema, out);
+  const pieces = readByDocument(src.text, schema, plainScalarResolver(version));
+  if (pieces) {
+    for (const unit of pieces) readUnit(src, unit, schema, out);
     return;
   }
   let units: LoadedUnit[];
@@ -281,6 +281,51 @@ function readYaml(src: SourceText, schema: Schema, version: YamlVersion | undefi
     if (out.errors.length === errorsBefore) out.errors.push(yamlError(src, e, 0, src.text));
   }
   for (const unit of units) readUnit(src, unit, schema, out);
+}
+
+/**
+ * The text by the block reader when it is all plain block YAML (nearly every manifest); else
+ * piece by piece, a piece running from one `---` line to the next, plain block pieces by the
+ * block reader and the others by js-yaml, so that one odd document does not leave a whole file
+ * to the slower reader. Undefined when js-yaml refuses a piece: the whole text is then read as
+ * one, which reports its errors. When every piece reads, they read as the whole text does: a
+ * line starting `---` always ends a document, so each piece holds whole documents.
+ */
+function readByDocument(text: string, schema: Schema, resolve: (plain: string) => unknown): LoadedUnit[] | undefined {
+  // The whole text at once first: nearly always it is all plain block YAML.
+  const whole = readBlockYaml(text, resolve);
+  if (whole) return [{ source: text, base: 0, values: whole.values, starts: whole.starts, items: [], positions: whole.positions }];
+  const units: LoadedUnit[] = [];
+  const positions: Positions = new WeakMap();
+  for (const { from, to } of markerPieces(text)) {
+    const source = text.slice(from, to);
+    const block = readBlockYaml(source, resolve, positions);
+    if (block) {
+      units.push({ source, base: from, values: block.values, starts: block.starts, items: [], positions: block.positions });
+      continue;
+    }
+    try {
+      units.push(load(source, from, schema));
+    } catch {
+      return undefined;
+    }
+  }
+  return units;
+}
+
+/** The text cut before each line that starts with a `---` marker. */
+function markerPieces(text: string): { from: number; to: number }[] {
+  const pieces: { from: number; to: number }[] = [];
+  let from = 0;
+  for (let at = text.startsWith('---') ? 0 : text.indexOf('\n---'); at >= 0; at = text.indexOf('\n---', at + 1)) {
+    const line = at === 0 && text.startsWith('---') ? 0 : at + 1;
+    const c = text.charCodeAt(line + 3);
+    if (!(line + 3 >= text.length || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d)) continue;
+    if (line > from) pieces.push({ from, to: line });
+    from = line;
+  }
+  pieces.push({ from, to: text.length });
+  return pieces;
 }
 
 function loadChunk(src: SourceText, source: string, base: number, schema: Schema, out: ParseResult): LoadedUnit | undefined {
@@ -345,7 +390,7 @@ function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseR
       out.errors.push(src.error(offset, aliasing));
       return;
     }
-    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema, undefined, unit.positions);
+    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema, undefined, unit.positions && { map: unit.positions, base });
     const items = unit.items[k]?.map((r) => ({ start: base + r.start, end: base + r.end }));
     emit(value, src.origin(offset), doc, out, items);
   });
