@@ -58,7 +58,7 @@ await build({
 const TRAINING_INPUT = 'fixtures/manifests';
 const TRAINING_CONFIG = 'fixtures/config/chain.yaml';
 const TRAINING_ARGS = ['lint', '--config', TRAINING_CONFIG, '--env', 'production', TRAINING_INPUT];
-const training = !existsSync(TRAINING_INPUT) ? { status: 0 } : spawnSync(process.execPath, ['bin/offgate.js', ...TRAINING_ARGS], {
+const training = !existsSync(TRAINING_INPUT) || !existsSync(TRAINING_CONFIG) ? { status: 0 } : spawnSync(process.execPath, ['bin/offgate.js', ...TRAINING_ARGS], {
   env: { ...process.env, OFFGATE_WRITE_CODE_CACHE: CODE_CACHE },
   stdio: ['ignore', 'ignore', 'pipe'],
   encoding: 'utf8',
