@@ -1,14 +1,34 @@
 // The offgate command line. Each command is a small module, imported when it runs
 // (a lint does not load what verify or export need); this file wires them to
-// commander and turns errors into one-line messages with exit code 2.
+// commander and turns errors into one-line messages with exit code 2. No path ends in
+// a stack trace: an unexpected error is one line too (OFFGATE_DEBUG=1 shows the stack).
 import { Command } from 'commander';
 import { RegoError, RegoErrors } from '../compiler/errors';
+import { oneLine } from '../report/formats/escape';
 import { UsageError } from './errors';
+import { LINT_DEFAULTS } from './lint-defaults';
+import { guardStandardStreams, removeStaleReport, WriteError } from './output';
+
+guardStandardStreams(fail);
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 const program = new Command();
-program.name('offgate').description('Gatekeeper admission, offline: would the cluster accept this?').version('0.1.0');
-// Usage errors (unknown command or option, missing argument) exit 2; help and version 0.
-program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+program
+  .name('offgate')
+  .description('Gatekeeper admission, offline: would the cluster accept this?')
+  // Handled as `offgate version` (below): the versions are read from files, only when asked for.
+  .option('-V, --version', "offgate's, the bundled templates', the OPA wasm ABI's and Node's versions, and the module cache");
+// commander's own messages quote the command line: on one line too.
+program.configureOutput({ outputError: (text, write) => write(`${oneLine(text.replace(/\n+$/, ''))}\n`) });
+// Usage errors (unknown command or option, missing argument) exit 2; help 0.
+program.exitOverride((err) => {
+  if (err.exitCode === 0) process.exit(0);
+  // A report file an earlier lint left must not pass for this run's.
+  const outputFile = lintCommand().opts<{ outputFile?: string }>().outputFile;
+  if (outputFile) removeStaleReport(outputFile);
+  process.exit(2);
+});
 
 program
   .command('lint', { isDefault: false })
@@ -21,6 +41,9 @@ program
   .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
   .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
   .option('--fail-on <action>', 'deny (default) or warn: which findings make the exit code 1', 'deny')
+  .option('--timeout <seconds>', 'evaluation deadline per template and object', LINT_DEFAULTS.timeout)
+  .option('--max-file-size <size>', 'larger input files are refused, not read (e.g. 10MB, 64MiB, bytes)', LINT_DEFAULTS.maxFileSize)
+  .option('--gatekeeper-namespace <ns>', "namespace of Gatekeeper's Config (named config)", LINT_DEFAULTS.gatekeeperNamespace)
   .option('--no-color', 'no colour even on a terminal')
   .option('-v, --verbose', 'field paths, generated Pods and details in text output')
   .action((paths: string[], opts) =>
@@ -87,25 +110,64 @@ program
     }),
   );
 
+program
+  .command('version')
+  .description("offgate's, the bundled templates', the OPA wasm ABI's and Node's versions, and the module cache")
+  .action(() =>
+    run(async () => {
+      const { formatVersion, versionInfo } = await import('./version-command');
+      process.stdout.write(formatVersion(versionInfo(process.env)));
+    }),
+  );
+
+program
+  .command('cache')
+  .description('the cache of compiled user templates: dir (where), info (how much), clean (empty it)')
+  .argument('<action>', 'dir, info or clean')
+  .action((action: string) =>
+    run(async () => {
+      const { runCache } = await import('./cache-command');
+      runCache(action, process.env, (t) => process.stdout.write(t));
+    }),
+  );
+
+function lintCommand(): Command {
+  return program.commands.find((c) => c.name() === 'lint')!;
+}
+
 /** Repeatable options (`--policy a --policy b`), which do not swallow the paths after them. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Runs a command; a usage or Rego error becomes one line on stderr and exit code 2. */
+/** Runs a command; a usage, Rego or write error becomes one line on stderr and exit code 2. */
 async function run(f: () => Promise<void>): Promise<void> {
   try {
     await f();
   } catch (e) {
-    if (e instanceof RegoError || e instanceof RegoErrors || e instanceof UsageError) {
-      console.error(`offgate: ${e.message}`);
-      process.exit(2);
-    }
-    throw e;
+    if (e instanceof RegoErrors) fail(...e.errors.map((r) => r.message));
+    if (e instanceof RegoError || e instanceof UsageError || e instanceof WriteError) fail(e.message);
+    crash(e);
   }
 }
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  console.error(`offgate: ${e instanceof Error ? e.message : String(e)}`);
+/** `offgate: MESSAGE`, each message on one line (they quote the inputs), and exit code 2. */
+function fail(...messages: string[]): never {
+  process.stderr.write(messages.map((m) => `offgate: ${oneLine(m)}\n`).join(''));
   process.exit(2);
-});
+}
+
+/** An error offgate did not expect: one line and exit code 2; its stack with OFFGATE_DEBUG=1. */
+function crash(e: unknown): never {
+  if (process.env.OFFGATE_DEBUG && e instanceof Error && e.stack) {
+    process.stderr.write(`offgate: internal error: ${e.stack}\n`);
+    process.exit(2);
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  fail(`internal error: ${message} (OFFGATE_DEBUG=1 shows where)`);
+}
+
+// `offgate --version` and `-V` are `offgate version`.
+const argv = process.argv.slice();
+if (argv[2] === '--version' || argv[2] === '-V') argv[2] = 'version';
+program.parseAsync(argv).catch(crash);

@@ -15,6 +15,7 @@ import {
   type SuiteResult,
   type TestResult,
 } from '../gatekeeper/suite';
+import { oneLine } from '../report/formats/escape';
 
 export interface VerifyOptions {
   /** `--run`: which Tests and Cases to run (`REGEX`, or `TESTS//CASES`). */
@@ -38,7 +39,7 @@ export function runVerify(paths: string[], opts: VerifyOptions, io: VerifyIO): n
     suites = paths.flatMap((p) => readSuites(p));
   } catch (e) {
     if (!(e instanceof VerifyError)) throw e;
-    io.stderr(`Error: ${e.message}\n`);
+    io.stderr(`Error: ${oneLine(e.message)}\n`);
     return 1;
   }
 
@@ -59,31 +60,33 @@ export function runVerify(paths: string[], opts: VerifyOptions, io: VerifyIO): n
   return 0;
 }
 
-/** One Suite as gator prints it: failures always, everything with `-v`, then the ok/FAIL line. */
+/** One Suite as gator prints it: failures always, everything with `-v`, then the ok/FAIL line. Names and errors come from the suites: each on one line. */
 export function formatSuite(suite: SuiteResult, verbose: boolean): string {
   const lines = suite.tests.flatMap((t) => formatTest(t, verbose));
-  lines.push(`${suiteFailed(suite) ? 'FAIL' : 'ok'}\t${suite.path}\t${seconds(suite.seconds)}`);
+  lines.push(`${suiteFailed(suite) ? 'FAIL' : 'ok'}\t${oneLine(suite.path)}\t${seconds(suite.seconds)}`);
   return lines.map((l) => `${l}\n`).join('');
 }
 
 function formatTest(test: TestResult, verbose: boolean): string[] {
-  if (test.skipped) return verbose ? [`=== SKIP  ${test.name}`] : [];
-  const lines = verbose ? [`=== RUN   ${test.name}`] : [];
+  const name = oneLine(test.name);
+  if (test.skipped) return verbose ? [`=== SKIP  ${name}`] : [];
+  const lines = verbose ? [`=== RUN   ${name}`] : [];
   for (const c of test.cases) lines.push(...formatCase(c, verbose));
   if (testFailed(test)) {
-    lines.push(`--- FAIL: ${test.name}\t(${seconds(test.seconds)})`);
-    if (test.error !== undefined) lines.push(`  ${test.error}`);
+    lines.push(`--- FAIL: ${name}\t(${seconds(test.seconds)})`);
+    if (test.error !== undefined) lines.push(`  ${oneLine(test.error)}`);
   } else if (verbose) {
-    lines.push(`--- PASS: ${test.name}\t(${seconds(test.seconds)})`);
+    lines.push(`--- PASS: ${name}\t(${seconds(test.seconds)})`);
   }
   return lines;
 }
 
 function formatCase(c: CaseResult, verbose: boolean): string[] {
-  if (c.skipped) return verbose ? [`    === SKIP  ${c.name}`] : [];
-  const lines = verbose ? [`    === RUN   ${c.name}`] : [];
-  if (c.error !== undefined) lines.push(`    --- FAIL: ${c.name}\t(${seconds(c.seconds)})`, `        ${c.error}`);
-  else if (verbose) lines.push(`    --- PASS: ${c.name}\t(${seconds(c.seconds)})`);
+  const name = oneLine(c.name);
+  if (c.skipped) return verbose ? [`    === SKIP  ${name}`] : [];
+  const lines = verbose ? [`    === RUN   ${name}`] : [];
+  if (c.error !== undefined) lines.push(`    --- FAIL: ${name}\t(${seconds(c.seconds)})`, `        ${oneLine(c.error)}`);
+  else if (verbose) lines.push(`    --- PASS: ${name}\t(${seconds(c.seconds)})`);
   return lines;
 }
 

@@ -3,13 +3,21 @@
 // key covers everything the bytes depend on: compiler version, runtime, sources,
 // entrypoint and Rego version. A cache that cannot be read or written is
 // simply not used.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+//
+// An entry is the module followed by the SHA-256 of the module (32 bytes), checked
+// on every read: a truncated or overwritten entry is compiled again and replaced, never
+// loaded, so it cannot fail a template run after run. Entries are written beside their
+// name and renamed onto it (concurrent runs never see half an entry). Reading an entry
+// touches its mtime; after each write the least recently used entries are removed
+// while the cache is over its bound (OFFGATE_CACHE_MAX_SIZE, default 256 MiB).
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RegoVersion } from '../compiler/ast';
 import { loadRuntime } from '../compiler/backend/runtime-wasm';
 import { compile, type SourceModule } from '../compiler/compile';
 import { sha256 } from '../hash';
+import { parseSize } from '../size';
 import { compilerVersion } from './bundled-wasm';
 
 export interface CompileRequest {
@@ -25,6 +33,16 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'offgate', 'modules');
 }
 
+export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+export const CACHE_MAX_SIZE_ENV = 'OFFGATE_CACHE_MAX_SIZE';
+
+/** The cache's bound in bytes from OFFGATE_CACHE_MAX_SIZE (`512MiB`, `1GB`, bytes), else the default; an error text for a value that is no size. */
+export function cacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number | { error: string } {
+  const text = env[CACHE_MAX_SIZE_ENV];
+  if (text === undefined || text === '') return DEFAULT_CACHE_MAX_BYTES;
+  return parseSize(text) ?? { error: `${CACHE_MAX_SIZE_ENV}=${text}: not a size (e.g. 256MiB, 1GB or a number of bytes)` };
+}
+
 let runtimeHash: string | undefined;
 
 export function cacheKey(req: CompileRequest): string {
@@ -36,29 +54,143 @@ export function cacheKey(req: CompileRequest): string {
 export interface CompiledModule {
   wasm: Uint8Array;
   fromCache: boolean;
+  /** An entry was there but failed its check (truncated, overwritten): it was compiled again and replaced. */
+  replaced?: boolean;
 }
 
 /** Compiles, or reads the module a previous run compiled from the same sources. */
-export function compileCached(req: CompileRequest, dir: string | null = cacheDir()): CompiledModule {
+export function compileCached(req: CompileRequest, dir: string | null = cacheDir(), maxBytes?: number): CompiledModule {
   const key = cacheKey(req);
-  const file = dir ? join(dir, `${key}.wasm`) : null;
-  if (file) {
-    try {
-      return { wasm: new Uint8Array(readFileSync(file)), fromCache: true };
-    } catch {
-      // not cached yet
-    }
-  }
+  const file = dir ? join(dir, `${key}${ENTRY_SUFFIX}`) : null;
+  const cached = file ? readEntry(file) : 'missing';
+  if (cached instanceof Uint8Array) return { wasm: cached, fromCache: true };
   const wasm = compile({ modules: req.modules, entrypoints: [req.entrypoint], regoVersion: req.regoVersion });
   if (file && dir) {
+    const bound = maxBytes ?? cacheMaxBytes();
+    writeEntry(dir, file, wasm, typeof bound === 'number' ? bound : DEFAULT_CACHE_MAX_BYTES);
+  }
+  return cached === 'bad' ? { wasm, fromCache: false, replaced: true } : { wasm, fromCache: false };
+}
+
+const ENTRY_SUFFIX = '.wasm';
+const DIGEST_BYTES = 32;
+const ENTRY = /^[0-9a-f]{64}\.wasm$/;
+const TEMP = /^[0-9a-f]{64}\.wasm\.\d+\.[0-9a-z]+\.tmp$/;
+/** A temporary file this old belongs to a run that died before renaming it. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** The module in an entry whose digest matches, `missing`, or `bad` (there, but not whole). */
+function readEntry(file: string): Uint8Array | 'missing' | 'bad' {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return 'missing';
+  }
+  if (bytes.length <= DIGEST_BYTES) return 'bad';
+  const wasm = bytes.subarray(0, bytes.length - DIGEST_BYTES);
+  if (sha256(wasm) !== bytes.subarray(bytes.length - DIGEST_BYTES).toString('hex')) return 'bad';
+  try {
+    const now = new Date();
+    utimesSync(file, now, now); // recently used: evicted last
+  } catch {
+    // a read-only cache still serves
+  }
+  return new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
+}
+
+function writeEntry(dir: string, file: string, wasm: Uint8Array, maxBytes: number): void {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, Buffer.concat([wasm, Buffer.from(sha256(wasm), 'hex')]));
+    renameSync(tmp, file); // atomic: concurrent runs never read half a module
+  } catch {
+    // a read-only or missing home is not an error
     try {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, wasm);
-      renameSync(tmp, file); // atomic: concurrent runs never read half a module
+      unlinkSync(tmp);
     } catch {
-      // a read-only or missing home is not an error
+      // never written
+    }
+    return;
+  }
+  evict(dir, maxBytes, file);
+}
+
+interface Entry {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Removes the least recently used entries while the cache is over `maxBytes`; never `keep`, the entry just written. */
+function evict(dir: string, maxBytes: number, keep: string): void {
+  const { entries, temps } = listCache(dir);
+  const now = Date.now();
+  for (const t of temps) if (now - t.mtimeMs > STALE_TEMP_MS) removeQuietly(t.path);
+  let total = entries.reduce((n, e) => n + e.size, 0);
+  if (total <= maxBytes) return;
+  entries.sort((a, b) => a.mtimeMs - b.mtimeMs);
+  for (const e of entries) {
+    if (total <= maxBytes) break;
+    if (e.path === keep) continue;
+    if (removeQuietly(e.path)) total -= e.size;
+  }
+}
+
+function listCache(dir: string): { entries: Entry[]; temps: Entry[] } {
+  const entries: Entry[] = [];
+  const temps: Entry[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return { entries, temps };
+  }
+  for (const name of names) {
+    const isEntry = ENTRY.test(name);
+    if (!isEntry && !TEMP.test(name)) continue; // not ours: never touched
+    try {
+      const st = statSync(join(dir, name));
+      if (st.isFile()) (isEntry ? entries : temps).push({ path: join(dir, name), size: st.size, mtimeMs: st.mtimeMs });
+    } catch {
+      // removed by a concurrent run meanwhile
     }
   }
-  return { wasm, fromCache: false };
+  return { entries, temps };
+}
+
+function removeQuietly(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface CacheUsage {
+  entries: number;
+  bytes: number;
+}
+
+/** How many entries the cache holds and their size. */
+export function cacheUsage(dir: string = cacheDir()): CacheUsage {
+  const { entries } = listCache(dir);
+  return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) };
+}
+
+/** `offgate cache clean`: removes every entry and temporary file (only offgate's own names: the folder may be shared). */
+export function cleanCache(dir: string = cacheDir()): CacheUsage {
+  const { entries, temps } = listCache(dir);
+  let removed = 0;
+  let bytes = 0;
+  for (const e of entries) {
+    if (removeQuietly(e.path)) {
+      removed++;
+      bytes += e.size;
+    }
+  }
+  for (const t of temps) removeQuietly(t.path);
+  return { entries: removed, bytes };
 }

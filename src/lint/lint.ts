@@ -27,6 +27,12 @@ export interface LintOptions {
   policyDirs?: string[];
   /** `--namespace NS`: where namespaced objects without a namespace land (default `default`). */
   namespace?: string;
+  /** `--timeout SECONDS` in milliseconds: evaluation deadline per template and object (the CLI passes 30,000, Gatekeeper's maximum webhook timeout). */
+  timeoutMs?: number;
+  /** `--max-file-size SIZE` in bytes: larger inputs are refused, not read (the CLI passes 64 MiB). */
+  maxFileSize?: number;
+  /** `--gatekeeper-namespace NS`: the namespace whose Config named `config` Gatekeeper reads (the CLI passes gatekeeper-system). */
+  gatekeeperNamespace?: string;
   /** Called with the number of files read so far (progress display). */
   onProgress?: (done: number) => void;
 }

@@ -10,6 +10,9 @@ import { ModuleLinker } from './link';
 import { ABI_EXPORTS } from './runtime-abi';
 import { loadRuntime } from './runtime-wasm';
 
+/** The OPA wasm ABI version the modules follow (exported as opa_wasm_abi_version and _minor_version). */
+export const OPA_WASM_ABI_VERSION = { major: 1, minor: 2 } as const;
+
 export interface EmitOptions {
   entrypoints: string[];
   strict: boolean;
@@ -33,8 +36,8 @@ export function emitModule(tree: TreeNode, builtins: Map<string, BuiltinDef>, op
   linker.exportFunction('entrypoints', abi.table(Object.fromEntries(options.entrypoints.map((ep, i) => [ep, i]))));
   linker.exportFunction('builtins', abi.table(Object.fromEntries(planner.hostBuiltinTable())));
   for (const name of ABI_EXPORTS) linker.keepRuntimeExport(name);
-  linker.exportGlobal('opa_wasm_abi_version', linker.addGlobal('i32', false, 1));
-  linker.exportGlobal('opa_wasm_abi_minor_version', linker.addGlobal('i32', false, 2));
+  linker.exportGlobal('opa_wasm_abi_version', linker.addGlobal('i32', false, OPA_WASM_ABI_VERSION.major));
+  linker.exportGlobal('opa_wasm_abi_minor_version', linker.addGlobal('i32', false, OPA_WASM_ABI_VERSION.minor));
   linker.setStart(abi.start());
   return linker.emit();
 }

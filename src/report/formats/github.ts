@@ -4,6 +4,7 @@
 import { constraintLabel, notesOf, portablePath, sourcesLine, subjectLabel, summaryLine, visible } from '../describe';
 import { isFailing, type Finding, type Report } from '../model';
 import { effectiveAction } from '../summary';
+import { oneLine } from './escape';
 import type { RenderOptions } from './types';
 
 type Command = 'error' | 'warning' | 'notice';
@@ -21,7 +22,7 @@ export function render(report: Report, opts: RenderOptions): string {
   }
   for (const w of report.warnings) lines.push(command('warning', { title: 'offgate' }, w));
 
-  lines.push(summaryLine(report.summary), sourcesLine(report.sources));
+  lines.push(oneLine(summaryLine(report.summary)), oneLine(sourcesLine(report.sources)));
   return `${lines.join('\n')}\n`;
 }
 

@@ -108,11 +108,16 @@ function xmlChars(text: string): string {
   return visible(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, '\uFFFD');
 }
 
+/**
+ * Newlines as references too: the XML means the same, and no line of the file begins with
+ * text from the inputs (a junit report printed in a CI log must not hold a line that reads
+ * as a workflow command such as `::error`).
+ */
 export function xmlText(text: string): string {
-  return xmlChars(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return xmlChars(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '&#10;');
 }
 
-/** Attribute values keep newlines and tabs as references (a parser would fold them to spaces). */
+/** Attribute values keep tabs as references too (a parser would fold them to spaces). */
 export function xmlAttr(text: string): string {
-  return xmlText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+  return xmlText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;');
 }

@@ -11,10 +11,10 @@ import {
   sourcesLine,
   subjectLabel,
   summaryLine,
-  visible,
 } from '../describe';
 import { isFailing, type Finding, type Report } from '../model';
 import { effectiveAction } from '../summary';
+import { oneLine } from './escape';
 import type { RenderOptions } from './types';
 
 type Paint = (text: string) => string;
@@ -43,23 +43,23 @@ export function render(report: Report, opts: RenderOptions): string {
   const sections: string[][] = [];
 
   for (const [file, findings] of groupByFile(report.findings)) {
-    sections.push([p.underline(visible(file)), ...fileRows([...findings].sort(byPosition), p, opts)]);
+    sections.push([p.underline(oneLine(file)), ...fileRows([...findings].sort(byPosition), p, opts)]);
   }
 
   if (report.errors.length > 0) {
     sections.push([
       p.bold(p.red('input errors')),
-      ...report.errors.map((e) => `  ${visible(e.file)}${positionSuffix(e.line, e.column)}  ${indentLines(visible(e.message), '    ')}`),
+      ...report.errors.map((e) => `  ${oneLine(e.file)}${positionSuffix(e.line, e.column)}  ${oneLine(e.message)}`),
     ]);
   }
 
   if (report.warnings.length > 0) {
-    sections.push(report.warnings.map((w) => `${p.yellow('warning:')} ${indentLines(visible(w), '  ')}`));
+    sections.push(report.warnings.map((w) => `${p.yellow('warning:')} ${oneLine(w)}`));
   }
 
   const failing = report.errors.length > 0 || report.findings.some((f) => isFailing(f, opts.failOn));
   const verdict = failing ? p.red : report.findings.length > 0 ? p.yellow : p.green;
-  sections.push([p.bold(verdict(summaryLine(report.summary))), p.dim(sourcesLine(report.sources))]);
+  sections.push([p.bold(verdict(oneLine(summaryLine(report.summary)))), p.dim(oneLine(sourcesLine(report.sources)))]);
 
   return sections.map((lines) => lines.join('\n')).join('\n\n') + '\n';
 }
@@ -68,7 +68,7 @@ export function render(report: Report, opts: RenderOptions): string {
 function fileRows(findings: Finding[], p: Palette, opts: RenderOptions): string[] {
   const position = (f: Finding) => `${f.line}:${f.column}`;
   const posWidth = Math.max(...findings.map((f) => position(f).length));
-  const actionWidth = Math.max(...findings.map((f) => effectiveAction(f).length));
+  const actionWidth = Math.max(...findings.map((f) => oneLine(effectiveAction(f)).length));
   const indent = ' '.repeat(2 + posWidth + 2 + actionWidth + 2);
 
   // Constraint labels, notes and fix hints repeat from finding to finding: each distinct
@@ -77,18 +77,18 @@ function fileRows(findings: Finding[], p: Palette, opts: RenderOptions): string[
   const once = (text: string): string => {
     let done = printable.get(text);
     if (done === undefined) {
-      done = indentLines(visible(text), indent);
+      done = oneLine(text);
       printable.set(text, done);
     }
     return done;
   };
   const rows: string[] = [];
   for (const f of findings) {
-    const action = effectiveAction(f);
-    const message = indentLines(visible(`${subjectLabel(f)}: ${f.message}`), indent);
+    const action = oneLine(effectiveAction(f));
+    const message = oneLine(`${subjectLabel(f)}: ${f.message}`);
     rows.push(`  ${p.dim(position(f).padEnd(posWidth))}  ${actionPaint(p, action)(action.padEnd(actionWidth))}  ${message}  ${p.dim(once(constraintLabel(f)))}`);
     for (const note of notesOf(f)) rows.push(indent + p.dim(once(note)));
-    if (opts.verbose) for (const line of verboseLines(f)) rows.push(indent + p.dim(indentLines(visible(line), indent)));
+    if (opts.verbose) for (const line of verboseLines(f)) rows.push(indent + p.dim(oneLine(line)));
     if (f.fix) rows.push(indent + p.dim(once(`fix: ${f.fix}`)));
   }
   return rows;
@@ -108,9 +108,4 @@ function verboseLines(f: Finding): string[] {
 
 function isEmptyObject(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
-}
-
-/** Continuation lines of a multi-line text, indented to its column. */
-function indentLines(text: string, indent: string): string {
-  return text.includes('\n') ? text.replace(/\n/g, `\n${indent}`) : text;
 }

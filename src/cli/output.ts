@@ -1,0 +1,114 @@
+// Where the CLI's output goes, and what happens when it cannot go there. A reader that
+// stops early (`| head -1`) is no failure: the run ends quietly with its own exit code.
+// A write that fails (a full disk) is one line and exit code 2. Report files are
+// written beside their target and renamed onto it, so that a reader never sees half a
+// report and a failed write never leaves a truncated one.
+import { closeSync, fsyncSync, lstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** A report or standard output could not be written: the CLI says so in one line and exits 2. */
+export class WriteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriteError';
+  }
+}
+
+/** `no space left on device` from `ENOSPC: no space left on device, write`; the code when there is no text. */
+export function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const described = /^E[A-Z0-9]+: ([^,]+)/.exec(err?.message ?? '');
+  if (described) return described[1]!;
+  if (err?.code === 'EPIPE') return 'broken pipe';
+  return err?.code ?? (e instanceof Error ? e.message : String(e));
+}
+
+export function isClosedPipe(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/**
+ * Writes a report to `path` as one whole: a temporary file beside it, flushed, then
+ * renamed onto it. A path that exists and is no regular file (a device such as
+ * /dev/stdout or /dev/full, a FIFO) is written in place: renaming over it would replace
+ * the device. Throws WriteError, after removing the temporary file and any previous
+ * report at `path` (an old report must not pass for this run's).
+ */
+export function writeReportFile(path: string, text: string): void {
+  if (!isRegularOrAbsent(path)) {
+    writeWhole(path, text, 'w');
+    return;
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  try {
+    writeWhole(tmp, text, 'wx');
+    renameSync(tmp, path);
+  } catch (e) {
+    removeQuietly(tmp);
+    removeStaleReport(path);
+    throw e instanceof WriteError ? e : new WriteError(`cannot write ${path}: ${errnoText(e)}`);
+  }
+}
+
+/** A previous run's report at `path`, removed: this run failed before it could write its own. */
+export function removeStaleReport(path: string): void {
+  let st;
+  try {
+    st = lstatSync(path);
+    if (st.isSymbolicLink()) st = statSync(path);
+  } catch {
+    return; // nothing there, or nothing reachable
+  }
+  // Only a report-like file: never a device, FIFO or folder given as --output-file.
+  if (st.isFile()) removeQuietly(path);
+}
+
+function isRegularOrAbsent(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true;
+  }
+}
+
+function writeWhole(path: string, text: string, flags: 'w' | 'wx'): void {
+  let fd: number;
+  try {
+    fd = openSync(path, flags, 0o644);
+  } catch (e) {
+    throw new WriteError(`cannot write ${path}: ${errnoText(e)}`);
+  }
+  try {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    if (flags === 'wx') fsyncSync(fd); // the rename must not publish data still in the page cache only
+  } catch (e) {
+    throw new WriteError(`cannot write ${path}: ${errnoText(e)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Standard output and error, guarded: a closed pipe makes further writes no-ops (the
+ * exit code stays the run's own); any other write error calls `fail` with one line.
+ */
+export function guardStandardStreams(fail: (message: string) => void): void {
+  let stdoutGone = false;
+  process.stdout.on('error', (e) => {
+    if (stdoutGone) return;
+    stdoutGone = true;
+    if (!isClosedPipe(e)) fail(`cannot write standard output: ${errnoText(e)}`);
+  });
+  // Nowhere left to say anything: stderr errors are dropped.
+  process.stderr.on('error', () => undefined);
+}
