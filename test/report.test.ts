@@ -175,8 +175,8 @@ describe('text', () => {
         '             the template itself failed on this object; a cluster running the Rego engine rejects it',
         '',
         'cluster/ns.yaml',
-        '  3:3  warn  Namespace shop: label "team" must match 50%, not a,b:c <&>',
-        '             second line\\x1b[31m  K8sRequiredLabels/ns-must-have-team',
+        // A newline from the inputs does not start a line of its own (it could begin `::error`).
+        '  3:3  warn  Namespace shop: label "team" must match 50%, not a,b:c <&>\\nsecond line\\x1b[31m  K8sRequiredLabels/ns-must-have-team',
         '',
         'input errors',
         '  broken.yaml:4:3  bad indentation of a mapping entry',

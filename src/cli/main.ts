@@ -163,7 +163,7 @@ function crash(e: unknown): never {
     process.stderr.write(`offgate: internal error: ${e.stack}\n`);
     process.exit(2);
   }
-  const message = e instanceof Error ? e.message : String(e);
+  const message = (e instanceof Error ? e.message : String(e)).replace(/^offgate: /, '');
   fail(`internal error: ${message} (OFFGATE_DEBUG=1 shows where)`);
 }
 

@@ -37,12 +37,12 @@ export function isClosedPipe(e: unknown): boolean {
  */
 export function writeReportFile(path: string, text: string): void {
   if (!isRegularOrAbsent(path)) {
-    writeWhole(path, text, 'w');
+    writeWhole(path, path, text, 'w');
     return;
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   try {
-    writeWhole(tmp, text, 'wx');
+    writeWhole(tmp, path, text, 'wx');
     renameSync(tmp, path);
   } catch (e) {
     removeQuietly(tmp);
@@ -72,19 +72,20 @@ function isRegularOrAbsent(path: string): boolean {
   }
 }
 
-function writeWhole(path: string, text: string, flags: 'w' | 'wx'): void {
+/** Writes `text` to `path`; errors name `target`, the file the user asked for. */
+function writeWhole(path: string, target: string, text: string, flags: 'w' | 'wx'): void {
   let fd: number;
   try {
     fd = openSync(path, flags, 0o644);
   } catch (e) {
-    throw new WriteError(`cannot write ${path}: ${errnoText(e)}`);
+    throw new WriteError(`cannot write ${target}: ${errnoText(e)}`);
   }
   try {
     const bytes = Buffer.from(text, 'utf8');
     for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     if (flags === 'wx') fsyncSync(fd); // the rename must not publish data still in the page cache only
   } catch (e) {
-    throw new WriteError(`cannot write ${path}: ${errnoText(e)}`);
+    throw new WriteError(`cannot write ${target}: ${errnoText(e)}`);
   } finally {
     closeSync(fd);
   }

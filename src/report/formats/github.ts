@@ -1,7 +1,7 @@
 // GitHub Actions workflow commands: an annotation per finding on the offending line
 // (`::error` when its action fails the run per --fail-on, else `::warning` for warn and
 // `::notice` for the rest), input errors and warnings as annotations, then the summary.
-import { constraintLabel, notesOf, portablePath, sourcesLine, subjectLabel, summaryLine, visible } from '../describe';
+import { constraintLabel, notesOf, portablePath, sourcesLine, subjectLabel, summaryLine } from '../describe';
 import { isFailing, type Finding, type Report } from '../model';
 import { effectiveAction } from '../summary';
 import { oneLine } from './escape';
@@ -45,8 +45,9 @@ export function command(name: Command, properties: Record<string, string | numbe
   return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 }
 
+/** The message part of a command; what the runner does not unescape (other control characters, line separators) is made visible. */
 function escapeData(s: string): string {
-  return visible(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
+  return oneLine(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 function escapeProperty(s: string): string {
