@@ -17,10 +17,18 @@ if (!existsSync(bundle)) {
   console.error('offgate: dist/offgate.cjs is missing: run `npm run build`');
   process.exit(2);
 }
-const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
-const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
-// Set by scripts/build.mjs for its training run only.
-const writeCache = process.env.OFFGATE_WRITE_CODE_CACHE;
-if (writeCache) process.on('exit', () => writeFileSync(writeCache, script.createCachedData()));
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);
+// The bundle turns its own errors into one line; this catches what happens before it runs
+// (an unreadable or broken bundle), also one line and exit code 2, unless OFFGATE_DEBUG.
+try {
+  const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  // Set by scripts/build.mjs for its training run only.
+  const writeCache = process.env.OFFGATE_WRITE_CODE_CACHE;
+  if (writeCache) process.on('exit', () => writeFileSync(writeCache, script.createCachedData()));
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);
+} catch (e) {
+  if (process.env.OFFGATE_DEBUG) throw e;
+  console.error(`offgate: internal error: ${e instanceof Error ? e.message : String(e)} (OFFGATE_DEBUG=1 shows where)`);
+  process.exit(2);
+}

@@ -181,6 +181,14 @@ describe('an unexpected internal error', () => {
     expect(debug.status).toBe(2);
     expect(debug.stderr).toMatch(/^offgate: internal error: Error: .*cannot find the package root[^]*\n    at /);
   });
+
+  it('a bundle that does not load is one line and exit 2 as well', () => {
+    const dir = brokenInstall();
+    writeFileSync(join(dir, 'dist/offgate.cjs'), 'this is not JavaScript(');
+    const r = spawnSync(process.execPath, [join(dir, 'bin/offgate.js'), 'version'], { encoding: 'utf8', env: { ...process.env, OFFGATE_DEBUG: '' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^offgate: internal error: [^\n]+ \(OFFGATE_DEBUG=1 shows where\)\n$/);
+  });
 });
 
 describe('text from the inputs stays on its line', () => {
