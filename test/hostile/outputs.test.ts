@@ -258,6 +258,41 @@ describe('text from the inputs stays on its line', () => {
     expect(commandLines(github.stdout).map((l) => l.slice(0, l.indexOf(',')))).toEqual(['::error file=a%0A%3A%3Aerror%3A%3Apwned.json', '::error file=other.json']);
   });
 
+  it('verify: test and case names from a suite stay on their lines; the failing case still fails the run', () => {
+    const passing = join(ROOT, 'test/suites/passing');
+    const dir = workspace({
+      'template.yaml': readFileSync(join(passing, 'template.yaml'), 'utf8'),
+      'constraint.yaml': readFileSync(join(passing, 'constraint.yaml'), 'utf8'),
+      'pod-bad.yaml': readFileSync(join(passing, 'samples/pod-bad.yaml'), 'utf8'),
+      'pod-good.yaml': readFileSync(join(passing, 'samples/pod-good.yaml'), 'utf8'),
+      'suite.yaml': [
+        'apiVersion: test.gatekeeper.sh/v1alpha1',
+        'kind: Suite',
+        'tests:',
+        '- name: "t\\n::error::pwned"',
+        '  template: template.yaml',
+        '  constraint: constraint.yaml',
+        '  cases:',
+        '  - name: "c\\n::error::pwned\\r::warning::x"',
+        '    object: pod-bad.yaml',
+        '    assertions:',
+        '    - violations: no',
+        '  - name: good',
+        '    object: pod-good.yaml',
+        '    assertions:',
+        '    - violations: no',
+        '',
+      ].join('\n'),
+    });
+    const r = offgate(['verify', '-v', dir]);
+    expect(r.code).toBe(1);
+    expect(commandLines(r.stdout)).toEqual([]);
+    expect(r.stdout).toContain('=== RUN   t\\n::error::pwned\n');
+    expect(r.stdout).toContain('    --- FAIL: c\\n::error::pwned\\r::warning::x\t(');
+    expect(r.stdout).toContain('    --- PASS: good\t(');
+    expect(r.stdout).toContain('1 passed, 1 failed\n');
+  });
+
   it('stderr too: a usage error quoting the command line stays on one line', () => {
     const r = offgate(['lint', '--timeout', '1\n::error::pwned', 'x.yaml']);
     expect(r.code).toBe(2);
