@@ -1,11 +1,12 @@
 // `offgate compile FILE... -e ENTRYPOINT... -o out.wasm`: Rego files or
 // Gatekeeper ConstraintTemplates in, one OPA-ABI wasm module out.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { RegoVersion } from '../compiler/ast';
 import { compile, type SourceModule } from '../compiler/compile';
 import { parseModule } from '../compiler/parser';
 import { UsageError } from './errors';
+import { writeOutputFile } from './output';
 
 export interface CompileCommandOptions {
   entrypoint?: string[];
@@ -29,7 +30,7 @@ export function runCompile(files: string[], opts: CompileCommandOptions): void {
   const entrypoints = opts.entrypoint?.length ? opts.entrypoint : [...new Set(sources.flatMap((s) => s.defaultEntrypoints))];
   if (entrypoints.length === 0) throw new UsageError('no entrypoint: pass -e PACKAGE/RULE (e.g. -e k8spsp/violation)');
   const wasm = compile({ modules, entrypoints, regoVersion, strict: opts.strict });
-  writeFileSync(opts.output, wasm);
+  writeOutputFile(opts.output, wasm);
 }
 
 function parseVersion(v: string | undefined): RegoVersion | undefined {

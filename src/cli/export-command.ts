@@ -2,11 +2,12 @@
 // templates.gatekeeper.sh/v1 ConstraintTemplates, so the very Rego offgate
 // evaluates can be applied to a cluster. One YAML stream on stdout, or one
 // file per template in DIR.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { bundledTemplates, renderConstraintTemplate } from '../gatekeeper/library';
 import { UsageError } from './errors';
+import { errnoText, writeOutputFile, WriteError } from './output';
 
 export interface ExportOptions {
   out?: string;
@@ -19,7 +20,11 @@ export function runExport(what: string, opts: ExportOptions, write: (text: strin
     write(docs.map((d) => d.yaml).join('---\n'));
     return;
   }
-  mkdirSync(opts.out, { recursive: true });
-  for (const d of docs) writeFileSync(join(opts.out, `${d.folder}.yaml`), d.yaml);
+  try {
+    mkdirSync(opts.out, { recursive: true });
+  } catch (e) {
+    throw new WriteError(`cannot create ${opts.out}: ${errnoText(e)}`);
+  }
+  for (const d of docs) writeOutputFile(join(opts.out, `${d.folder}.yaml`), d.yaml);
   write(`wrote ${docs.length} ConstraintTemplates to ${opts.out}\n`);
 }

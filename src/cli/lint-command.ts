@@ -8,7 +8,7 @@ import { formats, isFormatName, FORMAT_NAMES } from '../report/formats/index';
 import { parseSize } from '../size';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
-import { removeStaleReport, writeReportFile } from './output';
+import { removeStaleReport, writeOutputFile } from './output';
 
 export interface LintCommandOptions {
   output?: string;
@@ -74,7 +74,7 @@ async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io):
 
   const color = format === 'text' && opts.color !== false && io.isTTY && !io.env.NO_COLOR && !opts.outputFile;
   const text = formats[format](outcome.report, { color, verbose: opts.verbose, failOn });
-  if (opts.outputFile) writeReportFile(opts.outputFile, text);
+  if (opts.outputFile) writeOutputFile(opts.outputFile, text);
   else io.stdout(text);
 
   if (outcome.report.errors.length > 0) return 2;

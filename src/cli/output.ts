@@ -29,20 +29,20 @@ export function isClosedPipe(e: unknown): boolean {
 }
 
 /**
- * Writes a report to `path` as one whole: a temporary file beside it, flushed, then
+ * Writes a report (or any output file) to `path` as one whole: a temporary file beside it, flushed, then
  * renamed onto it. A path that exists and is no regular file (a device such as
  * /dev/stdout or /dev/full, a FIFO) is written in place: renaming over it would replace
  * the device. Throws WriteError, after removing the temporary file and any previous
  * report at `path` (an old report must not pass for this run's).
  */
-export function writeReportFile(path: string, text: string): void {
+export function writeOutputFile(path: string, data: string | Uint8Array): void {
   if (!isRegularOrAbsent(path)) {
-    writeWhole(path, path, text, 'w');
+    writeWhole(path, path, data, 'w');
     return;
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   try {
-    writeWhole(tmp, path, text, 'wx');
+    writeWhole(tmp, path, data, 'wx');
     renameSync(tmp, path);
   } catch (e) {
     removeQuietly(tmp);
@@ -72,8 +72,8 @@ function isRegularOrAbsent(path: string): boolean {
   }
 }
 
-/** Writes `text` to `path`; errors name `target`, the file the user asked for. */
-function writeWhole(path: string, target: string, text: string, flags: 'w' | 'wx'): void {
+/** Writes `data` to `path`; errors name `target`, the file the user asked for. */
+function writeWhole(path: string, target: string, data: string | Uint8Array, flags: 'w' | 'wx'): void {
   let fd: number;
   try {
     fd = openSync(path, flags, 0o644);
@@ -81,7 +81,7 @@ function writeWhole(path: string, target: string, text: string, flags: 'w' | 'wx
     throw new WriteError(`cannot write ${target}: ${errnoText(e)}`);
   }
   try {
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     if (flags === 'wx') fsyncSync(fd); // the rename must not publish data still in the page cache only
   } catch (e) {

@@ -76,6 +76,17 @@ describe('a full disk', () => {
     expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
   });
 
+  it.skipIf(!existsSync('/dev/full'))('compile -o and export --out: one line naming the file, exit 2', () => {
+    const template = join(ROOT, 'fixtures/templates/privileged-containers.yaml');
+    expect(offgate(['compile', template, '-o', '/dev/full'])).toMatchObject({ code: 2, stdout: '', stderr: 'offgate: cannot write /dev/full: no space left on device\n' });
+    const dir = workspace({ 'a-file': 'not a folder' });
+    expect(offgate(['export', 'templates', '--out', join(dir, 'a-file/templates')])).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `offgate: cannot create ${join(dir, 'a-file/templates')}: not a directory\n`,
+    });
+  }, 30_000);
+
   it('a report file that cannot be created: one line, exit 2, no stack', () => {
     const dir = workspace({ 'bad.json': privilegedPod('bad') });
     const r = offgate(['lint', '--env', 'baseline', '--output-file', join(dir, 'missing/report.txt'), dir]);
