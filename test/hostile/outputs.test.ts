@@ -8,8 +8,18 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { parseLimits, runLint } from '../../src/cli/lint-command';
+import { lint, type LintOptions } from '../../src/lint/lint';
+import { summarize } from '../../src/report/summary';
 import { offgate } from '../helpers/cli';
+
+// runLint's call of lint(), recorded (the CLI cases below run the real one in a child process).
+vi.mock('../../src/lint/lint', () => ({
+  lint: vi.fn(async (_opts: LintOptions) => ({
+    report: { version: '0', sources: [], findings: [], errors: [], warnings: [], summary: summarize({ findings: [], errors: [], files: 1, objects: 1 }) },
+  })),
+}));
 
 const ROOT = join(__dirname, '../..');
 const BIN = join(ROOT, 'bin/offgate.js');
@@ -142,6 +152,21 @@ describe('new lint options', () => {
     const r = offgate(['lint', '--env', 'baseline', '--timeout', '2.5', '--max-file-size', '10MB', '--gatekeeper-namespace', 'policy-system', '-o', 'json', dir]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).summary).toMatchObject({ files: 2, objects: 2, byAction: { deny: 1 } });
+  });
+
+  it('reach lint() as timeoutMs, maxFileSize and gatekeeperNamespace, with their defaults', async () => {
+    const io = { stdout: () => undefined, stderr: () => undefined, isTTY: false, env: {} };
+    await runLint(['x.yaml'], {}, io);
+    expect(vi.mocked(lint).mock.lastCall![0]).toMatchObject({ paths: ['x.yaml'], timeoutMs: 30_000, maxFileSize: 64 * 1024 * 1024, gatekeeperNamespace: 'gatekeeper-system' });
+    await runLint(['x.yaml'], { timeout: '2.5', maxFileSize: '10MB', gatekeeperNamespace: 'policy' }, io);
+    expect(vi.mocked(lint).mock.lastCall![0]).toMatchObject({ timeoutMs: 2500, maxFileSize: 10_000_000, gatekeeperNamespace: 'policy' });
+  });
+
+  it('read sizes as people write them', () => {
+    const size = (maxFileSize: string) => parseLimits({ maxFileSize }).maxFileSize;
+    expect([size('1024'), size('10k'), size('10KiB'), size('64MiB'), size('64mi'), size('10MB'), size('1.5Gi'), size('2gb')]).toEqual([
+      1024, 10_000, 10_240, 64 * 2 ** 20, 64 * 2 ** 20, 10_000_000, 1.5 * 2 ** 30, 2_000_000_000,
+    ]);
   });
 
   it('refuse bad values with one line and exit 2', () => {
