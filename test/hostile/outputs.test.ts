@@ -67,6 +67,11 @@ describe('a reader that stops early (| head -1)', () => {
     expect(intoClosedPipe(['--help'])).toEqual({ code: 0, stderr: '' });
     expect(intoClosedPipe(['version'])).toEqual({ code: 0, stderr: '' });
   }, 30_000);
+
+  it('verify keeps its own exit code; its own "Error: FAIL" still reaches stderr', () => {
+    expect(intoClosedPipe(['verify', 'test/suites/passing'])).toEqual({ code: 0, stderr: '' });
+    expect(intoClosedPipe(['verify', 'test/suites/failing'])).toEqual({ code: 1, stderr: 'Error: FAIL\n' });
+  }, 30_000);
 });
 
 describe('a full disk', () => {
