@@ -7,9 +7,9 @@ import { RegoError, RegoErrors } from '../compiler/errors';
 import { oneLine } from '../report/formats/escape';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
-import { guardStandardStreams, removeStaleReport, WriteError } from './output';
+import { guardStandardOutput, removeStaleReport, writeStderr, WriteError } from './output';
 
-guardStandardStreams(fail);
+guardStandardOutput(fail);
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 
@@ -20,7 +20,7 @@ program
   // Handled as `offgate version` (below): the versions are read from files, only when asked for.
   .option('-V, --version', "offgate's, the bundled templates', the OPA wasm ABI's and Node's versions, and the module cache");
 // commander's own messages quote the command line: on one line too.
-program.configureOutput({ outputError: (text, write) => write(`${oneLine(text.replace(/\n+$/, ''))}\n`) });
+program.configureOutput({ writeErr: writeStderr, outputError: (text, write) => write(`${oneLine(text.replace(/\n+$/, ''))}\n`) });
 // Usage errors (unknown command or option, missing argument) exit 2; help 0.
 program.exitOverride((err) => {
   if (err.exitCode === 0) process.exit(0);
@@ -51,7 +51,7 @@ program
       const { runLint } = await import('./lint-command');
       process.exitCode = await runLint(paths, opts, {
         stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
+        stderr: writeStderr,
         stdin: process.stdin,
         isTTY: Boolean(process.stdout.isTTY),
         env: process.env,
@@ -106,7 +106,7 @@ program
   .action((paths: string[], opts) =>
     run(async () => {
       const { runVerify } = await import('./verify-command');
-      process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+      process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr });
     }),
   );
 
@@ -153,14 +153,14 @@ async function run(f: () => Promise<void>): Promise<void> {
 
 /** `offgate: MESSAGE`, each message on one line (they quote the inputs), and exit code 2. */
 function fail(...messages: string[]): never {
-  process.stderr.write(messages.map((m) => `offgate: ${oneLine(m)}\n`).join(''));
+  writeStderr(messages.map((m) => `offgate: ${oneLine(m)}\n`).join(''));
   process.exit(2);
 }
 
 /** An error offgate did not expect: one line and exit code 2; its stack with OFFGATE_DEBUG=1. */
 function crash(e: unknown): never {
   if (process.env.OFFGATE_DEBUG && e instanceof Error && e.stack) {
-    process.stderr.write(`offgate: internal error: ${e.stack}\n`);
+    writeStderr(`offgate: internal error: ${e.stack}\n`);
     process.exit(2);
   }
   const message = (e instanceof Error ? e.message : String(e)).replace(/^offgate: /, '');

@@ -100,16 +100,29 @@ function removeQuietly(path: string): void {
 }
 
 /**
- * Standard output and error, guarded: a closed pipe makes further writes no-ops (the
- * exit code stays the run's own); any other write error calls `fail` with one line.
+ * Standard output, guarded: a closed pipe makes further writes no-ops (the exit code stays
+ * the run's own); any other write error calls `fail` with one line.
  */
-export function guardStandardStreams(fail: (message: string) => void): void {
-  let stdoutGone = false;
+export function guardStandardOutput(fail: (message: string) => void): void {
+  let gone = false;
   process.stdout.on('error', (e) => {
-    if (stdoutGone) return;
-    stdoutGone = true;
+    if (gone) return;
+    gone = true;
     if (!isClosedPipe(e)) fail(`cannot write standard output: ${errnoText(e)}`);
   });
-  // Nowhere left to say anything: stderr errors are dropped.
-  process.stderr.on('error', () => undefined);
+}
+
+let stderrGuarded = false;
+
+/**
+ * Writes to standard error; its errors are dropped (there is nowhere left to say anything).
+ * Guarded on first use, not at start-up: a run that writes nothing there does not pay for
+ * creating the stream.
+ */
+export function writeStderr(text: string): void {
+  if (!stderrGuarded) {
+    stderrGuarded = true;
+    process.stderr.on('error', () => undefined);
+  }
+  process.stderr.write(text);
 }
