@@ -151,3 +151,30 @@ export function jsonItemRanges(text: string, from: number): { start: number; end
   }
   return found;
 }
+
+/**
+ * Where JSON text (valid: JSON.parse read it) first opens an object or array deeper than
+ * `max` levels, or -1. JSON.parse itself takes any depth, but what is done with the value
+ * later recurses; one pass of character tests, strings skipped with indexOf.
+ */
+export function jsonTooDeep(text: string, from: number, to: number, max: number): number {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // To the closing quote: one not preceded by an odd number of backslashes.
+      for (;;) {
+        i = text.indexOf('"', i + 1);
+        if (i < 0) return -1;
+        let slashes = 0;
+        while (text.charCodeAt(i - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return -1;
+}
