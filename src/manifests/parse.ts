@@ -286,6 +286,29 @@ function readYaml(src: SourceText, schema: Schema, version: YamlVersion | undefi
 }
 
 /**
+ * The documents of a YAML text as plain values, for inputs that are no manifests (test suites
+ * and the files they name): the same readers as manifests, under the same bounds (nesting
+ * depth, aliases), without origins or positions, stopping at the first error. Empty
+ * documents may be left out.
+ */
+export function parseYamlValues(text: string, file: string, opts: ParseOptions = {}): { values: unknown[]; error?: ReadError } {
+  const src = new SourceText(file, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  let unit: { values: unknown[]; starts: number[] };
+  try {
+    unit = readBlockYaml(src.text, plainScalarResolver(opts.yamlVersion)) ?? load(src.text, 0, schemaFor(opts.yamlVersion));
+  } catch (e) {
+    return { values: [], error: yamlError(src, e, 0, src.text) };
+  }
+  if (src.text.includes('*')) {
+    for (let k = 0; k < unit.values.length; k++) {
+      const aliasing = checkAliases(unit.values[k]);
+      if (aliasing) return { values: [], error: src.error(unit.starts[k], aliasing) };
+    }
+  }
+  return { values: unit.values };
+}
+
+/**
  * The text by the block reader when it is all plain block YAML (nearly every manifest); else
  * piece by piece, a piece running from one `---` line to the next, plain block pieces by the
  * block reader and the others by js-yaml, so that one odd document does not leave a whole file
