@@ -127,6 +127,8 @@ export function fsMessage(e: unknown): string {
       return 'is a directory';
     case 'ELOOP':
       return 'too many levels of symbolic links (a link loop)';
+    case 'ENXIO':
+      return 'not a regular file (a socket): not read';
     default:
       return err instanceof Error ? err.message : String(e);
   }

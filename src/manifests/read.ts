@@ -5,7 +5,7 @@
 // (open, stat, read, close) cost more than the reads. `glob` is imported when a pattern is
 // met: loading it costs milliseconds a pre-commit run of a few named files would pay for
 // nothing.
-import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fsMessage, readInputFile } from './file';
 import { DEFAULT_MAX_FILE_SIZE, formatSize } from './limits';
@@ -130,8 +130,8 @@ interface WalkSink {
 /**
  * The manifests under `dir`. Links to files are read, links to folders are not followed (no
  * loops); a manifest-named link that leads nowhere (dangling, or a loop of links) is a
- * warning, and a manifest-named entry that is no regular file (a FIFO, a device) an error:
- * it was not checked.
+ * warning. A manifest-named entry that is no regular file (a FIFO, a device, or a link to
+ * one) is planned like a file, and refused when read (file.ts): an error, as it was not checked.
  */
 function walk(dir: string, name: string, sink: WalkSink): void {
   let entries;
@@ -158,28 +158,20 @@ function walk(dir: string, name: string, sink: WalkSink): void {
     if (entry.isSymbolicLink()) {
       const target = statAt(path);
       if ('error' in target) sink.addWarning({ file: shown, message: `symbolic link ${target.error}: skipped` });
-      else if (target.stats.isFile()) sink.addFile(shown);
-      else if (!target.stats.isDirectory()) sink.addError({ file: shown, message: `links to ${specialKind(target.stats)}, not a regular file: not read` });
+      else if (!target.isDirectory) sink.addFile(shown); // a link to a device or a FIFO: refused when read, with the reason
       continue;
     }
-    sink.addError({ file: shown, message: `${specialKind(lstatSync(path, { throwIfNoEntry: false }))}, not a regular file: not read` });
+    sink.addFile(shown); // a FIFO, a socket, a device: refused when read, with the reason
   }
 }
 
-function statAt(path: string): { stats: Stats } | { error: string } {
+function statAt(path: string): { isDirectory: boolean } | { error: string } {
   try {
-    return { stats: statSync(path) };
+    return { isDirectory: statSync(path).isDirectory() };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return { error: code === 'ELOOP' ? 'in a loop' : code === 'ENOENT' || code === 'ENOTDIR' ? 'to nothing (dangling)' : `unusable (${fsMessage(e)})` };
   }
-}
-
-function specialKind(stats: Stats | undefined): string {
-  if (stats?.isFIFO()) return 'a named pipe';
-  if (stats?.isSocket()) return 'a socket';
-  if (stats?.isCharacterDevice() || stats?.isBlockDevice()) return 'a device';
-  return 'something else';
 }
 
 /** Plain code-unit order, the same on every machine (localeCompare is not). */
