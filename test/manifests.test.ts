@@ -404,7 +404,7 @@ describe('JSON', () => {
     const text = '{"kind": "A"}\n{"kind": "B",\n  "x": nope}\n';
     const { objects, errors } = parse(text, 'bad.json');
     expect(objects.map((o) => o.object.kind)).toEqual(['A']);
-    expect(errors.map(formatReadError)).toEqual(['bad.json:3:8: unexpected "n"']);
+    expect(errors.map(formatReadError)).toEqual(['bad.json:3:8: unexpected letter']);
   });
 
   it('sniffs JSON in other files and stdin, and falls back to YAML for flow mappings', () => {

@@ -107,8 +107,15 @@ function unexpected(text: string, i: number): { error: string; offset: number } 
   return { error: `unexpected ${describe(text, i)}`, offset: i };
 }
 
+/** What was found, by its kind only: a file that is not JSON may be any file a link points at (a key). */
 function describe(text: string, i: number): string {
-  return i >= text.length ? 'end of input' : JSON.stringify(text[i]);
+  if (i >= text.length) return 'end of input';
+  const c = text.charCodeAt(i);
+  if (c === 0x22) return 'quote';
+  if (0x30 <= c && c <= 0x39) return 'digit';
+  if ((0x41 <= c && c <= 0x5a) || (0x61 <= c && c <= 0x7a)) return 'letter';
+  if (c === 0x2c || c === 0x3a || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d) return `'${text[i]}'`; // JSON's own punctuation
+  return 'character';
 }
 
 /**
