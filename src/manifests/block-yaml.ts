@@ -10,7 +10,8 @@
 // It reads the same values js-yaml does with the same schema, or nothing: anything outside
 // that subset (tags, directives, anchors on keys or roots, multi-line plain or quoted scalars,
 // flow mappings, nested flow collections, duplicate or merge keys, tabs, carriage returns,
-// control characters, a List's top-level `items`) makes it give up on the whole text, which
+// control characters, a List's top-level `items`, nesting past MAX_DEPTH, which js-yaml then
+// places in its error) makes it give up on the whole text, which
 // js-yaml then reads, errors and all. scripts/check-block-yaml.ts compares the two on any
 // set of files, and test/block-yaml.test.ts on the constructs each rule is about.
 

@@ -42,8 +42,9 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
  *   order, not looking into `node_modules` (unless the pattern names it) nor dot-directories;
  * - `-`, standard input.
  * A file named twice, or reached again through a symbolic link, is read once. Problems (a
- * missing path, a glob matching nothing, bad YAML) come back as errors alongside whatever could
- * be read, in input order.
+ * missing path, a glob matching nothing, bad YAML, a file that is no regular file or is larger
+ * than `maxFileSize`, an empty standard input) come back as errors alongside whatever could
+ * be read, in input order; a link in a folder that leads nowhere is a warning.
  */
 export async function readManifests(inputs: string[], opts: ReadOptions = {}): Promise<ReadResult> {
   const cwd = opts.cwd ?? process.cwd();
