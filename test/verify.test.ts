@@ -382,6 +382,9 @@ describe('pieces', () => {
     expect(splitObjects(text, 'f')).toEqual([{ apiVersion: 'v1', kind: 'A' }, { kind: 'B' }]);
     expect(splitObjects('a: yes\n', 'f')).toEqual([{ a: 'yes' }]); // YAML 1.2
     expect(() => splitObjects('- 1\n', 'f')).toThrow(/an object must be a map/);
+    // A double-quoted scalar continued on the next line at its key's indentation: Kubernetes
+    // (go-yaml) and the manifests reader accept it; the yaml package refused it.
+    expect(splitObjects('metadata:\n  annotations:\n    a: "line one\n    continued"\n    b: x\n', 'f')).toEqual([{ metadata: { annotations: { a: 'line one continued', b: 'x' } } }]);
   });
 
   it('tells schema rejections from other refusals', () => {

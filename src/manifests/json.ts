@@ -160,9 +160,29 @@ export function jsonItemRanges(text: string, from: number): { start: number; end
 }
 
 /**
+ * Whether a value JSON.parse returned nests objects and arrays more than `levels` deep (the
+ * value itself is the first level). JSON.parse takes any depth, but what is done with the
+ * value later recurses. Walking the values stops at the limit and costs a fraction of a
+ * millisecond for a 1 MB List, where scanning its text takes tens: the text is scanned
+ * (jsonTooDeep) only to place the error.
+ */
+export function nestedDeeper(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === 'object' && item !== null && nestedDeeper(item, levels - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && nestedDeeper(child, levels - 1)) return true;
+  }
+  return false;
+}
+
+/**
  * Where JSON text (valid: JSON.parse read it) first opens an object or array deeper than
- * `max` levels, or -1. JSON.parse itself takes any depth, but what is done with the value
- * later recurses; one pass of character tests, strings skipped with indexOf.
+ * `max` levels, or -1: one pass of character tests, strings skipped with indexOf.
  */
 export function jsonTooDeep(text: string, from: number, to: number, max: number): number {
   let depth = 0;

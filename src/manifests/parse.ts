@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode } from './locate';
 import { documentLines, fastLocate, type DocumentLines, type FastLocation } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
-import { jsonItemRanges, jsonTooDeep, scanJsonValue, skipJsonSpace } from './json';
+import { jsonItemRanges, jsonTooDeep, nestedDeeper, scanJsonValue, skipJsonSpace } from './json';
 import { placeIn, readBlockYaml, type Positions } from './block-yaml';
 import { plainScalarResolver, schemaFor, type YamlVersion } from './schema';
 import { MAX_DEPTH, MAX_EXPANDED_NODES, JS_YAML_MAX_DEPTH, MAX_OPEN_NODES, NestingTooDeep, depthMessage } from './limits';
@@ -557,7 +557,7 @@ function readJson(src: SourceText, schema: Schema, out: ParseResult, strict: boo
   }
   for (const { value, from, to } of values) {
     if (value === null) continue;
-    const tooDeep = typeof value === 'object' ? jsonTooDeep(text, from, to, MAX_DEPTH) : -1;
+    const tooDeep = nestedDeeper(value, MAX_DEPTH) ? jsonTooDeep(text, from, to, MAX_DEPTH) : -1;
     if (tooDeep >= 0) {
       out.errors.push(src.error(tooDeep, depthMessage()));
       continue;

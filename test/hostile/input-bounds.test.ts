@@ -86,6 +86,17 @@ describe('nesting depth: 1,000 levels in every reader, the file named, the other
     expect(names(report).sort()).toEqual(['json', 'ok']);
   });
 
+  it('JSON: brackets and escaped quotes inside strings do not count; the error points at the bracket past the limit', () => {
+    const noise = `"${'['.repeat(2000)}\\\"${'{'.repeat(2000)}"`; // a string of brackets with an escaped quote in it
+    const ok = `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "ok"}, "data": {"a": ${noise}}, "x": ${'['.repeat(998)}${']'.repeat(998)}}`;
+    expect(parseManifestText(ok, 'ok.json')).toMatchObject({ errors: [], objects: [{ object: { metadata: { name: 'ok' } } }] });
+    const deep = ok.replace(`${'['.repeat(998)}${']'.repeat(998)}`, `${'['.repeat(1000)}${']'.repeat(1000)}`);
+    const { objects, errors } = parseManifestText(deep, 'deep.json');
+    expect(objects).toEqual([]);
+    const at = deep.indexOf('"x": ') + 5 + 999; // the 1,000th bracket opens level 1,001 (the document is level 1)
+    expect(errors).toEqual([{ file: 'deep.json', line: 1, column: at + 1, message: 'nested more than 1000 levels deep (limit 1000)' }]);
+  });
+
   it('aliases that nest an anchor deeper than the limit are refused like the text itself', () => {
     const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\nx: &a ${deep(600)}\ny: ${'['.repeat(600)}*a${']'.repeat(600)}\n`;
