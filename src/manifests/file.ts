@@ -6,8 +6,8 @@
 // The rule: a path is opened with O_NONBLOCK (opening a FIFO then returns at once instead of
 // waiting for a writer), and the open descriptor's fstat decides: a regular file no larger
 // than the limit is read, anything else is refused with the reason. The one exception is a
-// path naming an already-open descriptor of this process, `/dev/fd/N` or `/proc/self/fd/N`,
-// as bash's process substitution `<(helm template …)` passes: that pipe has its writer, like
+// path naming an already-open descriptor of this process, `/dev/fd/N` or `/proc/self/fd/N`
+// (or `/dev/stdin`), as bash's process substitution `<(helm template …)` passes: that pipe has its writer, like
 // standard input, and is read from the descriptor (never opened again), up to the limit.
 // `allowPipe` says whether the caller takes that exception (files named as arguments do;
 // folder walks, globs and suites do not).
@@ -77,11 +77,11 @@ function readUpTo(fd: number, expected: number, max: number, path: string): File
   return { text: buffer.toString('utf8', 0, length), real: realPath(path) };
 }
 
-/** The descriptor `/dev/fd/N` or `/proc/self/fd/N` names, when it is open in this process. */
+/** The descriptor `/dev/fd/N`, `/proc/self/fd/N` or `/dev/stdin` names, when it is open in this process. */
 function inheritedDescriptor(path: string): number | undefined {
-  const m = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(path);
+  const m = /^\/(?:dev|proc\/self)\/fd\/(\d+)$|^\/dev\/stdin$/.exec(path);
   if (!m) return undefined;
-  const fd = Number(m[1]);
+  const fd = m[1] === undefined ? 0 : Number(m[1]);
   try {
     fstatSync(fd);
     return fd;

@@ -5,8 +5,9 @@
 /**
  * Deepest nesting of mappings and sequences in one document (aliases followed). Far above
  * anything real (a Deployment is about 10 deep), far below what would overflow the stack of
- * any recursive consumer downstream. Kubernetes' decoders bound it too: go-yaml and
- * sigs.k8s.io/json (the API server's JSON) refuse 10,000 levels, Go's encoding/json likewise.
+ * any recursive consumer downstream. Kubernetes' decoders bound it too: go-yaml's scanner
+ * refuses 10,000 flow levels or indentations ("exceeded max depth of 10000"), Go's
+ * encoding/json, which sigs.k8s.io/json (the API server's JSON) forks, 10,000 levels.
  */
 export const MAX_DEPTH = 1000;
 

@@ -184,6 +184,16 @@ describe('only regular files, at most maxFileSize', () => {
     }
   });
 
+  it.skipIf(process.platform !== 'linux')('pipes the user made are read: /dev/stdin and <(…) named as arguments (already open, with their writer)', () => {
+    const cwd = workspace({ 'pod.yaml': PRIVILEGED });
+    const { code, report } = lintJson(['/dev/stdin'], cwd, PRIVILEGED);
+    expect(code).toBe(1);
+    expect(names(report)).toEqual(['bad']);
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" lint -o json <(cat pod.yaml) <(cat pod.yaml | sed s/bad/other/)`], { cwd, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(names(JSON.parse(r.stdout) as Report)).toEqual(['bad', 'other']);
+  });
+
   it.skipIf(process.platform !== 'linux')('a *.yaml link to /dev/zero is refused before reading (it reached 8 GB)', () => {
     const cwd = workspace({ 'pod.yaml': PRIVILEGED });
     symlinkSync('/dev/zero', join(cwd, 'zero.yaml'));
