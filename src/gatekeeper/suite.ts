@@ -4,7 +4,7 @@
 // is the CLI's business (src/cli/verify-command.ts); this module returns results.
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { DEFAULT_MAX_FILE_SIZE, formatReadError, parseYamlValues, readInputFile, type ReadError } from '../manifests';
+import { DEFAULT_MAX_FILE_SIZE, parseYamlValues, readInputFile, type ReadError } from '../manifests';
 import { evaluate, type EngineOptions, type Located, type Result } from './engine';
 import {
   CONSTRAINT_GROUP,
@@ -269,7 +269,7 @@ function firstDocument(text: string, shownAs: string): unknown {
 
 /** `<reason> at line 6, column 1`, as Go's YAML errors place themselves. */
 function yamlErrorText(e: ReadError): string {
-  return e.line === undefined ? formatReadError({ ...e, file: '' }).slice(2) : `${e.message} at line ${e.line}, column ${e.column ?? 1}`;
+  return e.line === undefined ? e.message : `${e.message} at line ${e.line}, column ${e.column ?? 1}`;
 }
 
 /**

@@ -166,12 +166,18 @@ function walk(dir: string, name: string, sink: WalkSink): void {
   }
 }
 
+/**
+ * What a link leads to: a folder (not followed), nothing (a warning), or something to read;
+ * a link that cannot be followed for another reason (permission) is read, and fails, as an error.
+ */
 function statAt(path: string): { isDirectory: boolean } | { error: string } {
   try {
     return { isDirectory: statSync(path).isDirectory() };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { error: code === 'ELOOP' ? 'in a loop' : code === 'ENOENT' || code === 'ENOTDIR' ? 'to nothing (dangling)' : `unusable (${fsMessage(e)})` };
+    if (code === 'ELOOP') return { error: 'in a loop' };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { error: 'to nothing (dangling)' };
+    return { isDirectory: false };
   }
 }
 
