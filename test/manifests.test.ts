@@ -373,7 +373,7 @@ describe('Lists', () => {
     const text = 'kind: List\nitems:\n  - kind: A\n  - just text\n  - kind: B\n';
     const { objects, errors } = parse(text);
     expect(objects.map((o) => o.object.kind)).toEqual(['A', 'B']);
-    expect(errors.map(formatReadError)).toEqual([`m.yaml:4:5: item 1 of List is a string ("just text"), not an object`]);
+    expect(errors.map(formatReadError)).toEqual([`m.yaml:4:5: item 1 of List is a string, not an object`]);
   });
 
   it('keeps an object whose kind ends in List but has no items list', () => {
@@ -404,7 +404,7 @@ describe('JSON', () => {
     const text = '{"kind": "A"}\n{"kind": "B",\n  "x": nope}\n';
     const { objects, errors } = parse(text, 'bad.json');
     expect(objects.map((o) => o.object.kind)).toEqual(['A']);
-    expect(errors.map(formatReadError)).toEqual(['bad.json:3:8: unexpected "n"']);
+    expect(errors.map(formatReadError)).toEqual(['bad.json:3:8: unexpected letter']);
   });
 
   it('sniffs JSON in other files and stdin, and falls back to YAML for flow mappings', () => {
@@ -490,7 +490,7 @@ describe('errors', () => {
     for (let i = 1; i < 8; i++) laughs.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
     const l = parse(laughs.join('\n'));
     expect(l.objects).toEqual([]);
-    expect(l.errors.map(formatReadError)).toEqual(['m.yaml:1:1: document contains excessive aliasing']);
+    expect(l.errors.map(formatReadError)).toEqual(['m.yaml:1:1: document contains excessive aliasing (more than 1000000 nodes once aliases are expanded)']);
   });
 
   it('reports an indentation error on its line', () => {
@@ -505,9 +505,9 @@ describe('errors', () => {
     const { objects, errors } = parse(text);
     expect(objects.map((o) => o.object.kind)).toEqual(['A', 'B']);
     expect(errors.map(formatReadError)).toEqual([
-      'm.yaml:3:1: document is a string ("just a string"), not an object',
+      'm.yaml:3:1: document is a string, not an object',
       'm.yaml:5:1: document is a list, not an object',
-      'm.yaml:8:1: document is a number (42), not an object',
+      'm.yaml:8:1: document is a number, not an object',
     ]);
   });
 

@@ -1,7 +1,7 @@
 // `offgate verify`: gator-compatible Suites (semantics §10) — the suites under
 // test/suites/, their exact output and exit codes, `--run` filters, path forms, and the
 // pieces (assertions, filters, file splitting, schema rejections) on their own.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -195,7 +195,7 @@ describe('offgate verify: failures', () => {
     const r = verify([`${SUITES}/...`]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^Error: parsing yaml file "test\/suites\/broken\/suite.yaml": .+ at line 6, column 1\n$/);
+    expect(r.stderr).toMatch(/^Error: parsing yaml file "test\/suites\/broken\/suite.yaml": .+ at line 5, column 22\n$/);
   });
 
   it('rejects an unreadable target and a filter with two //', () => {
@@ -251,8 +251,11 @@ describe('suite files', () => {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);
   };
-  const template = resolve(PASSING, 'template.yaml');
-  const constraint = resolve(PASSING, 'constraint.yaml');
+  // A repository of its own (a suite reads files under its repository only), holding a copy of the passing suites' files.
+  mkdirSync(join(dir, '.git'));
+  cpSync(PASSING, join(dir, 'passing'), { recursive: true });
+  const template = join(dir, 'passing/template.yaml');
+  const constraint = join(dir, 'passing/constraint.yaml');
 
   it('skips a whole suite and ignores files that are not Suites', () => {
     write('skipped/suite.yaml', ['apiVersion: test.gatekeeper.sh/v1alpha1', 'kind: Suite', 'skip: true', 'tests:', '- name: t', '  template: nope.yaml', '  constraint: nope.yaml'].join('\n'));
@@ -315,8 +318,8 @@ describe('suite files', () => {
       ...test('inventory', 'any-kind.yaml', [
         '  cases:',
         '  - name: labeled-pod',
-        `    object: ${from(resolve(PASSING, 'samples/pod-good.yaml'))}`,
-        `    inventory: [${from(resolve(PASSING, 'samples/ns-prod.yaml'))}]`,
+        `    object: ${from(join(dir, 'passing/samples/pod-good.yaml'))}`,
+        `    inventory: [${from(join(dir, 'passing/samples/ns-prod.yaml'))}]`,
         '    assertions: [{violations: no}]',
       ]),
       ...test('v1', 'v1.yaml', []),
@@ -379,6 +382,9 @@ describe('pieces', () => {
     expect(splitObjects(text, 'f')).toEqual([{ apiVersion: 'v1', kind: 'A' }, { kind: 'B' }]);
     expect(splitObjects('a: yes\n', 'f')).toEqual([{ a: 'yes' }]); // YAML 1.2
     expect(() => splitObjects('- 1\n', 'f')).toThrow(/an object must be a map/);
+    // A double-quoted scalar continued on the next line at its key's indentation: Kubernetes
+    // (go-yaml) and the manifests reader accept it; the yaml package refused it.
+    expect(splitObjects('metadata:\n  annotations:\n    a: "line one\n    continued"\n    b: x\n', 'f')).toEqual([{ metadata: { annotations: { a: 'line one continued', b: 'x' } } }]);
   });
 
   it('tells schema rejections from other refusals', () => {

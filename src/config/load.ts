@@ -8,13 +8,15 @@
 // The file is read with js-yaml (YAML 1.2 core schema, duplicate keys refused), which also
 // reads the manifests, together with the position of every node: a lint reads its config on
 // every run, and a YAML AST library costs several times more to load and run.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CORE_SCHEMA, YAMLException } from 'js-yaml';
 import { CONSTRAINT_GROUP, validateConstraint } from '../gatekeeper/constraint-schema';
 import { isValidPattern } from '../gatekeeper/patterns';
 import { LineIndex, deref, loadWithPositions, type PosNode } from '../manifests/locate';
-import { keyText } from '../manifests/parse';
+import { readInputFile } from '../manifests/file';
+import { DEFAULT_MAX_FILE_SIZE, NestingTooDeep } from '../manifests/limits';
+import { checkAliases, keyText, quoteless } from '../manifests/parse';
 import type { Schema } from '../gatekeeper/schema';
 import {
   ENFORCEMENT_ACTIONS,
@@ -41,7 +43,8 @@ export const CONFIG_FILE_NAMES = ['offgate.yaml', '.offgate.yaml', 'offgate.yml'
 const TOP_KEYS = ['environments'];
 const ENVIRONMENT_KEYS = ['extends', ...SCOPE_KEYS, 'restrictions'];
 
-export type LoadResult = { config: Config | null } | { error: string; errors: string[] };
+/** `warnings`, when there are any: a configuration file seen but not used, and why. */
+export type LoadResult = { config: Config | null; warnings?: string[] } | { error: string; errors: string[] };
 export type ParseResult = { config: Config } | { error: string; errors: string[] };
 
 export interface LoadOptions {
@@ -49,47 +52,78 @@ export interface LoadOptions {
   cwd?: string;
   /** An explicit file (`--config`): no discovery, and it must exist. */
   configPath?: string;
+  /** Largest file read, in bytes (default 64 MiB, as for manifests). */
+  maxFileSize?: number;
 }
 
 /**
  * The configuration: the `--config` file, or the nearest offgate.yaml (or .offgate.yaml,
- * offgate.yml, .offgate.yml) from the working directory up to the filesystem root.
- * `{ config: null }` when there is none.
+ * offgate.yml, .offgate.yml) from the working directory up to the repository root (the
+ * folder holding `.git`), or the filesystem root outside a repository. `{ config: null }`
+ * when there is none.
  */
 export function loadConfig(options: LoadOptions = {}): LoadResult {
   const cwd = resolve(options.cwd ?? process.cwd());
   let path: string;
   let file: string;
+  const warnings: string[] = [];
   if (options.configPath !== undefined) {
     path = resolve(cwd, options.configPath);
     file = options.configPath;
-    if (!isFile(path)) return failure([`${file}: no such file (given with --config)`]);
+    if (!existsSync(path)) return failure([`${file}: no such file (given with --config)`]);
   } else {
-    const found = findConfigFile(cwd);
-    if (found === undefined) return { config: null };
+    const found = findConfigFile(cwd, warnings);
+    if (found === undefined) return withWarnings({ config: null }, warnings);
     if (typeof found !== 'string') return failure([found.error]);
     path = found;
     file = relative(cwd, path) || path;
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return failure([`${file}: cannot read: ${(e as Error).message}`]);
-  }
-  return parseConfig(text, file, path);
+  // `--config <(…)` is a pipe the user made; a file found by searching must be a regular one.
+  const read = readInputFile(path, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, { allowPipe: options.configPath !== undefined });
+  if ('error' in read) return failure([`${file}: cannot read: ${read.error}`]);
+  const parsed = parseConfig(read.text, file, path);
+  return 'error' in parsed ? parsed : withWarnings(parsed, warnings);
 }
 
-/** The nearest configuration file from `startDir` up; an error when a directory holds two. */
-export function findConfigFile(startDir: string): string | { error: string } | undefined {
+function withWarnings<T extends { config: Config | null }>(result: T, warnings: string[]): T & { warnings?: string[] } {
+  return warnings.length ? { ...result, warnings } : result;
+}
+
+/**
+ * The nearest configuration file from `startDir` up, stopping at the repository root (the
+ * folder holding `.git`): a folder above it is someone else's (a shared /tmp, a home folder)
+ * and must not change the policy a repository is checked against. A file in a folder anyone
+ * may write to (/tmp) that another user owns is not used either, and says so in `warnings`.
+ * An error when a directory holds two.
+ */
+export function findConfigFile(startDir: string, warnings: string[] = []): string | { error: string } | undefined {
   for (let dir = resolve(startDir); ; dir = dirname(dir)) {
     const here = CONFIG_FILE_NAMES.filter((name) => isFile(join(dir, name)));
-    if (here.length > 1) {
+    const usable = here.filter((name) => {
+      const why = untrusted(dir, name);
+      if (why) warnings.push(`${join(dir, name)}: ignored: ${why}`);
+      return !why;
+    });
+    if (usable.length > 1) {
       // Picking one silently would leave the user editing a file offgate ignores.
-      return { error: `${dir}: ${here.join(' and ')} both exist; keep one` };
+      return { error: `${dir}: ${usable.join(' and ')} both exist; keep one` };
     }
-    if (here.length === 1) return join(dir, here[0]!);
-    if (dirname(dir) === dir) return undefined;
+    if (usable.length === 1) return join(dir, usable[0]!);
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Why a configuration file found by searching is not to be trusted, if it is not. */
+function untrusted(dir: string, name: string): string | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined; // Windows: no owners to compare
+  try {
+    const folder = statSync(dir);
+    if ((folder.mode & 0o002) === 0) return undefined;
+    const own = lstatSync(join(dir, name)).uid;
+    return own === uid ? undefined : `another user (uid ${own}) owns it, in a folder anyone can write to`;
+  } catch {
+    return 'cannot be inspected';
   }
 }
 
@@ -146,12 +180,20 @@ class Reader {
       const { values, trees } = loadWithPositions(text, 0, CORE_SCHEMA, { duplicateKeys: false });
       // Documents with something in them: a `---` before or after the one is harmless.
       const docs = values.map((value, k) => ({ value, pos: trees[k]! })).filter((d) => d.value !== null && d.value !== undefined);
-      if (docs.length > 1) this.errorAtOffset(Math.max(docs[1]!.pos.start, 0), 'a second YAML document: offgate.yaml holds one');
+      // Aliases are shared, not copied, while loading: a bomb explodes only when the values
+      // are copied and checked below, so it is refused first, as for manifests.
+      const aliasing = text.includes('*') ? docs.map((d) => ({ d, why: checkAliases(d.value) })).find((a) => a.why) : undefined;
+      if (aliasing) this.errorAtOffset(Math.max(aliasing.d.pos.start, 0), aliasing.why!);
+      else if (docs.length > 1) this.errorAtOffset(Math.max(docs[1]!.pos.start, 0), 'a second YAML document: offgate.yaml holds one');
       else if (docs.length === 1) this.root = docs[0]!;
     } catch (e) {
+      if (e instanceof NestingTooDeep) {
+        this.errorAtOffset(e.position, e.message);
+        return;
+      }
       if (!(e instanceof YAMLException)) throw e;
       const at = e.mark ? Math.min(e.mark.position, text.trimEnd().length) : 0;
-      this.errorAtOffset(at, e.reason === 'duplicated mapping key' ? `duplicate key ${keyText(text, at)}` : e.reason);
+      this.errorAtOffset(at, e.reason === 'duplicated mapping key' ? `duplicate key ${keyText(text, at)}` : quoteless(e.reason));
     }
   }
 

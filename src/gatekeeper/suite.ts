@@ -2,9 +2,9 @@
 // the files they name (§2.2), the `--run` filter, one fresh engine per Test and per
 // Case, assertions on the deduplicated results, and the exact error texts. Printing
 // is the CLI's business (src/cli/verify-command.ts); this module returns results.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { parseAllDocuments, parseDocument } from 'yaml';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { DEFAULT_MAX_FILE_SIZE, parseYamlValues, readInputFile, type ReadError } from '../manifests';
 import { evaluate, type EngineOptions, type Located, type Result } from './engine';
 import {
   CONSTRAINT_GROUP,
@@ -31,6 +31,15 @@ export interface Suite {
   file: string;
   /** How the suite is named in the output (§10.4). */
   displayPath: string;
+  /**
+   * The folder every file the suite names must be in (links resolved): the repository holding
+   * the suite (the nearest folder above it with `.git`), else the folder given to verify (for
+   * a suite file given by name, its folder). A suite from a pull request can then not make
+   * verify read, and print, `../../etc/passwd` or a private key.
+   */
+  root: string;
+  /** Largest file read, in bytes. */
+  maxFileSize: number;
   skip: boolean;
   tests: TestSpec[];
 }
@@ -75,23 +84,42 @@ export class VerifyError extends Error {
  * `dir/...` for a whole tree, in path order. Files that are not Suites are ignored; a file
  * that cannot be read or parsed throws a VerifyError.
  */
-export function readSuites(target: string, cwd: string = process.cwd()): Suite[] {
+export function readSuites(target: string, cwd: string = process.cwd(), opts: { maxFileSize?: number } = {}): Suite[] {
   const recursive = target === '...' || target.endsWith('/...');
   const base = recursive ? target.slice(0, -3).replace(/\/$/, '') || '.' : target;
   const root = resolve(cwd, base);
   let files: string[];
+  let folder: string;
   try {
     if (recursive) files = walk(root, true);
     else files = statSync(root).isDirectory() ? walk(root, false) : [root];
+    folder = files.length === 1 && files[0] === root ? dirname(root) : root;
   } catch (e) {
     throw new VerifyError(fsErrorText(e, target));
   }
   const suites: Suite[] = [];
+  const limits = { folder, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
   for (const file of files) {
-    const suite = readSuite(file, displayPath(base, file));
+    const suite = readSuite(file, displayPath(base, file), limits);
     if (suite) suites.push(suite);
   }
   return suites;
+}
+
+/** The root of a suite's references: its repository, else the folder given (see Suite.root). */
+function suiteRoot(file: string, folder: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return realPath(dir);
+    if (dirname(dir) === dir) return realPath(folder);
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The YAML files under `dir` in lexical order, subdirectories in place when recursive (Go's WalkDir). */
@@ -123,16 +151,12 @@ export function displayPath(typed: string, absolute: string): string {
 }
 
 /** A Suite, or undefined when the file holds something else. */
-function readSuite(file: string, shownAs: string): Suite | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new VerifyError(fsErrorText(e, shownAs));
-  }
+function readSuite(file: string, shownAs: string, limits: { folder: string; maxFileSize: number }): Suite | undefined {
+  const read = readInputFile(file, limits.maxFileSize);
+  if ('error' in read) throw new VerifyError(`open ${shownAs}: ${read.error}`);
   let top: unknown;
   try {
-    top = firstDocument(text);
+    top = firstDocument(read.text, shownAs);
   } catch (e) {
     throw new VerifyError(`parsing yaml file ${goQuote(shownAs)}: ${(e as Error).message}`);
   }
@@ -143,6 +167,8 @@ function readSuite(file: string, shownAs: string): Suite | undefined {
     return {
       file,
       displayPath: shownAs,
+      root: suiteRoot(file, limits.folder),
+      maxFileSize: limits.maxFileSize,
       skip: boolField(top, 'skip', ''),
       tests: listField(top, 'tests', '').map((t, i) => readTest(t, `tests[${i}]`)),
     };
@@ -231,13 +257,19 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 // ---------------------------------------------------------------------------------------
 // Reading templates, constraints, objects (§2.2)
 
-/** The first YAML 1.2 document of a text (undefined for an empty text); syntax errors throw. */
-function firstDocument(text: string): unknown {
-  const docs = parseAllDocuments(text, { version: '1.2' });
-  if (!Array.isArray(docs) || docs.length === 0) return undefined;
-  const doc = docs[0]!;
-  if (doc.errors.length > 0) throw new Error(firstLine(doc.errors[0]!.message));
-  return doc.toJS({ maxAliasCount: -1 });
+/**
+ * The first YAML 1.2 document of a text (undefined for an empty text); syntax errors throw.
+ * Read as manifests are (src/manifests), under the same bounds: nesting depth, aliases.
+ */
+function firstDocument(text: string, shownAs: string): unknown {
+  const { values, error } = parseYamlValues(text, shownAs, { yamlVersion: '1.2' });
+  if (error) throw new Error(yamlErrorText(error));
+  return values[0] ?? undefined;
+}
+
+/** `<reason> at line 6, column 1`, as Go's YAML errors place themselves. */
+function yamlErrorText(e: ReadError): string {
+  return e.line === undefined ? e.message : `${e.message} at line ${e.line}, column ${e.column ?? 1}`;
 }
 
 /**
@@ -254,37 +286,50 @@ export function splitObjects(text: string, shownAs: string): K8sObject[] {
   return pieces
     .filter((lines) => lines.length > 0)
     .map((lines) => {
-      const doc = parseDocument(lines.join('\n'), { version: '1.2' });
-      if (doc.errors.length > 0) throw new Error(`parsing ${goQuote(shownAs)}: ${firstLine(doc.errors[0]!.message)}`);
-      const value: unknown = doc.toJS({ maxAliasCount: -1 });
-      if (!isPlainObject(value)) throw new Error(`parsing ${goQuote(shownAs)}: an object must be a map, got ${JSON.stringify(value)}`);
+      const { values, error } = parseYamlValues(`${lines.join('\n')}\n`, shownAs, { yamlVersion: '1.2' });
+      if (error) throw new Error(`parsing ${goQuote(shownAs)}: ${yamlErrorText(error)}`);
+      const value = values.length === 1 ? values[0] : values.length === 0 ? null : values;
+      // What it is, never what it says: the file may be anything a suite points at.
+      if (!isPlainObject(value)) throw new Error(`parsing ${goQuote(shownAs)}: an object must be a map, got ${kindOf(value)}`);
       return value as K8sObject;
     });
 }
 
-/** Where the suite's paths point: joined to its directory, a leading `/` included. */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}
+
+/**
+ * Where the suite's paths point: joined to its directory, a leading `/` included, and only
+ * under the suite's root (links resolved), else an error naming the reference.
+ */
 function inSuite(suite: Suite, path: string): string {
-  return join(dirname(suite.file), path);
+  const full = join(dirname(suite.file), path);
+  const real = realPath(full);
+  if (real !== suite.root && !real.startsWith(suite.root.endsWith(sep) ? suite.root : suite.root + sep)) {
+    throw new Error(`open ${path}: outside the suite's root ${suite.root} (a suite reads only files under it): not read`);
+  }
+  return full;
 }
 
 function readText(suite: Suite, path: string): string {
-  try {
-    return readFileSync(inSuite(suite, path), 'utf8');
-  } catch (e) {
-    throw new Error(fsErrorText(e, path));
-  }
+  const read = readInputFile(inSuite(suite, path), suite.maxFileSize);
+  if ('error' in read) throw new Error(`open ${path}: ${read.error}`);
+  return read.text;
 }
 
 function readFirstObject(suite: Suite, path: string): K8sObject {
   const text = readText(suite, path);
   let value: unknown;
   try {
-    value = firstDocument(text);
+    value = firstDocument(text, path);
   } catch (e) {
     throw new Error(`parsing ${goQuote(path)}: ${(e as Error).message}`);
   }
   if (value == null) throw new Error(`missing objects: ${goQuote(path)} defines no objects`);
-  if (!isPlainObject(value)) throw new Error(`parsing ${goQuote(path)}: an object must be a map, got ${JSON.stringify(value)}`);
+  if (!isPlainObject(value)) throw new Error(`parsing ${goQuote(path)}: an object must be a map, got ${kindOf(value)}`);
   return value as K8sObject;
 }
 
@@ -303,11 +348,6 @@ function fsErrorText(e: unknown, path: string): string {
   };
   const reason = (code && reasons[code]) ?? (e as Error).message;
   return `open ${path}: ${reason}`;
-}
-
-/** The first line of a YAML parser message, without the colon that introduces its excerpt. */
-function firstLine(s: string): string {
-  return s.split('\n')[0]!.trim().replace(/:$/, '');
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from
 import { CONSTRAINT_GROUP } from '../gatekeeper/constraint-schema';
 import { isConstraintTemplate } from '../gatekeeper/templates';
 import { gvkOf, type K8sObject } from '../gatekeeper/types';
-import { readManifests, type ManifestObject, type ReadError } from '../manifests';
+import { formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
 import type { Finding, InputError, Report } from '../report/model';
 import { summarize } from '../report/summary';
 
@@ -45,7 +45,7 @@ export interface LintOutcome {
 
 export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const cwd = opts.cwd ?? process.cwd();
-  const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin });
+  const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize });
   // A document without apiVersion or kind is no Kubernetes object: an input error, as the API server says.
   const notObjects = read.objects.filter((m) => typeof m.object.apiVersion !== 'string' || typeof m.object.kind !== 'string' || !m.object.apiVersion || !m.object.kind);
   if (notObjects.length > 0) {
@@ -55,7 +55,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       read.errors.push({ ...m.origin, message: `not a Kubernetes object: ${missing} is not set` });
     }
   }
-  const policies = opts.policyDirs?.length ? await readManifests(opts.policyDirs, { cwd }) : { objects: [], errors: [], files: [] };
+  const policies = opts.policyDirs?.length ? await readManifests(opts.policyDirs, { cwd, maxFileSize: opts.maxFileSize }) : { objects: [], errors: [], warnings: [], files: [] };
   opts.onProgress?.(read.files.length);
 
   const byOrigin = new Map<object, ManifestObject>();
@@ -70,7 +70,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
   // Which constraints apply: an environment (chosen, or from offgate.yaml, or the default
   // preset), unless the user brought constraints of their own and chose no environment.
-  const loaded = loadConfig({ cwd, configPath: opts.configPath });
+  const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
   if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error };
   const sources: string[] = [];
   let envConstraints: K8sObject[] = [];
@@ -103,7 +103,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     sources,
     findings,
     errors,
-    warnings: out.warnings,
+    warnings: [...[...read.warnings, ...policies.warnings].map(formatReadError), ...(loaded.warnings ?? []), ...out.warnings],
     summary: summarize({ findings, errors, files: read.files.length, objects: read.objects.length }),
   };
   return { report };

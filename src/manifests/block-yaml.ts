@@ -10,9 +10,12 @@
 // It reads the same values js-yaml does with the same schema, or nothing: anything outside
 // that subset (tags, directives, anchors on keys or roots, multi-line plain or quoted scalars,
 // flow mappings, nested flow collections, duplicate or merge keys, tabs, carriage returns,
-// control characters, a List's top-level `items`) makes it give up on the whole text, which
+// control characters, a List's top-level `items`, nesting past MAX_DEPTH, which js-yaml then
+// places in its error) makes it give up on the whole text, which
 // js-yaml then reads, errors and all. scripts/check-block-yaml.ts compares the two on any
 // set of files, and test/block-yaml.test.ts on the constructs each rule is about.
+
+import { MAX_DEPTH } from './limits';
 
 /** A plain scalar's value, as the schema resolves it (js-yaml's implicit types, in order). */
 export type PlainResolver = (text: string) => unknown;
@@ -81,6 +84,8 @@ class BlockReader {
   private keyEnd = 0;
   /** The current document's anchors. */
   private readonly anchors = new Map<string, unknown>();
+  /** Collections open around the current line; past MAX_DEPTH js-yaml's loader reports it, with its place. */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -172,6 +177,7 @@ class BlockReader {
 
   /** A block mapping whose keys are at `indent`, from the current line on. */
   private mapping(indent: number): Record<string, unknown> {
+    if (++this.depth > MAX_DEPTH) giveUp();
     const out: Record<string, unknown> = {};
     const at: (string | number)[] = [];
     this.positions.set(out, at);
@@ -180,6 +186,7 @@ class BlockReader {
       this.entry(out, at, indent, this.at);
     }
     if (this.peek() && this.indent > indent) giveUp(); // a continuation js-yaml would fold or refuse
+    this.depth--;
     return out;
   }
 
@@ -210,6 +217,7 @@ class BlockReader {
 
   /** A block sequence whose dashes are at `indent`, from the current line on. */
   private sequence(indent: number): unknown[] {
+    if (++this.depth > MAX_DEPTH) giveUp();
     const out: unknown[] = [];
     const offsets: number[] = [];
     this.positions.set(out, offsets);
@@ -229,6 +237,7 @@ class BlockReader {
       const column = from - this.lineStart;
       if (this.key(from) !== undefined) {
         // `- name: x`: a mapping whose keys are at the column of its first.
+        if (++this.depth > MAX_DEPTH) giveUp();
         const item: Record<string, unknown> = {};
         const at: (string | number)[] = [];
         this.positions.set(item, at);
@@ -238,12 +247,14 @@ class BlockReader {
           this.entry(item, at, column, this.at);
         }
         if (this.peek() && this.indent > indent) giveUp();
+        this.depth--;
         out.push(item);
       } else {
         out.push(this.inline(from, indent, false));
       }
     }
     if (this.peek() && this.indent > indent) giveUp();
+    this.depth--;
     return out;
   }
 

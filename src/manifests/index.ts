@@ -4,11 +4,14 @@ export { readManifests, type ReadOptions, type ReadResult } from './read';
 export {
   formatReadError,
   parseManifestText,
+  parseYamlValues,
   type ManifestObject,
   type Origin,
   type ParseOptions,
   type ParseResult,
   type ReadError,
 } from './parse';
+export { readInputFile, type FileText } from './file';
+export { DEFAULT_MAX_FILE_SIZE, MAX_DEPTH } from './limits';
 export { parseFieldPath, type PathSegment } from './path';
 export type { YamlVersion } from './schema';

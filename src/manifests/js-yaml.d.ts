@@ -47,6 +47,8 @@ declare module 'js-yaml' {
     json?: boolean;
     /** Called as each node starts ('open') and when it is built ('close'). */
     listener?: (event: 'open' | 'close', state: State) => void;
+    /** Nodes open at once before "nesting exceeded maxDepth" (4.3; default 100). */
+    maxDepth?: number;
   }
   export function load(input: string, options?: LoadOptions): unknown;
   export function loadAll(input: string, iterator?: null, options?: LoadOptions): unknown[];

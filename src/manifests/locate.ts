@@ -7,6 +7,7 @@
 // are asked about (see DocumentSource in parse.ts).
 import { loadAll, type Schema, type State } from 'js-yaml';
 import type { PathSegment } from './path';
+import { JS_YAML_MAX_DEPTH, MAX_OPEN_NODES, NestingTooDeep } from './limits';
 
 /** Line and column (1-based) of offsets in one text. */
 export class LineIndex {
@@ -81,7 +82,8 @@ export function positionTrees(text: string, base: number, schema: Schema): PosNo
 /**
  * The documents of `text` and their position trees, in one load. `duplicateKeys: false`
  * makes a key written twice in a mapping an error, as strict readers do; by default the
- * last one wins, as when loading manifests after reporting it.
+ * last one wins, as when loading manifests after reporting it. Nesting past MAX_DEPTH throws
+ * NestingTooDeep.
  */
 export function loadWithPositions(text: string, base: number, schema: Schema, { duplicateKeys = true } = {}): { values: unknown[]; trees: PosNode[] } {
   const roots: PosNode[] = [];
@@ -89,6 +91,8 @@ export function loadWithPositions(text: string, base: number, schema: Schema, { 
   const anchors = new Map<string, PosNode>();
   const listener = (event: 'open' | 'close', state: State) => {
     if (event === 'open') {
+      // js-yaml recurses once per level: stop before the stack runs out, with the place.
+      if (stack.length >= MAX_OPEN_NODES) throw new NestingTooDeep(base + state.position);
       stack.push({ open: state.position, entries: [], items: [], itemResults: [] });
       return;
     }
@@ -128,7 +132,7 @@ export function loadWithPositions(text: string, base: number, schema: Schema, { 
       parent.itemResults.push(state.result);
     }
   };
-  const values = loadAll(text, null, { schema, json: duplicateKeys, listener });
+  const values = loadAll(text, null, { schema, json: duplicateKeys, listener, maxDepth: JS_YAML_MAX_DEPTH });
   return { values, trees: roots };
 }
 

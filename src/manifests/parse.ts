@@ -7,9 +7,10 @@ import { extname } from 'node:path';
 import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode } from './locate';
 import { documentLines, fastLocate, type DocumentLines, type FastLocation } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
-import { jsonItemRanges, scanJsonValue, skipJsonSpace } from './json';
+import { jsonItemRanges, jsonTooDeep, nestedDeeper, scanJsonValue, skipJsonSpace } from './json';
 import { placeIn, readBlockYaml, type Positions } from './block-yaml';
 import { plainScalarResolver, schemaFor, type YamlVersion } from './schema';
+import { MAX_DEPTH, MAX_EXPANDED_NODES, JS_YAML_MAX_DEPTH, MAX_OPEN_NODES, NestingTooDeep, depthMessage } from './limits';
 
 /** Where an object starts: 1-based line and column. `file` is '-' for stdin. */
 export interface Origin {
@@ -228,7 +229,8 @@ function load(source: string, base: number, schema: Schema, json = false): Loade
   let itemOpen = 0;
   const listener = (event: 'open' | 'close', state: State) => {
     if (event === 'open') {
-      depth++;
+      // js-yaml recurses once per level: stop before the stack runs out, with the place.
+      if (++depth > MAX_OPEN_NODES) throw new NestingTooDeep(state.position);
       if (depth === 1) {
         opens.push(state.position);
         items.push(undefined);
@@ -251,7 +253,7 @@ function load(source: string, base: number, schema: Schema, json = false): Loade
     }
     depth--;
   };
-  const values = loadAll(source, null, { schema, json, listener });
+  const values = loadAll(source, null, { schema, json, listener, maxDepth: JS_YAML_MAX_DEPTH });
   // One root per document; should a js-yaml version ever differ, origins fall back to the
   // start of the text rather than to another document's.
   const aligned = opens.length === values.length;
@@ -281,6 +283,29 @@ function readYaml(src: SourceText, schema: Schema, version: YamlVersion | undefi
     if (out.errors.length === errorsBefore) out.errors.push(yamlError(src, e, 0, src.text));
   }
   for (const unit of units) readUnit(src, unit, schema, out);
+}
+
+/**
+ * The documents of a YAML text as plain values, for inputs that are no manifests (test suites
+ * and the files they name): the same readers as manifests, under the same bounds (nesting
+ * depth, aliases), without origins or positions, stopping at the first error. Empty
+ * documents may be left out.
+ */
+export function parseYamlValues(text: string, file: string, opts: ParseOptions = {}): { values: unknown[]; error?: ReadError } {
+  const src = new SourceText(file, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  let unit: { values: unknown[]; starts: number[] };
+  try {
+    unit = readBlockYaml(src.text, plainScalarResolver(opts.yamlVersion)) ?? load(src.text, 0, schemaFor(opts.yamlVersion));
+  } catch (e) {
+    return { values: [], error: yamlError(src, e, 0, src.text) };
+  }
+  if (src.text.includes('*')) {
+    for (let k = 0; k < unit.values.length; k++) {
+      const aliasing = checkAliases(unit.values[k]);
+      if (aliasing) return { values: [], error: src.error(unit.starts[k], aliasing) };
+    }
+  }
+  return { values: unit.values };
 }
 
 /**
@@ -398,45 +423,71 @@ function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseR
 
 /**
  * What go-yaml v2 would reject in a document's aliases: an anchor used inside itself (a cycle,
- * which nothing downstream could serialize), or so many aliases of aliases that expanding them
- * explodes ("billion laughs"). Counts nodes as if aliases were copied, visiting each shared
- * value once.
+ * which nothing downstream could serialize), so many aliases of aliases that expanding them
+ * explodes ("billion laughs"), or aliases nesting values deeper than MAX_DEPTH (each alias
+ * adds its anchor's depth where it stands). Counts nodes as if aliases were copied, visiting
+ * each shared value once; the recursion stops at MAX_DEPTH.
  */
-function checkAliases(root: unknown): string | undefined {
-  const sizes = new Map<object, number>();
+export function checkAliases(root: unknown): string | undefined {
+  /** Per shared value: nodes as if copied, and levels of nesting below it. */
+  const sizes = new Map<object, { nodes: number; height: number }>();
   const open = new Set<object>();
   let unique = 0;
-  const size = (value: unknown): number => {
-    if (typeof value !== 'object' || value === null) return 1;
+  const size = (value: unknown, depth: number): { nodes: number; height: number } => {
+    if (typeof value !== 'object' || value === null) return LEAF;
     const known = sizes.get(value);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      if (depth + known.height > MAX_DEPTH) throw new RangeError('depth');
+      return known;
+    }
+    if (depth >= MAX_DEPTH) throw new RangeError('depth');
     if (open.has(value)) throw new RangeError('cycle');
     open.add(value);
     unique++;
-    let total = 1;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) total += size(child);
+    let nodes = 1;
+    let height = 0;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      const got = size(child, depth + 1);
+      nodes += got.nodes;
+      if (got !== LEAF && got.height + 1 > height) height = got.height + 1;
+    }
     open.delete(value);
+    const total = { nodes, height };
     sizes.set(value, total);
     return total;
   };
   let expanded: number;
   try {
-    expanded = size(root);
+    expanded = size(root, 1).nodes;
   } catch (e) {
     if (e instanceof RangeError && e.message === 'cycle') return 'an anchor is used inside itself (recursive alias)';
+    if (e instanceof RangeError && e.message === 'depth') return `aliases nest values ${depthMessage()}`;
     throw e;
   }
-  return expanded > 1_000_000 && expanded > 10 * unique ? 'document contains excessive aliasing' : undefined;
+  return expanded > MAX_EXPANDED_NODES && expanded > 10 * unique ? `document contains excessive aliasing (more than ${MAX_EXPANDED_NODES} nodes once aliases are expanded)` : undefined;
 }
+
+const LEAF = { nodes: 1, height: 0 };
 
 /** `e` thrown while loading `source`, which starts at `base` in the file. */
 function yamlError(src: SourceText, e: unknown, base: number, source: string): ReadError {
+  if (e instanceof NestingTooDeep) return src.error(base + e.position, e.message);
   if (!(e instanceof YAMLException)) return src.error(undefined, e instanceof Error ? e.message : String(e));
-  if (!e.mark) return src.error(undefined, e.reason);
+  if (!e.mark) return src.error(undefined, quoteless(e.reason));
   // "unexpected end of the stream" is found past the last line, maybe at the next document's
   // `---`: point just after the last thing written instead.
   const position = Math.min(e.mark.position, source.trimEnd().length);
-  return src.error(base + position, e.reason);
+  return src.error(base + position, quoteless(e.reason));
+}
+
+/**
+ * js-yaml's reason without what it quotes of the text (an alias's or a tag's name): a file
+ * that does not parse may be anything a link points at (a private key), and errors end up in
+ * CI logs and annotations. The position says where to look. (Its `message` adds a snippet
+ * of the text, never used.)
+ */
+export function quoteless(reason: string): string {
+  return reason.replace(/"[^"]*"|!<[^>]*>|'[^']*'/g, '…');
 }
 
 function lineStart(text: string, offset: number): number {
@@ -506,6 +557,11 @@ function readJson(src: SourceText, schema: Schema, out: ParseResult, strict: boo
   }
   for (const { value, from, to } of values) {
     if (value === null) continue;
+    const tooDeep = nestedDeeper(value, MAX_DEPTH) ? jsonTooDeep(text, from, to, MAX_DEPTH) : -1;
+    if (tooDeep >= 0) {
+      out.errors.push(src.error(tooDeep, depthMessage()));
+      continue;
+    }
     if (!isObject(value)) {
       out.errors.push(src.error(from, `document is ${describe(value)}, not an object`));
       continue;
@@ -595,6 +651,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-  return `a ${typeof value} (${String(value)})`;
+  // Never the value itself: a document that is no object may be any file a link points at.
+  return `a ${typeof value}`;
 }

@@ -5,8 +5,10 @@
 // (open, stat, read, close) cost more than the reads. `glob` is imported when a pattern is
 // met: loading it costs milliseconds a pre-commit run of a few named files would pay for
 // nothing.
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fsMessage, readInputFile } from './file';
+import { DEFAULT_MAX_FILE_SIZE, formatSize } from './limits';
 import { parseManifestText, type ManifestObject, type ParseOptions, type ReadError } from './parse';
 
 export interface ReadOptions extends ParseOptions {
@@ -14,11 +16,15 @@ export interface ReadOptions extends ParseOptions {
   cwd?: string;
   /** What `-` reads. Default: process.stdin. */
   stdin?: NodeJS.ReadableStream | string;
+  /** Largest file (or standard input) read, in bytes; larger ones are errors. Default 64 MiB. */
+  maxFileSize?: number;
 }
 
 export interface ReadResult {
   objects: ManifestObject[];
   errors: ReadError[];
+  /** What was skipped but is worth a line (a dangling or looping symbolic link in a folder). */
+  warnings: ReadError[];
   /** Files read, in order, as named in origins; '-' for stdin. */
   files: string[];
 }
@@ -36,8 +42,9 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
  *   order, not looking into `node_modules` (unless the pattern names it) nor dot-directories;
  * - `-`, standard input.
  * A file named twice, or reached again through a symbolic link, is read once. Problems (a
- * missing path, a glob matching nothing, bad YAML) come back as errors alongside whatever could
- * be read, in input order.
+ * missing path, a glob matching nothing, bad YAML, a file that is no regular file or is larger
+ * than `maxFileSize`, an empty standard input) come back as errors alongside whatever could
+ * be read, in input order; a link in a folder that leads nowhere is a warning.
  */
 export async function readManifests(inputs: string[], opts: ReadOptions = {}): Promise<ReadResult> {
   const cwd = opts.cwd ?? process.cwd();
@@ -50,6 +57,10 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
     plan.push({ file });
   };
   const addError = (error: ReadError) => plan.push({ error });
+  const warnings: ReadError[] = [];
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  /** Files named one by one: a `/dev/fd/N` pipe among them is read (see file.ts). */
+  const named = new Set<string>();
 
   for (const input of inputs) {
     if (input === '-') {
@@ -69,12 +80,17 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
       }
       continue;
     }
-    if (isDirectory) walk(resolve(cwd, input), input, addFile, addError);
-    else addFile(input);
+    if (isDirectory) {
+      walk(resolve(cwd, input), input, { addFile, addError, addWarning: (w) => warnings.push(w) });
+    } else {
+      named.add(input);
+      addFile(input);
+    }
   }
 
-  const texts = await readAll(plan.flatMap((step) => ('file' in step ? [step.file] : [])), cwd, opts.stdin);
-  const result: ReadResult = { objects: [], errors: [], files: [] };
+  const files = plan.flatMap((step) => ('file' in step ? [step.file] : []));
+  const texts = await readAll(files, { cwd, stdin: opts.stdin, maxFileSize, named });
+  const result: ReadResult = { objects: [], errors: [], warnings, files: [] };
   const read = new Set<string>();
   for (const step of plan) {
     if ('error' in step) {
@@ -91,6 +107,8 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
     read.add(got.real);
     result.files.push(step.file);
     const { objects, errors } = parseManifestText(got.text, step.file, opts);
+    // A failed `helm template | offgate lint -` leaves standard input empty: that is no clean run.
+    if (step.file === '-' && objects.length === 0 && errors.length === 0) errors.push({ file: 'standard input', message: 'no documents' });
     result.objects.push(...objects);
     result.errors.push(...errors);
   }
@@ -104,26 +122,62 @@ async function globMatches(input: string, cwd: string): Promise<string[] | undef
   return glob(input, { cwd, nodir: true, ignore: input.includes('node_modules') ? undefined : '**/node_modules/**' });
 }
 
-function walk(dir: string, name: string, addFile: (file: string) => void, addError: (e: ReadError) => void): void {
+interface WalkSink {
+  addFile(file: string): void;
+  addError(e: ReadError): void;
+  addWarning(w: ReadError): void;
+}
+
+/**
+ * The manifests under `dir`. Links to files are read, links to folders are not followed (no
+ * loops); a manifest-named link that leads nowhere (dangling, or a loop of links) is a
+ * warning. A manifest-named entry that is no regular file (a FIFO, a device, or a link to
+ * one) is planned like a file, and refused when read (file.ts): an error, as it was not checked.
+ */
+function walk(dir: string, name: string, sink: WalkSink): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    addError({ file: name, message: fsMessage(e) });
+    sink.addError({ file: name, message: fsMessage(e) });
     return;
   }
   entries.sort((a, b) => compareNames(a.name, b.name));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      isFile = isFileAt(path);
-    } else if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') walk(path, join(name, entry.name), addFile, addError);
+    const shown = join(name, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') walk(path, shown, sink);
       continue;
     }
-    if (isFile && MANIFEST_FILE.test(entry.name)) addFile(join(name, entry.name));
+    if (!MANIFEST_FILE.test(entry.name)) continue;
+    if (entry.isFile()) {
+      sink.addFile(shown);
+      continue;
+    }
+    if (entry.isSymbolicLink()) {
+      const target = statAt(path);
+      if ('error' in target) sink.addWarning({ file: shown, message: `symbolic link ${target.error}: skipped` });
+      else if (!target.isDirectory) sink.addFile(shown); // a link to a device or a FIFO: refused when read, with the reason
+      continue;
+    }
+    sink.addFile(shown); // a FIFO, a socket, a device: refused when read, with the reason
+  }
+}
+
+/**
+ * What a link leads to: a folder (not followed), nothing (a warning), or something to read;
+ * a link that cannot be followed for another reason (permission) is read, and fails, as an error.
+ */
+function statAt(path: string): { isDirectory: boolean } | { error: string } {
+  try {
+    return { isDirectory: statSync(path).isDirectory() };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return { error: 'in a loop' };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { error: 'to nothing (dangling)' };
+    return { isDirectory: false };
   }
 }
 
@@ -134,64 +188,42 @@ function compareNames(a: string, b: string): number {
 
 type Read = { text: string; real: string } | { error: string };
 
-async function readAll(files: string[], cwd: string, stdin: ReadOptions['stdin']): Promise<Map<string, Read>> {
+interface ReadAllOptions {
+  cwd: string;
+  stdin: ReadOptions['stdin'];
+  maxFileSize: number;
+  /** Files named as arguments, the only ones read when they are an inherited pipe. */
+  named: Set<string>;
+}
+
+async function readAll(files: string[], opts: ReadAllOptions): Promise<Map<string, Read>> {
   const texts = new Map<string, Read>();
   for (const file of files) {
-    try {
-      if (file === '-') {
-        texts.set(file, { text: await readStdin(stdin ?? process.stdin), real: '-' });
-      } else {
-        const path = resolve(cwd, file);
-        texts.set(file, { text: readFileSync(path, 'utf8'), real: realPath(path) });
-      }
-    } catch (e) {
-      texts.set(file, { error: fsMessage(e) });
+    if (file === '-') {
+      const got = await readStdin(opts.stdin ?? process.stdin, opts.maxFileSize).catch((e: unknown) => ({ error: fsMessage(e) }));
+      texts.set(file, typeof got === 'string' ? { text: got, real: '-' } : got);
+    } else {
+      texts.set(file, readInputFile(resolve(opts.cwd, file), opts.maxFileSize, { allowPipe: opts.named.has(file) }));
     }
   }
   return texts;
 }
 
-/** The path with links resolved, to read a file once; as given when it has none (a pipe). */
-function realPath(path: string): string {
-  try {
-    // realpath(3) in one call; the JavaScript realpath stats every component of the path.
-    return realpathSync.native(path);
-  } catch {
-    return path;
-  }
-}
-
-function isFileAt(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function readStdin(stdin: NodeJS.ReadableStream | string): Promise<string> {
-  if (typeof stdin === 'string') return stdin;
+/** Standard input, refused past `max` bytes (a stream is then left unread). */
+async function readStdin(stdin: NodeJS.ReadableStream | string, max: number): Promise<string | { error: string }> {
+  const tooLarge = { error: `more than ${formatSize(max)}, the limit (maxFileSize, --max-file-size): not read` };
+  if (typeof stdin === 'string') return Buffer.byteLength(stdin) > max ? tooLarge : stdin;
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  let length = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    length += buffer.length;
+    if (length > max) return tooLarge;
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
 function isNotFound(e: unknown): boolean {
   return (e as NodeJS.ErrnoException)?.code === 'ENOENT' || (e as NodeJS.ErrnoException)?.code === 'ENOTDIR';
-}
-
-function fsMessage(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err?.code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return err instanceof Error ? err.message : String(e);
-  }
 }
