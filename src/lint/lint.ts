@@ -27,6 +27,8 @@ export interface LintOptions {
   policyDirs?: string[];
   /** `--namespace NS`: where namespaced objects without a namespace land (default `default`). */
   namespace?: string;
+  /** `--timeout MS`: deadline of one template's evaluation on one object (default 30000; 0 for none). */
+  timeoutMs?: number;
   /** Called with the number of files read so far (progress display). */
   onProgress?: (done: number) => void;
 }
@@ -85,7 +87,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const out = evaluate({
     objects: [...envConstraints.map((object) => ({ object })), ...userPolicy.map(located), ...read.objects.filter((m) => !isPolicy(m.object as K8sObject)).map(located)],
     precompiled,
-    options: { defaultNamespace: opts.namespace },
+    options: { defaultNamespace: opts.namespace, timeoutMs: opts.timeoutMs },
   });
 
   const fixes = new Map(bundled.map((t) => [t.metadata.kind, t.metadata.fix]));
