@@ -41,6 +41,7 @@ export const RUNTIME_FUNCTIONS = {
   rt_clear_error: { params: [], results: [] },
   // the evaluation deadline (start function: the reserved builtin's id; host: ask every n ticks)
   rt_deadline_builtin: { params: [v], results: [] },
+  rt_tick: { params: [], results: [] }, // at the entry of every Rego function
   offgate_deadline_ticks: { params: [v], results: [] },
   // the evaluation context of the non-fast-path ABI
   rt_ctx_input: { params: [v], results: [v] },
