@@ -15,7 +15,7 @@ import { buildInventory } from './inventory';
 import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } from './review';
 import { effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
 import type { LoadedPolicy } from '../policy/sdk';
-import { DEFAULT_LIMITS, EvaluationLimitError, loadLimitedPolicy, type EvaluationLimits } from '../policy/limits';
+import { DEFAULT_LIMITS, EvaluationLimitError, loadLimitedPolicy, type EvaluationLimits, type LimitedPolicy } from '../policy/limits';
 import { BATCH_ENTRYPOINT } from './bundled-wasm';
 import { ReviewEvaluator } from '../policy/review-evaluator';
 
@@ -104,11 +104,15 @@ interface Template {
   kind: string;
   template: K8sObject;
   policy: LoadedPolicy;
+  /** The same policy, for calls into it under the limits. */
+  limited: LimitedPolicy;
   /** Evaluates one review against several constraints, reading the review once. */
   evaluator: ReviewEvaluator;
   entrypoint: string;
   /** Whether its Rego refers to data.inventory (referential templates). */
   readsInventory: boolean;
+  /** Why the module cannot evaluate anything (its data did not load): every matched constraint's error. */
+  unusable?: string;
 }
 
 interface Constraint {
@@ -161,7 +165,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   if (readers.length > 0) {
     const inventory = { inventory: buildInventory(opts.inventory ?? [...input.objects, ...(engineInput.review ?? [])].map((o) => o.object)) };
     const bytes = utf8.encode(JSON.stringify(inventory));
-    for (const t of readers) t.policy.setData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    for (const t of readers) setInventory(t, bytes);
   }
 
   // Namespaces for namespaceSelector come from the inventory when one is given (a verify
@@ -225,12 +229,12 @@ function classify(objects: Located[]) {
 function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts: EngineOptions, limits: EvaluationLimits, out: EngineOutput): Map<string, Template> {
   const byKind = new Map<string, Template>();
   // Templates compiled into one module (the bundled library) share one instance.
-  const instances = new Map<Uint8Array, { policy: LoadedPolicy; evaluator: ReviewEvaluator }>();
+  const instances = new Map<Uint8Array, { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator }>();
   for (const p of precompiled) {
     let instance = instances.get(p.wasm);
     if (!instance) {
       const limited = loadLimitedPolicy(p.wasm, limits);
-      instance = { policy: limited.policy, evaluator: new ReviewEvaluator(limited) };
+      instance = { policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited) };
       instances.set(p.wasm, instance);
     }
     byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, ...instance, readsInventory: p.readsInventory ?? mentionsInventory(p.template) });
@@ -247,7 +251,7 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
       const rego = templateRego(o.object, o.origin?.file ?? 'template');
       const { wasm } = compileCached({ modules: rego.modules, entrypoint: rego.entrypoint, regoVersion: rego.regoVersion }, opts.cacheDir === undefined ? cacheDir() : opts.cacheDir);
       const limited = loadLimitedPolicy(wasm, limits);
-      byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy: limited.policy, evaluator: new ReviewEvaluator(limited), readsInventory: rego.modules.some((m) => m.source.includes('inventory')) });
+      byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited), readsInventory: rego.modules.some((m) => m.source.includes('inventory')) });
     } catch (e) {
       out.errors.push({ message: `ConstraintTemplate ${String(o.object.metadata?.name ?? '')}: ${(e as Error).message}`, origin: o.origin });
     }
@@ -406,6 +410,15 @@ function evaluationError(object: ObjectRef, origin: Origin | undefined, c: Const
 
 type Outcome = { violations: unknown[] } | { error: string };
 
+/** Loads data.inventory into a template's module; one that does not fit leaves the template unusable, not the run. */
+function setInventory(t: Template, bytes: Uint8Array): void {
+  try {
+    t.limited.run(() => t.policy.setData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
+  } catch (e) {
+    t.unusable = `template ${templateName(t)} could not load data.inventory: ${errorText(e)}`;
+  }
+}
+
 /**
  * Fills in each matched constraint's outcome: its violations, or the evaluation error.
  * No failure of one module (a limit, a trap, a review it cannot even load) stops the
@@ -415,6 +428,10 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
   const reviewJson = JSON.stringify(review);
   const byEvaluator = new Map<ReviewEvaluator, typeof pending>();
   for (const p of pending) {
+    if (p.t.unusable) {
+      p.outcome = { error: p.t.unusable };
+      continue;
+    }
     const group = byEvaluator.get(p.t.evaluator);
     if (group) group.push(p);
     else byEvaluator.set(p.t.evaluator, [p]);

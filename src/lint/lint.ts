@@ -11,6 +11,7 @@ import { CONSTRAINT_GROUP } from '../gatekeeper/constraint-schema';
 import { isConstraintTemplate } from '../gatekeeper/templates';
 import { gvkOf, type K8sObject } from '../gatekeeper/types';
 import { readManifests, type ManifestObject, type ReadError } from '../manifests';
+import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
 import type { Finding, InputError, Report } from '../report/model';
 import { summarize } from '../report/summary';
 
@@ -29,6 +30,8 @@ export interface LintOptions {
   namespace?: string;
   /** `--timeout MS`: deadline of one template's evaluation on one object (default 30000; 0 for none). */
   timeoutMs?: number;
+  /** Maximum memory of each template's module, in bytes (default 1 GiB). */
+  memoryLimitBytes?: number;
   /** Called with the number of files read so far (progress display). */
   onProgress?: (done: number) => void;
 }
@@ -40,6 +43,8 @@ export interface LintOutcome {
 }
 
 export async function lint(opts: LintOptions): Promise<LintOutcome> {
+  const badLimits = checkLimits({ timeoutMs: opts.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_LIMITS.memoryLimitBytes });
+  if (badLimits) return { report: emptyReport([]), fatal: badLimits };
   const cwd = opts.cwd ?? process.cwd();
   const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin });
   // A document without apiVersion or kind is no Kubernetes object: an input error, as the API server says.
@@ -87,7 +92,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const out = evaluate({
     objects: [...envConstraints.map((object) => ({ object })), ...userPolicy.map(located), ...read.objects.filter((m) => !isPolicy(m.object as K8sObject)).map(located)],
     precompiled,
-    options: { defaultNamespace: opts.namespace, timeoutMs: opts.timeoutMs },
+    options: { defaultNamespace: opts.namespace, timeoutMs: opts.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes },
   });
 
   const fixes = new Map(bundled.map((t) => [t.metadata.kind, t.metadata.fix]));

@@ -7,7 +7,10 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { compile } from '../../src/compiler/compile';
+import { evaluate } from '../../src/gatekeeper/engine';
+import type { K8sObject } from '../../src/gatekeeper/types';
 import { lint } from '../../src/lint/lint';
 import { EvaluationLimitError, loadLimitedPolicy, OUT_OF_MEMORY } from '../../src/policy/limits';
 import { ReviewEvaluator } from '../../src/policy/review-evaluator';
@@ -162,6 +165,36 @@ describe('memory maximum', () => {
     expect(run(300)).toEqual([{ result: [{ msg: '300' }] }]);
     expect(run(70_000)).toEqual([{ result: [{ msg: '70000' }] }]);
     expect(heap()).toBe(base);
+  });
+
+  it('an inventory too big for a template’s memory makes that template’s constraints errors; other templates still find theirs', () => {
+    const template = (name: string, kind: string, rules: string) => [parse(policy(name, kind, rules).split('---')[0]), parse(policy(name, kind, rules).split('---')[1])];
+    const [invTemplate, invConstraint] = template('k8sinventory', 'K8sInventory', `violation[{"msg": "duplicate"}] {\n  other := data.inventory.namespace[_][_].ConfigMap[_]\n  other.metadata.name == input.review.object.metadata.name\n  other.metadata.namespace != input.review.object.metadata.namespace\n}\n`);
+    const [blueTemplate, blueConstraint] = template('k8snoblue', 'K8sNoBlue', BLUE);
+    // 24 ConfigMaps of 512 KiB: 12 MiB of inventory for an 8 MiB memory
+    const big = 'x'.repeat(512 * 1024);
+    const configMaps = Array.from({ length: 24 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: i === 0 ? 'blue' : `cm${i}`, namespace: 'shop' }, data: { big } }));
+    const out = evaluate({
+      objects: [invTemplate, invConstraint, blueTemplate, blueConstraint, ...configMaps].map((object) => ({ object: object as K8sObject, origin: { file: 'in.yaml' } })),
+      options: { cacheDir: null, memoryLimitBytes: 8 * 1024 * 1024 },
+    });
+    expect(out.errors).toEqual([]);
+    const inventoryErrors = out.results.filter((r) => r.constraint.kind === 'K8sInventory');
+    expect(inventoryErrors).toHaveLength(24);
+    for (const r of inventoryErrors) {
+      expect(r.evaluationError).toBe(true);
+      expect(r.message).toBe('template k8sinventory could not load data.inventory: ran out of memory (limit 8 MiB)');
+    }
+    expect(out.results.filter((r) => r.constraint.kind === 'K8sNoBlue').map((r) => [r.object.name, r.message])).toEqual([['blue', 'team blue is not allowed here']]);
+  });
+});
+
+describe('limits as options', () => {
+  it('lint() refuses a limit out of range as a fatal error naming it, before reading anything', async () => {
+    const cwd = workspace({ 'pods.yaml': pod('blue') });
+    expect((await lint({ paths: ['.'], cwd, timeoutMs: -1 })).fatal).toBe('timeout must be a number of milliseconds, 0 for none (got -1)');
+    expect((await lint({ paths: ['.'], cwd, memoryLimitBytes: 5 * 2 ** 32 })).fatal).toMatch(/^memory limit must be between 320 KiB and 4 GiB/);
+    expect((await lint({ paths: ['.'], cwd, timeoutMs: 0 })).fatal).toBeUndefined();
   });
 });
 
