@@ -9,8 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
-import { HOST_BUILTINS } from '../policy/host-builtins';
-import { loadPolicySync } from '../policy/sdk';
+import { loadLimitedPolicy } from '../policy/limits';
 import { compile } from './compile';
 import { parseQuery, parseTerm } from './parser';
 import type { Term } from './ast';
@@ -103,9 +102,11 @@ export function runCase(c: Case): Outcome {
   let results: unknown;
   try {
     const wasm = compile({ modules, entrypoints: ['__conformance__/__result__'], strict: c.strict_error === true });
-    const policy = loadPolicySync(wasm, undefined, HOST_BUILTINS);
+    // Under offgate's default limits: a case that hangs or eats memory fails, not the run.
+    const limited = loadLimitedPolicy(wasm);
+    const policy = limited.policy;
     if (c.data !== undefined) policy.setData(c.data as object);
-    const rs = policy.evaluate(input === undefined ? undefined : input);
+    const rs = limited.run(() => policy.evaluate(input === undefined ? undefined : input));
     results = rs.length > 0 ? rs[0].result : [];
   } catch (e) {
     const msg = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);

@@ -14,8 +14,8 @@ import { compileCached, cacheDir } from './module-cache';
 import { buildInventory } from './inventory';
 import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } from './review';
 import { effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
-import { loadPolicySync, type LoadedPolicy } from '../policy/sdk';
-import { HOST_BUILTINS } from '../policy/host-builtins';
+import type { LoadedPolicy } from '../policy/sdk';
+import { DEFAULT_LIMITS, EvaluationLimitError, loadLimitedPolicy, type EvaluationLimits, type LimitedPolicy } from '../policy/limits';
 import { BATCH_ENTRYPOINT } from './bundled-wasm';
 import { ReviewEvaluator } from '../policy/review-evaluator';
 
@@ -59,6 +59,14 @@ export interface EngineOptions {
   userInfo?: Record<string, unknown>;
   /** Compiled-module cache directory, null to disable. */
   cacheDir?: string | null;
+  /**
+   * Deadline of one evaluation (a template on an object), in ms; 0 for none. Default
+   * 30000, Gatekeeper's maximum webhook timeout. One that passes is that object's
+   * evaluation error for that constraint.
+   */
+  timeoutMs?: number;
+  /** Maximum memory of each template's module, in bytes. Default 1 GiB (see src/policy/limits.ts). */
+  memoryLimitBytes?: number;
 }
 
 export interface Result {
@@ -96,11 +104,15 @@ interface Template {
   kind: string;
   template: K8sObject;
   policy: LoadedPolicy;
+  /** The same policy, for calls into it under the limits. */
+  limited: LimitedPolicy;
   /** Evaluates one review against several constraints, reading the review once. */
   evaluator: ReviewEvaluator;
   entrypoint: string;
   /** Whether its Rego refers to data.inventory (referential templates). */
   readsInventory: boolean;
+  /** Why the module cannot evaluate anything (its data did not load): every matched constraint's error. */
+  unusable?: string;
 }
 
 interface Constraint {
@@ -142,7 +154,8 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   const out: EngineOutput = { results: [], errors: [], warnings: [] };
   const classes = classify(input.objects);
 
-  const templates = loadTemplates(classes.templates, input.precompiled ?? [], opts, out);
+  const limits: EvaluationLimits = { timeoutMs: opts.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_LIMITS.memoryLimitBytes };
+  const templates = loadTemplates(classes.templates, input.precompiled ?? [], opts, limits, out);
   const constraints = loadConstraints(classes.constraints, templates, out);
   const expansionRules = loadExpansionRules(classes.expansions, mode === 'cluster' && opts.builtInExpansion !== false, out);
 
@@ -152,7 +165,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   if (readers.length > 0) {
     const inventory = { inventory: buildInventory(opts.inventory ?? [...input.objects, ...(engineInput.review ?? [])].map((o) => o.object)) };
     const bytes = utf8.encode(JSON.stringify(inventory));
-    for (const t of readers) t.policy.setData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    for (const t of readers) setInventory(t, bytes);
   }
 
   // Namespaces for namespaceSelector come from the inventory when one is given (a verify
@@ -213,15 +226,15 @@ function classify(objects: Located[]) {
   return { templates, constraints, expansions, configs, reviewed };
 }
 
-function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts: EngineOptions, out: EngineOutput): Map<string, Template> {
+function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts: EngineOptions, limits: EvaluationLimits, out: EngineOutput): Map<string, Template> {
   const byKind = new Map<string, Template>();
   // Templates compiled into one module (the bundled library) share one instance.
-  const instances = new Map<Uint8Array, { policy: LoadedPolicy; evaluator: ReviewEvaluator }>();
+  const instances = new Map<Uint8Array, { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator }>();
   for (const p of precompiled) {
     let instance = instances.get(p.wasm);
     if (!instance) {
-      const policy = loadPolicySync(p.wasm, undefined, HOST_BUILTINS);
-      instance = { policy, evaluator: new ReviewEvaluator(policy) };
+      const limited = loadLimitedPolicy(p.wasm, limits);
+      instance = { policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited) };
       instances.set(p.wasm, instance);
     }
     byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, ...instance, readsInventory: p.readsInventory ?? mentionsInventory(p.template) });
@@ -237,8 +250,8 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
     try {
       const rego = templateRego(o.object, o.origin?.file ?? 'template');
       const { wasm } = compileCached({ modules: rego.modules, entrypoint: rego.entrypoint, regoVersion: rego.regoVersion }, opts.cacheDir === undefined ? cacheDir() : opts.cacheDir);
-      const policy = loadPolicySync(wasm, undefined, HOST_BUILTINS);
-      byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy, evaluator: new ReviewEvaluator(policy), readsInventory: rego.modules.some((m) => m.source.includes('inventory')) });
+      const limited = loadLimitedPolicy(wasm, limits);
+      byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited), readsInventory: rego.modules.some((m) => m.source.includes('inventory')) });
     } catch (e) {
       out.errors.push({ message: `ConstraintTemplate ${String(o.object.metadata?.name ?? '')}: ${(e as Error).message}`, origin: o.origin });
     }
@@ -348,7 +361,7 @@ function reviewAgainst(
     else if (m.matched) slots.push({ c, t: templates.get(c.kind)! });
   }
   const pending = slots.filter((s): s is { c: Constraint; t: Template; outcome?: Outcome } => 't' in s);
-  if (pending.length > 0) evaluateMatched(review, pending);
+  if (pending.length > 0) evaluateMatched(review, pending, reported);
 
   const results: Result[] = [];
   for (const slot of slots) {
@@ -397,17 +410,43 @@ function evaluationError(object: ObjectRef, origin: Origin | undefined, c: Const
 
 type Outcome = { violations: unknown[] } | { error: string };
 
-/** Fills in each matched constraint's outcome: its violations, or the evaluation error. */
-function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; outcome?: Outcome }[]): void {
+/** Loads data.inventory into a template's module; one that does not fit leaves the template unusable, not the run. */
+function setInventory(t: Template, bytes: Uint8Array): void {
+  try {
+    t.limited.run(() => t.policy.setData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
+  } catch (e) {
+    t.unusable = `template ${templateName(t)} could not load data.inventory: ${errorText(e)}`;
+  }
+}
+
+/**
+ * Fills in each matched constraint's outcome: its violations, or the evaluation error.
+ * No failure of one module (a limit, a trap, a review it cannot even load) stops the
+ * others: it is the outcome of the constraints it concerns.
+ */
+function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; outcome?: Outcome }[], reported: ObjectRef): void {
   const reviewJson = JSON.stringify(review);
   const byEvaluator = new Map<ReviewEvaluator, typeof pending>();
   for (const p of pending) {
+    if (p.t.unusable) {
+      p.outcome = { error: p.t.unusable };
+      continue;
+    }
     const group = byEvaluator.get(p.t.evaluator);
     if (group) group.push(p);
     else byEvaluator.set(p.t.evaluator, [p]);
   }
+  const failed = (p: { t: Template }, e: unknown): Outcome => ({
+    error: e instanceof EvaluationLimitError ? `evaluation of ${templateName(p.t)} on ${objectText(reported)} ${e.message}` : errorText(e),
+  });
   for (const [evaluator, group] of byEvaluator) {
-    evaluator.begin(reviewJson);
+    try {
+      evaluator.begin(reviewJson);
+    } catch (e) {
+      for (const p of group) p.outcome = failed(p, e);
+      evaluator.end();
+      continue;
+    }
     try {
       if (group.length > 1 && evaluator.has(BATCH_ENTRYPOINT)) {
         try {
@@ -416,7 +455,12 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
           continue;
         } catch {
           // One template failed: evaluate them one by one, so the error lands on its constraints.
-          evaluator.begin(reviewJson);
+          try {
+            evaluator.begin(reviewJson);
+          } catch (e) {
+            for (const p of group) p.outcome = failed(p, e);
+            continue;
+          }
         }
       }
       for (const p of group) {
@@ -424,8 +468,14 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
           const rs = evaluator.evaluate(p.t.entrypoint, utf8.encode(p.c.parametersJson)) as { result?: unknown[] }[];
           p.outcome = { violations: rs[0]?.result ?? [] };
         } catch (e) {
-          p.outcome = { error: errorText(e) };
-          evaluator.begin(reviewJson); // an abort leaves the module's heap as it was
+          p.outcome = failed(p, e);
+          // An abort leaves the module's heap as it was: load the review afresh.
+          try {
+            evaluator.begin(reviewJson);
+          } catch (again) {
+            for (const q of group) q.outcome ??= failed(q, again);
+            break;
+          }
         }
       }
     } finally {
@@ -493,6 +543,17 @@ function refOf(obj: K8sObject, namespace?: string): ObjectRef {
   if (typeof ns === 'string' && ns !== '') ref.namespace = ns;
   if (typeof meta.name === 'string' && meta.name !== '') ref.name = meta.name;
   return ref;
+}
+
+/** A template as errors name it: its metadata.name (Gatekeeper's lower-case kind). */
+function templateName(t: Template): string {
+  const name = t.template.metadata?.name;
+  return typeof name === 'string' && name !== '' ? name : t.kind.toLowerCase();
+}
+
+/** `Kind/namespace/name` (`Kind/name` for cluster-scoped objects). */
+function objectText(ref: ObjectRef): string {
+  return [ref.kind, ref.namespace, ref.name ?? '(unnamed)'].filter((s) => s !== undefined && s !== '').join('/');
 }
 
 function errorText(e: unknown): string {

@@ -11,6 +11,7 @@ import { CONSTRAINT_GROUP } from '../gatekeeper/constraint-schema';
 import { isConstraintTemplate } from '../gatekeeper/templates';
 import { gvkOf, type K8sObject } from '../gatekeeper/types';
 import { formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
+import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
 import type { Finding, InputError, Report } from '../report/model';
 import { summarize } from '../report/summary';
 
@@ -33,6 +34,8 @@ export interface LintOptions {
   maxFileSize?: number;
   /** `--gatekeeper-namespace NS`: the namespace whose Config named `config` Gatekeeper reads (the CLI passes gatekeeper-system). */
   gatekeeperNamespace?: string;
+  /** Maximum memory of each template's module, in bytes (default 1 GiB). */
+  memoryLimitBytes?: number;
   /** Called with the number of files read so far (progress display). */
   onProgress?: (done: number) => void;
 }
@@ -44,6 +47,8 @@ export interface LintOutcome {
 }
 
 export async function lint(opts: LintOptions): Promise<LintOutcome> {
+  const badLimits = checkLimits({ timeoutMs: opts.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_LIMITS.memoryLimitBytes });
+  if (badLimits) return { report: emptyReport([]), fatal: badLimits };
   const cwd = opts.cwd ?? process.cwd();
   const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize });
   // A document without apiVersion or kind is no Kubernetes object: an input error, as the API server says.
@@ -91,7 +96,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const out = evaluate({
     objects: [...envConstraints.map((object) => ({ object })), ...userPolicy.map(located), ...read.objects.filter((m) => !isPolicy(m.object as K8sObject)).map(located)],
     precompiled,
-    options: { defaultNamespace: opts.namespace },
+    options: { defaultNamespace: opts.namespace, timeoutMs: opts.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes },
   });
 
   const fixes = new Map(bundled.map((t) => [t.metadata.kind, t.metadata.fix]));

@@ -3,7 +3,11 @@
 // (review and parameters) on every call; here, through the same ABI the SDK
 // uses for older modules (the eval context functions), the review is parsed
 // into the module once and only the parameters change between evaluations.
-import type { LoadedPolicy } from './sdk';
+//
+// Every call into the module runs under the policy's limits (limits.ts): a
+// deadline or memory limit that trips is thrown as an EvaluationLimitError, and
+// the next begin() resets the heap, so the same instance goes on with the next review.
+import type { LimitedPolicy } from './limits';
 
 interface Exports {
   memory?: WebAssembly.Memory;
@@ -41,14 +45,19 @@ export class ReviewEvaluator {
   /** Address of the input object of the current review, 0 when none is loaded. */
   private input = 0;
 
-  constructor(policy: LoadedPolicy) {
-    this.p = policy as unknown as PolicyInternals;
+  constructor(private readonly limited: LimitedPolicy) {
+    this.p = limited.policy as unknown as PolicyInternals;
     this.x = this.p.wasmInstance.exports as unknown as Exports;
   }
 
   /** Loads a review (its JSON) as `input.review`, replacing the previous one. */
   begin(reviewJson: string | Uint8Array): void {
+    this.input = 0;
     this.x.opa_heap_ptr_set(this.p.dataHeapPtr);
+    this.limited.run(() => this.load(reviewJson));
+  }
+
+  private load(reviewJson: string | Uint8Array): void {
     const input = this.parse(INPUT_SKELETON);
     const review = typeof reviewJson === 'string' ? this.parseText(reviewJson) : this.parse(reviewJson);
     if (this.x.opa_value_add_path(input, this.parse(PATH_REVIEW), review) !== 0) throw new Error('offgate: could not load the review');
@@ -60,8 +69,10 @@ export class ReviewEvaluator {
     const id = this.p.entrypoints[entrypoint];
     if (id === undefined) throw new Error(`entrypoint ${entrypoint} is not valid in this instance`);
     const x = this.x;
-    if (x.opa_value_add_path(this.input, this.parse(PATH_PARAMETERS), this.parse(parametersJson)) !== 0) throw new Error('offgate: could not load the parameters');
-    return this.run(id);
+    return this.limited.run(() => {
+      if (x.opa_value_add_path(this.input, this.parse(PATH_PARAMETERS), this.parse(parametersJson)) !== 0) throw new Error('offgate: could not load the parameters');
+      return this.run(id);
+    });
   }
 
   /** Whether the module has an entrypoint (e.g. the library's batch entrypoint). */
@@ -77,9 +88,11 @@ export class ReviewEvaluator {
    */
   evaluateBatch(entrypoint: string, constraintsJson: Uint8Array): Record<string, unknown[]> {
     const x = this.x;
-    if (x.opa_value_add_path(this.input, this.parse(PATH_CONSTRAINTS), this.parse(constraintsJson)) !== 0) throw new Error('offgate: could not load the constraints');
-    const rs = this.run(this.p.entrypoints[entrypoint]);
-    return (rs[0]?.result ?? {}) as Record<string, unknown[]>;
+    return this.limited.run(() => {
+      if (x.opa_value_add_path(this.input, this.parse(PATH_CONSTRAINTS), this.parse(constraintsJson)) !== 0) throw new Error('offgate: could not load the constraints');
+      const rs = this.run(this.p.entrypoints[entrypoint]);
+      return (rs[0]?.result ?? {}) as Record<string, unknown[]>;
+    });
   }
 
   private run(id: number): { result?: unknown }[] {

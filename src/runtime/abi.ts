@@ -11,6 +11,7 @@ import {
   objectFind, objectGet, objectInsert, setAdd, get, collectionLen, iterKey, iterValue,
 } from './collections';
 import { errorMessage, clearError } from './error';
+import { tick } from './deadline';
 import { parseJSON, parseRego, jsonInit } from './json';
 import { dumpValue, dumpInt } from './dump';
 import {
@@ -113,8 +114,10 @@ export function rt_set_add(s: usize, x: usize): void { setAdd(s, x); }
 
 export function rt_get(coll: usize, key: usize): usize { return get(coll, key); }
 export function rt_len(coll: usize): u32 { return collectionLen(coll); }
-export function rt_iter_key(coll: usize, i: u32): usize { return iterKey(coll, i); }
-export function rt_iter_value(coll: usize, i: u32): usize { return iterValue(coll, i); }
+// Iteration in generated code ticks the deadline (deadline.ts): nested loops over
+// the input need not allocate to run for a long time.
+export function rt_iter_key(coll: usize, i: u32): usize { tick(); return iterKey(coll, i); }
+export function rt_iter_value(coll: usize, i: u32): usize { tick(); return iterValue(coll, i); }
 export function rt_tag(v: usize): i32 { return <i32>tag(v); }
 export function rt_equal(a: usize, b: usize): i32 { return equal(a, b) ? 1 : 0; }
 export function rt_compare(a: usize, b: usize): i32 { return compare(a, b); }

@@ -2,7 +2,7 @@
 // sprintf). The handle is a 16-byte header: +0 u32 data, +4 u32 len, +8 u32 cap.
 // Growth copies into a fresh block (nothing is freed), except when the data block
 // is the last thing on the heap: then it simply extends in place.
-import { alloc, heapGet } from './alloc';
+import { alloc, allocSize, heapGet } from './alloc';
 import { newString } from './value';
 
 /**
@@ -37,16 +37,20 @@ export function bufNew(cap: u32): usize {
   return b;
 }
 
-/** Ensures room for `extra` more bytes; returns the data address. */
-export function bufReserve(b: usize, extra: u32): usize {
+/**
+ * Ensures room for `extra` more bytes; returns the data address. `extra` is 64-bit
+ * so that worst-case estimates (n * 6 for escaping) cannot wrap; a buffer that
+ * would pass MAX_ALLOC is out of memory.
+ */
+export function bufReserve(b: usize, extra: u64): usize {
   const n = lenOf(b);
   const cap = capOf(b);
   let data = dataOf(b);
   if (<u64>n + extra <= <u64>cap) return data;
-  let ncap = cap << 1;
-  const need = n + extra;
-  if (ncap < need) ncap = need;
-  ncap = (ncap + 7) & ~7;
+  let wanted = <u64>cap << 1;
+  const need = <u64>n + extra;
+  if (wanted < need) wanted = need;
+  const ncap = <u32>allocSize((wanted + 7) & ~(<u64>7));
   if (data + <usize>cap == heapGet()) {
     // The block ends at the heap top: extend it in place.
     alloc(<usize>(ncap - cap));
@@ -87,7 +91,7 @@ export function bufPutStr(b: usize, s: string): void {
 /** Appends `units` UTF-16 code units at `src` as UTF-8 (lone surrogates become U+FFFD). */
 export function bufPutUtf16(b: usize, src: usize, units: i32): void {
   // Worst case 3 bytes per UTF-16 unit.
-  const data = bufReserve(b, <u32>units * 3);
+  const data = bufReserve(b, <u64>units * 3);
   let o = data + <usize>lenOf(b);
   for (let i = 0; i < units; i++) {
     let c = <u32>load<u16>(src + (<usize>i << 1));
@@ -139,7 +143,7 @@ export function bufToString(b: usize): usize {
 /** A NUL-terminated copy of the contents. */
 export function bufToCString(b: usize): usize {
   const n = lenOf(b);
-  const p = alloc(<usize>n + 1);
+  const p = alloc(allocSize(<u64>n + 1));
   memory.copy(p, dataOf(b), <usize>n);
   store<u8>(p + <usize>n, 0);
   return p;

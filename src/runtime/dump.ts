@@ -137,7 +137,7 @@ export function dumpRegoString(b: usize, p: usize, n: u32): void {
 
 function dumpQuoted(b: usize, p: usize, n: u32, table: usize): void {
   // Worst case 6 bytes per input byte (\u00XX) plus quotes.
-  const data = bufReserve(b, n * 6 + 2);
+  const data = bufReserve(b, <u64>n * 6 + 2);
   let o = data + <usize>bufLen(b);
   store<u8>(o++, 0x22);
   const end = p + <usize>n;

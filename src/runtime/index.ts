@@ -24,6 +24,8 @@ export {
   opa_eval_ctx_set_data, opa_eval_ctx_set_entrypoint, opa_eval_ctx_get_result,
   opa_value_add_path, opa_value_remove_path,
 } from './abi';
+// the evaluation deadline: the builtin's id (start function), the host's switch
+export { rt_tick, rt_deadline_builtin, offgate_deadline_ticks } from './deadline';
 // strict mode: the positioned abort message of a builtin error
 export { rt_builtin_error } from './strict';
 

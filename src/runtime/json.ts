@@ -25,7 +25,7 @@
 //
 // Rego mode additionally accepts set literals `{1, 2}` and `set()`, and any term as
 // an object key.
-import { alloc, heapGet, heapSet } from './alloc';
+import { alloc, allocSize, heapGet, heapSet } from './alloc';
 import { T_STRING, T_ARRAY, T_OBJECT, newNull, newBool, newInt, newFloat, newSet } from './value';
 import { keyCompare, setAdd } from './collections';
 import { copyBytes } from './buffer';
@@ -452,7 +452,7 @@ function ipow5(e: i32): u32 {
 /** A collection of `n` slots taken from the stack at `mark`, header and slots in one block. */
 function makeCollection(t: u8, mark: u32, n: u32, slotSize: u32): usize {
   const cap = n < 2 ? 2 : n;
-  const v = alloc(16 + <usize>cap * slotSize);
+  const v = alloc(allocSize(16 + <u64>cap * slotSize));
   store<u8>(v, t);
   store<u32>(v, n, 4);
   store<u32>(v, cap, 8);

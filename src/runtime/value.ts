@@ -1,6 +1,6 @@
 // Rego values in linear memory. See README.md for the layout; this file is the
 // only place that knows the offsets.
-import { alloc } from './alloc';
+import { alloc, allocSize } from './alloc';
 
 export const T_NULL: u8 = 1;
 export const T_BOOL: u8 = 2;
@@ -76,18 +76,21 @@ export function newFloat(f: f64): usize {
 
 /** A string value holding a copy of `n` bytes at `bytes`. */
 export function newString(bytes: usize, n: u32): usize {
-  const v = alloc(8 + <usize>n);
+  const v = alloc(allocSize(8 + <u64>n));
   store<u8>(v, T_STRING);
   store<u32>(v, n, 4);
   memory.copy(v + 8, bytes, n);
   return v;
 }
 
-/** A string value of `n` bytes to be filled by the caller at strBytes(v). */
-export function newStringUninit(n: u32): usize {
-  const v = alloc(8 + <usize>n);
+/**
+ * A string value of `n` bytes to be filled by the caller at strBytes(v). `n` is
+ * 64-bit so that callers adding up lengths cannot wrap: too long is out of memory.
+ */
+export function newStringUninit(n: u64): usize {
+  const v = alloc(allocSize(8 + n));
   store<u8>(v, T_STRING);
-  store<u32>(v, n, 4);
+  store<u32>(v, <u32>n, 4);
   return v;
 }
 
@@ -99,7 +102,7 @@ function newCollection(t: u8, cap: u32, slotSize: u32): usize {
   store<u8>(v, t);
   store<u32>(v, 0, 4);
   store<u32>(v, cap, 8);
-  store<u32>(v, alloc(<usize>cap * slotSize), 12);
+  store<u32>(v, alloc(allocSize(<u64>cap * slotSize)), 12);
   return v;
 }
 
@@ -113,8 +116,8 @@ export function reserve(v: usize, slotSize: u32): usize {
   const cap = load<u32>(v, 8);
   let slots = <usize>load<u32>(v, 12);
   if (n == cap) {
-    const ncap = cap * 2;
-    const fresh = alloc(<usize>ncap * slotSize);
+    const ncap = <u32>min<u64>(<u64>cap * 2, 0xffff_ffff);
+    const fresh = alloc(allocSize(<u64>ncap * slotSize));
     memory.copy(fresh, slots, <usize>n * slotSize);
     slots = fresh;
     store<u32>(v, ncap, 8);

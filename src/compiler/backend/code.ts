@@ -172,6 +172,10 @@ export class Code {
   memoryCopy(): this { return this.op(Op.prefixFC).u32(OpFC.memoryCopy).op(0x00).op(0x00); }
   /** memory.fill (dst, byte, n) in memory 0. */
   memoryFill(): this { return this.op(Op.prefixFC).u32(OpFC.memoryFill).op(0x00); }
+  /** memory.init (dst, offset, n) from passive data segment `segment` into memory 0. */
+  memoryInit(segment: number): this { return this.op(Op.prefixFC).u32(OpFC.memoryInit).u32(checkIndex(segment, 'data segment')).op(0x00); }
+  /** data.drop: the passive segment's bytes are no longer needed. */
+  dataDrop(segment: number): this { return this.op(Op.prefixFC).u32(OpFC.dataDrop).u32(checkIndex(segment, 'data segment')); }
 
   private mem(opcode: number, width: number, offset: number, align: number): this {
     if (!Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > width) {

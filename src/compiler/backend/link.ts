@@ -12,14 +12,17 @@
 //
 // Memory: generated data is placed after the runtime's static data (the end of
 // its highest active segment, 8-aligned, never below address 8 so that address
-// 0 keeps meaning "undefined"). The minimum size of memory 0 is raised to cover
-// staticEnd(), and its maximum is dropped (unless the memory is shared, which
-// requires one). For an imported memory the minimum is also capped at
-// HOST_DEFAULT_PAGES unless the static data needs more: the OPA SDKs hand the
+// 0 keeps meaning "undefined"). It goes into a *passive* segment that the start
+// function copies into place (emitDataInit: memory.grow as needed, memory.init,
+// data.drop), so the memory's declared minimum only has to cover the runtime's
+// own (active) data, whatever the size of the policy's (the linker adds that code
+// to the start function itself, before the start function it was given, so every
+// module it emits is laid out the same way): the OPA SDKs hand the
 // module a 5-page memory by default, and instantiation fails when an import's
-// minimum exceeds the memory provided. A policy whose static data needs more
-// than 5 pages keeps the larger minimum, so its host must provide that much
-// memory (the JS SDK takes a memory descriptor in loadPolicy()).
+// minimum exceeds the memory provided (a 10k-entry allowlist is more than 5
+// pages). The minimum is capped at HOST_DEFAULT_PAGES and its maximum dropped
+// (unless the memory is shared, which requires one), so the host decides the
+// maximum.
 
 import { Code } from './code';
 import {
@@ -220,7 +223,24 @@ export class ModuleLinker {
 
     const rt = this.runtime;
     const segment = this.generatedSegment();
-    const pages = Math.ceil(this.staticEnd() / PAGE_SIZE);
+    // Only the runtime's active data must be in place at instantiation.
+    const pages = Math.ceil(this.dataBase / PAGE_SIZE);
+    // With generated data, the start function is one more function: the data copy,
+    // then the start function given (if any).
+    const types = [...this.types];
+    const functions = [...rt.functions, ...this.functions.map((fn) => fn.typeIndex)];
+    const code = [...rt.code, ...this.functions.map((fn) => fn.body!)];
+    let start = this.start ?? rt.start;
+    if (segment !== undefined) {
+      const voidType = toFuncType([], []);
+      let typeIndex = types.findIndex((t) => sameType(t, voidType));
+      if (typeIndex < 0) typeIndex = types.push(voidType) - 1;
+      const init = this.dataInit(rt.data.length);
+      if (start !== undefined) init.call(start);
+      functions.push(typeIndex);
+      code.push(encodeFunctionBody([], init.bytes()));
+      start = this.importedFunctions + functions.length - 1;
+    }
     let memoryIndex = 0; // memory 0 is the first imported memory, else the first defined one
 
     const imports: Import[] = rt.imports.map((imp) => {
@@ -235,18 +255,19 @@ export class ModuleLinker {
     if (segment !== undefined && memoryIndex === 0) throw new LinkError('runtime has no memory to place data in');
 
     return writeModule({
-      types: this.types,
+      types,
       imports,
-      functions: [...rt.functions, ...this.functions.map((fn) => fn.typeIndex)],
+      functions,
       tables: rt.tables,
       memories,
       tags: rt.tags,
       globals: [...rt.globals, ...this.globals],
       exports: this.exports,
-      start: this.start ?? rt.start,
+      start,
       elements: rt.elements,
-      dataCount: rt.dataCount === undefined ? undefined : rt.dataCount + (segment === undefined ? 0 : 1),
-      code: [...rt.code, ...this.functions.map((fn) => fn.body!)],
+      // memory.init needs the data count section.
+      dataCount: segment === undefined ? rt.dataCount : rt.data.length + 1,
+      code,
       data: segment === undefined ? rt.data : [...rt.data, segment],
       customs: [],
     });
@@ -275,15 +296,26 @@ export class ModuleLinker {
     this.exports.push(exp);
   }
 
+  /**
+   * Code placing the generated data (passive segment `segment`) at its address:
+   * grows memory 0 to cover staticEnd(), copies the bytes, drops the segment.
+   */
+  private dataInit(segment: number): Code {
+    if (this.runtime.memories[0]?.is64 || this.runtime.imports.some((i) => i.desc.kind === 'memory' && i.desc.limits.is64)) {
+      throw new LinkError('memory64 runtimes are not supported');
+    }
+    const pages = Math.ceil(this.staticEnd() / PAGE_SIZE);
+    const c = new Code();
+    // if (memory.size < pages && memory.grow(pages - memory.size) == -1) unreachable
+    c.memorySize().i32Const(pages).i32LtU().if_();
+    c.i32Const(pages).memorySize().i32Sub().memoryGrow().i32Const(-1).i32Eq().if_().unreachable().end();
+    c.end();
+    return c.i32Const(this.dataBase).i32Const(0).i32Const(this.data.length).memoryInit(segment).dataDrop(segment);
+  }
+
   private generatedSegment(): DataSegment | undefined {
     if (this.data.length === 0) return undefined;
-    const memory0 = this.runtime.imports.find((i) => i.desc.kind === 'memory')?.desc;
-    const is64 = memory0?.kind === 'memory' ? memory0.limits.is64 : (this.runtime.memories[0]?.is64 ?? false);
-    const offset = new ByteWriter(16);
-    if (is64) offset.byte(Op.i64Const).s64(BigInt(this.dataBase));
-    else offset.byte(Op.i32Const).s32(this.dataBase | 0);
-    offset.byte(Op.end);
-    return { mode: 'active', memory: 0, offset: offset.finish(), bytes: this.data.finish() };
+    return { mode: 'passive', bytes: this.data.finish() };
   }
 }
 

@@ -7,7 +7,7 @@ import { ModulePlanner } from '../plan/rules';
 import type { TreeNode } from '../plan/tree';
 import { FnWriter, type ModuleServices } from '../plan/writer';
 import { ModuleLinker } from './link';
-import { ABI_EXPORTS } from './runtime-abi';
+import { ABI_EXPORTS, DEADLINE_BUILTIN, DEADLINE_EXPORT } from './runtime-abi';
 import { loadRuntime } from './runtime-wasm';
 
 /** The OPA wasm ABI version the modules follow (exported as opa_wasm_abi_version and _minor_version). */
@@ -29,13 +29,15 @@ export function emitModule(tree: TreeNode, builtins: Map<string, BuiltinDef>, op
 
   const entries = options.entrypoints.map((ep) => planner.planEntrypoint(ep.split('/').filter((s) => s.length > 0)));
   planner.planAll();
+  const deadlineBuiltin = planner.hostBuiltinId(DEADLINE_BUILTIN);
 
-  const abi = new AbiFunctions(linker, services, constants, planner, entries);
+  const abi = new AbiFunctions(linker, services, constants, planner, entries, deadlineBuiltin);
   linker.exportFunction('opa_eval', abi.opaEval());
   linker.exportFunction('eval', abi.eval());
   linker.exportFunction('entrypoints', abi.table(Object.fromEntries(options.entrypoints.map((ep, i) => [ep, i]))));
   linker.exportFunction('builtins', abi.table(Object.fromEntries(planner.hostBuiltinTable())));
   for (const name of ABI_EXPORTS) linker.keepRuntimeExport(name);
+  linker.keepRuntimeExport(DEADLINE_EXPORT);
   linker.exportGlobal('opa_wasm_abi_version', linker.addGlobal('i32', false, OPA_WASM_ABI_VERSION.major));
   linker.exportGlobal('opa_wasm_abi_minor_version', linker.addGlobal('i32', false, OPA_WASM_ABI_VERSION.minor));
   linker.setStart(abi.start());
@@ -49,6 +51,7 @@ class AbiFunctions {
     private readonly constants: ConstantPool,
     private readonly planner: ModulePlanner,
     private readonly entries: number[],
+    private readonly deadlineBuiltin: number,
   ) {}
 
   private define(params: number, build: (w: FnWriter) => void): number {
@@ -134,12 +137,13 @@ class AbiFunctions {
     });
   }
 
-  /** Start: the heap begins after all static data; then singletons and constants. */
+  /** Start (after the linker's copy of the static data): the heap begins after it; then singletons and constants. */
   start(): number {
     const index = this.linker.declareFunction([], []);
     const w = new FnWriter(this.services, []);
     const c = w.code;
     c.i32Const(this.linker.staticEnd()).call(this.services.runtime('rt_init'));
+    c.i32Const(this.deadlineBuiltin).call(this.services.runtime('rt_deadline_builtin'));
     this.constants.emitSingletons(c, (n) => this.services.runtime(n));
     this.constants.emitComposites(c);
     this.linker.defineFunction(index, w.locals, c);

@@ -39,6 +39,10 @@ export const RUNTIME_FUNCTIONS = {
   rt_error_message: { params: [], results: [v] }, // NUL-terminated string or 0
   rt_builtin_error: { params: [v], results: [v] }, // (where "file:line: ") → full abort message or 0
   rt_clear_error: { params: [], results: [] },
+  // the evaluation deadline (start function: the reserved builtin's id; host: ask every n ticks)
+  rt_deadline_builtin: { params: [v], results: [] },
+  rt_tick: { params: [], results: [] }, // at the entry of every Rego function
+  offgate_deadline_ticks: { params: [v], results: [] },
   // the evaluation context of the non-fast-path ABI
   rt_ctx_input: { params: [v], results: [v] },
   rt_ctx_data: { params: [v], results: [v] },
@@ -63,6 +67,17 @@ export const RUNTIME_FUNCTIONS = {
 } satisfies Record<string, RuntimeFn>;
 
 export type RuntimeFnName = keyof typeof RUNTIME_FUNCTIONS;
+
+/**
+ * The reserved builtin through which a module asks its host whether the evaluation
+ * deadline has passed (src/runtime/deadline.ts). Every module lists it in its
+ * builtins() table; only a host that enables the check (the `offgate_deadline_ticks`
+ * export) ever sees it called, and must then provide it.
+ */
+export const DEADLINE_BUILTIN = 'offgate.deadline';
+
+/** The module's export that turns the deadline check on: ask the host every n ticks. */
+export const DEADLINE_EXPORT = 'offgate_deadline_ticks';
 
 /** ABI exports taken as they are from the runtime. */
 export const ABI_EXPORTS: RuntimeFnName[] = [

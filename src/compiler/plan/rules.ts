@@ -340,6 +340,8 @@ export class ModulePlanner implements PlanContext {
     const arity = f.node.functions[0].args?.length ?? 0;
     const params = Array.from({ length: arity }, (_, i) => i);
     const w = new FnWriter(this.services, params.map(() => 'i32'));
+    // Calls are work the deadline counts (src/runtime/deadline.ts).
+    w.code.call(this.services.runtime('rt_tick'));
     const result = w.local();
     w.setConst(result, 0);
     const conflict = `eval_conflict_error: functions must not produce multiple outputs for same inputs (function ${pathName(f.node.path)} produced conflicting values for the same inputs)`;

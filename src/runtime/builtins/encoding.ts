@@ -7,7 +7,7 @@ import {
   tag, boolValue, strBytes, strLen, len, arrayGet, setGet, objectKeyAt, objectValueAt,
   newString, newStringUninit, newBool, newArray, newObject, arrayPush,
 } from '../value';
-import { alloc } from '../alloc';
+import { alloc, allocSize } from '../alloc';
 import { objectGet, objectInsert } from '../collections';
 import { compareBytes } from '../compare';
 import { bufNew, bufPutByte, bufPutBytes, bufPutStr, bufLen, bufData, bufTruncate, bufToString } from '../buffer';
@@ -145,7 +145,7 @@ function newline(b: usize, depth: i32, prefix: usize, prefixLen: u32, indent: us
 // equal texts keep Rego order so the last one is the one marshalled.
 function sortedKeys(o: usize): usize {
   const n = len(o);
-  const out = alloc(<usize>n << 3);
+  const out = alloc(allocSize(<u64>n << 3));
   let allStrings = true;
   for (let i: u32 = 0; i < n; i++) {
     const k = objectKeyAt(o, i);
@@ -518,7 +518,7 @@ function b64Value(c: i32, url: bool): i32 {
 function b64Encode(x: usize, url: bool, pad: bool): usize {
   const p = strBytes(x), n = strLen(x);
   const full = n / 3, rest = n % 3;
-  const outLen = full * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1);
+  const outLen = <u64>full * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1);
   const out = newStringUninit(outLen);
   let o = strBytes(out);
   for (let i: u32 = 0; i < full * 3; i += 3) {
@@ -658,7 +658,7 @@ export function b_base64url_decode(x: usize): usize {
 export function b_hex_encode(x: usize): usize {
   if (tag(x) != T_STRING) return typeError('hex.encode', 1, 'string', x);
   const p = strBytes(x), n = strLen(x);
-  const out = newStringUninit(n * 2);
+  const out = newStringUninit(<u64>n * 2);
   const o = strBytes(out);
   for (let i: u32 = 0; i < n; i++) {
     const c = load<u8>(p + <usize>i);

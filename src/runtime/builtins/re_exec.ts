@@ -20,6 +20,7 @@
 // Limits: programs over MAX_INST instructions are "expression too large" (Go has a
 // similar cap); counted repetition is expanded, so `x{1000}` costs 1000 copies of x.
 import { alloc } from '../alloc';
+import { tick } from '../deadline';
 import { bufNew, bufLen, bufData, bufPutBytes } from '../buffer';
 import { decodeRune, runeSize } from './utf8';
 import { classHas, simpleFold } from './re_ranges';
@@ -388,6 +389,8 @@ export function vmSearch(text: usize, n: u32, from: u32): bool {
   let matched = false;
   let pos = from;
   while (true) {
+    // O(text × program): a position is a tick of the evaluation deadline.
+    tick();
     if (!matched) {
       // A new thread starting here has the lowest priority: leftmost matches win.
       if (NSLOTS > 0) memory.fill(TEMP_CAPS, 0xff, <usize>NSLOTS << 2);

@@ -12,7 +12,8 @@ import {
   tag, len, strLen, strBytes, newString, newStringUninit, newInt, newBool,
   newArray, arrayPush, objectKeyAt, objectValueAt,
 } from '../value';
-import { alloc } from '../alloc';
+import { alloc, allocSize } from '../alloc';
+import { tick } from '../deadline';
 import { iterValue } from '../collections';
 import { bufNew, bufPutBytes, bufToString, bufReserve, bufLen } from '../buffer';
 import {
@@ -37,8 +38,12 @@ function indexBytes(p: usize, m: u32, q: usize, n: u32): i32 {
   if (n > m) return -1;
   const first = load<u8>(q);
   const last = m - n;
+  // Naive search: O(m·n) at worst, so each comparison ticks the deadline.
   for (let i: u32 = 0; i <= last; i++) {
-    if (load<u8>(p + i) == first && memory.compare(p + i, q, n) == 0) return <i32>i;
+    if (load<u8>(p + i) == first) {
+      tick();
+      if (memory.compare(p + i, q, n) == 0) return <i32>i;
+    }
   }
   return -1;
 }
@@ -68,7 +73,7 @@ function countBytes(p: usize, m: u32, q: usize, n: u32): u32 {
 /** The runes of `n` bytes at `p` as an i32 array on the heap; its length in `runesLen`. */
 let runesLen: u32 = 0;
 function decodeRunes(p: usize, n: u32): usize {
-  const out = alloc(<usize>n << 2);
+  const out = alloc(allocSize(<u64>n << 2));
   let k: u32 = 0;
   let i: u32 = 0;
   while (i < n) {
@@ -86,7 +91,7 @@ function decodeRunes(p: usize, n: u32): usize {
 /** A string value of the runes [from, to) re-encoded (invalid bytes become U+FFFD). */
 function encodeRunes(runes: usize, from: u32, to: u32): usize {
   let size: u32 = 0;
-  const scratch = alloc(<usize>(to - from) * 4);
+  const scratch = alloc(allocSize(<u64>(to - from) * 4));
   for (let i = from; i < to; i++) size += <u32>encodeRune(scratch + size, runeAt(runes, i));
   return newString(scratch, size);
 }
@@ -95,6 +100,7 @@ function encodeRunes(runes: usize, from: u32, to: u32): usize {
 function indexRunes(hay: usize, nh: u32, needle: usize, nn: u32, from: u32): i32 {
   if (nn > nh) return -1;
   for (let i = from; i + nn <= nh; i++) {
+    tick();
     let j: u32 = 0;
     while (j < nn && runeAt(hay, i + j) == runeAt(needle, j)) j++;
     if (j == nn) return <i32>i;
@@ -114,14 +120,15 @@ export function b_concat(delim: usize, coll: usize): usize {
   const t = tag(coll);
   if (t != T_ARRAY && t != T_SET) return typeError('concat', 2, 'one of {set, array}', coll);
   const n = len(coll);
-  let total: u32 = 0;
+  // 64-bit: a thousand references to one long string add up past 4 GiB.
+  let total: u64 = 0;
   for (let i: u32 = 0; i < n; i++) {
     const x = iterValue(coll, i);
     if (!isString(x)) return elementTypeError('concat', 2, coll, x, 'string');
     total += strLen(x);
   }
   const dn = strLen(delim);
-  if (n > 1) total += dn * (n - 1);
+  if (n > 1) total += <u64>dn * (n - 1);
   const out = newStringUninit(total);
   let o = strBytes(out);
   for (let i: u32 = 0; i < n; i++) {
