@@ -379,7 +379,13 @@ function cloneJson(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => cloneJson(item, depth + 1));
   if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
   const copy: Record<string, unknown> = {};
-  for (const key in value) copy[key] = cloneJson((value as Record<string, unknown>)[key], depth + 1);
+  for (const key of Object.keys(value)) {
+    const item = cloneJson((value as Record<string, unknown>)[key], depth + 1);
+    // A `__proto__` field read from the file is a field: assigned, it would become the
+    // copy's prototype, and the generated Pod would inherit what it holds (labels...).
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
   return copy;
 }
 

@@ -322,7 +322,8 @@ const CLUSTER_SCOPED: Record<string, readonly string[]> = {
 /** Whether the API server stores this kind without a namespace (every constraint kind is). */
 export function isClusterScoped(gvk: GVK): boolean {
   if (gvk.group === 'constraints.gatekeeper.sh') return true;
-  return CLUSTER_SCOPED[gvk.group]?.includes(gvk.kind) ?? false;
+  // hasOwn: a group named `constructor` or `__proto__` is a group, not a property of every object.
+  return Object.hasOwn(CLUSTER_SCOPED, gvk.group) && CLUSTER_SCOPED[gvk.group]!.includes(gvk.kind);
 }
 
 /**
@@ -424,7 +425,7 @@ function clusterNamespace(object: K8sObject, namespaces: Map<string, K8sObject>,
   if (isNamespaceObject(object) || clusterScoped) return { namespace: null };
   const name = stringAt(object.metadata?.namespace) || opts.defaultNamespace || 'default';
   const given = namespaces.get(name);
-  const extraLabels = opts.namespaceLabels?.[name];
+  const extraLabels = opts.namespaceLabels && Object.hasOwn(opts.namespaceLabels, name) ? opts.namespaceLabels[name] : undefined;
   const warning =
     given === undefined && extraLabels === undefined
       ? `namespace "${name}" is described by no Namespace object and no --namespace-labels: it is taken to have no labels`
