@@ -2,8 +2,9 @@
 // `__proto__`, `constructor`, `prototype` — are fields and strings like any other, at every
 // level of every input: manifests, a workload's pod template, labels, annotations,
 // namespaces, apiVersion/kind/name, --policy objects, offgate.yaml parameters, suite
-// objects and suite inventories. Each test runs the built CLI twice, on the same inputs with
-// and without those keys, and asserts the same verdicts and exit code.
+// objects and suite inventories. Each test runs the built CLI on the same inputs with and
+// without those keys, and asserts the same verdicts and exit code. (The timeouts only leave
+// room for several CLI runs per test on a loaded machine; nothing here measures time.)
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -158,13 +159,13 @@ spec:
       matchExpressions: [{key: exempt, operator: DoesNotExist}]
 `;
 
-describe('prototype keys in linted files are fields, never prototypes', () => {
-  it('manifests, pod templates, labels, annotations, namespaces (YAML and JSON): the same verdicts as without them', () => {
+describe('prototype keys in linted files are fields, never prototypes', { timeout: 60_000 }, () => {
+  it.each([[['--env', 'restricted']], [['--env', 'restricted', '--policy', 'policy']]])('manifests, pod templates, labels, annotations, namespaces (YAML and JSON), %j: the same verdicts as without them', (args) => {
     const docs = [BAD_POD, DEPLOYMENT, NAMESPACE];
     const clean = workspace({ 'apps.yaml': docs.map((d) => stringify(d)).join('---\n'), 'policy/p.yaml': INVENTORY_TEMPLATE });
     const { yaml, json } = poisoned(docs);
     const dirty = workspace({ 'apps.yaml': yaml, 'apps.json': json, 'keys.yaml': NAMED_LIKE_KEYS, 'policy/p.yaml': INVENTORY_TEMPLATE });
-    for (const args of [['--env', 'restricted'], ['--env', 'restricted', '--policy', 'policy']]) {
+    {
       const before = verdicts([...args, 'apps.yaml'], clean);
       expect(before.code).toBe(1);
       // The Pod's own denials and its workload's: enough to see any of them vanish.
@@ -240,7 +241,7 @@ describe('prototype keys in linted files are fields, never prototypes', () => {
   });
 });
 
-describe('prototype keys in offgate.yaml are refused, with their position', () => {
+describe('prototype keys in offgate.yaml are refused, with their position', { timeout: 60_000 }, () => {
   it('under parameters, restrictions and environments', () => {
     const pod = stringify(BAD_POD);
     const configs: [string, RegExp][] = [
@@ -259,7 +260,7 @@ describe('prototype keys in offgate.yaml are refused, with their position', () =
   });
 });
 
-describe('prototype keys in suites', () => {
+describe('prototype keys in suites', { timeout: 60_000 }, () => {
   const REFERENTIAL = join(__dirname, '../suites/passing/referential');
   const copySuite = (dir: string, extraCases: string, extraFiles: Record<string, string>) => {
     const files: Record<string, string> = { ...extraFiles };
