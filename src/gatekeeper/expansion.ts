@@ -360,7 +360,7 @@ function lookUp(obj: K8sObject, path: string): { value: Record<string, unknown> 
     if (!isMap(value)) {
       return { error: `could not extract source field "${path}" from resource ${nameOf(obj)}: ${walked.join('.')} is ${describeValue(value)}, not a map` };
     }
-    if (!(key in value)) return { error: `could not find source field "${path}" in resource ${nameOf(obj)}` };
+    if (!Object.hasOwn(value, key)) return { error: `could not find source field "${path}" in resource ${nameOf(obj)}` };
     value = value[key];
     walked.push(key);
   }

@@ -13,6 +13,7 @@ import { parse, stringify } from 'yaml';
 import { offgate } from '../helpers/cli';
 import { attachedNamespace, isClusterScoped } from '../../src/gatekeeper/match';
 import { buildInventory } from '../../src/gatekeeper/inventory';
+import { expand, type ExpansionRule } from '../../src/gatekeeper/expansion';
 
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 
@@ -316,5 +317,11 @@ describe('lookups keyed by input strings', () => {
       expect(JSON.parse(JSON.stringify(inv))).toEqual(JSON.parse(`{"cluster":{"${k}":{"source":{"x":{"apiVersion":"${k}","kind":"source","metadata":{"name":"x"}}}}},"namespace":{"${k}":{"${k}":{"${k}":{"${k}":{"apiVersion":"${k}","kind":"${k}","metadata":{"name":"${k}","namespace":"${k}"}}}}}}}`));
     }
     expect(({} as Record<string, unknown>).source).toBeUndefined();
+  });
+
+  it('an expansion source field is found only when the object has it', () => {
+    const rule = (templateSource: string): ExpansionRule => ({ name: 'e', applyTo: [{ groups: ['example.com'], versions: ['v1'], kinds: ['W'] }], templateSource, generatedGVK: { group: '', version: 'v1', kind: 'Pod' }, builtIn: false });
+    const parent = { apiVersion: 'example.com/v1', kind: 'W', metadata: { name: 'w' }, spec: {} };
+    for (const k of PROTO_KEYS) expect(expand(parent, [rule(`spec.${k}`)])).toEqual({ error: `could not find source field "spec.${k}" in resource w` });
   });
 });
