@@ -2,6 +2,7 @@
 // steps read top to bottom: read inputs and policies, choose the constraints
 // (environment, or the user's own under --policy; never the linted files': see
 // policy.ts), evaluate with the engine, place each finding at its field in the file.
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/load';
 import { resolveEnvironment } from '../config/resolve';
 import { loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
@@ -60,9 +61,11 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // One folder at a time, so that the sources line can say what each brought.
   const policyDirs: { dir: string; contents: PolicyContents<ManifestObject> }[] = [];
   const policyErrors: ReadError[] = [];
+  const policyFiles = new Set<string>();
   for (const dir of opts.policyDirs ?? []) {
     const r = await readManifests([dir], { cwd });
     policyErrors.push(...r.errors);
+    for (const f of r.files) policyFiles.add(resolve(cwd, f));
     policyDirs.push({ dir, contents: sortPolicyObjects(r.objects, (m) => m.object as K8sObject, gatekeeperNamespace) });
   }
   opts.onProgress?.(read.files.length);
@@ -77,7 +80,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
   // The linted files were written by whoever opened the pull request: their policy
   // objects are reviewed like any other object, and never change the policy.
-  const notApplied = read.objects.filter((m) => policyKindOf(m.object as K8sObject) !== undefined);
+  // (A file that is also under --policy is applied from there, and linted here.)
+  const notApplied = read.objects.filter((m) => policyKindOf(m.object as K8sObject) !== undefined && !policyFiles.has(resolve(cwd, m.origin.file)));
   if (notApplied.length > 0) {
     warnings.push(`${plural(notApplied.length, 'policy object')} among the inputs ${notApplied.length === 1 ? 'was' : 'were'} not applied; pass --policy DIR to use them`);
   }
@@ -85,10 +89,12 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   for (const m of policy.ignoredConfigs) {
     warnings.push(`${at(m.origin)}: ${objectLabel(m.object as K8sObject)} is not the Config Gatekeeper reads (config in namespace ${gatekeeperNamespace}): not applied`);
   }
-  if (policy.other.length > 0) {
-    const n = policy.other.length;
+  const inputFiles = new Set(read.files.map((f) => resolve(cwd, f)));
+  const unlinted = policy.other.filter((m) => !inputFiles.has(resolve(cwd, m.origin.file)));
+  if (unlinted.length > 0) {
+    const n = unlinted.length;
     warnings.push(
-      `${plural(n, 'object')} under --policy (${listed(policy.other.map((m) => m.object as K8sObject))}) ${n === 1 ? 'is' : 'are'} not policy and ${n === 1 ? 'was' : 'were'} not linted; pass ${n === 1 ? 'it as an input' : 'them as inputs'} to lint ${n === 1 ? 'it' : 'them'}`,
+      `${plural(n, 'object')} under --policy (${listed(unlinted.map((m) => m.object as K8sObject))}) ${n === 1 ? 'is' : 'are'} not policy and ${n === 1 ? 'was' : 'were'} not linted; pass ${n === 1 ? 'it as an input' : 'them as inputs'} to lint ${n === 1 ? 'it' : 'them'}`,
     );
   }
 

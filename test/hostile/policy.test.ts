@@ -242,6 +242,19 @@ spec:
     expect(r.text).toMatch(/^warning: 2 objects under --policy .* were not linted/m);
   });
 
+  it('a folder both linted and under --policy: applied from --policy, linted as input, no warning', () => {
+    const cwd = workspace({ 'k8s/pods.yaml': BAD_POD('bad'), 'k8s/c.yaml': 'apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sPSPPrivilegedContainer\nmetadata:\n  name: mine\n' });
+    const r = lintJson(['--policy', 'k8s', 'k8s'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.report.warnings).toEqual([]);
+    expect(verdicts(r.report)).toEqual(['k8s/pods.yaml shop/bad K8sPSPPrivilegedContainer']);
+    // Another copy of the constraint outside --policy is still not applied.
+    const other = workspace({ 'k8s/pods.yaml': BAD_POD('bad'), 'k8s/c.yaml': 'apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sPSPPrivilegedContainer\nmetadata:\n  name: mine\n', 'apps/c.yaml': 'apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sPSPHostNamespace\nmetadata:\n  name: theirs\n' });
+    const q = lintJson(['--policy', 'k8s', 'k8s', 'apps'], other);
+    expect(q.report.warnings).toEqual([NOT_APPLIED(1)]);
+    expect(q.report.results.map((x) => x.constraint.name)).toEqual(['mine']);
+  });
+
   it('the sources line names every source', () => {
     const cwd = workspace({
       'offgate.yaml': 'environments:\n  prod:\n    extends: restricted\n',
