@@ -208,6 +208,16 @@ describe('--policy', { timeout: 60_000 }, () => {
     }
   });
 
+  it('the Config judges an object in the namespace it lands in (no metadata.namespace: default, or --namespace)', () => {
+    const pod = BAD_POD('loose').replace('  namespace: shop\n', '');
+    const cwd = workspace({ 'pod.yaml': pod, 'other.yaml': BAD_POD('other', 'ops'), 'policy/config.yaml': CONFIG('config', 'gatekeeper-system', ['default']) });
+    const inDefault = lintJson(['--env', 'restricted', '--policy', 'policy', 'pod.yaml', 'other.yaml'], cwd);
+    expect([...new Set(inDefault.report.results.map((x) => x.object.name))]).toEqual(['other']);
+    expect(inDefault.code).toBe(1);
+    const elsewhere = lintJson(['--env', 'restricted', '--policy', 'policy', '--namespace', 'apps', 'pod.yaml', 'other.yaml'], cwd);
+    expect([...new Set(elsewhere.report.results.map((x) => x.object.name))].sort()).toEqual(['loose', 'other']);
+  });
+
   it('Gatekeeper’s namespace is an option of lint (default gatekeeper-system)', async () => {
     const cwd = workspace({ 'pods.yaml': `${BAD_POD('bad')}---\n${BAD_POD('other', 'ops')}`, 'policy/config.yaml': CONFIG('config', 'opa', ['shop']) });
     const judged = async (gatekeeperNamespace?: string) => {
