@@ -373,16 +373,15 @@ describe('positions', () => {
     const disallowed = readdirSync(examples).filter((f) => f.startsWith('disallowed')).sort();
 
     it.each(disallowed)('%s: each result at its offending field', (example) => {
-      const cwd = workspace();
-      copyFileSync(join(examples, 'constraint.yaml'), join(cwd, 'constraint.yaml'));
+      const cwd = workspace({ 'policy/constraint.yaml': readFileSync(join(examples, 'constraint.yaml'), 'utf8') });
       copyFileSync(join(examples, example), join(cwd, 'manifest.yaml'));
       const text = readFileSync(join(cwd, 'manifest.yaml'), 'utf8');
       const object = parse(text);
       const constraintName = parse(readFileSync(join(examples, 'constraint.yaml'), 'utf8')).metadata.name;
 
-      const { code, report } = lintJson(['.'], { cwd });
+      const { code, report } = lintJson(['--policy', 'policy', 'manifest.yaml'], { cwd });
       expect(report.errors).toEqual([]);
-      expect(report.sources).toHaveLength(1); // only the constraint among the inputs
+      expect(report.sources).toHaveLength(1); // only the constraint under --policy
       expect(report.results.length).toBeGreaterThan(0);
       expect(code).toBe(1);
       for (const r of report.results) {
@@ -416,10 +415,9 @@ describe('positions', () => {
         },
       };
       const text = stringify(deployment);
-      const cwd = workspace({ 'deploy.yaml': text });
-      copyFileSync(join(examples, 'constraint.yaml'), join(cwd, 'constraint.yaml'));
+      const cwd = workspace({ 'deploy.yaml': text, 'policy/constraint.yaml': readFileSync(join(examples, 'constraint.yaml'), 'utf8') });
 
-      const { code, report } = lintJson(['deploy.yaml', 'constraint.yaml'], { cwd });
+      const { code, report } = lintJson(['--policy', 'policy', 'deploy.yaml'], { cwd });
       expect(code).toBe(1);
       expect(report.errors).toEqual([]);
       expect(report.results.length).toBeGreaterThan(0);
@@ -476,12 +474,13 @@ spec:
 
   it('an object-level finding without a path is placed at the object’s first line', () => {
     const cwd = workspace({ 'pods.yaml': `# leading comment\n${CLEAN_POD}---\n${POD('blue')}` });
-    writeFileSync(join(cwd, 'template.yaml'), readFileSync(join(FIXTURES, 'team-blue-template.yaml')));
+    mkdirSync(join(cwd, 'policy'));
+    writeFileSync(join(cwd, 'policy/template.yaml'), readFileSync(join(FIXTURES, 'team-blue-template.yaml')));
     writeFileSync(
-      join(cwd, 'constraint.yaml'),
+      join(cwd, 'policy/constraint.yaml'),
       PRIVILEGED_CONSTRAINT.replace('K8sPSPPrivilegedContainer', 'K8sNoBlue').replace('no-privileged', 'no-blue'),
     );
-    const { report } = lintJson(['.'], { cwd });
+    const { report } = lintJson(['--policy', 'policy', 'pods.yaml'], { cwd });
     expect(report.errors).toEqual([]);
     expect(report.results).toHaveLength(1);
     // The second document starts at line 12 (1 comment + 9 lines + `---`).
@@ -763,12 +762,12 @@ describe('errors and exit codes', () => {
       for (const format of ['sarif', 'junit', 'github']) expect(lint(['-o', format, '--env', 'rehearse', '--fail-on', 'warn', 'pod.yaml'], { cwd: dir }).code).toBe(0);
     });
 
-    it('dryrun and warn constraints among the inputs do not fail the run', () => {
+    it('dryrun and warn constraints under --policy do not fail the run', () => {
       const dir = workspace({
         'pod.yaml': PRIVILEGED_POD,
-        'c.yaml': PRIVILEGED_CONSTRAINT.replace('spec:\n', 'spec:\n  enforcementAction: dryrun\n'),
+        'policy/c.yaml': PRIVILEGED_CONSTRAINT.replace('spec:\n', 'spec:\n  enforcementAction: dryrun\n'),
       });
-      const r = lintJson(['.'], { cwd: dir });
+      const r = lintJson(['--policy', 'policy', 'pod.yaml'], { cwd: dir });
       expect(r.report.results.map((x) => x.enforcementAction)).toEqual(['dryrun']);
       expect(r.code).toBe(0);
     });
@@ -887,36 +886,50 @@ describe('configuration', () => {
 // Where constraints come from
 
 describe('constraint sources', () => {
-  it('constraints among the inputs and no environment: only those apply, and the output says so', () => {
+  it('policy objects among the inputs are linted, not applied, and one line says so', () => {
     const cwd = workspace({ 'pod.yaml': `${PRIVILEGED_POD}---\n${HOSTPID_POD}`, 'policy/c.yaml': PRIVILEGED_CONSTRAINT });
     const { code, report } = lintJson(['pod.yaml', 'policy'], { cwd });
+    expect(code).toBe(1);
+    // The baseline preset applies (hostPID and privileged denied), not the constraint among the inputs.
+    expect(report.results.map((r) => `${r.constraint.kind}/${r.constraint.name}`).sort()).toEqual([
+      'K8sPSPHostNamespace/offgate-baseline-host-namespaces',
+      'K8sPSPPrivilegedContainer/offgate-baseline-privileged-containers',
+    ]);
+    expect(report.sources).toEqual(['bundled baseline preset (no offgate.yaml)']);
+    expect(report.warnings).toEqual(['1 policy object among the inputs was not applied; pass --policy DIR to use them']);
+    expect(report.summary.objects).toBe(3); // the constraint is an object like any other
+    const text = lint(['pod.yaml', 'policy'], { cwd }).stdout;
+    expect(text).toMatch(/^warning: 1 policy object among the inputs was not applied; pass --policy DIR to use them$/m);
+    expect(text).toMatch(/^constraints: bundled baseline preset \(no offgate\.yaml\)$/m);
+  });
+
+  it('the same constraint under --policy: only it applies, and the sources say what the folder brought', () => {
+    const cwd = workspace({ 'pod.yaml': `${PRIVILEGED_POD}---\n${HOSTPID_POD}`, 'policy/c.yaml': PRIVILEGED_CONSTRAINT });
+    const { code, report } = lintJson(['--policy', 'policy', 'pod.yaml'], { cwd });
     expect(code).toBe(1);
     // hostPID would be denied by baseline; baseline does not apply.
     expect(report.results.map((r) => `${r.constraint.kind}/${r.constraint.name}`)).toEqual(['K8sPSPPrivilegedContainer/no-privileged']);
     expect(report.results[0]).toMatchObject({ line: 12, column: 9 });
     expect(report.results[0]!.fix).toMatch(/privileged/); // bundled template: a fix hint
-    expect(report.sources).toHaveLength(1);
-    expect(report.sources[0]).not.toMatch(/baseline/);
-    const text = lint(['pod.yaml', 'policy'], { cwd }).stdout;
-    expect(text).toMatch(/^constraints: .*inputs/m);
-    expect(text).not.toMatch(/baseline/);
+    expect(report.sources).toEqual(['--policy policy (1 Constraint)']);
+    expect(report.warnings).toEqual([]);
   });
 
-  it('constraints among the inputs plus --env: both apply, both listed', () => {
-    const cwd = workspace({ 'pod.yaml': `${PRIVILEGED_POD}---\n${HOSTPID_POD}`, 'c.yaml': PRIVILEGED_CONSTRAINT });
-    const { report } = lintJson(['--env', 'baseline', '.'], { cwd });
+  it('--policy plus --env: both apply, both listed', () => {
+    const cwd = workspace({ 'pod.yaml': `${PRIVILEGED_POD}---\n${HOSTPID_POD}`, 'policy/c.yaml': PRIVILEGED_CONSTRAINT });
+    const { report } = lintJson(['--env', 'baseline', '--policy', 'policy', 'pod.yaml'], { cwd });
     const names = report.results.map((r) => r.constraint.name).sort();
     expect(names).toEqual(['no-privileged', 'offgate-baseline-host-namespaces', 'offgate-baseline-privileged-containers']);
-    expect(report.sources).toHaveLength(2);
+    expect(report.sources).toEqual(['bundled baseline preset', '--policy policy (1 Constraint)']);
   });
 
-  it('constraints among the inputs plus an offgate.yaml: both apply', () => {
+  it('--policy plus an offgate.yaml: both apply', () => {
     const cwd = workspace({
       'offgate.yaml': 'environments:\n  default:\n    extends: baseline\n',
       'pod.yaml': HOSTPID_POD,
-      'c.yaml': PRIVILEGED_CONSTRAINT,
+      'policy/c.yaml': PRIVILEGED_CONSTRAINT,
     });
-    const { report } = lintJson(['pod.yaml', 'c.yaml'], { cwd });
+    const { report } = lintJson(['--policy', 'policy', 'pod.yaml'], { cwd });
     expect(report.results.map((r) => r.constraint.name)).toEqual(['offgate-default-host-namespaces']);
     expect(report.sources).toHaveLength(2);
   });
@@ -936,8 +949,7 @@ describe('constraint sources', () => {
     expect(report.results[0]).toMatchObject({ object: { name: 'blue' }, constraint: { kind: 'K8sPSPPrivilegedContainer', name: 'no-privileged' } });
     expect(report.results[0]!.message).toContain('team blue');
     expect(report.results[0]!.fix).toBeUndefined(); // not a bundled template
-    expect(report.sources).toHaveLength(1);
-    expect(report.sources[0]).toContain('gitops');
+    expect(report.sources).toEqual(['--policy gitops (1 ConstraintTemplate, 1 Constraint)']);
     expect(report.summary.files).toBe(1); // policy files are not manifest inputs
 
     // Without the user's template, the same constraint uses the bundled one.
@@ -948,17 +960,19 @@ describe('constraint sources', () => {
     expect(b.report.results[0]!.fix).toMatch(/privileged/);
   });
 
-  it('a ConstraintTemplate among the inputs replaces the bundled template for an environment’s constraint of that kind', () => {
+  it('a ConstraintTemplate among the inputs named after a bundled kind changes nothing, even under --env', () => {
     const cwd = workspace({
       'template.yaml': readFileSync(join(FIXTURES, 'team-blue-template.yaml'), 'utf8').replace(/K8sNoBlue/g, 'K8sPSPPrivilegedContainer').replace('k8snoblue', 'k8spspprivilegedcontainer'),
       'pods.yaml': `${PRIVILEGED_POD}---\n${POD('blue')}`,
     });
-    const { report } = lintJson(['--env', 'baseline', '.'], { cwd });
+    const { code, report } = lintJson(['--env', 'baseline', '.'], { cwd });
+    expect(code).toBe(1);
     const priv = report.results.filter((r) => r.constraint.kind === 'K8sPSPPrivilegedContainer');
-    expect(priv.map((r) => r.object.name)).toEqual(['blue']);
+    expect(priv.map((r) => r.object.name)).toEqual(['dind']); // the bundled template's verdict
+    expect(report.warnings).toEqual(['1 policy object among the inputs was not applied; pass --policy DIR to use them']);
   });
 
-  it('a user template of a new kind with its constraint among the inputs', () => {
+  it('a user template of a new kind with its constraint among the inputs: linted, not applied', () => {
     const cwd = workspace({
       'template.yaml': readFileSync(join(FIXTURES, 'team-blue-template.yaml'), 'utf8'),
       'constraint.yaml': PRIVILEGED_CONSTRAINT.replace('K8sPSPPrivilegedContainer', 'K8sNoBlue').replace('no-privileged', 'no-blue'),
@@ -966,7 +980,16 @@ describe('constraint sources', () => {
     });
     const { code, report } = lintJson(['.'], { cwd });
     expect(code).toBe(1);
-    expect(report.results.map((r) => `${r.constraint.kind}/${r.constraint.name} ${r.object.name}`)).toEqual(['K8sNoBlue/no-blue blue']);
+    expect(report.results.map((r) => `${r.constraint.kind}/${r.constraint.name} ${r.object.name}`)).toEqual(['K8sPSPPrivilegedContainer/offgate-baseline-privileged-containers dind']);
+    expect(report.warnings).toEqual(['2 policy objects among the inputs were not applied; pass --policy DIR to use them']);
+    // Under --policy they apply.
+    const policy = workspace({
+      'policy/template.yaml': readFileSync(join(FIXTURES, 'team-blue-template.yaml'), 'utf8'),
+      'policy/constraint.yaml': PRIVILEGED_CONSTRAINT.replace('K8sPSPPrivilegedContainer', 'K8sNoBlue').replace('no-privileged', 'no-blue'),
+      'pods.yaml': `${PRIVILEGED_POD}---\n${POD('blue')}`,
+    });
+    const p = lintJson(['--policy', 'policy', 'pods.yaml'], { cwd: policy });
+    expect(p.report.results.map((r) => `${r.constraint.kind}/${r.constraint.name} ${r.object.name}`)).toEqual(['K8sNoBlue/no-blue blue']);
   });
 });
 

@@ -67,6 +67,8 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** Maximum memory of each template's module, in bytes. Default 1 GiB (see src/policy/limits.ts). */
   memoryLimitBytes?: number;
+  /** cluster mode: the namespace whose Config named `config` Gatekeeper reads (default gatekeeper-system). */
+  gatekeeperNamespace?: string;
 }
 
 export interface Result {
@@ -152,7 +154,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   const opts = input.options ?? {};
   const mode = opts.mode ?? 'cluster';
   const out: EngineOutput = { results: [], errors: [], warnings: [] };
-  const classes = classify(input.objects);
+  const classes = classify(input.objects, opts.gatekeeperNamespace);
 
   const limits: EvaluationLimits = { timeoutMs: opts.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_LIMITS.memoryLimitBytes };
   const templates = loadTemplates(classes.templates, input.precompiled ?? [], opts, limits, out);
@@ -178,15 +180,16 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   const ordered = [...constraints].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name));
 
   for (const item of engineInput.review ?? (mode === 'gator-test' ? input.objects : classes.reviewed)) {
-    if (mode === 'cluster' && configExcludes(classes.configs, item.object)) continue;
     const subject = subjectOf(item.object, mode, opts, out);
     if (!subject) continue;
     const attach = attachedNamespace(subject.object, namespaces, mode, { defaultNamespace: opts.defaultNamespace, namespaceLabels: opts.namespaceLabels, reviewNamespace: subject.reviewNamespace });
+    const namespace = effectiveNamespace(subject.object, attach.namespace, mode);
+    // Judged in the namespace the object lands in: one without metadata.namespace goes to `default`.
+    if (mode === 'cluster' && classes.configs.length > 0 && configExcludes(classes.configs, item.object, 'webhook', namespace, opts.gatekeeperNamespace)) continue;
     if (attach.warning && !warned.has(attach.warning) && ordered.some((c) => c.match?.namespaceSelector)) {
       warned.add(attach.warning);
       out.warnings.push(attach.warning);
     }
-    const namespace = effectiveNamespace(subject.object, attach.namespace, mode);
     const reported = refOf(item.object, namespace);
     const review = subject.review ?? reviewOf(subject.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace, userInfo: opts.userInfo });
     out.results.push(...reviewAgainst(review, subject.object, subject.oldObject, attach.namespace, 'Original', ordered, templates, reported, item.origin));
@@ -209,7 +212,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
 
 // ---- classification and loading ------------------------------------------------------
 
-function classify(objects: Located[]) {
+function classify(objects: Located[], gatekeeperNamespace: string | undefined) {
   const templates: Located[] = [];
   const constraints: Located[] = [];
   const expansions: Located[] = [];
@@ -220,7 +223,7 @@ function classify(objects: Located[]) {
     if (isConstraintTemplate(o.object)) templates.push(o);
     else if (gvk.group === CONSTRAINT_GROUP) constraints.push(o);
     else if (isExpansionTemplate(o.object)) expansions.push(o);
-    else if (isGatekeeperConfig(o.object)) configs.push(o.object);
+    else if (isGatekeeperConfig(o.object, gatekeeperNamespace)) configs.push(o.object);
     else reviewed.push(o);
   }
   return { templates, constraints, expansions, configs, reviewed };

@@ -10,6 +10,12 @@ export const EXPANSION_GROUP = 'expansion.gatekeeper.sh';
 export const EXPANSION_VERSIONS = ['v1alpha1', 'v1beta1'];
 /** Generated resources are expanded again, down to this many levels below the parent. */
 export const MAX_EXPANSION_DEPTH = 30;
+/**
+ * At most this many resources generated from one parent. Gatekeeper bounds only the depth,
+ * but a few ExpansionTemplates applying to the same kind multiply at every level (4 of them
+ * over 9 levels make 262,144 Pods out of one object); a real workload makes one or two.
+ */
+export const MAX_GENERATED_RESOURCES = 1000;
 
 export interface ApplyTo {
   groups: string[];
@@ -272,17 +278,26 @@ export function ruleAppliesTo(rule: ExpansionRule, gvk: GVK): boolean {
 export function expand(
   parent: K8sObject,
   rules: readonly ExpansionRule[],
-  opts: { namespace?: string } = {},
+  opts: { namespace?: string; maxGenerated?: number } = {},
 ): { generated: GeneratedResource[] } | { error: string } {
   const top: Pick<GeneratedResource, 'object' | 'chain' | 'mapPath'> = { object: parent, chain: [], mapPath: (path) => path };
-  const result = expandFrom(top, rules, opts.namespace);
+  const budget: Budget = { parent, left: opts.maxGenerated ?? MAX_GENERATED_RESOURCES, max: opts.maxGenerated ?? MAX_GENERATED_RESOURCES };
+  const result = expandFrom(top, rules, opts.namespace, budget);
   return Array.isArray(result) ? { generated: result } : result;
+}
+
+/** How many more resources this parent may generate; counted before each copy is made. */
+interface Budget {
+  parent: K8sObject;
+  left: number;
+  max: number;
 }
 
 function expandFrom(
   from: Pick<GeneratedResource, 'object' | 'chain' | 'mapPath'>,
   rules: readonly ExpansionRule[],
   namespace: string | undefined,
+  budget: Budget,
 ): GeneratedResource[] | { error: string } {
   const applicable = rules.filter((rule) => ruleAppliesTo(rule, gvkOf(from.object)));
   if (applicable.length === 0) return [];
@@ -291,6 +306,7 @@ function expandFrom(
   }
   const children: GeneratedResource[] = [];
   for (const rule of applicable) {
+    if (budget.left-- <= 0) return fanOutError(budget, rules);
     const child = generate(from.object, rule, namespace);
     if ('error' in child) return child;
     const chain = [...from.chain, rule];
@@ -298,13 +314,23 @@ function expandFrom(
     const mapPath = (path: string) => from.mapPath(mapToSource(path, prefix));
     children.push({ object: child.object, rule, chain, mapPath, depth: chain.length });
   }
-  const descendants: GeneratedResource[] = [];
+  const all = children.slice();
   for (const child of children) {
-    const more = expandFrom(child, rules, namespace);
+    const more = expandFrom(child, rules, namespace, budget);
     if (!Array.isArray(more)) return more;
-    descendants.push(...more);
+    for (const g of more) all.push(g);
   }
-  return [...children, ...descendants];
+  return all;
+}
+
+function fanOutError(budget: Budget, rules: readonly ExpansionRule[]): { error: string } {
+  const { parent } = budget;
+  const ns = typeof parent.metadata?.namespace === 'string' && parent.metadata.namespace !== '' ? `${parent.metadata.namespace}/` : '';
+  const templates = rules.filter((r) => !r.builtIn).map((r) => r.name);
+  const shown = templates.length > 5 ? `${templates.slice(0, 5).join(', ')}…` : templates.join(', ');
+  return {
+    error: `expansion of ${String(parent.kind)} ${ns}${nameOf(parent)} generated more than ${budget.max} resources${shown ? ` (ExpansionTemplates ${shown})` : ''}: the resources it generates were not checked`,
+  };
 }
 
 function generate(parent: K8sObject, rule: ExpansionRule, namespace: string | undefined): { object: K8sObject } | { error: string } {
@@ -334,7 +360,7 @@ function lookUp(obj: K8sObject, path: string): { value: Record<string, unknown> 
     if (!isMap(value)) {
       return { error: `could not extract source field "${path}" from resource ${nameOf(obj)}: ${walked.join('.')} is ${describeValue(value)}, not a map` };
     }
-    if (!(key in value)) return { error: `could not find source field "${path}" in resource ${nameOf(obj)}` };
+    if (!Object.hasOwn(value, key)) return { error: `could not find source field "${path}" in resource ${nameOf(obj)}` };
     value = value[key];
     walked.push(key);
   }
@@ -379,7 +405,13 @@ function cloneJson(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => cloneJson(item, depth + 1));
   if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
   const copy: Record<string, unknown> = {};
-  for (const key in value) copy[key] = cloneJson((value as Record<string, unknown>)[key], depth + 1);
+  for (const key of Object.keys(value)) {
+    const item = cloneJson((value as Record<string, unknown>)[key], depth + 1);
+    // A `__proto__` field read from the file is a field: assigned, it would become the
+    // copy's prototype, and the generated Pod would inherit what it holds (labels...).
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
   return copy;
 }
 

@@ -240,10 +240,22 @@ export function validateMatch(match: Match | undefined): string[] {
 // ---------------------------------------------------------------------------------------
 // Config (config.gatekeeper.sh) exclusions — the cluster honours them, gator does not
 
-/** The one Config Gatekeeper reads: group config.gatekeeper.sh, kind Config, name `config`. */
-export function isGatekeeperConfig(obj: K8sObject): boolean {
+/** Where Gatekeeper is installed, unless told otherwise (its Helm chart's namespace). */
+export const GATEKEEPER_NAMESPACE = 'gatekeeper-system';
+
+/** Any Config of Gatekeeper's API group, whichever Gatekeeper would read it or not. */
+export function isConfigObject(obj: K8sObject): boolean {
   const { group, kind } = gvkOf(obj);
-  return group === 'config.gatekeeper.sh' && kind === 'Config' && obj.metadata?.name === 'config';
+  return group === 'config.gatekeeper.sh' && kind === 'Config';
+}
+
+/**
+ * The one Config Gatekeeper reads: kind Config of config.gatekeeper.sh named `config` in
+ * Gatekeeper's own namespace. One named `config` elsewhere is just an object: Gatekeeper
+ * never looks at it, so it must not exclude anything here either.
+ */
+export function isGatekeeperConfig(obj: K8sObject, gatekeeperNamespace = GATEKEEPER_NAMESPACE): boolean {
+  return isConfigObject(obj) && obj.metadata?.name === 'config' && obj.metadata?.namespace === gatekeeperNamespace;
 }
 
 /**
@@ -252,13 +264,14 @@ export function isGatekeeperConfig(obj: K8sObject): boolean {
  * `excludedNamespaces` pattern matching the object's namespace — its own name for a
  * Namespace, else metadata.namespace ("" for cluster-scoped objects, so only patterns like
  * `*` reach them). Pass `namespace` when the object is reviewed in a namespace it does not
- * carry itself (offgate's `default`/`--namespace`). Other Config objects are ignored.
+ * carry itself (offgate's `default`/`--namespace`). Other Config objects are ignored, as are
+ * Configs outside `gatekeeperNamespace`.
  */
-export function configExcludes(configs: K8sObject[], object: K8sObject, process = 'webhook', namespace?: string): boolean {
+export function configExcludes(configs: K8sObject[], object: K8sObject, process = 'webhook', namespace?: string, gatekeeperNamespace = GATEKEEPER_NAMESPACE): boolean {
   const subject = isNamespaceObject(object)
     ? stringAt(object.metadata?.name)
     : namespace ?? stringAt(object.metadata?.namespace);
-  return configs.filter(isGatekeeperConfig).some((config) =>
+  return configs.filter((c) => isGatekeeperConfig(c, gatekeeperNamespace)).some((config) =>
     configEntries(config).some(
       (entry) =>
         (entry.processes.includes(process) || entry.processes.includes('*')) &&
@@ -322,7 +335,8 @@ const CLUSTER_SCOPED: Record<string, readonly string[]> = {
 /** Whether the API server stores this kind without a namespace (every constraint kind is). */
 export function isClusterScoped(gvk: GVK): boolean {
   if (gvk.group === 'constraints.gatekeeper.sh') return true;
-  return CLUSTER_SCOPED[gvk.group]?.includes(gvk.kind) ?? false;
+  // hasOwn: a group named `constructor` or `__proto__` is a group, not a property of every object.
+  return Object.hasOwn(CLUSTER_SCOPED, gvk.group) && CLUSTER_SCOPED[gvk.group]!.includes(gvk.kind);
 }
 
 /**
@@ -424,7 +438,7 @@ function clusterNamespace(object: K8sObject, namespaces: Map<string, K8sObject>,
   if (isNamespaceObject(object) || clusterScoped) return { namespace: null };
   const name = stringAt(object.metadata?.namespace) || opts.defaultNamespace || 'default';
   const given = namespaces.get(name);
-  const extraLabels = opts.namespaceLabels?.[name];
+  const extraLabels = opts.namespaceLabels && Object.hasOwn(opts.namespaceLabels, name) ? opts.namespaceLabels[name] : undefined;
   const warning =
     given === undefined && extraLabels === undefined
       ? `namespace "${name}" is described by no Namespace object and no --namespace-labels: it is taken to have no labels`

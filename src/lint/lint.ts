@@ -1,19 +1,20 @@
 // `offgate lint` as a library function: manifests in, one Report out. The
 // steps read top to bottom: read inputs and policies, choose the constraints
-// (environment, or the user's own), evaluate with the engine, place each
-// finding at its field in the file.
+// (environment, or the user's own under --policy; never the linted files': see
+// policy.ts), evaluate with the engine, place each finding at its field in the file.
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/load';
 import { resolveEnvironment } from '../config/resolve';
 import { loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
 import { evaluate, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
-import { CONSTRAINT_GROUP } from '../gatekeeper/constraint-schema';
-import { isConstraintTemplate } from '../gatekeeper/templates';
-import { gvkOf, type K8sObject } from '../gatekeeper/types';
+import { GATEKEEPER_NAMESPACE } from '../gatekeeper/match';
+import type { K8sObject } from '../gatekeeper/types';
 import { formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
 import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
 import type { Finding, InputError, Report } from '../report/model';
 import { summarize } from '../report/summary';
+import { describeContents, listed, objectLabel, plural, policyKindOf, sortPolicyObjects, type PolicyContents } from './policy';
 
 export interface LintOptions {
   /** Files, folders, globs, or `-` for stdin. */
@@ -24,18 +25,23 @@ export interface LintOptions {
   env?: string;
   /** `--config FILE`; default: offgate.yaml found upward from cwd. */
   configPath?: string;
-  /** `--policy DIR`: ConstraintTemplates and Constraints of the user's own (a GitOps repository). */
+  /**
+   * `--policy DIR`: ConstraintTemplates, Constraints, ExpansionTemplates and Gatekeeper's
+   * Config of the user's own (a GitOps repository), and Namespaces as cluster state. The
+   * only place policy is taken from besides the environment: policy objects among `paths`
+   * are linted, not applied.
+   */
   policyDirs?: string[];
   /** `--namespace NS`: where namespaced objects without a namespace land (default `default`). */
   namespace?: string;
-  /** `--timeout SECONDS` in milliseconds: evaluation deadline per template and object (the CLI passes 30,000, Gatekeeper's maximum webhook timeout). */
+  /** `--timeout SECONDS` in milliseconds: evaluation deadline per template and object (the CLI passes 30,000, Gatekeeper's maximum webhook timeout; 0 for none). */
   timeoutMs?: number;
-  /** `--max-file-size SIZE` in bytes: larger inputs are refused, not read (the CLI passes 64 MiB). */
-  maxFileSize?: number;
-  /** `--gatekeeper-namespace NS`: the namespace whose Config named `config` Gatekeeper reads (the CLI passes gatekeeper-system). */
-  gatekeeperNamespace?: string;
   /** Maximum memory of each template's module, in bytes (default 1 GiB). */
   memoryLimitBytes?: number;
+  /** `--max-file-size SIZE` in bytes: larger inputs are refused, not read (manifests, policies, offgate.yaml; default 64 MiB). */
+  maxFileSize?: number;
+  /** `--gatekeeper-namespace NS`: where Gatekeeper runs; under --policy, only its Config named `config` is read. Default `gatekeeper-system`. */
+  gatekeeperNamespace?: string;
   /** Called with the number of files read so far (progress display). */
   onProgress?: (done: number) => void;
 }
@@ -50,6 +56,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const badLimits = checkLimits({ timeoutMs: opts.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_LIMITS.memoryLimitBytes });
   if (badLimits) return { report: emptyReport([]), fatal: badLimits };
   const cwd = opts.cwd ?? process.cwd();
+  const gatekeeperNamespace = opts.gatekeeperNamespace ?? GATEKEEPER_NAMESPACE;
   const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize });
   // A document without apiVersion or kind is no Kubernetes object: an input error, as the API server says.
   const notObjects = read.objects.filter((m) => typeof m.object.apiVersion !== 'string' || typeof m.object.kind !== 'string' || !m.object.apiVersion || !m.object.kind);
@@ -60,7 +67,18 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       read.errors.push({ ...m.origin, message: `not a Kubernetes object: ${missing} is not set` });
     }
   }
-  const policies = opts.policyDirs?.length ? await readManifests(opts.policyDirs, { cwd, maxFileSize: opts.maxFileSize }) : { objects: [], errors: [], warnings: [], files: [] };
+  // One folder at a time, so that the sources line can say what each brought.
+  const policyDirs: { dir: string; contents: PolicyContents<ManifestObject> }[] = [];
+  const policyErrors: ReadError[] = [];
+  const policyWarnings: ReadError[] = [];
+  const policyFiles = new Set<string>();
+  for (const dir of opts.policyDirs ?? []) {
+    const r = await readManifests([dir], { cwd, maxFileSize: opts.maxFileSize });
+    policyErrors.push(...r.errors);
+    policyWarnings.push(...r.warnings);
+    for (const f of r.files) policyFiles.add(resolve(cwd, f));
+    policyDirs.push({ dir, contents: sortPolicyObjects(r.objects, (m) => m.object as K8sObject, gatekeeperNamespace) });
+  }
   opts.onProgress?.(read.files.length);
 
   const byOrigin = new Map<object, ManifestObject>();
@@ -68,50 +86,103 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     byOrigin.set(m.origin, m);
     return { object: m.object as K8sObject, origin: m.origin };
   };
-  const isPolicy = (o: K8sObject) => isConstraintTemplate(o) || gvkOf(o).group === CONSTRAINT_GROUP;
-  const userPolicy = [...policies.objects.filter((m) => isPolicy(m.object as K8sObject)), ...read.objects.filter((m) => isPolicy(m.object as K8sObject))];
-  const userConstraints = userPolicy.filter((m) => gvkOf(m.object as K8sObject).group === CONSTRAINT_GROUP);
-  const userTemplateKinds = new Set(userPolicy.filter((m) => isConstraintTemplate(m.object as K8sObject)).map((m) => templateKind(m.object as K8sObject)));
+  const errors: InputError[] = [...read.errors, ...policyErrors].map(readError);
+  const warnings: string[] = [...read.warnings, ...policyWarnings].map(formatReadError);
+
+  // The linted files were written by whoever opened the pull request: their policy
+  // objects are reviewed like any other object, and never change the policy.
+  // (A file that is also under --policy is applied from there, and linted here.)
+  const notApplied = read.objects.filter((m) => policyKindOf(m.object as K8sObject) !== undefined && !policyFiles.has(resolve(cwd, m.origin.file)));
+  if (notApplied.length > 0) {
+    warnings.push(`${plural(notApplied.length, 'policy object')} among the inputs ${notApplied.length === 1 ? 'was' : 'were'} not applied; pass --policy DIR to use them`);
+  }
+  const policy = mergeContents(policyDirs.map((p) => p.contents));
+  for (const m of policy.ignoredConfigs) {
+    warnings.push(`${at(m.origin)}: ${objectLabel(m.object as K8sObject)} is not the Config Gatekeeper reads (config in namespace ${gatekeeperNamespace}): not applied`);
+  }
+  const inputFiles = new Set(read.files.map((f) => resolve(cwd, f)));
+  const unlinted = policy.other.filter((m) => !inputFiles.has(resolve(cwd, m.origin.file)));
+  if (unlinted.length > 0) {
+    const n = unlinted.length;
+    warnings.push(
+      `${plural(n, 'object')} under --policy (${listed(unlinted.map((m) => m.object as K8sObject))}) ${n === 1 ? 'is' : 'are'} not policy and ${n === 1 ? 'was' : 'were'} not linted; pass ${n === 1 ? 'it as an input' : 'them as inputs'} to lint ${n === 1 ? 'it' : 'them'}`,
+    );
+  }
 
   // Which constraints apply: an environment (chosen, or from offgate.yaml, or the default
   // preset), unless the user brought constraints of their own and chose no environment.
   const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
   if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error };
+  warnings.push(...(loaded.warnings ?? []));
   const sources: string[] = [];
   let envConstraints: K8sObject[] = [];
-  if (opts.env || loaded.config || userConstraints.length === 0) {
+  let envSource = '';
+  if (opts.env || loaded.config || policy.constraints.length === 0) {
     const env = resolveEnvironment(loaded.config, opts.env);
     if ('error' in env) return { report: emptyReport([]), fatal: env.error };
     envConstraints = env.constraints;
+    envSource = env.source;
     sources.push(env.source);
   }
-  if (policies.files.length > 0) sources.push(...(opts.policyDirs ?? []).map((d) => `--policy ${d}`));
-  if (read.objects.some((m) => gvkOf(m.object as K8sObject).group === CONSTRAINT_GROUP)) sources.push('constraints among the inputs');
+
+  // A --policy template may bring a kind of its own, or replace a bundled template nothing
+  // else relies on; replacing one the environment's constraints use would change what the
+  // environment means without a word.
+  const envKinds = new Set(envConstraints.map((c) => String(c.kind)));
+  const bundledKinds = new Set(bundledTemplates().map((t) => t.metadata.kind));
+  const templates = policy.templates.filter((m) => {
+    const kind = templateKind(m.object as K8sObject);
+    if (!envKinds.has(kind) || !bundledKinds.has(kind)) return true;
+    const name = String((m.object as K8sObject).metadata?.name ?? '');
+    errors.push({ ...m.origin, message: `ConstraintTemplate ${name}: ${kind} is a bundled template, and the ${envSource} uses it; a --policy template cannot replace it (give it a kind of its own)` });
+    return false;
+  });
+  for (const p of policyDirs) sources.push(`--policy ${p.dir} (${describeContents({ ...p.contents, templates: p.contents.templates.filter((m) => templates.includes(m)) })})`);
+  const userTemplateKinds = new Set(templates.map((m) => templateKind(m.object as K8sObject)));
 
   // Constraints of a bundled kind use the bundled template unless the user brings one.
-  const kinds = new Set([...envConstraints, ...userConstraints.map((m) => m.object as K8sObject)].map((c) => String(c.kind)));
+  const kinds = new Set([...envConstraints, ...policy.constraints.map((m) => m.object as K8sObject)].map((c) => String(c.kind)));
   const bundled = bundledTemplates().filter((t) => kinds.has(t.metadata.kind) && !userTemplateKinds.has(t.metadata.kind));
   const precompiled = bundled.map(precompile);
 
+  const applied = [...templates, ...policy.constraints, ...policy.expansions, ...policy.configs, ...policy.namespaces];
   const out = evaluate({
-    objects: [...envConstraints.map((object) => ({ object })), ...userPolicy.map(located), ...read.objects.filter((m) => !isPolicy(m.object as K8sObject)).map(located)],
+    objects: [...envConstraints.map((object) => ({ object })), ...applied.map(located)],
+    review: read.objects.map(located),
     precompiled,
-    options: { defaultNamespace: opts.namespace, timeoutMs: opts.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes },
+    options: {
+      defaultNamespace: opts.namespace,
+      gatekeeperNamespace,
+      timeoutMs: opts.timeoutMs,
+      memoryLimitBytes: opts.memoryLimitBytes,
+      // The cluster as far as anyone can tell: the linted objects, and the Namespaces under --policy.
+      inventory: [...policy.namespaces, ...read.objects].map((m) => m.object as K8sObject),
+    },
   });
 
   const fixes = new Map(bundled.map((t) => [t.metadata.kind, t.metadata.fix]));
   const findings = out.results.map((r) => toFinding(r, byOrigin, fixes));
-  const errors: InputError[] = [...read.errors, ...policies.errors].map(readError);
   for (const e of out.errors) errors.push({ file: e.origin?.file ?? '', line: e.origin?.line, column: e.origin?.column, message: e.message });
   const report: Report = {
     version: compilerVersion(),
     sources,
     findings,
     errors,
-    warnings: [...[...read.warnings, ...policies.warnings].map(formatReadError), ...(loaded.warnings ?? []), ...out.warnings],
+    warnings: [...warnings, ...out.warnings],
     summary: summarize({ findings, errors, files: read.files.length, objects: read.objects.length }),
   };
   return { report };
+}
+
+function mergeContents<T>(all: PolicyContents<T>[]): PolicyContents<T> {
+  const merged: PolicyContents<T> = { templates: [], constraints: [], expansions: [], configs: [], ignoredConfigs: [], namespaces: [], other: [] };
+  for (const c of all) for (const key of Object.keys(merged) as (keyof PolicyContents<T>)[]) merged[key].push(...c[key]);
+  return merged;
+}
+
+/** `file:line:col` of an object, for lines that are not findings. */
+function at(origin: { file: string; line?: number; column?: number }): string {
+  return origin.line === undefined ? origin.file : `${origin.file}:${origin.line}:${origin.column ?? 1}`;
 }
 
 function templateKind(t: K8sObject): string {
