@@ -7,7 +7,9 @@
 // run time.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 const BUNDLE = 'dist/offgate.cjs';
 const CODE_CACHE = 'dist/offgate.cjs.cache';
@@ -26,6 +28,14 @@ const deferChildProcess = {
     });
   },
 };
+
+// The module cache keys compiled templates by the compiler's own code too (src/compiler/identity.ts
+// computes the same hash when run from the sources): two builds that share a version never share modules.
+function compilerSourcesHash(srcDir) {
+  const list = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(join(dir, e.name)) : [join(dir, e.name)]));
+  const files = ['compiler', 'runtime'].flatMap((d) => list(join(srcDir, d))).sort();
+  return createHash('sha256').update(Buffer.concat(files.flatMap((f) => [Buffer.from(`${f.slice(srcDir.length + 1)}\n`), readFileSync(f), Buffer.from('\0')]))).digest('hex');
+}
 
 mkdirSync('dist', { recursive: true });
 rmSync(CODE_CACHE, { force: true });
@@ -48,7 +58,7 @@ await build({
   logLevel: 'warning',
   plugins: [deferChildProcess],
   // The sources find the package's files from import.meta.url.
-  define: { 'import.meta.url': '__offgateModuleUrl' },
+  define: { 'import.meta.url': '__offgateModuleUrl', __OFFGATE_COMPILER_ID: JSON.stringify(compilerSourcesHash('src')) },
   banner: { js: "const __offgateModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 

@@ -4,6 +4,7 @@
 // cached.
 import { readFileSync } from 'node:fs';
 import { OPA_WASM_ABI_VERSION } from '../compiler/backend/module';
+import { compilerId } from '../compiler/identity';
 import { compilerVersion, MANIFEST, WASM_DIR, type WasmManifest } from '../gatekeeper/bundled-wasm';
 import { cacheDir, cacheMaxBytes, cacheUsage } from '../gatekeeper/module-cache';
 import { packagePath } from '../paths';
@@ -14,6 +15,8 @@ export interface VersionInfo {
   offgate: string;
   /** `sha256:<12 hex>` of the library module, and how many templates it holds; undefined without a manifest. */
   templates?: { library: string; count: number };
+  /** The first 12 hex digits of the hash of the compiler's sources (what cached modules are keyed by). */
+  compiler: string;
   abi: string;
   node: string;
   cache: { dir: string; entries: number; bytes: number; maxBytes: number | { error: string } };
@@ -31,6 +34,7 @@ export function versionInfo(env: NodeJS.ProcessEnv): VersionInfo {
   return {
     offgate: compilerVersion(),
     templates,
+    compiler: compilerId().slice(0, 12),
     abi: `${OPA_WASM_ABI_VERSION.major}.${OPA_WASM_ABI_VERSION.minor}`,
     node: process.version,
     cache: { dir, ...cacheUsage(dir), maxBytes: cacheMaxBytes(env) },
@@ -42,6 +46,7 @@ export function formatVersion(v: VersionInfo): string {
   return [
     `offgate ${v.offgate}`,
     `templates: ${v.templates ? `${v.templates.library} (${plural(v.templates.count, 'bundled template')})` : 'wasm/manifest.json missing (run npm run build:wasm)'}`,
+    `compiler: ${v.compiler}`,
     `OPA wasm ABI: ${v.abi}`,
     `Node.js: ${v.node}`,
     `module cache: ${v.cache.dir} (${plural(v.cache.entries, 'module')}, ${formatSize(v.cache.bytes)}; ${bound})`,

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { RegoVersion } from '../compiler/ast';
 import { loadRuntime } from '../compiler/backend/runtime-wasm';
 import { compile, type SourceModule } from '../compiler/compile';
+import { compilerId } from '../compiler/identity';
 import { sha256 } from '../hash';
 import { parseSize } from '../size';
 import { compilerVersion } from './bundled-wasm';
@@ -47,7 +48,7 @@ let runtimeHash: string | undefined;
 
 export function cacheKey(req: CompileRequest): string {
   runtimeHash ??= sha256(loadRuntime());
-  const parts = [compilerVersion(), runtimeHash, req.regoVersion, req.entrypoint, ...req.modules.map((m) => `${m.file}\n${m.source}`)];
+  const parts = [compilerVersion(), compilerId(), runtimeHash, req.regoVersion, req.entrypoint, ...req.modules.map((m) => `${m.file}\n${m.source}`)];
   return sha256(parts.join('\0'));
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheKey, cacheUsage, cleanCache, compileCached, type CompileRequest } from '../../src/gatekeeper/module-cache';
+import { compilerSourcesHash } from '../../src/compiler/identity';
 import { sha256 } from '../../src/hash';
 
 const BIN = join(__dirname, '../../bin/offgate.js');
@@ -203,7 +204,7 @@ describe('offgate cache and version', () => {
     expect(version.status).toBe(0);
     expect(version.stdout).toContain(`module cache: ${s.cache} (1 module, `);
     expect(version.stdout).toContain('bound 256 MiB');
-    expect(version.stdout).toMatch(/^offgate \d+\.\d+\.\d+\ntemplates: sha256:[0-9a-f]{12} \(\d+ bundled templates\)\nOPA wasm ABI: 1\.2\nNode\.js: v\d+/);
+    expect(version.stdout).toMatch(/^offgate \d+\.\d+\.\d+\ntemplates: sha256:[0-9a-f]{12} \(\d+ bundled templates\)\ncompiler: [0-9a-f]{12}\nOPA wasm ABI: 1\.2\nNode\.js: v\d+/);
     expect(cli('--version').stdout).toBe(version.stdout);
 
     const clean = cli('cache', 'clean');
@@ -217,4 +218,24 @@ describe('offgate cache and version', () => {
 
     expect(cli('cache', 'burn')).toMatchObject({ status: 2, stderr: 'offgate: cache: unknown action "burn" (expected: dir, info or clean)\n' });
   }, 30_000);
+});
+
+describe('cache keys follow the compiler', () => {
+  it('the bundled CLI keys modules by the hash of the compiler sources it was built from', () => {
+    // Two builds with one version number (two commits of a git install) must not share
+    // modules: the key holds the compiler's own code, in the bundle as in the sources.
+    const r = spawnSync(process.execPath, [BIN, 'version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const shown = /^compiler: ([0-9a-f]{12})$/m.exec(r.stdout)?.[1];
+    expect(shown).toBe(compilerSourcesHash(join(__dirname, '../../src')).slice(0, 12));
+  });
+
+  it('a change in the compiler sources changes the key of the same template', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offgate-compiler-id-'));
+    for (const d of ['compiler', 'runtime']) mkdirSync(join(dir, d));
+    writeFileSync(join(dir, 'compiler', 'a.ts'), 'one');
+    const before = compilerSourcesHash(dir);
+    writeFileSync(join(dir, 'compiler', 'a.ts'), 'two');
+    expect(compilerSourcesHash(dir)).not.toBe(before);
+  });
 });
