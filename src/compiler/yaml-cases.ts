@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
-import { HOST_BUILTINS } from '../policy/host-builtins';
+import { hostBuiltins } from '../policy/host-builtins';
 import { loadPolicySync } from '../policy/sdk';
 import { compile } from './compile';
 import { parseQuery, parseTerm } from './parser';
@@ -103,7 +103,7 @@ export function runCase(c: Case): Outcome {
   let results: unknown;
   try {
     const wasm = compile({ modules, entrypoints: ['__conformance__/__result__'], strict: c.strict_error === true });
-    const policy = loadPolicySync(wasm, undefined, HOST_BUILTINS);
+    const policy = loadPolicySync(wasm, undefined, hostBuiltins({ strict: c.strict_error === true }));
     if (c.data !== undefined) policy.setData(c.data as object);
     const rs = policy.evaluate(input === undefined ? undefined : input);
     results = rs.length > 0 ? rs[0].result : [];
