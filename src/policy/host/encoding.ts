@@ -46,3 +46,35 @@ export function goJson(v: unknown): string {
   const o = v as Record<string, unknown>;
   return `{${Object.keys(o).sort().map((k) => `${goJson(k)}:${goJson(o[k])}`).join(',')}}`;
 }
+
+const STD_ALPHABET = /[A-Za-z0-9+/]/;
+
+/** Go's base64.StdEncoding.DecodeString: padding required, errors naming the byte. */
+export function base64StdDecode(s: string): Buffer {
+  // Go skips line breaks inside base64 text.
+  const clean = s.replace(/[\r\n]/g, '');
+  const pad = clean.indexOf('=');
+  const body = pad < 0 ? clean : clean.slice(0, pad);
+  for (let i = 0; i < body.length; i++) {
+    if (!STD_ALPHABET.test(body[i])) throw new DecodeError(`illegal base64 data at input byte ${i}`);
+  }
+  if (pad >= 0) {
+    const padding = clean.slice(pad);
+    const need = (4 - (body.length % 4)) % 4;
+    if (body.length % 4 === 1 || padding.length !== need || !/^=*$/.test(padding)) throw new DecodeError(`illegal base64 data at input byte ${pad}`);
+  } else if (clean.length % 4 !== 0) {
+    throw new DecodeError(`illegal base64 data at input byte ${clean.length - (clean.length % 4 === 1 ? 1 : 0)}`);
+  }
+  return Buffer.from(body, 'base64');
+}
+
+export interface PemBlock { type: string; der: Buffer; rest: string }
+
+/** The first PEM block of `s` and the text after it, as Go's pem.Decode; undefined when there is none. */
+export function pemDecode(s: string): PemBlock | undefined {
+  const m = /-----BEGIN ([^-\r\n]*)-----\r?\n([\s\S]*?)-----END \1-----[ \t]*(?:\r?\n|$)/.exec(s);
+  if (!m) return undefined;
+  // Headers (RFC 1421 "Name: value" lines) are not part of the base64 body.
+  const body = m[2].split(/\r?\n/).filter((l) => !l.includes(':')).join('');
+  return { type: m[1], der: Buffer.from(body, 'base64'), rest: s.slice(m.index + m[0].length) };
+}

@@ -4,7 +4,7 @@
 // certificates or public keys, or JWKs and JWK sets, as OPA accepts them.
 import { createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify, X509Certificate, constants, type KeyObject } from 'node:crypto';
 import { fail, nowNs, obj, str, typeName, BuiltinError, type HostTable } from './common';
-import { base64UrlDecode, base64UrlEncode, DecodeError, goJson } from './encoding';
+import { base64UrlDecode, base64UrlEncode, DecodeError, goJson, pemDecode } from './encoding';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'HS256', 'HS384', 'HS512', 'EdDSA'];
 
@@ -72,14 +72,6 @@ function decode(jwt: unknown): unknown[] {
 
 interface VerificationKey { key: KeyObject | Buffer; alg: string; kid: string }
 
-/** The first PEM block of `s` and what follows it, as Go's pem.Decode. */
-function pemBlock(s: string): { type: string; der: Buffer; rest: string } | undefined {
-  const m = /-----BEGIN ([^-\r\n]*)-----\r?\n([\s\S]*?)-----END \1-----[ \t]*(?:\r?\n|$)/.exec(s);
-  if (!m) return undefined;
-  const body = m[2].split(/\r?\n/).filter((l) => !l.includes(':')).join('');
-  return { type: m[1], der: Buffer.from(body, 'base64'), rest: s.slice(m.index + m[0].length) };
-}
-
 function jwkKey(jwk: Record<string, unknown>, priv: boolean): KeyObject | Buffer {
   if (jwk.kty === 'oct') {
     if (typeof jwk.k !== 'string') throw new JwtError('failed to parse a JWK key: oct key without "k"');
@@ -92,7 +84,7 @@ function jwkKey(jwk: Record<string, unknown>, priv: boolean): KeyObject | Buffer
 
 /** The keys of a PEM certificate or public key, or of a JWK or JWK set (OPA's getKeysFromCertOrJWK). */
 function verificationKeys(text: string): VerificationKey[] {
-  const block = pemBlock(text);
+  const block = pemDecode(text);
   if (block) {
     if (block.rest.length > 0) throw new JwtError('extra data after a PEM certificate block');
     if (block.type === 'CERTIFICATE') {
