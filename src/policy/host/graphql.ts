@@ -4,7 +4,7 @@
 // pruneIrrelevantGraphQLASTNodes), and its errors are gqlparser's: this
 // file converts both.
 import {
-  buildASTSchema, GraphQLError, Kind, parse, validate, validateSchema,
+  buildASTSchema, GraphQLError, Kind, parse, validate, validateSchema, visit,
   type ConstValueNode, type DefinitionNode, type DirectiveNode, type DocumentNode, type FieldDefinitionNode,
   type InputValueDefinitionNode, type SelectionNode, type TypeNode, type ValueNode, type VariableDefinitionNode,
   type GraphQLSchema,
@@ -18,27 +18,56 @@ type Json = Record<string, unknown>;
 
 // Errors
 
+/** graphql-js's messages that gqlparser words differently, rewritten to gqlparser's. */
+const REWORDED: [RegExp, string][] = [
+  [/^Argument "([^".]+)\.([^"(]+)\(([^":]+):\)" of type "([^"]+)" is required, but it was not provided/, 'Field "$2" argument "$3" of type "$4" is required, but it was not provided'],
+  [/^Argument "@([^"(]+)\(([^":]+):\)" of type "([^"]+)" is required, but it was not provided/, 'Directive "@$1" argument "$2" of type "$3" is required, but it was not provided'],
+  [/^Unexpected variable "\$[^"]*" in constant value/, 'Unexpected $'],
+  [/^Unterminated string/, 'Unexpected <Invalid>'],
+  [/^Invalid character.*/, 'Unexpected <Invalid>'],
+];
+
 /** graphql-js's message as gqlparser words it: punctuators unquoted, no "Syntax Error:" or final period. */
 function gqlMessage(e: GraphQLError, source: string): string {
   let msg = e.message.replace(/^Syntax Error: /, '').replace(/\.$/, '');
-  msg = msg.replace(/found "([!$&()[\]{}|:=@]|\.\.\.)"/g, 'found $1').replace(/^Unexpected "([!$&()[\]{}|:=@]|\.\.\.)"/, 'Unexpected $1');
-  const loc = e.locations?.[0];
+  msg = msg.replace(/"([!$&()[\]{}|:=@]|\.\.\.)"/g, '$1');
+  for (const [re, to] of REWORDED) msg = msg.replace(re, to);
+  let loc = e.locations?.[0];
+  const lines = source.split('\n');
+  if (loc && /^Unexpected description/.test(msg)) {
+    // gqlparser rejects the string token itself and places a string after its opening quote.
+    const m = /^"((?:[^"\\]|\\.)*)"/.exec(lines[loc.line - 1].slice(loc.column - 1));
+    msg = `Unexpected String ${JSON.stringify(m ? m[1] : '')}`;
+    loc = { line: loc.line, column: loc.column + 1 };
+  } else if (loc && /^Unexpected String /.test(msg)) {
+    loc = { line: loc.line, column: loc.column + 1 };
+  }
   // gqlparser requires one or more entries in {} lists and says so.
-  if (loc && /^Expected Name, found }$/.test(msg)) {
-    const before = source.split('\n')[loc.line - 1]?.slice(0, loc.column - 1) ?? '';
-    const prev = source.split('\n').slice(0, loc.line - 1).join('\n') + '\n' + before;
+  if (loc && msg === 'Expected Name, found }') {
+    const prev = lines.slice(0, loc.line - 1).join('\n') + '\n' + lines[loc.line - 1].slice(0, loc.column - 1);
     if (/\{\s*$/.test(prev)) msg = 'expected at least one definition, found }';
   }
   return loc ? `${msg} in GraphQL string at location ${loc.line}:${loc.column}` : msg;
 }
 
 function parseDoc(source: string): DocumentNode {
+  let doc: DocumentNode;
   try {
-    return parse(source, { experimentalFragmentArguments: true });
+    doc = parse(source, { experimentalFragmentArguments: true });
   } catch (e) {
     if (e instanceof GraphQLError) throw new GraphqlError(gqlMessage(e, source));
     throw e;
   }
+  // graphql-js takes an empty selection set; gqlparser wants one or more selections.
+  visit(doc, {
+    SelectionSet(node) {
+      if (node.selections.length === 0 && node.loc) {
+        const end = node.loc.endToken;
+        throw new GraphqlError(`expected at least one definition, found } in GraphQL string at location ${end.line}:${end.column}`);
+      }
+    },
+  });
+  return doc;
 }
 
 /** A query document: gqlparser takes an empty one. */
@@ -234,7 +263,8 @@ function buildSchema(doc: DocumentNode, source: string): GraphQLSchema {
     if (e instanceof GraphQLError) throw new GraphqlError(gqlMessage(e, source));
     throw new GraphqlError((e as Error).message);
   }
-  const errors = validateSchema(schema);
+  // gqlparser takes a schema without a query type.
+  const errors = validateSchema(schema).filter((e) => e.message !== 'Query root type must be provided.');
   if (errors.length) throw new GraphqlError(gqlMessage(errors[0], source));
   return schema;
 }
@@ -245,11 +275,109 @@ function checkQuery(schema: GraphQLSchema, query: DocumentNode, source: string):
   if (errors.length) throw new GraphqlError(gqlMessage(errors[0], source));
 }
 
-function text(name: string, v: unknown, pos: number, what: string): string {
-  if (typeof v === 'string') return v;
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    fail(name, `${what} given as an AST object is not supported by offgate; pass the ${what} as a string`);
+// AST objects back to GraphQL text: OPA takes a query or schema either as
+// text or as the AST it returned; printing the AST lets both go through the
+// same parser.
+
+function printValue(v: Json): string {
+  const children = (v.Children as Json[] | undefined) ?? [];
+  switch (v.Kind) {
+    case 0: return `$${v.Raw}`;
+    case 3: return JSON.stringify(v.Raw);
+    case 4: return `"""${String(v.Raw).replace(/"""/g, '\\"""')}"""`;
+    case 8: return `[${children.map((c) => printValue(c.Value as Json)).join(', ')}]`;
+    case 9: return `{${children.map((c) => `${c.Name}: ${printValue(c.Value as Json)}`).join(', ')}}`;
+    default: return String(v.Raw);
   }
+}
+
+function printType(t: Json): string {
+  const base = t.NamedType ? String(t.NamedType) : `[${printType(t.Elem as Json)}]`;
+  return t.NonNull ? `${base}!` : base;
+}
+
+function list(v: unknown): Json[] {
+  return Array.isArray(v) ? (v as Json[]) : [];
+}
+
+function printArgs(args: unknown): string {
+  const a = list(args);
+  return a.length ? `(${a.map((x) => `${x.Name}: ${printValue(x.Value as Json)}`).join(', ')})` : '';
+}
+
+function printDirectives(ds: unknown): string {
+  return list(ds).map((d) => ` @${d.Name}${printArgs(d.Arguments)}`).join('');
+}
+
+function printVariables(vs: unknown): string {
+  const v = list(vs);
+  if (!v.length) return '';
+  return `(${v.map((x) => `$${x.Variable}: ${printType(x.Type as Json)}${x.DefaultValue ? ` = ${printValue(x.DefaultValue as Json)}` : ''}${printDirectives(x.Directives)}`).join(', ')})`;
+}
+
+function printSelections(set: unknown): string {
+  return `{ ${list(set).map((s) => {
+    if (typeof s.Alias === 'string') {
+      const alias = s.Alias !== s.Name ? `${s.Alias}: ` : '';
+      const sub = list(s.SelectionSet).length ? ` ${printSelections(s.SelectionSet)}` : '';
+      return `${alias}${s.Name}${printArgs(s.Arguments)}${printDirectives(s.Directives)}${sub}`;
+    }
+    if (typeof s.Name === 'string' && s.SelectionSet === undefined) return `...${s.Name}${printDirectives(s.Directives)}`;
+    return `...${s.TypeCondition ? ` on ${s.TypeCondition}` : ''}${printDirectives(s.Directives)} ${printSelections(s.SelectionSet)}`;
+  }).join(' ')} }`;
+}
+
+function printQuery(q: Json): string {
+  const ops = list(q.Operations).map((o) => `${o.Operation ?? 'query'} ${o.Name ?? ''}${printVariables(o.VariableDefinitions)}${printDirectives(o.Directives)} ${printSelections(o.SelectionSet)}`);
+  const frags = list(q.Fragments).map((f) => `fragment ${f.Name}${printVariables(f.VariableDefinition)} on ${f.TypeCondition}${printDirectives(f.Directives)} ${printSelections(f.SelectionSet)}`);
+  return [...ops, ...frags].join('\n');
+}
+
+function printDescription(d: Json): string {
+  return d.Description ? `${JSON.stringify(d.Description)} ` : '';
+}
+
+function printArgDefs(args: unknown): string {
+  const a = list(args);
+  return a.length ? `(${a.map((x) => `${printDescription(x)}${x.Name}: ${printType(x.Type as Json)}${x.DefaultValue ? ` = ${printValue(x.DefaultValue as Json)}` : ''}${printDirectives(x.Directives)}`).join(', ')})` : '';
+}
+
+const SDL_KEYWORDS: Record<string, string> = { OBJECT: 'type', INTERFACE: 'interface', UNION: 'union', ENUM: 'enum', INPUT_OBJECT: 'input', SCALAR: 'scalar' };
+
+function printDefinition(d: Json, extend: boolean): string {
+  const head = `${extend ? 'extend ' : printDescription(d)}${SDL_KEYWORDS[String(d.Kind)]} ${d.Name}`;
+  const ifaces = list(d.Interfaces).length ? ` implements ${(d.Interfaces as string[]).join(' & ')}` : '';
+  const dirs = printDirectives(d.Directives);
+  switch (d.Kind) {
+    case 'UNION': return `${head}${dirs}${list(d.Types).length ? ` = ${(d.Types as string[]).join(' | ')}` : ''}`;
+    case 'ENUM': return `${head}${dirs}${list(d.EnumValues).length ? ` { ${list(d.EnumValues).map((v) => `${printDescription(v)}${v.Name}${printDirectives(v.Directives)}`).join(' ')} }` : ''}`;
+    case 'SCALAR': return `${head}${dirs}`;
+    default: {
+      const fields = list(d.Fields).map((f) => `${printDescription(f)}${f.Name}${printArgDefs(f.Arguments)}: ${printType(f.Type as Json)}${f.DefaultValue ? ` = ${printValue(f.DefaultValue as Json)}` : ''}${printDirectives(f.Directives)}`);
+      return `${head}${ifaces}${dirs}${fields.length ? ` { ${fields.join(' ')} }` : ''}`;
+    }
+  }
+}
+
+function printSchema(s: Json): string {
+  const out: string[] = [];
+  for (const [key, prefix] of [['Schema', ''], ['SchemaExtension', 'extend ']] as const) {
+    for (const d of list(s[key])) {
+      const ops = list(d.OperationTypes).map((o) => `${o.Operation}: ${o.Type}`);
+      out.push(`${prefix ? prefix : printDescription(d)}schema${printDirectives(d.Directives)}${ops.length ? ` { ${ops.join(' ')} }` : ''}`);
+    }
+  }
+  for (const d of list(s.Directives)) {
+    out.push(`${printDescription(d)}directive @${d.Name}${printArgDefs(d.Arguments)}${d.IsRepeatable ? ' repeatable' : ''} on ${(d.Locations as string[]).join(' | ')}`);
+  }
+  for (const d of list(s.Definitions)) if (!d.BuiltIn) out.push(printDefinition(d, false));
+  for (const d of list(s.Extensions)) out.push(printDefinition(d, true));
+  return out.join('\n');
+}
+
+function text(name: string, v: unknown, pos: number, what: 'query' | 'schema'): string {
+  if (typeof v === 'string') return v;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return what === 'query' ? printQuery(v as Json) : printSchema(v as Json);
   fail(name, `operand ${pos} must be one of {object, string} but got ${typeName(v)}`);
 }
 
