@@ -10,6 +10,7 @@ import type { CustomBuiltins } from './sdk';
 import { BuiltinError, type HostTable } from './host/common';
 import { builtins as crypto } from './host/crypto';
 import { builtins as graphql } from './host/graphql';
+import { builtins as jsonSchema } from './host/json-schema';
 import { builtins as jwt } from './host/jwt';
 import { builtins as time } from './host/time';
 import { builtins as rand } from './host/rand';
@@ -17,7 +18,7 @@ import { builtins as uuid } from './host/uuid';
 import { builtins as net } from './host/net';
 import { builtins as opa } from './host/opa';
 
-const TABLES: HostTable[] = [crypto, graphql, jwt, time, rand, uuid, net, opa];
+const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, time, rand, uuid, net, opa];
 
 function merged(): HostTable {
   const all: HostTable = {};
