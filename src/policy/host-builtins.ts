@@ -13,12 +13,13 @@ import { builtins as graphql } from './host/graphql';
 import { builtins as jsonSchema } from './host/json-schema';
 import { builtins as jwt } from './host/jwt';
 import { builtins as time } from './host/time';
+import { builtins as providers } from './host/providers';
 import { builtins as rand } from './host/rand';
 import { builtins as uuid } from './host/uuid';
 import { builtins as net } from './host/net';
 import { builtins as opa } from './host/opa';
 
-const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, time, rand, uuid, net, opa];
+const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa];
 
 function merged(): HostTable {
   const all: HostTable = {};
