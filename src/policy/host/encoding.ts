@@ -63,7 +63,7 @@ export function base64StdDecode(s: string): Buffer {
     const need = (4 - (body.length % 4)) % 4;
     if (body.length % 4 === 1 || padding.length !== need || !/^=*$/.test(padding)) throw new DecodeError(`illegal base64 data at input byte ${pad}`);
   } else if (clean.length % 4 !== 0) {
-    throw new DecodeError(`illegal base64 data at input byte ${clean.length - (clean.length % 4 === 1 ? 1 : 0)}`);
+    throw new DecodeError(`illegal base64 data at input byte ${clean.length - (clean.length % 4)}`);
   }
   return Buffer.from(body, 'base64');
 }
