@@ -9,7 +9,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
-import { loadLimitedPolicy } from '../policy/limits';
+import { hostBuiltins } from '../policy/host-builtins';
+import { DEFAULT_LIMITS, loadLimitedPolicy } from '../policy/limits';
 import { compile } from './compile';
 import { parseQuery, parseTerm } from './parser';
 import type { Term } from './ast';
@@ -103,7 +104,7 @@ export function runCase(c: Case): Outcome {
   try {
     const wasm = compile({ modules, entrypoints: ['__conformance__/__result__'], strict: c.strict_error === true });
     // Under offgate's default limits: a case that hangs or eats memory fails, not the run.
-    const limited = loadLimitedPolicy(wasm);
+    const limited = loadLimitedPolicy(wasm, DEFAULT_LIMITS, hostBuiltins({ strict: c.strict_error === true }));
     const policy = limited.policy;
     if (c.data !== undefined) policy.setData(c.data as object);
     const rs = limited.run(() => policy.evaluate(input === undefined ? undefined : input));

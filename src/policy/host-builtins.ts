@@ -1,19 +1,57 @@
 // The builtins offgate's evaluator provides to modules from JavaScript (the
-// ones that need the outside world; see src/compiler/builtins/host.ts).
-// Those that make no sense offline throw, naming themselves.
+// ones the runtime cannot; declared in src/compiler/builtins/). One table per
+// namespace under ./host, merged here by Rego name (regorus-style).
+//
+// OPA's builtin errors make a call undefined, or abort evaluation when the
+// policy asks for strict builtin errors; a JavaScript exception always aborts
+// the SDK's evaluation, so each builtin runs behind a wrapper that turns its
+// BuiltinError into undefined unless strict. Network builtins always fail.
 import type { CustomBuiltins } from './sdk';
+import { BuiltinError, type HostTable } from './host/common';
+import { builtins as crypto } from './host/crypto';
+import { builtins as graphql } from './host/graphql';
+import { builtins as jsonSchema } from './host/json-schema';
+import { builtins as jwt } from './host/jwt';
+import { builtins as time } from './host/time';
+import { builtins as providers } from './host/providers';
+import { builtins as rand } from './host/rand';
+import { builtins as uuid } from './host/uuid';
+import { builtins as net } from './host/net';
+import { builtins as opa } from './host/opa';
 
-function unavailable(name: string): () => never {
-  return () => {
-    throw new Error(`${name} is not available in offgate (offline evaluation)`);
-  };
+const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa];
+
+function merged(): HostTable {
+  const all: HostTable = {};
+  for (const table of TABLES) {
+    for (const [name, fn] of Object.entries(table)) {
+      if (name in all) throw new Error(`host builtin ${name} registered twice`);
+      all[name] = fn;
+    }
+  }
+  return all;
 }
 
-export const HOST_BUILTINS: CustomBuiltins = {
-  'time.now_ns': () => Date.now() * 1e6,
-  'opa.runtime': () => ({}),
-  'http.send': unavailable('http.send'),
-  'rand.intn': unavailable('rand.intn'),
-  'uuid.rfc4122': unavailable('uuid.rfc4122'),
-  'io.jwt.decode_verify': unavailable('io.jwt.decode_verify'),
-};
+const ALL = merged();
+
+/** The host builtins for modules compiled with (strict) or without strict builtin errors. */
+export function hostBuiltins(options: { strict: boolean }): CustomBuiltins {
+  const out: CustomBuiltins = {};
+  for (const [name, fn] of Object.entries(ALL)) {
+    out[name] = (...args: unknown[]) => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        if (e instanceof BuiltinError && !options.strict) return undefined;
+        throw e;
+      }
+    };
+  }
+  return out;
+}
+
+/** Host builtins as Gatekeeper evaluates: builtin errors are undefined. */
+export const HOST_BUILTINS: CustomBuiltins = hostBuiltins({ strict: false });
+
+/** Every host builtin's Rego name (the compiler's declarations must match). */
+export const HOST_BUILTIN_NAMES: string[] = Object.keys(ALL);

@@ -3,11 +3,20 @@
 // error naming the function.
 import type { BuiltinDef } from './types';
 import { builtins as aggregates } from './aggregates';
+import { builtins as crypto } from './crypto';
+import { builtins as graphql } from './graphql';
+import { builtins as jsonSchema } from './json-schema';
+import { builtins as jwt } from './jwt';
+import { builtins as net } from './net';
+import { builtins as opa } from './opa';
+import { builtins as providers } from './providers';
+import { builtins as rand } from './rand';
+import { builtins as time } from './time';
+import { builtins as uuid } from './uuid';
 import { builtins as arrays } from './arrays';
 import { builtins as deprecated } from './deprecated';
 import { builtins as encoding } from './encoding';
 import { builtins as glob } from './glob';
-import { builtins as host } from './host';
 import { builtins as numbers } from './numbers';
 import { builtins as objects } from './objects';
 import { builtins as regex } from './regex';
@@ -17,7 +26,11 @@ import { builtins as typenames } from './typenames';
 import { builtins as units } from './units';
 import { builtins as walk } from './walk';
 
-const NAMESPACES: BuiltinDef[][] = [aggregates, arrays, deprecated, encoding, glob, host, numbers, objects, regex, sets, strings, typenames, units, walk];
+const NAMESPACES: BuiltinDef[][] = [
+  aggregates, arrays, deprecated, encoding, glob, numbers, objects, regex, sets, strings, typenames, units, walk,
+  // provided by the host (src/policy/host/, one file per namespace there too)
+  crypto, graphql, jsonSchema, jwt, net, opa, providers, rand, time, uuid,
+];
 
 /**
  * Operators and calls the planner emits inline rather than through a runtime
