@@ -53,7 +53,7 @@ function gqlMessage(e: GraphQLError, source: string): string {
 function parseDoc(source: string): DocumentNode {
   let doc: DocumentNode;
   try {
-    doc = parse(source, { experimentalFragmentArguments: true });
+    doc = parse(source, { allowLegacyFragmentVariables: true });
   } catch (e) {
     if (e instanceof GraphQLError) throw new GraphqlError(gqlMessage(e, source));
     throw e;
