@@ -23,8 +23,11 @@ export function alloc(size: usize): usize {
   const top = (p + size + 7) & ~(<usize>7);
   const pages = <usize>memory.size();
   if (top > pages << 16) {
+    // Grow by at least the current size: each memory.grow costs the host work
+    // proportional to the memory (V8 reports it to its garbage collector, which
+    // may run a full collection), so growing a page at a time is quadratic.
     const need = ((top - (pages << 16)) + 0xffff) >>> 16;
-    if (memory.grow(<i32>need) < 0) unreachable();
+    if (memory.grow(<i32>(need > pages ? need : pages)) < 0 && memory.grow(<i32>need) < 0) unreachable();
   }
   heapTop = top;
   return p;
