@@ -8,15 +8,19 @@ package lib.results
 # message's paths are one run of consecutive pairs, already sorted and distinct,
 # and one walk over the pairs groups them (looking up each message's paths in the
 # set instead scans it once per message: quadratic in the containers of a Pod).
-violations(findings) = _grouped([[m, p] | [m, p] := findings[_]])
+#
+# The results come out in message order, which is not the set's (it compares
+# "details" first): added one by one, each would go into the middle of the set,
+# moving everything after it. Sorted first, they are each added at its end.
+violations(findings) = {v | v := sort(_grouped([[m, p] | [m, p] := findings[_]]))[_]}
 
-_grouped(pairs) = {v |
+_grouped(pairs) = [v |
 	starts := [i | _ = pairs[i]; _starts_run(pairs, i)]
 	ends := array.concat(array.slice(starts, 1, count(starts)), [count(pairs)])
 	start := starts[k]
 	paths := [p | [_, p] := array.slice(pairs, start, ends[k])[_]]
 	v := {"msg": pairs[start][0], "details": {"path": paths[0], "paths": paths}}
-}
+]
 
 _starts_run(_, i) {
 	i == 0
