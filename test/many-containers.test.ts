@@ -133,3 +133,40 @@ describe('a Pod with 5,000 containers', () => {
     expect(big.results.filter((r) => r.file.endsWith('other.yaml')).map((r) => r.constraint.kind)).toContain('K8sPSPPrivilegedContainer');
   }, 300_000);
 });
+
+// The seccomp templates index containers by name only when a name repeats (the index can
+// conflict only then); these pin the outcome of every kind of repeat, and of no repeat.
+describe('containers sharing a name, for the seccomp templates', () => {
+  it('two different containers with one name are an evaluation error; identical ones, nameless ones and other Pods are linted', () => {
+    const pod = (name: string, spec: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: x}\nspec:\n${spec}`;
+    const dir = mkdtempSync(join(tmpdir(), 'offgate-names-'));
+    writeFileSync(join(dir, 'offgate.yaml'), 'environments:\n  sec:\n    extends: restricted\n    restrictions:\n      seccomp: true\n      seccompv2: true\n');
+    writeFileSync(
+      join(dir, 'pods.yaml'),
+      [
+        pod('differ', '  containers:\n  - {name: a, image: x}\n  - {name: a, image: y}\n  - {name: b, image: z}\n'),
+        pod('across-lists', '  containers:\n  - {name: a, image: x}\n  initContainers:\n  - {name: a, image: y}\n'),
+        pod('identical', '  containers:\n  - {name: a, image: x}\n  - {name: a, image: x}\n  - {image: nameless}\n  initContainers:\n  - {name: b, image: x}\n'),
+        pod('unique', '  containers:\n  - {name: a, image: x}\n  - {name: b, image: x}\n'),
+      ].join('---\n'),
+    );
+    const r = offgate(['lint', '--env', 'sec', '-o', 'json', 'pods.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const results = (JSON.parse(r.stdout) as { results: JsonResult[] }).results.filter((x) => x.constraint.kind.startsWith('K8sPSPSeccomp'));
+    const of = (name: string) => results.filter((x) => x.object.name === name).map((x) => `${x.constraint.kind}: ${x.message.replace(/\(read from.*$/, '')}`).sort();
+    for (const name of ['differ', 'across-lists']) {
+      expect(of(name)).toEqual([
+        'K8sPSPSeccomp: eval_conflict_error: object keys must be unique (rule data.k8spspseccomp.containers_by_name produced conflicting values)',
+        'K8sPSPSeccompV2: eval_conflict_error: object keys must be unique (rule data.k8spspseccompv2.containers_by_name produced conflicting values)',
+      ]);
+    }
+    // Identical duplicates are one entry of the index: one result each; the nameless container is not indexed.
+    expect(of('identical')).toEqual([
+      'K8sPSPSeccomp: container a uses seccomp profile not configured ',
+      'K8sPSPSeccomp: container b uses seccomp profile not configured ',
+      'K8sPSPSeccompV2: container a uses seccomp profile type not configured ',
+      'K8sPSPSeccompV2: container b uses seccomp profile type not configured ',
+    ]);
+    expect(of('unique')).toHaveLength(4);
+  }, 120_000);
+});
