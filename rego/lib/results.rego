@@ -4,8 +4,28 @@
 package lib.results
 
 # findings: a set of [msg, path] pairs → a set of {"msg", "details"} results.
-violations(findings) = {v |
-	msg := {m | [m, _] := findings[_]}[_]
-	paths := sort({p | findings[[msg, p]]})
-	v := {"msg": msg, "details": {"path": paths[0], "paths": paths}}
+# A set iterates in Rego's order: pairs sorted by message, then by path. So each
+# message's paths are one run of consecutive pairs, already sorted and distinct,
+# and one walk over the pairs groups them (looking up each message's paths in the
+# set instead scans it once per message: quadratic in the containers of a Pod).
+#
+# The results come out in message order, which is not the set's (it compares
+# "details" first): added one by one, each would go into the middle of the set,
+# moving everything after it. Sorted first, they are each added at its end.
+violations(findings) = {v | v := sort(_grouped([[m, p] | [m, p] := findings[_]]))[_]}
+
+_grouped(pairs) = [v |
+	starts := [i | _ = pairs[i]; _starts_run(pairs, i)]
+	ends := array.concat(array.slice(starts, 1, count(starts)), [count(pairs)])
+	start := starts[k]
+	paths := [p | [_, p] := array.slice(pairs, start, ends[k])[_]]
+	v := {"msg": pairs[start][0], "details": {"path": paths[0], "paths": paths}}
+]
+
+_starts_run(_, i) {
+	i == 0
+}
+
+_starts_run(pairs, i) {
+	pairs[i - 1][0] != pairs[i][0]
 }

@@ -8,7 +8,7 @@ import {
 } from './value';
 import { compare, equal } from './compare';
 import {
-  objectFind, objectGet, objectInsert, setAdd, get, collectionLen, iterKey, iterValue,
+  objectFind, objectGet, objectInsert, setAdd, setFromArray, get, collectionLen, iterKey, iterValue,
 } from './collections';
 import { errorMessage, clearError } from './error';
 import { tick } from './deadline';
@@ -111,6 +111,7 @@ export function rt_object(cap: u32): usize { return newObject(cap); }
 export function rt_object_insert(o: usize, k: usize, v: usize): void { objectInsert(o, k, v); }
 export function rt_set(cap: u32): usize { return newSet(cap); }
 export function rt_set_add(s: usize, x: usize): void { setAdd(s, x); }
+export function rt_set_from_array(a: usize): usize { return setFromArray(a); }
 
 export function rt_get(coll: usize, key: usize): usize { return get(coll, key); }
 export function rt_len(coll: usize): u32 { return collectionLen(coll); }

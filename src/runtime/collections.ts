@@ -4,8 +4,9 @@
 import {
   T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET,
   tag, len, intValue, floatValue, arrayGet, setGet, objectKeyAt, objectValueAt,
-  reserve, newInt,
+  reserve, newInt, newSet,
 } from './value';
+import { alloc } from './alloc';
 import { compare, compareBytes } from './compare';
 
 // Rego's order on keys, with an inline fast path for two strings (nearly all
@@ -104,6 +105,47 @@ export function setAdd(s: usize, x: usize): void {
   if (at < n) memory.copy(slots + ((<usize>at + 1) << 2), slots + (<usize>at << 2), <usize>(n - at) << 2);
   store<u32>(slots + (<usize>at << 2), <u32>x);
   store<u32>(s, n + 1, 4);
+}
+
+/**
+ * A set of an array's elements, as many setAdd calls in array order would make it
+ * (the first of equal elements kept), in O(n log n): setAdd out of order moves every
+ * element after the insertion point, quadratic for a large set built out of order.
+ */
+export function setFromArray(a: usize): usize {
+  const n = len(a);
+  const elems = alloc(<usize>n << 2);
+  for (let i: u32 = 0; i < n; i++) store<u32>(elems + (<usize>i << 2), <u32>arrayGet(a, i));
+  sortAddresses(elems, alloc(<usize>n << 2), 0, n);
+  const s = newSet(n);
+  const slots = <usize>load<u32>(s, 12);
+  let m: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const x = <usize>load<u32>(elems + (<usize>i << 2));
+    // Sorted, so a duplicate follows its first, already kept.
+    if (m > 0 && keyCompare(<usize>load<u32>(slots + ((<usize>m - 1) << 2)), x) == 0) continue;
+    store<u32>(slots + (<usize>m << 2), <u32>x);
+    m++;
+  }
+  store<u32>(s, m, 4);
+  return s;
+}
+
+/** Sorts the value addresses v[lo..hi) by Rego's order, stably, using tmp as scratch. */
+function sortAddresses(v: usize, tmp: usize, lo: u32, hi: u32): void {
+  if (hi - lo < 2) return;
+  const mid = lo + ((hi - lo) >> 1);
+  sortAddresses(v, tmp, lo, mid);
+  sortAddresses(v, tmp, mid, hi);
+  if (keyCompare(<usize>load<u32>(v + ((<usize>mid - 1) << 2)), <usize>load<u32>(v + (<usize>mid << 2))) <= 0) return;
+  let i = lo, j = mid;
+  for (let k = lo; k < hi; k++) {
+    // from the right run only when strictly smaller: equal elements keep their order
+    const takeRight = i >= mid || (j < hi && keyCompare(<usize>load<u32>(v + (<usize>j << 2)), <usize>load<u32>(v + (<usize>i << 2))) < 0);
+    if (takeRight) { store<u32>(tmp + (<usize>k << 2), load<u32>(v + (<usize>j << 2))); j++; }
+    else { store<u32>(tmp + (<usize>k << 2), load<u32>(v + (<usize>i << 2))); i++; }
+  }
+  memory.copy(v + (<usize>lo << 2), tmp + (<usize>lo << 2), <usize>(hi - lo) << 2);
 }
 
 /** The array index a key denotes: an int, or a float with an integral value; else -1. */

@@ -23,6 +23,7 @@ export const RUNTIME_FUNCTIONS = {
   rt_object_insert: { params: [v, v, v], results: [] },
   rt_set: { params: [v], results: [v] },
   rt_set_add: { params: [v, v], results: [] },
+  rt_set_from_array: { params: [v], results: [v] }, // a set of the array's elements, built by the caller in one go
   // access
   rt_get: { params: [v, v], results: [v] }, // coll[key] or 0
   rt_len: { params: [v], results: [v] }, // elements of a collection, 0 for scalars

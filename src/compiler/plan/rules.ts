@@ -246,18 +246,22 @@ export class ModulePlanner implements PlanContext {
     c.localGet(v).localSet(result);
   }
 
+  // The elements are collected into an array and made a set at the end: added to the
+  // set one by one, elements that come out of order (most do: e.g. one per container,
+  // keyed by a message) each move every element after them, quadratic in their number.
   private planSet(w: FnWriter, node: TreeNode, env: Env, result: number): void {
-    w.code.i32Const(4).call(this.services.runtime('rt_set')).localSet(result);
+    w.code.i32Const(4).call(this.services.runtime('rt_array')).localSet(result);
     for (const rule of node.sets) {
       w.block((fail) => {
         const bp = this.bodyPlanner(w, env, rule);
         bp.planBody(rule.body, fail, (f) =>
           bp.planTerm(rule.key ?? rule.value, f, (v) => {
-            w.code.localGet(result).localGet(v).call(this.services.runtime('rt_set_add'));
+            w.code.localGet(result).localGet(v).call(this.services.runtime('rt_array_push'));
           }),
         );
       });
     }
+    w.code.localGet(result).call(this.services.runtime('rt_set_from_array')).localSet(result);
   }
 
   /** An object document: ref-head rules with dynamic keys, child documents, and base data at the same path. */

@@ -67,8 +67,13 @@ export function render(report: Report, opts: RenderOptions): string {
 /** The rows of one file's findings, `line:col` and action columns aligned. */
 function fileRows(findings: Finding[], p: Palette, opts: RenderOptions): string[] {
   const position = (f: Finding) => `${f.line}:${f.column}`;
-  const posWidth = Math.max(...findings.map((f) => position(f).length));
-  const actionWidth = Math.max(...findings.map((f) => oneLine(effectiveAction(f)).length));
+  // A loop, not Math.max(...): spreading tens of thousands of arguments overflows the stack.
+  let posWidth = 0;
+  let actionWidth = 0;
+  for (const f of findings) {
+    posWidth = Math.max(posWidth, position(f).length);
+    actionWidth = Math.max(actionWidth, oneLine(effectiveAction(f)).length);
+  }
   const indent = ' '.repeat(2 + posWidth + 2 + actionWidth + 2);
 
   // Constraint labels, notes and fix hints repeat from finding to finding: each distinct
