@@ -4,6 +4,7 @@
 // validated against their template's schema, and every object — and every Pod
 // its controller would create — is matched against every constraint and
 // evaluated with the template's wasm module, as Gatekeeper does.
+import { append } from '../arrays';
 import type { K8sObject, Match, ObjectRef, Source } from './types';
 export type { ObjectRef } from './types';
 import { gvkOf, isNamespaceObject } from './types';
@@ -570,11 +571,6 @@ function cmp(a: string, b: string): number {
 }
 
 /** Array.prototype.sort is stable (ES2019): ties keep their order. */
-/** Appends `items` to `to`: push(...items) passes each item as an argument, which overflows the stack past ~100k (a Pod with 32k containers has 128k findings). */
-function append<T>(to: T[], items: T[]): void {
-  for (const x of items) to.push(x);
-}
-
 function stableSort<T>(xs: T[], by: (a: T, b: T) => number): T[] {
   return [...xs].sort(by);
 }

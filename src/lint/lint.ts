@@ -2,6 +2,7 @@
 // steps read top to bottom: read inputs and policies, choose the constraints
 // (environment, or the user's own under --policy; never the linted files': see
 // policy.ts), evaluate with the engine, place each finding at its field in the file.
+import { append } from '../arrays';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load';
 import { resolveEnvironment } from '../config/resolve';
@@ -74,8 +75,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const policyFiles = new Set<string>();
   for (const dir of opts.policyDirs ?? []) {
     const r = await readManifests([dir], { cwd, maxFileSize: opts.maxFileSize });
-    policyErrors.push(...r.errors);
-    policyWarnings.push(...r.warnings);
+    append(policyErrors, r.errors);
+    append(policyWarnings, r.warnings);
     for (const f of r.files) policyFiles.add(resolve(cwd, f));
     policyDirs.push({ dir, contents: sortPolicyObjects(r.objects, (m) => m.object as K8sObject, gatekeeperNamespace) });
   }
@@ -176,7 +177,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
 function mergeContents<T>(all: PolicyContents<T>[]): PolicyContents<T> {
   const merged: PolicyContents<T> = { templates: [], constraints: [], expansions: [], configs: [], ignoredConfigs: [], namespaces: [], other: [] };
-  for (const c of all) for (const key of Object.keys(merged) as (keyof PolicyContents<T>)[]) merged[key].push(...c[key]);
+  for (const c of all) for (const key of Object.keys(merged) as (keyof PolicyContents<T>)[]) append(merged[key], c[key]);
   return merged;
 }
 

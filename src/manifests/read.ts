@@ -5,6 +5,7 @@
 // (open, stat, read, close) cost more than the reads. `glob` is imported when a pattern is
 // met: loading it costs milliseconds a pre-commit run of a few named files would pay for
 // nothing.
+import { append } from '../arrays';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fsMessage, readInputFile } from './file';
@@ -109,8 +110,8 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
     const { objects, errors } = parseManifestText(got.text, step.file, opts);
     // A failed `helm template | offgate lint -` leaves standard input empty: that is no clean run.
     if (step.file === '-' && objects.length === 0 && errors.length === 0) errors.push({ file: 'standard input', message: 'no documents' });
-    result.objects.push(...objects);
-    result.errors.push(...errors);
+    append(result.objects, objects);
+    append(result.errors, errors);
   }
   return result;
 }
