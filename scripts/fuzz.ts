@@ -13,7 +13,7 @@ import { KINDS, makeCase, type FuzzCase, type Kind } from './fuzz/cases';
 import { loadCorpus, SENTINEL, type Corpus } from './fuzz/corpus';
 import { checkRun, compareVerdicts, findingKeys, parseReport, type Failure } from './fuzz/oracle';
 import { saveReproducer, writeFiles } from './fuzz/reproducer';
-import { runCommand, type RunResult } from './fuzz/run';
+import { cpuSecondsOf, runCommand, type RunResult } from './fuzz/run';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/offgate.js');
@@ -153,7 +153,7 @@ function record(ctx: Context, failure: Failure, c: FuzzCase, files: FuzzCase['fi
 async function runInProcessLoop(ctx: Context, until: number, first = 0, count = Infinity): Promise<void> {
   let from = first;
   while (Date.now() < until && from < first + count) {
-    let current: { id: number; kind: string } | undefined;
+    let current: { id: number; kind: string; cpu?: number } | undefined;
     let lastLine = Date.now();
     let stderr = '';
     const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', join(ROOT, 'scripts/fuzz/in-process.ts'), '--seed', String(ctx.opts.seed), '--from', String(from), '--until', String(until), '--count', String(first + count - from), '--kinds', ctx.opts.kinds.join(',')], {
@@ -163,17 +163,21 @@ async function runInProcessLoop(ctx: Context, until: number, first = 0, count = 
     });
     child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-20_000)));
     let hung = false;
+    // As for CLI runs (run.ts): past the limit, a case starved of CPU gets up to three times it.
+    const limit = ctx.opts.hangSeconds * 1000;
     const watchdog = setInterval(() => {
-      if (current && Date.now() - lastLine > ctx.opts.hangSeconds * 1000) {
-        hung = true;
-        child.kill('SIGKILL');
-      }
+      const wall = Date.now() - lastLine;
+      if (!current || wall < limit) return;
+      const cpu = child.pid ? cpuSecondsOf(child.pid) : undefined;
+      if (cpu !== undefined && current.cpu !== undefined && (cpu - current.cpu) * 1000 < limit && wall < 3 * limit) return;
+      hung = true;
+      child.kill('SIGKILL');
     }, 250);
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       lastLine = Date.now();
       const [word, id, ...rest] = line.split(' ');
-      if (word === 'start') current = { id: Number(id), kind: rest[0]! };
+      if (word === 'start') current = { id: Number(id), kind: rest[0]!, cpu: child.pid ? cpuSecondsOf(child.pid) : undefined };
       else if (word === 'ok' || word === 'fail') {
         ctx.ran[`in-process ${current?.kind}`] = (ctx.ran[`in-process ${current?.kind}`] ?? 0) + 1;
         if (word === 'fail') {

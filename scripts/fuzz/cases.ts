@@ -67,7 +67,15 @@ export function makeCase(corpus: Corpus, seed: number, id: number, opts: CaseOpt
 
 /** Emits a tree as YAML or JSON and applies raw mutations unless `clean`. */
 function render(rng: Rng, roots: YNode[], json: boolean, notes: string[], clean: boolean): string | Buffer {
-  let text = json ? roots.map(emitJson).join('') : roots.map(emitYaml).join('---\n');
+  let text: string;
+  try {
+    text = json ? roots.map(emitJson).join('') : roots.map(emitYaml).join('---\n');
+  } catch (e) {
+    // Past V8's longest string: mutations are bounded (MAX_BYTES), this is the last resort.
+    if (!(e instanceof RangeError)) throw e;
+    notes.push('too large to write: replaced by a one-line document');
+    text = 'kind: TooLarge\n';
+  }
   if (clean) return text;
   if (rng.chance(0.35)) text = mutateText(rng, text, notes);
   if (rng.chance(0.2)) return mutateBytes(rng, Buffer.from(text, 'utf8'), notes);

@@ -1,7 +1,7 @@
 // Mutations, structure-aware (on a YNode tree) and raw (on the text or its bytes). Each
 // takes the case's Rng and returns a short name of what it did, for the reproducer's notes.
 import type { Rng } from './rng';
-import { clone, fromJs, get, quote, scalar, slots, str, type Slot, type YNode } from './tree';
+import { clone, fromJs, get, quote, scalar, size, slots, str, type Slot, type YNode } from './tree';
 
 export const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 
@@ -34,6 +34,9 @@ const POLICY_KINDS: [string, string][] = [
   ['v1', 'Pod'],
 ];
 
+/** What a mutation may grow an input to (about), so that every case can be written and read. */
+export const MAX_BYTES = 32 << 20;
+
 export interface Mutated {
   root: YNode;
   notes: string[];
@@ -42,15 +45,17 @@ export interface Mutated {
 type TreeMutation = (rng: Rng, m: Mutated) => void;
 
 function randomSlot(rng: Rng, m: Mutated, filter?: (s: Slot) => boolean): Slot | undefined {
-  const all = slots(m.root, 20_000).filter((s) => !filter || filter(s));
+  const all = slots(m.root, 20_000, (n) => (m.root = n)).filter((s) => !filter || filter(s));
   return all.length > 0 ? rng.pick(all) : undefined;
 }
 
 /** Nesting `depth` levels deep around `inner`, in one of the styles readers recurse on. */
 export function nest(rng: Rng, inner: YNode, depth: number): YNode {
   const style = rng.pick(['seq', 'map', 'flow-seq', 'flow-map', 'list'] as const);
-  // Block mappings indent two spaces a level: past ~2,000 levels the text alone is huge.
-  const levels = style === 'map' || style === 'list' ? Math.min(depth, 2_000) : depth;
+  // Block styles indent the inner lines two spaces a level: keep the text under MAX_BYTES.
+  const innerLines = size(inner, MAX_BYTES) / 16;
+  const block = style === 'map' || style === 'list' || style === 'seq';
+  const levels = block ? Math.max(1, Math.min(depth, 2_000, Math.floor(MAX_BYTES / (2 * innerLines + 2)))) : depth;
   let n = inner;
   for (let i = 0; i < levels; i++) {
     switch (style) {
@@ -177,8 +182,10 @@ export const treeMutations: Record<string, TreeMutation> = {
       randomSlot(rng, m, (x) => x.key === 'containers' && x.node.t === 'seq' && x.node.items.length > 0) ??
       randomSlot(rng, m, (x) => x.node.t === 'seq' && x.node.items.length > 0);
     if (!s || s.node.t !== 'seq') return;
-    const n = rng.pick([1_000, 10_000, 40_000, 70_000]);
     const items = s.node.items;
+    // At most ~32 MB written: a list of deep or huge items stays writable.
+    const per = Math.max(1, size({ t: 'seq', items }, MAX_BYTES) / items.length);
+    const n = Math.min(rng.pick([1_000, 10_000, 40_000, 70_000]), Math.max(items.length, Math.floor(MAX_BYTES / per)));
     const out: YNode[] = [];
     for (let i = 0; i < n; i++) out.push(renamed(items[i % items.length]!, i));
     s.node.items = out;
@@ -239,21 +246,23 @@ function renamed(item: YNode, i: number): YNode {
  * the document has no mapping.
  */
 export function addProtoKeys(rng: Rng, m: Mutated): boolean {
-  const maps = slots(m.root, 20_000).filter((s) => s.node.t === 'map');
+  const maps = slots(m.root, 20_000).filter((s) => s.node.t === 'map').slice(0, 2_000);
   if (maps.length === 0) return false;
   const everywhere = rng.chance(0.4);
+  // Small pieces of the document itself, as values (a copy of a big one everywhere would not fit).
+  const small = slots(m.root, 2_000).filter((s) => size(s.node, 4_000) < 4_000).map((s) => s.node);
   const chosen = everywhere ? maps : Array.from({ length: rng.range(1, 3) }, () => rng.pick(maps));
   for (const s of chosen) {
     if (s.node.t !== 'map') continue;
     const key = rng.pick(PROTO_KEYS);
     const written = rng.pick([key, JSON.stringify(key), `'${key}'`]);
-    s.node.entries.splice(rng.int(s.node.entries.length + 1), 0, [written, protoValue(rng, m)]);
+    s.node.entries.splice(rng.int(s.node.entries.length + 1), 0, [written, protoValue(rng, small)]);
   }
   m.notes.push(everywhere ? `prototype keys in all ${maps.length} mappings` : `prototype keys in ${chosen.length} mappings`);
   return true;
 }
 
-function protoValue(rng: Rng, m: Mutated): YNode {
+function protoValue(rng: Rng, small: YNode[]): YNode {
   return rng.pick<() => YNode>([
     () => fromJs({ metadata: { labels: { exempt: 'true', owner: 'fuzz' }, namespace: 'kube-system', name: 'shadow' }, namespace: 'kube-system', labels: { exempt: 'true', owner: 'fuzz' } }),
     () => fromJs({ securityContext: { privileged: false, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }, hostNetwork: false, hostPID: false }),
@@ -263,10 +272,7 @@ function protoValue(rng: Rng, m: Mutated): YNode {
     () => scalar('null'),
     () => fromJs({}),
     () => fromJs([]),
-    () => {
-      const any = slots(m.root, 2_000);
-      return clone(rng.pick(any).node);
-    },
+    () => (small.length > 0 ? clone(rng.pick(small)) : fromJs({})),
   ])();
 }
 
@@ -292,7 +298,8 @@ export const textMutations: Record<string, TextMutation> = {
   bom: (_rng, t) => `\ufeff${t}`,
   tabs: (rng, t) => t.replace(/^( +)/gm, (sp) => (rng.chance(0.3) ? '\t'.repeat(Math.max(1, sp.length >> 1)) : sp)),
   truncate: (rng, t) => t.slice(0, rng.int(t.length + 1)),
-  documents: (rng, t) => Array.from({ length: rng.range(2, 5) }, () => t).join(rng.pick(['---\n', '...\n---\n', '--- \n', '---\r\n'])),
+  // (a big text is left alone: five of it would not be a different test, only a slower one)
+  documents: (rng, t) => (t.length > 4 << 20 ? t : Array.from({ length: rng.range(2, 5) }, () => t).join(rng.pick(['---\n', '...\n---\n', '--- \n', '---\r\n']))),
   directive: (rng, t) => `${rng.pick(['%YAML 1.1\n---\n', '%YAML 1.2\n---\n', '%TAG ! tag:x,2000:\n---\n', '%YAML 9.9\n---\n'])}${t}`,
   tag: (rng, t) => t.replace(/: (\S)/, `: ${rng.pick(['!!binary', '!!str', '!!int', '!!map', '!x', '!!timestamp', '!!set'])} $1`),
   dropLine: (rng, t) => spliceLines(rng, t, (lines, i) => lines.splice(i, 1)),

@@ -50,7 +50,7 @@ export interface Expectation {
 
 /** The first failure of a run, the most severe first; undefined when the run is fine. */
 export function checkRun(r: RunResult, e: Expectation): Failure | undefined {
-  if (r.timedOut) return { cls: 'hang', signature: 'hang past the limit', detail: `killed after ${r.ms} ms` };
+  if (r.timedOut) return { cls: 'hang', signature: 'hang past the limit', detail: `killed after ${r.ms} ms${r.cpuSeconds !== undefined ? `, ${r.cpuSeconds.toFixed(1)} s of CPU` : ''}` };
   if (hasStackTrace(r.stderr)) return { cls: 'crash', signature: crashSignature(r.stderr), detail: r.stderr.slice(0, 2000) };
   if (r.signal !== null || r.code === null || !e.exits.includes(r.code)) {
     return { cls: 'exit', signature: r.signal ? `signal ${r.signal}` : `exit ${r.code}`, detail: `exit ${r.code} signal ${r.signal}; stderr: ${r.stderr.slice(0, 500)}` };

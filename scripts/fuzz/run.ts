@@ -1,6 +1,7 @@
 // Running a command in a child process with a hang limit: output kept up to a cap, the
 // whole process group killed when the limit passes.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface RunResult {
   code: number | null;
@@ -10,6 +11,8 @@ export interface RunResult {
   /** Killed at the hang limit. */
   timedOut: boolean;
   ms: number;
+  /** CPU seconds the process had used when killed (Linux), else undefined. */
+  cpuSeconds?: number;
 }
 
 export interface RunOptions {
@@ -39,21 +42,44 @@ export function runCommand(command: string, args: string[], opts: RunOptions): P
       errBytes += b.length;
     });
     let timedOut = false;
-    const timer = setTimeout(() => {
+    let cpuSeconds: number | undefined;
+    // Past the limit, a process that was starved of CPU (a loaded machine) gets more time,
+    // up to three times the limit: a hang is the limit's worth of work, not of waiting.
+    const timer = setInterval(() => {
+      const wall = Date.now() - start;
+      if (wall < opts.timeoutMs) return;
+      cpuSeconds = child.pid ? cpuSecondsOf(child.pid) : undefined;
+      if (cpuSeconds !== undefined && cpuSeconds * 1000 < opts.timeoutMs && wall < 3 * opts.timeoutMs) return;
       timedOut = true;
+      clearInterval(timer);
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
-    }, opts.timeoutMs);
+    }, 250);
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut, ms: Date.now() - start });
+      clearInterval(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut, ms: Date.now() - start, cpuSeconds });
     });
     child.on('error', (e) => {
-      clearTimeout(timer);
+      clearInterval(timer);
       resolve({ code: null, signal: null, stdout: '', stderr: `spawn failed: ${e.message}`, timedOut: false, ms: Date.now() - start });
     });
   });
 }
+
+/** User + system CPU seconds of a process, from /proc (Linux; undefined elsewhere). */
+export function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux Node supports. */
+const CLOCK_TICKS = 100;

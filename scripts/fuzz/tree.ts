@@ -84,10 +84,9 @@ export interface Slot {
   key?: string;
 }
 
-export function slots(root: YNode, limit = 100_000): Slot[] {
+export function slots(root: YNode, limit = 100_000, setRoot: (n: YNode) => void = () => {}): Slot[] {
   const out: Slot[] = [];
-  const holder = { root };
-  const stack: Slot[] = [{ node: root, replace: (n) => (holder.root = n), depth: 0 }];
+  const stack: Slot[] = [{ node: root, replace: setRoot, depth: 0 }];
   while (stack.length > 0 && out.length < limit) {
     const s = stack.pop()!;
     out.push(s);
@@ -101,8 +100,24 @@ export function slots(root: YNode, limit = 100_000): Slot[] {
   return out;
 }
 
+/** About how many bytes the tree takes written out (nodes count 16), counting up to `cap`. */
+export function size(root: YNode, cap: number): number {
+  let n = 0;
+  const stack: YNode[] = [root];
+  while (stack.length > 0 && n < cap) {
+    const x = stack.pop()!;
+    n += 16 + (x.t === 'scalar' ? x.text.length : 0);
+    if (x.t === 'map') for (const e of x.entries) stack.push(e[1]);
+    else if (x.t === 'seq') for (const i of x.items) stack.push(i);
+  }
+  return n;
+}
+
 // ---------------------------------------------------------------------------
 // Emitting
+
+/** Past this, emitYaml gives up with a RangeError (as it would at V8's string limit, only later). */
+const MAX_TEXT = 128 << 20;
 
 function prefix(n: YNode): string {
   return 'anchor' in n && n.anchor ? `&${n.anchor} ` : '';
@@ -157,8 +172,11 @@ export function emitYaml(root: YNode): string {
   // whether its anchor is already written (at the end of its key's line).
   type Item = { n: YNode; indent: number; lead: string; anchored?: boolean };
   const stack: Item[] = [{ n: root, indent: 0, lead: '' }];
+  let written = 0;
   while (stack.length > 0) {
     const { n, indent, lead, anchored } = stack.pop()!;
+    // Deep block nesting indents every inner line: stop early rather than build a string V8 refuses.
+    if ((written += indent) > MAX_TEXT) throw new RangeError('YAML text too large');
     if (!isBlockCollection(n)) {
       out.push(`${lead}${flow(n)}\n`);
       continue;
@@ -204,7 +222,7 @@ export function emitJson(root: YNode): string {
     }
     switch (x.t) {
       case 'scalar':
-        out.push(x.text.startsWith("'") ? JSON.stringify(x.text.slice(1, -1)) : x.text);
+        out.push(jsonScalar(x.text));
         break;
       case 'alias':
         out.push('null');
@@ -226,4 +244,12 @@ export function emitJson(root: YNode): string {
     }
   }
   return out.join('') + '\n';
+}
+
+/** A scalar's text in JSON: numbers as written (odd ones too: that is the point), words quoted. */
+function jsonScalar(text: string): string {
+  if (text.startsWith('"')) return text;
+  if (text.startsWith("'")) return JSON.stringify(text.slice(1, -1));
+  if (/^(?:true|false|null)$/.test(text) || /^[-+.\d]/.test(text)) return text;
+  return JSON.stringify(text);
 }
