@@ -5,13 +5,14 @@
 // exit 1 when anything was found. Deterministic given a seed: case N of seed S is always
 // the same input (see scripts/fuzz/cases.ts), whichever worker runs it.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KINDS, makeCase, type FuzzCase, type Kind } from './fuzz/cases';
 import { loadCorpus, SENTINEL, type Corpus } from './fuzz/corpus';
-import { checkRun, compareVerdicts, findingKeys, parseReport, type Failure } from './fuzz/oracle';
+import { minimizeLines, splitLines } from './fuzz/minimize';
+import { checkRun, compareVerdicts, findingKeys, parseReport, type Expectation, type Failure } from './fuzz/oracle';
 import { saveReproducer, writeFiles } from './fuzz/reproducer';
 import { cpuSecondsOf, runCommand, type RunResult } from './fuzz/run';
 
@@ -31,6 +32,9 @@ interface Options {
   inProcess: boolean;
   out: string;
   perSignature: number;
+  /** Runs spent shrinking each distinct failure's first reproducer, and seconds in all. */
+  minimizeRuns: number;
+  minimizeSeconds: number;
   replay?: { stream: string; id: number };
 }
 
@@ -64,6 +68,8 @@ function parseArgs(argv: string[]): Options {
     inProcess: !argv.includes('--no-in-process'),
     out: get('--out') ?? join(tmpdir(), `offgate-fuzz-${seed}`),
     perSignature: num('--per-signature', 3),
+    minimizeRuns: num('--minimize-runs', 24),
+    minimizeSeconds: num('--minimize-seconds', 120),
     replay: m ? { stream: m[1]!, id: Number(m[2]) } : undefined,
   };
 }
@@ -74,6 +80,8 @@ interface Found {
   signature: string;
   count: number;
   reproducers: string[];
+  /** The first case that showed it. */
+  first: { stream: string; id: number };
 }
 
 class Findings {
@@ -87,7 +95,7 @@ class Findings {
   add(f: Failure, kind: string, stream: string, id: number): string | undefined {
     const key = `${f.cls}|${kind}|${f.signature}`;
     let found = this.byKey.get(key);
-    if (!found) this.byKey.set(key, (found = { cls: f.cls, kind, signature: f.signature, count: 0, reproducers: [] }));
+    if (!found) this.byKey.set(key, (found = { cls: f.cls, kind, signature: f.signature, count: 0, reproducers: [], first: { stream, id } }));
     found.count++;
     if (found.reproducers.length >= this.perSignature) return undefined;
     const dir = join(this.out, `${f.cls}-${kind}-${stream}-${id}`);
@@ -125,13 +133,18 @@ async function runIn(ctx: Context, dir: string, files: FuzzCase['files'], comman
   return runCommand(command[0]!, command.slice(1), { cwd: dir, timeoutMs: ctx.opts.hangSeconds * 1000, env: ctx.env });
 }
 
+function expectationOf(ctx: Context, c: FuzzCase): Expectation {
+  const format = c.args.includes('-o') ? c.args[c.args.indexOf('-o') + 1] : undefined;
+  return { exits: c.exits, verdict: c.verdict, mustHave: c.sentinel ? ctx.sentinelKeys : undefined, textOutput: c.args[0] === 'lint' && format === 'text' };
+}
+
 /** Runs one CLI case (and its base without prototype keys); records what fails. */
 async function runCliCase(ctx: Context, c: FuzzCase, slot: number): Promise<void> {
   const command = commandOf(ctx, c);
   const dir = join(ctx.work, `job-${slot}`);
   const result = await runIn(ctx, dir, c.files, command);
   ctx.ran[c.kind] = (ctx.ran[c.kind] ?? 0) + 1;
-  const expectation = { exits: c.exits, verdict: c.verdict, mustHave: c.sentinel ? ctx.sentinelKeys : undefined };
+  const expectation = expectationOf(ctx, c);
   let failure = checkRun(result, expectation);
   let base: { files: FuzzCase['files']; result: RunResult } | undefined;
   if (c.base) {
@@ -215,6 +228,38 @@ function recordInProcess(ctx: Context, failure: Failure, id: number, result: Run
   saveReproducer({ dir, failure, files: c.files, command, result, notes: c.notes, seed: ctx.opts.seed, caseId: id, stream: 'in-process' });
 }
 
+/**
+ * Shrinks the first reproducer of each distinct CLI failure (not hangs: each try would
+ * take the hang limit) to the fewest lines of its mutated file that fail the same way,
+ * saved beside it as minimal/ and command-minimal.sh.
+ */
+async function minimizeAll(ctx: Context): Promise<void> {
+  const until = Date.now() + ctx.opts.minimizeSeconds * 1000;
+  for (const found of ctx.findings.byKey.values()) {
+    if (Date.now() >= until) return;
+    if (found.first.stream !== 'cli' || found.cls === 'hang' || found.cls === 'verdict') continue;
+    const c = makeCase(ctx.corpus, ctx.opts.seed, found.first.id, { kinds: ctx.opts.kinds });
+    const original = c.files.get(c.primary)!;
+    const data = typeof original === 'string' ? Buffer.from(original) : original;
+    const command = commandOf(ctx, c);
+    const dir = join(ctx.work, 'minimize');
+    const expectation = expectationOf(ctx, c);
+    const same = async (candidate: Buffer) => {
+      if (Date.now() >= until) return false;
+      const r = await runIn(ctx, dir, new Map([...c.files, [c.primary, candidate]]), command);
+      const f = checkRun(r, expectation);
+      return f !== undefined && f.cls === found.cls && f.signature === found.signature;
+    };
+    const { data: reduced, tries } = await minimizeLines(splitLines(data), same, ctx.opts.minimizeRuns);
+    if (reduced.length >= data.length) continue;
+    const target = found.reproducers[0]!;
+    writeFiles(join(target, 'minimal'), new Map([...c.files, [c.primary, reduced]]));
+    const script = readFileSync(join(target, 'command.sh'), 'utf8').replace('/files"', '/minimal"');
+    writeFileSync(join(target, 'command-minimal.sh'), script, { mode: 0o755 });
+    appendFileSync(join(target, 'result.txt'), `\nminimal/: ${c.primary} shrunk from ${data.length} to ${reduced.length} bytes in ${tries} runs (same class and signature)\n`);
+  }
+}
+
 /** The sentinel's findings when linted alone: what every run with it must still report. */
 async function sentinelBaseline(ctx: Context): Promise<string[]> {
   const r = await runIn(ctx, join(ctx.work, 'sentinel'), new Map([['sentinel.yaml', SENTINEL]]), [process.execPath, ...NODE_FLAGS, BIN, 'lint', '--env', 'restricted', '-o', 'json', ...ctx.timeoutArgs, 'sentinel.yaml']);
@@ -260,6 +305,7 @@ async function main(): Promise<number> {
       };
       await Promise.all([...Array.from({ length: opts.jobs }, (_, i) => worker(i)), ...(opts.inProcess ? [runInProcessLoop(ctx, until)] : [])]);
       clearInterval(progress);
+      await minimizeAll(ctx);
     }
     return summary(ctx, Date.now() - start);
   } finally {

@@ -11,6 +11,7 @@ import { VerifyError } from '../src/gatekeeper/suite';
 import { emitted, KINDS, makeCase } from '../scripts/fuzz/cases';
 import { loadCorpus, type Corpus } from '../scripts/fuzz/corpus';
 import { isOwnError, tryCase } from '../scripts/fuzz/in-process';
+import { minimizeLines, splitLines } from '../scripts/fuzz/minimize';
 import { addProtoKeys, mutateBytes, mutateText, nest, treeMutations, type Mutated } from '../scripts/fuzz/mutate';
 import { checkRun, compareVerdicts, crashSignature, hasStackTrace, withoutProtoMembers } from '../scripts/fuzz/oracle';
 import { mutateRego } from '../scripts/fuzz/rego-mutate';
@@ -167,6 +168,12 @@ describe('the oracle', () => {
     expect(checkRun(ok({ code: 2, stderr: 'offgate: bad config' }), lint)).toBeUndefined();
   });
 
+  it('flags a workflow command smuggled into text output by a name', () => {
+    const text = { exits: [0, 1, 2], verdict: 'none' as const, textOutput: true };
+    expect(checkRun(ok({ code: 1, stdout: 'pod.yaml\n  3:1  deny  Pod/a\n::error::forged: privileged\n' }), text)?.cls).toBe('bad-output');
+    expect(checkRun(ok({ code: 1, stdout: 'pod.yaml\n  3:1  deny  Pod/a\\n::error::forged\n' }), text)).toBeUndefined();
+  });
+
   it('flags a report that does not parse, or is missing from a run that linted', () => {
     expect(checkRun(ok({ code: 1, stdout: '{"results": [' }), lint)?.cls).toBe('bad-output');
     expect(checkRun(ok({ code: 0, stdout: '' }), lint)?.cls).toBe('bad-output');
@@ -204,6 +211,22 @@ describe('the oracle', () => {
     expect(withoutProtoMembers('{"a": 1, "__proto__": {"b": [2]}, "c": "constructor"}')).toBe('{"a": 1, "c": "constructor"}');
     expect(withoutProtoMembers('{"prototype": "x", "a": 1}')).toBe('{"a": 1}');
     expect(withoutProtoMembers('volume type __proto__')).toBe('volume type __proto__');
+  });
+});
+
+describe('minimizing', () => {
+  it('shrinks a failing input to the lines the failure needs, never trying the input itself', async () => {
+    const input = Buffer.from(Array.from({ length: 40 }, (_, i) => (i === 17 ? 'key: &a [*a]\n' : i === 30 ? 'b: \xff\n' : `line${i}: x\n`)).join(''), 'latin1');
+    const tried: string[] = [];
+    const fails = async (b: Buffer) => {
+      tried.push(b.toString('latin1'));
+      return b.includes('&a [*a]') && b.includes(Buffer.from([0xff]));
+    };
+    const { data } = await minimizeLines(splitLines(input), fails, 200);
+    expect(data.toString('latin1')).toBe('key: &a [*a]\nb: \xff\n');
+    expect(tried).not.toContain(input.toString('latin1'));
+    const { tries } = await minimizeLines(splitLines(input), fails, 5);
+    expect(tries).toBe(5);
   });
 });
 

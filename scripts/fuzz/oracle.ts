@@ -46,6 +46,8 @@ export interface Expectation {
   verdict: 'lint-json' | 'verify' | 'none';
   /** Findings (as keys) that must be in the report: the sentinel's. */
   mustHave?: readonly string[];
+  /** Text output (`-o text`): no line of it may be a GitHub workflow command (`::error …`) smuggled in by a name. */
+  textOutput?: boolean;
 }
 
 /** The first failure of a run, the most severe first; undefined when the run is fine. */
@@ -54,6 +56,9 @@ export function checkRun(r: RunResult, e: Expectation): Failure | undefined {
   if (hasStackTrace(r.stderr)) return { cls: 'crash', signature: crashSignature(r.stderr), detail: r.stderr.slice(0, 2000) };
   if (r.signal !== null || r.code === null || !e.exits.includes(r.code)) {
     return { cls: 'exit', signature: r.signal ? `signal ${r.signal}` : `exit ${r.code}`, detail: `exit ${r.code} signal ${r.signal}; stderr: ${r.stderr.slice(0, 500)}` };
+  }
+  if (e.textOutput && /^::/m.test(r.stdout)) {
+    return { cls: 'bad-output', signature: 'text output has a line starting with :: (a workflow command from input)', detail: r.stdout.split('\n').filter((l) => l.startsWith('::')).slice(0, 5).join('\n') };
   }
   if (e.verdict === 'lint-json') {
     const report = parseReport(r.stdout);
