@@ -9,6 +9,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { findConfigFile } from '../src/config/load';
 import { KINDS, makeCase, type FuzzCase, type Kind } from './fuzz/cases';
 import { loadCorpus, SENTINEL, type Corpus } from './fuzz/corpus';
 import { minimizeLines, splitLines } from './fuzz/minimize';
@@ -20,6 +21,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/offgate.js');
 /** The child's heap cap: an alias bomb ends in V8's fatal error instead of eating the machine. */
 const NODE_FLAGS = ['--max-old-space-size=2048'];
+/** The in-process worker also makes its cases (up to ~32 MB of text each, many times that as trees). */
+const WORKER_FLAGS = ['--max-old-space-size=4096'];
 
 interface Options {
   seconds: number;
@@ -119,6 +122,8 @@ interface Context {
   sentinelKeys: string[];
   findings: Findings;
   ran: Record<string, number>;
+  /** In-process cases skipped because the worker ran out of memory making them. */
+  tooBig: number;
 }
 
 function commandOf(ctx: Context, c: FuzzCase): string[] {
@@ -135,7 +140,14 @@ async function runIn(ctx: Context, dir: string, files: FuzzCase['files'], comman
 
 function expectationOf(ctx: Context, c: FuzzCase): Expectation {
   const format = c.args.includes('-o') ? c.args[c.args.indexOf('-o') + 1] : undefined;
-  return { exits: c.exits, verdict: c.verdict, mustHave: c.sentinel ? ctx.sentinelKeys : undefined, textOutput: c.args[0] === 'lint' && format === 'text' };
+  return {
+    exits: c.exits,
+    verdict: c.verdict,
+    mustHave: c.sentinel ? ctx.sentinelKeys : undefined,
+    textOutput: c.args[0] === 'lint' && format === 'text',
+    primary: c.primary,
+    stopLosesSentinel: c.kind === 'manifest',
+  };
 }
 
 /** Runs one CLI case (and its base without prototype keys); records what fails. */
@@ -167,9 +179,10 @@ async function runInProcessLoop(ctx: Context, until: number, first = 0, count = 
   let from = first;
   while (Date.now() < until && from < first + count) {
     let current: { id: number; kind: string; cpu?: number } | undefined;
+    let generating: number | undefined;
     let lastLine = Date.now();
     let stderr = '';
-    const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', join(ROOT, 'scripts/fuzz/in-process.ts'), '--seed', String(ctx.opts.seed), '--from', String(from), '--until', String(until), '--count', String(first + count - from), '--kinds', ctx.opts.kinds.join(',')], {
+    const child = spawn(process.execPath, [...WORKER_FLAGS, '--import', 'tsx', join(ROOT, 'scripts/fuzz/in-process.ts'), '--seed', String(ctx.opts.seed), '--from', String(from), '--until', String(until), '--count', String(first + count - from), '--kinds', ctx.opts.kinds.join(',')], {
       cwd: ROOT, // where tsx resolves
       env: ctx.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -190,7 +203,8 @@ async function runInProcessLoop(ctx: Context, until: number, first = 0, count = 
     lines.on('line', (line) => {
       lastLine = Date.now();
       const [word, id, ...rest] = line.split(' ');
-      if (word === 'start') current = { id: Number(id), kind: rest[0]!, cpu: child.pid ? cpuSecondsOf(child.pid) : undefined };
+      if (word === 'gen') generating = Number(id);
+      else if (word === 'start') current = { id: Number(id), kind: rest[0]!, cpu: child.pid ? cpuSecondsOf(child.pid) : undefined };
       else if (word === 'ok' || word === 'fail') {
         ctx.ran[`in-process ${current?.kind}`] = (ctx.ran[`in-process ${current?.kind}`] ?? 0) + 1;
         if (word === 'fail') {
@@ -209,8 +223,12 @@ async function runInProcessLoop(ctx: Context, until: number, first = 0, count = 
       ctx.ran[`in-process ${current.kind}`] = (ctx.ran[`in-process ${current.kind}`] ?? 0) + 1;
       recordInProcess(ctx, failure, current.id, result);
       from = current.id + 1;
+    } else if (generating !== undefined && generating >= from && exit.code !== 0) {
+      // Died making the case (the fuzzer's own limit, not offgate's): skip it.
+      ctx.tooBig++;
+      from = generating + 1;
     } else if (exit.code !== 0 && Date.now() < until) {
-      // The worker failed outside any case (cannot start): no point in restarting it.
+      // The worker failed before any case (cannot start): no point in restarting it.
       console.error(`in-process fuzzer failed to run: ${stderr.slice(0, 500)}`);
       return;
     }
@@ -278,8 +296,11 @@ async function main(): Promise<number> {
   mkdirSync(opts.out, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'offgate-fuzz-work-'));
   const env = { ...process.env, NO_COLOR: '1', CI: '1', OFFGATE_CACHE_DIR: join(work, 'cache') };
+  // offgate finds offgate.yaml upward from the working directory: one above the temp dir would change every verdict.
+  const stray = findConfigFile(work);
+  if (typeof stray === 'string') console.warn(`warning: ${stray} applies to every run here (offgate finds it upward from ${work}); move it away for a clean run`);
   const corpus = loadCorpus(ROOT);
-  const ctx: Context = { opts, corpus, work, env, timeoutArgs, sentinelKeys: [], findings: new Findings(opts.out, opts.perSignature), ran: {} };
+  const ctx: Context = { opts, corpus, work, env, timeoutArgs, sentinelKeys: [], findings: new Findings(opts.out, opts.perSignature), ran: {}, tooBig: 0 };
   try {
     ctx.sentinelKeys = await sentinelBaseline(ctx);
     console.log(
@@ -322,6 +343,7 @@ function summary(ctx: Context, ms: number): number {
     ...Object.entries(ctx.ran)
       .sort()
       .map(([k, n]) => `  ${k}: ${n}`),
+    ...(ctx.tooBig > 0 ? [`  (in-process cases skipped, too big to make: ${ctx.tooBig})`] : []),
     `crashes (stack trace or fatal error): ${f.count('crash')}`,
     `bad exit codes or signals: ${f.count('exit')}`,
     `hangs past ${ctx.opts.hangSeconds} s: ${f.count('hang')}`,

@@ -92,7 +92,7 @@ describe('mutators', () => {
   });
 
   it('deep nesting is written without recursion, as YAML and JSON that parse to that depth', () => {
-    // Block styles stop at 2,000 levels (each level indents every line below it), flow ones do not.
+    // Block mappings stop at 4,000 levels (each level indents every line below it), the others do not.
     for (let s = 0; s < 8; s++) {
       const n = nest(new Rng(s), fromJs('x'), 20_000);
       const text = s % 2 ? emitJson(n) : emitYaml(n);
@@ -161,6 +161,18 @@ describe('the oracle', () => {
     expect(checkRun(r, lint)?.cls).toBe('hang');
   });
 
+  it("flags JavaScript's own errors printed as one line, and a stop that names no file", () => {
+    const e = { exits: [0, 1, 2], verdict: 'lint-json' as const, primary: 'input.yaml' };
+    const f = checkRun(ok({ code: 2, stderr: 'offgate: Maximum call stack size exceeded\n' }), e);
+    expect(f?.cls).toBe('crash');
+    expect(f?.signature).toBe('one-line crash: Maximum call stack size exceeded');
+    expect(checkRun(ok({ code: 2, stderr: 'offgate: too deep\n' }), e)?.signature).toBe('error does not name the file: offgate: too deep');
+    expect(checkRun(ok({ code: 2, stderr: 'offgate: input.yaml:3:1: nesting deeper than 1,000 levels\n' }), e)).toBeUndefined();
+    // Linted beside the sentinel, a manifest that stops the whole run loses the sentinel's findings.
+    const lost = checkRun(ok({ code: 2, stderr: 'offgate: input.yaml:3:1: too deep\n' }), { ...e, mustHave: ['x'], stopLosesSentinel: true });
+    expect(lost?.cls).toBe('lost-findings');
+  });
+
   it('flags exit codes outside those the command uses, and signals', () => {
     expect(checkRun(ok({ code: 3 }), lint)?.signature).toBe('exit 3');
     expect(checkRun(ok({ code: null, signal: 'SIGSEGV' }), lint)?.signature).toBe('signal SIGSEGV');
@@ -176,6 +188,7 @@ describe('the oracle', () => {
 
   it('flags a report that does not parse, or is missing from a run that linted', () => {
     expect(checkRun(ok({ code: 1, stdout: '{"results": [' }), lint)?.cls).toBe('bad-output');
+    expect(checkRun(ok({ code: 1, stdout: '{"results": [', stdoutTruncated: true }), lint)).toBeUndefined();
     expect(checkRun(ok({ code: 0, stdout: '' }), lint)?.cls).toBe('bad-output');
   });
 
@@ -201,6 +214,9 @@ describe('the oracle', () => {
     // A finding about the key itself, read as data, only adds.
     const named = report([{ file: 'input.yaml', name: 'p', kind: 'K8sPSPVolumeTypes', message: 'volume type __proto__ is not allowed' }]);
     expect(compareVerdicts(ok({ code: 0, stdout: report([]) }), ok({ code: 1, stdout: named }), 'lint-json')).toBeUndefined();
+    // Refused, with an error naming the key: fails closed, not a bypass. An unrelated error is a change.
+    expect(compareVerdicts(base, ok({ code: 2, stderr: 'offgate: offgate.yaml:1:1: unknown key "__proto__" (expected: environments)\n' }), 'lint-json')).toBeUndefined();
+    expect(compareVerdicts(base, ok({ code: 2, stderr: 'offgate: offgate.yaml:1:1: bad indentation\n' }), 'lint-json')?.cls).toBe('verdict');
     // verify: case results compared without their times.
     const v = (s: string) => ok({ code: s.includes('FAIL') ? 1 : 0, stdout: s });
     expect(compareVerdicts(v('ok\tsuite.yaml\t0.010s\nPASS\n'), v('ok\tsuite.yaml\t0.300s\nPASS\n'), 'verify')).toBeUndefined();

@@ -1,8 +1,8 @@
 // In-process fuzzing: the readers, the configuration, suites and the compiler called
 // through their TypeScript entry points, much faster than a process per case. Run by
 // scripts/fuzz.ts as a child (`node --import tsx`), so that a hang or a heap exhaustion
-// ends this process, not the fuzzer: it prints `start N` before case N and `ok N` or
-// `fail N {json}` after it. `--file F --as KIND` runs one file (a reproducer).
+// ends this process, not the fuzzer: it prints `gen N` before making case N, `start N KIND`
+// before running it and `ok N` or `fail N {json}` after it. `--file F --as KIND` runs one file (a reproducer).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
     const kinds = (arg('--kinds')?.split(',') as Kind[] | undefined) ?? [...KINDS];
     const corpus = loadCorpus(ROOT);
     for (let id = from; Date.now() < until && id < from + count; id++) {
+      process.stdout.write(`gen ${id}\n`);
       const c = makeCase(corpus, seed, id, { kinds }, 'in-process');
       process.stdout.write(`start ${id} ${c.kind}\n`);
       const f = tryCase(c, scratch);

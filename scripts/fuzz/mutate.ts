@@ -1,7 +1,7 @@
 // Mutations, structure-aware (on a YNode tree) and raw (on the text or its bytes). Each
 // takes the case's Rng and returns a short name of what it did, for the reproducer's notes.
 import type { Rng } from './rng';
-import { clone, fromJs, get, quote, scalar, size, slots, str, type Slot, type YNode } from './tree';
+import { clone, fromJs, get, keyName, quote, scalar, size, slots, str, type Slot, type YNode } from './tree';
 
 export const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 
@@ -55,7 +55,9 @@ export function nest(rng: Rng, inner: YNode, depth: number): YNode {
   // Block styles indent the inner lines two spaces a level: keep the text under MAX_BYTES.
   const innerLines = size(inner, MAX_BYTES) / 16;
   const block = style === 'map' || style === 'list' || style === 'seq';
-  const levels = block ? Math.max(1, Math.min(depth, 2_000, Math.floor(MAX_BYTES / (2 * innerLines + 2)))) : depth;
+  // `- - - x` stays on one line however deep; `a:` takes a line a level, indented as deep (depth² bytes).
+  const cap = style === 'seq' ? depth : 4_000;
+  const levels = block ? Math.max(1, Math.min(depth, cap, Math.floor(MAX_BYTES / (2 * innerLines + 2)))) : depth;
   let n = inner;
   for (let i = 0; i < levels; i++) {
     switch (style) {
@@ -254,7 +256,10 @@ export function addProtoKeys(rng: Rng, m: Mutated): boolean {
   const chosen = everywhere ? maps : Array.from({ length: rng.range(1, 3) }, () => rng.pick(maps));
   for (const s of chosen) {
     if (s.node.t !== 'map') continue;
-    const key = rng.pick(PROTO_KEYS);
+    // A key the mapping already has would be a duplicate key: an error of its own, not this test.
+    const free = PROTO_KEYS.filter((k) => !(s.node as { entries: [string, YNode][] }).entries.some(([e]) => keyName(e) === k));
+    if (free.length === 0) continue;
+    const key = rng.pick(free);
     const written = rng.pick([key, JSON.stringify(key), `'${key}'`]);
     s.node.entries.splice(rng.int(s.node.entries.length + 1), 0, [written, protoValue(rng, small)]);
   }

@@ -27,9 +27,11 @@ export function crashSignature(stderr: string): string {
   if (fatal) return `FATAL ERROR: ${fatal[1]!.trim()}`;
   const lines = stderr.split('\n');
   const errorLine = lines.find((l) => /^(?:Uncaught )?[\w.]*(?:Error|Exception)\b.*:/.test(l.trim()) || /^\w*Error$/.test(l.trim())) ?? lines.find((l) => l.trim() !== '' && !FRAME.test(l)) ?? '';
-  const frames = lines.filter((l) => FRAME.test(l)).map((l) => FRAME.exec(l)![1] ?? '');
-  const named = frames.find((f) => f && !f.startsWith('node:') && !/^(?:Object|Module|new Promise|process)\b/.test(f)) ?? '';
-  return `${normalize(errorLine.trim())}${named ? ` @ ${named}` : ''}`;
+  const frames = lines.filter((l) => FRAME.test(l)).map((l) => FRAME.exec(l)!);
+  const named = frames.find(([, f, file]) => f && f !== '<anonymous>' && !file!.startsWith('node:') && !/^(?:Object|Module|new Promise|process|Array)\b/.test(f));
+  // In-process frames are in the sources: the file says which part of offgate.
+  const where = named ? ` @ ${named[1]}${/\.ts$/.test(named[2]!) ? ` (${named[2]!.split('/').pop()})` : ''}` : '';
+  return `${normalize(errorLine.trim())}${where}`;
 }
 
 /** Numbers and quoted text out, so that one cause gives one signature. */
@@ -41,6 +43,12 @@ export function normalize(s: string): string {
     .slice(0, 160);
 }
 
+/**
+ * JavaScript's own errors, which offgate's CLI prints as one line (`offgate: Maximum call
+ * stack size exceeded`) like its own: a crash all the same, with no file named.
+ */
+const RUNTIME_ERROR = /Maximum call stack size exceeded|Invalid string length|Invalid array length|Cannot (?:read|set) propert|is not a function|is not iterable|is not a constructor|Cannot convert (?:undefined|null|object)|out of memory|Array buffer allocation failed|memory access out of bounds|RuntimeError: |unreachable executed|Converting circular structure|Unexpected end of JSON input|Invalid typed array length/;
+
 export interface Expectation {
   exits: readonly number[];
   verdict: 'lint-json' | 'verify' | 'none';
@@ -48,6 +56,10 @@ export interface Expectation {
   mustHave?: readonly string[];
   /** Text output (`-o text`): no line of it may be a GitHub workflow command (`::error …`) smuggled in by a name. */
   textOutput?: boolean;
+  /** The mutated file: a run that stops with an error must name it. */
+  primary?: string;
+  /** The mutated file is one of the linted files: stopping the whole run for it loses the sentinel's findings. */
+  stopLosesSentinel?: boolean;
 }
 
 /** The first failure of a run, the most severe first; undefined when the run is fine. */
@@ -57,14 +69,29 @@ export function checkRun(r: RunResult, e: Expectation): Failure | undefined {
   if (r.signal !== null || r.code === null || !e.exits.includes(r.code)) {
     return { cls: 'exit', signature: r.signal ? `signal ${r.signal}` : `exit ${r.code}`, detail: `exit ${r.code} signal ${r.signal}; stderr: ${r.stderr.slice(0, 500)}` };
   }
+  const runtime = RUNTIME_ERROR.exec(r.stderr) ?? (e.verdict === 'verify' ? RUNTIME_ERROR.exec(r.stdout) : null);
+  if (runtime) {
+    const line = (r.stderr + '\n' + r.stdout).split('\n').find((l) => RUNTIME_ERROR.test(l))!.trim();
+    return { cls: 'crash', signature: `one-line crash: ${normalize(line.replace(new RegExp(`.*(${runtime[0]})`), '$1'))}`, detail: line.slice(0, 1000) };
+  }
+  // Stopped with an error and no report: the error must say which file (a limit that trips names it).
+  const stopped = r.code === 2 && (e.verdict !== 'lint-json' || parseReport(r.stdout) === undefined);
+  if (stopped && e.primary && !r.stderr.includes(e.primary.split('/').pop()!) && !(e.primary.includes('/') && r.stderr.includes(e.primary.split('/')[0]!))) {
+    const first = r.stderr.split('\n').find((l) => l.trim() !== '') ?? '';
+    return { cls: 'bad-output', signature: `error does not name the file: ${normalize(first).slice(0, 100)}`, detail: r.stderr.slice(0, 1000) };
+  }
   if (e.textOutput && /^::/m.test(r.stdout)) {
     return { cls: 'bad-output', signature: 'text output has a line starting with :: (a workflow command from input)', detail: r.stdout.split('\n').filter((l) => l.startsWith('::')).slice(0, 5).join('\n') };
   }
-  if (e.verdict === 'lint-json') {
+  // A report longer than what was kept cannot be read whole: only the checks above apply.
+  if (e.verdict === 'lint-json' && !r.stdoutTruncated) {
     const report = parseReport(r.stdout);
     if (report === undefined) {
-      // No report at all is right only for a run that stopped before linting (exit 2, a line on stderr).
-      if (r.stdout.trim() === '' && r.code === 2 && r.stderr.trim() !== '') return undefined;
+      // No report: right for a run that stopped before linting (exit 2, a line on stderr
+      // naming the file), except that the sentinel, linted beside a bad manifest, is lost.
+      if (r.stdout.trim() === '' && r.code === 2 && r.stderr.trim() !== '') {
+        return e.mustHave && e.stopLosesSentinel ? { cls: 'lost-findings', signature: `run stopped, all findings lost: ${normalize(r.stderr.split('\n')[0]!).slice(0, 100)}`, detail: r.stderr.slice(0, 1000) } : undefined;
+      }
       return { cls: 'bad-output', signature: r.stdout.trim() === '' ? `no report, exit ${r.code}` : 'report is not JSON', detail: r.stdout.slice(0, 500) };
     }
     if (e.mustHave) {
@@ -81,6 +108,7 @@ export function checkRun(r: RunResult, e: Expectation): Failure | undefined {
 
 interface Report {
   results?: { file?: string; object?: unknown; constraint?: { kind?: string; name?: string }; message?: string; enforcementAction?: string }[];
+  errors?: { message?: string }[];
 }
 
 export function parseReport(stdout: string): Report | undefined {
@@ -165,12 +193,14 @@ function valueEnd(s: string, i: number): number {
  * A prototype-key case's verdict against the same input's without the keys. Messages are
  * compared without the keys' members; a finding only the keyed input has, whose message
  * names a prototype key (`volume type __proto__ is not allowed`), is the key read as data,
- * not a changed verdict. Anything else that differs, and any change of exit code not due
- * to such findings, is.
+ * not a changed verdict; nor is refusing the input with an error that names the key (exit
+ * 2). Anything else that differs, and any change of exit code not due to those, is.
  */
 export function compareVerdicts(base: RunResult, variant: RunResult, how: Expectation['verdict']): Failure | undefined {
   const a = verdictOf(base, how);
   const b = verdictOf(variant, how);
+  // Refusing the keys (exit 2, an error that names one) fails closed: no verdict is lost.
+  if (b.exit === 2 && a.exit !== 2 && PROTO_NAME.test(errorText(variant)) && !PROTO_NAME.test(errorText(base))) return undefined;
   const lost = multisetMinus(a.findings, b.findings);
   const gainedAll = multisetMinus(b.findings, a.findings);
   const gained = gainedAll.filter((f) => !PROTO_NAME.test(f));
@@ -183,6 +213,12 @@ export function compareVerdicts(base: RunResult, variant: RunResult, how: Expect
     signature: `${how} verdict changed by prototype keys: ${what}`,
     detail: [`without keys: exit ${a.exit}, ${a.findings.length} findings`, `with keys: exit ${b.exit}, ${b.findings.length} findings`, ...lost.slice(0, 10).map((f) => `- ${f}`), ...gained.slice(0, 10).map((f) => `+ ${f}`)].join('\n'),
   };
+}
+
+/** What a run said went wrong: stderr, and the report's input errors. */
+function errorText(r: RunResult): string {
+  const report = parseReport(r.stdout);
+  return [r.stderr, ...(report?.errors ?? []).map((e) => String(e.message))].join('\n');
 }
 
 function multisetMinus(x: string[], y: string[]): string[] {

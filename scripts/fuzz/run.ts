@@ -13,6 +13,8 @@ export interface RunResult {
   ms: number;
   /** CPU seconds the process had used when killed (Linux), else undefined. */
   cpuSeconds?: number;
+  /** Standard output was longer than the cap: `stdout` is its beginning only. */
+  stdoutTruncated?: boolean;
 }
 
 export interface RunOptions {
@@ -25,7 +27,7 @@ export interface RunOptions {
 
 export function runCommand(command: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const start = Date.now();
-  const max = opts.maxOutput ?? 8 << 20;
+  const max = opts.maxOutput ?? 64 << 20;
   return new Promise((resolve) => {
     // Its own process group, so that a hang is ended with everything it started.
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -60,7 +62,7 @@ export function runCommand(command: string, args: string[], opts: RunOptions): P
     }, 250);
     child.on('close', (code, signal) => {
       clearInterval(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut, ms: Date.now() - start, cpuSeconds });
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut, ms: Date.now() - start, cpuSeconds, stdoutTruncated: outBytes > max });
     });
     child.on('error', (e) => {
       clearInterval(timer);
