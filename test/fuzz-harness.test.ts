@@ -168,6 +168,8 @@ describe('the oracle', () => {
     expect(f?.signature).toBe('one-line crash: Maximum call stack size exceeded');
     expect(checkRun(ok({ code: 2, stderr: 'offgate: too deep\n' }), e)?.signature).toBe('error does not name the file: offgate: too deep');
     expect(checkRun(ok({ code: 2, stderr: 'offgate: input.yaml:3:1: nesting deeper than 1,000 levels\n' }), e)).toBeUndefined();
+    // Exit 2 with a report (input errors listed in it) is no stop.
+    expect(checkRun(ok({ code: 2, stdout: '{"runs": []}' }), { ...e, verdict: 'none' })).toBeUndefined();
     // Linted beside the sentinel, a manifest that stops the whole run loses the sentinel's findings.
     const lost = checkRun(ok({ code: 2, stderr: 'offgate: input.yaml:3:1: too deep\n' }), { ...e, mustHave: ['x'], stopLosesSentinel: true });
     expect(lost?.cls).toBe('lost-findings');

@@ -75,7 +75,7 @@ export function checkRun(r: RunResult, e: Expectation): Failure | undefined {
     return { cls: 'crash', signature: `one-line crash: ${normalize(line.replace(new RegExp(`.*(${runtime[0]})`), '$1'))}`, detail: line.slice(0, 1000) };
   }
   // Stopped with an error and no report: the error must say which file (a limit that trips names it).
-  const stopped = r.code === 2 && (e.verdict !== 'lint-json' || parseReport(r.stdout) === undefined);
+  const stopped = r.code === 2 && r.stdout.trim() === '';
   if (stopped && e.primary && !r.stderr.includes(e.primary.split('/').pop()!) && !(e.primary.includes('/') && r.stderr.includes(e.primary.split('/')[0]!))) {
     const first = r.stderr.split('\n').find((l) => l.trim() !== '') ?? '';
     return { cls: 'bad-output', signature: `error does not name the file: ${normalize(first).slice(0, 100)}`, detail: r.stderr.slice(0, 1000) };
