@@ -2,6 +2,7 @@
 // calls into the runtime by name. The planner speaks in these terms (values in
 // locals, failure = branch to a label) and never sees opcodes for control flow.
 import { Code } from '../backend/code';
+import { RegoError } from '../errors';
 import type { WasmType } from '../backend/runtime-abi';
 import { RUNTIME_FUNCTIONS, type RuntimeFnName } from '../backend/runtime-abi';
 
@@ -17,6 +18,9 @@ export interface ModuleServices {
   import(name: string): number;
 }
 
+/** V8's kV8MaxWasmFunctionLocals. */
+const MAX_LOCALS = 50_000;
+
 export class FnWriter {
   readonly code = new Code();
   readonly locals: WasmType[] = [];
@@ -28,6 +32,10 @@ export class FnWriter {
 
   /** A fresh local (params come first in wasm's numbering). */
   local(type: WasmType = 'i32'): number {
+    // Past V8's limit the module would be refused only when loaded.
+    if (this.params.length + this.locals.length >= MAX_LOCALS) {
+      throw new RegoError('rego_compile_error', `a rule needs more than ${MAX_LOCALS} wasm locals (the limit of V8's WebAssembly engine); split its body`);
+    }
     this.locals.push(type);
     return this.params.length + this.locals.length - 1;
   }
