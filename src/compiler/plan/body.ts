@@ -458,9 +458,7 @@ export class BodyPlanner {
   planTerm(t: Term, fail: Label, k: ValueCont): void {
     const scalar = scalarOf(t);
     if (scalar) {
-      const l = this.w.local();
-      this.ctx.constants.load(this.code, scalar);
-      this.code.localSet(l);
+      const l = this.w.constant(JSON.stringify(scalar), (c) => this.ctx.constants.load(c, scalar));
       return k(l, fail);
     }
     switch (t.type) {

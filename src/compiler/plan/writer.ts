@@ -25,10 +25,36 @@ export class FnWriter {
   readonly code = new Code();
   readonly locals: WasmType[] = [];
 
+  /** Loads of constants, run once on entry (see `constant`); placed before `code` by `finish`. */
+  private readonly prologue = new Code();
+  private readonly constants = new Map<string, number>();
+
   constructor(
     readonly services: ModuleServices,
     readonly params: WasmType[],
   ) {}
+
+  /**
+   * A local holding the constant `key`, loaded once on entry to the function
+   * by `load` rather than at each use: a long body uses the same few
+   * constants thousands of times, and a function may have at most
+   * MAX_LOCALS locals. The local must never be written to.
+   */
+  constant(key: string, load: (c: Code) => void): number {
+    let l = this.constants.get(key);
+    if (l === undefined) {
+      l = this.local();
+      load(this.prologue);
+      this.prologue.localSet(l);
+      this.constants.set(key, l);
+    }
+    return l;
+  }
+
+  /** The function's instructions: the constant loads, then the body. */
+  finish(): Code {
+    return new Code().append(this.prologue).append(this.code);
+  }
 
   /** A fresh local (params come first in wasm's numbering). */
   local(type: WasmType = 'i32'): number {
