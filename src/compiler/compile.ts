@@ -4,7 +4,8 @@ import type { Module, RegoVersion, Term } from './ast';
 import { emitModule } from './backend/module';
 import { builtinTable, INLINE_BUILTINS } from './builtins/index';
 import type { BuiltinDef } from './builtins/types';
-import { parseModule } from './parser';
+import { RegoError } from './errors';
+import { MAX_NESTING_DEPTH, parseModule } from './parser';
 import { buildTree, findNode, nodeKind, type TreeNode } from './plan/tree';
 import { checkCalls } from './stages/check';
 import { checkTypes } from './stages/check-types';
@@ -68,8 +69,31 @@ const STAGES: Stage[] = [
 /** Compiles Rego modules into a wasm module exposing the given entrypoints. */
 export function compile(options: CompileOptions): Uint8Array {
   const state: State = { options, builtins: allBuiltins() };
-  for (const [, run] of STAGES) run(state);
+  for (const [name, run] of STAGES) {
+    try {
+      run(state);
+    } catch (e) {
+      if (e instanceof RangeError) throw tooDeep(name, options.modules);
+      // Limits met while emitting code know no source position; name the file at least.
+      if (e instanceof RegoError && !e.pos) throw new RegoError(e.code, e.detail, { file: filesOf(options.modules), line: 1, col: 1 });
+      throw e;
+    }
+  }
   return state.wasm!;
+}
+
+/**
+ * The parser bounds nesting (MAX_NESTING_DEPTH) and cuts operator chains, so
+ * the stages' recursion is bounded too; should some shape still exhaust the
+ * stack, the policy is refused with an error naming it, never a RangeError
+ * that would end the whole run.
+ */
+function tooDeep(stage: string, modules: SourceModule[]): RegoError {
+  return new RegoError('rego_compile_error', `policy too deeply nested to compile (stage "${stage}" ran out of stack; nesting is limited to ${MAX_NESTING_DEPTH} levels)`, { file: filesOf(modules), line: 1, col: 1 });
+}
+
+function filesOf(modules: SourceModule[]): string {
+  return [...new Set(modules.map((m) => m.file))].join(', ');
 }
 
 /** The stage names, in order (for docs and `--debug` output). */

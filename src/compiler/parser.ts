@@ -86,8 +86,27 @@ const BINARY: Record<string, { name: string; prec: number }> = {
 export const MEMBER_2 = 'internal.member_2';
 export const MEMBER_3 = 'internal.member_3';
 
-/** Deeper nesting than this is rejected rather than risking a stack overflow. */
-const MAX_DEPTH = 1000;
+/**
+ * Deeper nesting than this is rejected rather than risking a stack overflow.
+ * OPA's own guard (ErrMaxParsingRecursionDepthExceeded) counts about nine
+ * parser frames per level of `[`, `(` or `{` against 100,000, so it gives up
+ * near 11,000 levels; every stage after ours recurses over the tree (the
+ * planner most deeply, for nested `every` and comprehensions), so ours stops
+ * where all of them still fit in Node's default stack. Real policies nest a
+ * few dozen levels at most.
+ */
+export const MAX_NESTING_DEPTH = 512;
+
+/**
+ * Left-associative operator chains are loops here, not recursion, but they
+ * build a tree as deep as the chain is long (`1 + 1 + … + 1`), which every
+ * later stage walks recursively. A chain this tall is cut: its left part is
+ * bound to a generated variable by an expression placed before the one it
+ * came from (`$chainN = 1 + … + 1`), exactly what the dynamic-terms stage
+ * would do with it later (OPA's compiler does the same), so the value and the
+ * undefined cases are unchanged and the tree stays shallow.
+ */
+const MAX_CHAIN_HEIGHT = 64;
 
 /**
  * The name of a call's function: `count`, `strings.replace_n`, `internal.member_2`;
@@ -116,7 +135,12 @@ function guarded<T>(file: string, f: () => T): T {
 interface SavedState {
   i: number;
   wildcards: number;
+  hoisted: number;
 }
+
+const NONE: Expr[] = [];
+
+type MemoEntry = { term: Term; end: number; wildcards: number; hoisted: Expr[] } | { error: RegoError };
 
 interface ParsedHead {
   ref: Term[];
@@ -134,7 +158,16 @@ class Parser {
   /** Counter for renaming `_`; unique within one parse (one module). */
   private wildcards = 0;
   private depth = 0;
-  private readonly memo = new Map<string, { term: Term; end: number; wildcards: number } | { error: RegoError }>();
+  private readonly memo = new Map<string, MemoEntry>();
+  /**
+   * Where cut operator chains go (see MAX_CHAIN_HEIGHT): the expressions to
+   * place before the body expression being parsed; null outside any body
+   * (a lone term, a package path), where chains are left whole.
+   */
+  private hoisted: Expr[] | null = null;
+  private chains = 0;
+  /** Height of the operator chains built so far, by the term at their top (parentheses keep the same object). */
+  private readonly chainHeights = new WeakMap<Term, number>();
   private readonly keywords = new Set<string>();
   private v1 = false;
   /** `not { ... }` allowed (rego.v2, or `import future.keywords.not`). */
@@ -204,12 +237,45 @@ class Parser {
   }
 
   private save(): SavedState {
-    return { i: this.i, wildcards: this.wildcards };
+    return { i: this.i, wildcards: this.wildcards, hoisted: this.hoisted?.length ?? 0 };
   }
 
   private restore(s: SavedState): void {
     this.i = s.i;
     this.wildcards = s.wildcards;
+    if (this.hoisted && this.hoisted.length !== s.hoisted) this.hoisted.length = s.hoisted;
+  }
+
+  /** Runs `f` with its own list of cut chains, returned with its result. */
+  private collectHoisted<T>(f: () => T): [T, Expr[]] {
+    const outer = this.hoisted;
+    const mine: Expr[] = [];
+    this.hoisted = mine;
+    try {
+      return [f(), mine];
+    } finally {
+      this.hoisted = outer;
+    }
+  }
+
+  /**
+   * Records the height of an operator call built from `lhs` and `rhs`; once
+   * it reaches MAX_CHAIN_HEIGHT the call is bound to a fresh `$chainN` that
+   * takes its place.
+   */
+  private chainLink(call: CallTerm, lhs: Term, rhs: Term): Term {
+    const l = lhs.type === 'call' ? (this.chainHeights.get(lhs) ?? 0) : 0;
+    const r = rhs.type === 'call' ? (this.chainHeights.get(rhs) ?? 0) : 0;
+    const height = (l > r ? l : r) + 1;
+    if (height < MAX_CHAIN_HEIGHT || !this.hoisted) {
+      this.chainHeights.set(call, height);
+      return call;
+    }
+    const pos = { ...call.pos };
+    const v: VarTerm = { type: 'var', name: `$chain${++this.chains}`, pos };
+    const eq: CallTerm = { type: 'call', fn: { type: 'var', name: 'eq', pos: { ...pos } }, args: [v, call], pos: { ...pos } };
+    this.hoisted.push({ pos: { ...pos }, negated: false, body: { kind: 'term', term: eq }, with: [] });
+    return { ...v, pos: { ...pos } };
   }
 
   /**
@@ -232,7 +298,7 @@ class Parser {
   }
 
   private nested<T>(f: () => T): T {
-    if (this.depth >= MAX_DEPTH) this.fail('maximum nesting depth exceeded');
+    if (this.depth >= MAX_NESTING_DEPTH) this.fail(`maximum nesting depth exceeded (limit ${MAX_NESTING_DEPTH})`);
     this.depth++;
     try {
       return f();
@@ -372,8 +438,12 @@ class Parser {
     const start = this.tok;
     const isDefault = this.isKeyword('default');
     if (isDefault) this.advance();
-    const h = this.head(isDefault);
-    if (isDefault) return [this.defaultRule(start, h)];
+    // Chains cut from the head are computed by the body, as OPA does with calls in heads.
+    const [h, headHoisted] = this.collectHoisted(() => this.head(isDefault));
+    if (isDefault) {
+      if (headHoisted.length > 0) this.fail('default rule value cannot contain call', start.pos);
+      return [this.defaultRule(start, h)];
+    }
 
     const hasIf = this.isKeyword('if');
     let kind: RuleKind = h.usesContains ? 'set' : h.args ? 'function' : 'complete';
@@ -402,7 +472,7 @@ class Parser {
     if (h.args) head.args = h.args;
     if (key !== undefined) head.key = key;
     if (h.value !== undefined) head.value = h.value;
-    const rule: Rule = { pos: { ...start.pos }, default: false, head, body };
+    const rule: Rule = { pos: { ...start.pos }, default: false, head, body: [...headHoisted, ...body] };
 
     if (this.isKeyword('else')) {
       if (kind === 'set') this.unexpected('else keyword cannot be used on multi-value rules');
@@ -418,7 +488,7 @@ class Parser {
       if (rule.else) this.unexpected('expected else keyword');
       if (this.v1) this.unexpected('multiple rule bodies are not supported in Rego v1');
       const pos = { ...this.tok.pos };
-      rules.push({ pos, default: false, head: structuredClone(head), body: this.braces() });
+      rules.push({ pos, default: false, head: structuredClone(head), body: [...structuredClone(headHoisted), ...this.braces()] });
     }
     return rules;
   }
@@ -485,39 +555,51 @@ class Parser {
    * a useful condition, so `if { x }` is the block containing `x`.
    */
   private ifBody(): Body {
-    if (!this.isPunct('{')) return [this.literal()];
-    const expr = this.attempt(() => {
-      const e = this.literal();
+    if (!this.isPunct('{')) return this.literals();
+    const exprs = this.attempt(() => {
+      const es = this.literals();
+      const e = es[es.length - 1];
       const isSet = e.body.kind === 'term' && e.body.term.type === 'set';
-      return isSet ? undefined : e;
+      return isSet ? undefined : es;
     });
-    return expr ? [expr] : this.braces();
+    return exprs ?? this.braces();
   }
 
   private requireIfInV1(): void {
     if (this.v1) this.fail('`if` keyword is required before rule body');
   }
 
+  /** The `else` chain: a loop, as a chain of thousands of clauses is valid Rego (OPA accepts it). */
   private elseClause(): ElseClause {
-    return this.nested(() => {
-      const kw = this.advance();
-      const clause: ElseClause = { pos: { ...kw.pos }, body: [] };
-      if (this.isPunct('=') || this.isPunct(':=')) {
-        this.advance();
-        clause.value = this.membership(true);
-      } else if (!this.isKeyword('if') && !this.isPunct('{')) {
-        this.unexpected('expected else value term or rule body');
-      }
-      if (this.isKeyword('if')) {
-        this.advance();
-        clause.body = this.isPunct('{') ? this.braces() : [this.literal()];
-      } else if (this.isPunct('{')) {
-        this.requireIfInV1();
-        clause.body = this.braces();
-      }
-      if (this.isKeyword('else')) clause.else = this.elseClause();
-      return clause;
-    });
+    const first = this.oneElseClause();
+    let last = first;
+    while (this.isKeyword('else')) {
+      const next = this.oneElseClause();
+      last.else = next;
+      last = next;
+    }
+    return first;
+  }
+
+  private oneElseClause(): ElseClause {
+    const kw = this.advance();
+    const clause: ElseClause = { pos: { ...kw.pos }, body: [] };
+    let hoisted: Expr[] = [];
+    if (this.isPunct('=') || this.isPunct(':=')) {
+      this.advance();
+      [clause.value, hoisted] = this.collectHoisted(() => this.membership(true));
+    } else if (!this.isKeyword('if') && !this.isPunct('{')) {
+      this.unexpected('expected else value term or rule body');
+    }
+    if (this.isKeyword('if')) {
+      this.advance();
+      clause.body = this.isPunct('{') ? this.braces() : this.literals();
+    } else if (this.isPunct('{')) {
+      this.requireIfInV1();
+      clause.body = this.braces();
+    }
+    if (hoisted.length > 0) clause.body = [...hoisted, ...clause.body];
+    return clause;
   }
 
   // ---------------------------------------------------------------- bodies and expressions
@@ -536,7 +618,7 @@ class Parser {
       if (atEnd()) this.fail('found empty body');
       const body: Body = [];
       for (;;) {
-        body.push(this.literal());
+        body.push(...this.literals());
         if (this.isPunct(';')) {
           this.advance();
           continue;
@@ -546,6 +628,12 @@ class Parser {
         this.unexpected(`expected \\n or ; or ${close ?? 'eof'}`);
       }
     });
+  }
+
+  /** One body expression, preceded by the operator chains cut from it. */
+  private literals(): Expr[] {
+    const [e, hoisted] = this.collectHoisted(() => this.literal());
+    return hoisted.length > 0 ? [...hoisted, e] : [e];
   }
 
   /** One body expression: `[not] expr`, `some ...` or `every ...`, then any `with` modifiers. */
@@ -566,8 +654,12 @@ class Parser {
     } else {
       body = { kind: 'term', term: this.exprTerm() };
     }
+    // Chains cut from the expression are evaluated under its `with` modifiers
+    // (as the dynamic-terms stage does); those cut from a `with` value are not.
+    const fromBody = this.hoisted ? this.hoisted.length : 0;
     const withs: With[] = [];
     while (this.isKeyword('with')) withs.push(this.withModifier());
+    if (withs.length > 0 && this.hoisted) for (const h of this.hoisted.slice(0, fromBody)) h.with = withs;
     return { pos: { ...start.pos }, negated, body, with: withs };
   }
 
@@ -578,7 +670,7 @@ class Parser {
    */
   private negatedBody(start: Token): Expr {
     const pos = { ...start.pos };
-    const body = this.isPunct('{') ? this.braces() : [this.literal()];
+    const body = this.isPunct('{') ? this.braces() : this.literals();
     const withs: With[] = [];
     while (this.isKeyword('with')) withs.push(this.withModifier());
     const solutions: Term = { type: 'arraycompr', head: { type: 'boolean', value: true, pos }, body, pos };
@@ -677,13 +769,15 @@ class Parser {
         });
         if (mhs) {
           const op = this.advance();
-          lhs = this.operatorCall(MEMBER_3, [lhs, mhs, this.binary(REL)], op);
+          const rhs = this.binary(REL);
+          lhs = this.chainLink(this.operatorCall(MEMBER_3, [lhs, mhs, rhs], op), lhs, rhs);
           continue;
         }
       }
       if (this.isKeyword('in')) {
         const op = this.advance();
-        lhs = this.operatorCall(MEMBER_2, [lhs, this.binary(REL)], op);
+        const rhs = this.binary(REL);
+        lhs = this.chainLink(this.operatorCall(MEMBER_2, [lhs, rhs], op), lhs, rhs);
         continue;
       }
       return lhs;
@@ -698,7 +792,7 @@ class Parser {
       if (!op || op.prec < minPrec) return lhs;
       const opTok = this.advance();
       const rhs = this.binary(op.prec + 1);
-      lhs = this.operatorCall(op.name, [lhs, rhs], opTok);
+      lhs = this.chainLink(this.operatorCall(op.name, [lhs, rhs], opTok), lhs, rhs);
     }
   }
 
@@ -731,11 +825,15 @@ class Parser {
       if ('error' in hit) throw hit.error;
       this.i = hit.end;
       this.wildcards = hit.wildcards;
+      // The chains cut while parsing it were rolled back with the attempt that did it.
+      if (hit.hoisted.length > 0) this.hoisted?.push(...hit.hoisted);
       return hit.term;
     }
+    const sink = this.hoisted;
+    const before = sink?.length ?? 0;
     try {
       const term = this.primaryUncached();
-      this.memo.set(key, { term, end: this.i, wildcards: this.wildcards });
+      this.memo.set(key, { term, end: this.i, wildcards: this.wildcards, hoisted: sink && sink.length > before ? sink.slice(before) : NONE });
       return term;
     } catch (e) {
       if (e instanceof RegoError) this.memo.set(key, { error: e });
@@ -898,15 +996,16 @@ class Parser {
    */
   private array(): Term {
     const pos = { ...this.advance().pos };
-    const head = this.attempt(() => {
-      const h = this.primary();
-      return this.isPunct('|') ? h : undefined;
+    // Chains cut from a comprehension's head are computed by its body.
+    const compr = this.attempt(() => {
+      const [h, hoisted] = this.collectHoisted(() => this.primary());
+      return this.isPunct('|') ? { head: h, hoisted } : undefined;
     });
-    if (head) {
+    if (compr) {
       this.advance();
-      const body = this.body(']');
+      const body = [...compr.hoisted, ...this.body(']')];
       this.expectPunct(']');
-      return { type: 'arraycompr', head, body, pos };
+      return { type: 'arraycompr', head: compr.head, body, pos };
     }
     return { type: 'array', items: this.termList(']'), pos };
   }
@@ -919,16 +1018,19 @@ class Parser {
       return { type: 'object', entries: [], pos };
     }
     const compr = this.attempt(() => {
-      const key = this.primary();
-      if (this.isPunct('|')) return { key, value: undefined };
-      if (!this.isPunct(':')) return undefined;
-      this.advance();
-      const value = this.primary();
-      return this.isPunct('|') ? { key, value } : undefined;
+      const [parts, hoisted] = this.collectHoisted(() => {
+        const key = this.primary();
+        if (this.isPunct('|')) return { key, value: undefined };
+        if (!this.isPunct(':')) return undefined;
+        this.advance();
+        const value = this.primary();
+        return this.isPunct('|') ? { key, value } : undefined;
+      });
+      return parts && { ...parts, hoisted };
     });
     if (compr) {
       this.advance();
-      const body = this.body('}');
+      const body = [...compr.hoisted, ...this.body('}')];
       this.expectPunct('}');
       return compr.value
         ? { type: 'objectcompr', key: compr.key, value: compr.value, body, pos }

@@ -59,7 +59,7 @@ class AbiFunctions {
     const index = this.linker.declareFunction(types, ['i32']);
     const w = new FnWriter(this.services, types);
     build(w);
-    this.linker.defineFunction(index, w.locals, w.code);
+    this.linker.defineFunction(index, w.locals, w.finish());
     return index;
   }
 

@@ -43,6 +43,8 @@ export interface PlanContext {
 }
 
 const T_ARRAY = 6;
+/** Names of the variables the dynamic-terms stage and the parser's chain cutting make. */
+const GENERATED = /^\$(dyn|chain)\d+$/;
 const T_OBJECT = 7;
 
 const COMPARISONS: Record<string, (c: FnWriter['code']) => void> = {
@@ -120,9 +122,42 @@ export class BodyPlanner {
     this.planExprs(ordered, 0, fail, k);
   }
 
-  private planExprs(exprs: Body, i: number, fail: Label, k: Cont): void {
-    if (i === exprs.length) return k(fail);
-    this.planExpr(exprs[i], fail, (f) => this.planExprs(exprs, i + 1, f, k));
+  private planExprs(exprs: Body, from: number, fail: Label, k: Cont): void {
+    this.steps(exprs.length - from, (i, f, next) => this.planExpr(exprs[from + i], f, next), fail, k);
+  }
+
+  /**
+   * Plans `count` steps in order, each continuing with the next, then `k`.
+   * In continuation-passing style the JavaScript stack would grow with every
+   * step, and bodies, refs and argument lists as long as the input makes them
+   * would overflow it. So a step whose continuation is called in tail position
+   * (no block of its own open, nothing emitted or undone after it) is left to
+   * return, and the loop plans the next step at the same point; only steps
+   * that open a block around their continuation (loops, `with`) nest.
+   */
+  private steps(count: number, step: (i: number, fail: Label, next: Cont) => void, fail: Label, k: Cont): void {
+    let f = fail;
+    for (let i = 0; i < count; i++) {
+      const depth = this.code.depth;
+      let deferred: { fail: Label; length: number; bound: Set<string> } | undefined;
+      let nested = false;
+      const from = i + 1;
+      step(i, f, (f2) => {
+        if (deferred) throw new Error('internal: a deferred continuation was called twice');
+        if (!nested && this.code.depth === depth) {
+          deferred = { fail: f2, length: this.code.length, bound: this.bound };
+          return;
+        }
+        nested = true;
+        this.steps(count - from, (j, f3, next) => step(from + j, f3, next), f2, k);
+      });
+      if (!deferred) return; // planned nested, or the step never succeeds
+      if (this.code.length !== deferred.length || this.code.depth !== depth || this.bound !== deferred.bound) {
+        throw new Error('internal: a continuation deferred as a tail call was not one');
+      }
+      f = deferred.fail;
+    }
+    k(f);
   }
 
   private planExpr(e: Expr, fail: Label, k: Cont): void {
@@ -345,8 +380,7 @@ export class BodyPlanner {
   }
 
   private unifyPairs(pairs: [Term, Term][], i: number, fail: Label, k: Cont): void {
-    if (i === pairs.length) return k(fail);
-    this.unify(pairs[i][0], pairs[i][1], fail, (f) => this.unifyPairs(pairs, i + 1, f, k));
+    this.steps(pairs.length - i, (j, f, next) => this.unify(pairs[i + j][0], pairs[i + j][1], f, next), fail, k);
   }
 
   private failIfNotEqual(a: number, b: number, fail: Label): void {
@@ -362,6 +396,15 @@ export class BodyPlanner {
       case 'var': {
         if (p.name.startsWith('$wildcard')) return k(fail);
         if (this.bound.has(p.name) || p.name === 'input' || p.name === 'data') break;
+        // A generated variable ($dynN, $chainN) is bound once, where it is
+        // made, so it can name the local holding its value instead of a copy:
+        // long expressions make one per operator, and wasm functions are
+        // limited to 50,000 locals.
+        if (GENERATED.test(p.name) && !this.vars.has(p.name)) {
+          this.vars.set(p.name, v);
+          this.bound.add(p.name);
+          return k(fail);
+        }
         c.localGet(v).localSet(this.varLocal(p.name));
         this.bound.add(p.name);
         return k(fail);
@@ -415,9 +458,7 @@ export class BodyPlanner {
   planTerm(t: Term, fail: Label, k: ValueCont): void {
     const scalar = scalarOf(t);
     if (scalar) {
-      const l = this.w.local();
-      this.ctx.constants.load(this.code, scalar);
-      this.code.localSet(l);
+      const l = this.w.constant(JSON.stringify(scalar), (c) => this.ctx.constants.load(c, scalar));
       return k(l, fail);
     }
     switch (t.type) {
@@ -449,9 +490,12 @@ export class BodyPlanner {
     k(this.varLocal(t.name), fail);
   }
 
-  private planSeq(terms: Term[], fail: Label, k: (values: number[], fail: Label) => void, acc: number[] = []): void {
-    if (acc.length === terms.length) return k(acc, fail);
-    this.planTerm(terms[acc.length], fail, (v, f) => this.planSeq(terms, f, k, [...acc, v]));
+  private planSeq(terms: Term[], fail: Label, k: (values: number[], fail: Label) => void): void {
+    const values: number[] = [];
+    this.steps(terms.length, (i, f, next) => this.planTerm(terms[i], f, (v, f2) => {
+      values[i] = v;
+      next(f2);
+    }), fail, (f) => k(values, f));
   }
 
   private constantLocal(t: Term): number {
@@ -546,15 +590,22 @@ export class BodyPlanner {
 
   /** Follows `path[i..]` from the value in `v`: lookups for bound keys, loops for unbound ones. */
   applyPath(v: number, path: Term[], i: number, fail: Label, k: ValueCont): void {
-    if (i === path.length) return k(v, fail);
-    const key = path[i];
+    let current = v;
+    this.steps(path.length - i, (j, f, next) => this.pathStep(current, path[i + j], f, (r, f2) => {
+      current = r;
+      next(f2);
+    }), fail, (f) => k(current, f));
+  }
+
+  /** One element of a path: a lookup for a bound key, a loop for an unbound one. */
+  private pathStep(v: number, key: Term, fail: Label, k: ValueCont): void {
     if (isPattern(key, this.bound)) {
       const wildcard = key.type === 'var' && key.name.startsWith('$wildcard');
       const kl = wildcard ? null : this.w.local();
       const vl = this.w.local();
       this.w.scan(v, kl, vl, (next) => {
-        if (kl === null) return this.applyPath(vl, path, i + 1, next, k);
-        this.bindPattern(key, kl, next, (f) => this.applyPath(vl, path, i + 1, f, k));
+        if (kl === null) return k(vl, next);
+        this.bindPattern(key, kl, next, (f) => k(vl, f));
       });
       return;
     }
@@ -562,7 +613,7 @@ export class BodyPlanner {
       const r = this.w.local();
       this.w.callRuntime('rt_get', [v, kv], r);
       this.w.failIfUndefined(r, f);
-      this.applyPath(r, path, i + 1, f, k);
+      k(r, f);
     });
   }
 

@@ -121,7 +121,7 @@ export class ModulePlanner implements PlanContext {
   planAll(): void {
     for (let f = this.worklist.shift(); f; f = this.worklist.shift()) {
       const w = f.kind === 'function' ? this.planDataFunction(f) : this.planNode(f);
-      this.linker.defineFunction(f.index, w.locals, w.code);
+      this.linker.defineFunction(f.index, w.locals, w.finish());
     }
   }
 
@@ -137,7 +137,7 @@ export class ModulePlanner implements PlanContext {
       bp.planDataRef(path.map((s) => ({ type: 'string', value: s, pos }) as Term), fail, (v) => w.set(result, v)),
     );
     w.code.localGet(result);
-    this.linker.defineFunction(index, w.locals, w.code);
+    this.linker.defineFunction(index, w.locals, w.finish());
     return index;
   }
 

@@ -2,6 +2,7 @@
 // calls into the runtime by name. The planner speaks in these terms (values in
 // locals, failure = branch to a label) and never sees opcodes for control flow.
 import { Code } from '../backend/code';
+import { RegoError } from '../errors';
 import type { WasmType } from '../backend/runtime-abi';
 import { RUNTIME_FUNCTIONS, type RuntimeFnName } from '../backend/runtime-abi';
 
@@ -17,17 +18,50 @@ export interface ModuleServices {
   import(name: string): number;
 }
 
+/** V8's kV8MaxWasmFunctionLocals. */
+const MAX_LOCALS = 50_000;
+
 export class FnWriter {
   readonly code = new Code();
   readonly locals: WasmType[] = [];
+
+  /** Loads of constants, run once on entry (see `constant`); placed before `code` by `finish`. */
+  private readonly prologue = new Code();
+  private readonly constants = new Map<string, number>();
 
   constructor(
     readonly services: ModuleServices,
     readonly params: WasmType[],
   ) {}
 
+  /**
+   * A local holding the constant `key`, loaded once on entry to the function
+   * by `load` rather than at each use: a long body uses the same few
+   * constants thousands of times, and a function may have at most
+   * MAX_LOCALS locals. The local must never be written to.
+   */
+  constant(key: string, load: (c: Code) => void): number {
+    let l = this.constants.get(key);
+    if (l === undefined) {
+      l = this.local();
+      load(this.prologue);
+      this.prologue.localSet(l);
+      this.constants.set(key, l);
+    }
+    return l;
+  }
+
+  /** The function's instructions: the constant loads, then the body. */
+  finish(): Code {
+    return new Code().append(this.prologue).append(this.code);
+  }
+
   /** A fresh local (params come first in wasm's numbering). */
   local(type: WasmType = 'i32'): number {
+    // Past V8's limit the module would be refused only when loaded.
+    if (this.params.length + this.locals.length >= MAX_LOCALS) {
+      throw new RegoError('rego_compile_error', `a rule needs more than ${MAX_LOCALS} wasm locals (the limit of V8's WebAssembly engine); split its body`);
+    }
     this.locals.push(type);
     return this.params.length + this.locals.length - 1;
   }

@@ -24,8 +24,12 @@ function rewriteRule(r: ResolvedRule, fresh: Counter): ResolvedRule {
   return { ...r, body: rewriteBody(r.body, fresh), else: r.else ? rewriteElse(r.else, fresh) : undefined };
 }
 
-function rewriteElse(e: ElseClause, fresh: Counter): ElseClause {
-  return { ...e, body: rewriteBody(e.body, fresh), else: e.else ? rewriteElse(e.else, fresh) : undefined };
+/** A loop over the chain: chains of thousands of clauses are valid. */
+function rewriteElse(first: ElseClause, fresh: Counter): ElseClause {
+  const clauses: ElseClause[] = [];
+  for (let e: ElseClause | undefined = first; e; e = e.else) clauses.push({ ...e, body: rewriteBody(e.body, fresh), else: undefined });
+  for (let i = 0; i + 1 < clauses.length; i++) clauses[i].else = clauses[i + 1];
+  return clauses[0];
 }
 
 function rewriteBody(body: Body, fresh: Counter): Body {

@@ -129,16 +129,17 @@ class ModuleContext {
     return { path, kind: head.kind, default: r.default, args, key, value, body, else: elseClause, pos: r.pos, module: this.module };
   }
 
-  private elseClause(e: ElseClause, args: Term[]): ElseClause {
-    const scope = new Scope(null);
-    for (const a of args) this.declareParams(a, scope);
-    const body = this.body(e.body, scope);
-    return {
-      pos: e.pos,
-      value: e.value ? this.term(e.value, scope) : undefined,
-      body,
-      else: e.else ? this.elseClause(e.else, args) : undefined,
-    };
+  /** The whole `else` chain, by a loop: chains of thousands of clauses are valid. */
+  private elseClause(first: ElseClause, args: Term[]): ElseClause {
+    const clauses: ElseClause[] = [];
+    for (let e: ElseClause | undefined = first; e; e = e.else) {
+      const scope = new Scope(null);
+      for (const a of args) this.declareParams(a, scope);
+      const body = this.body(e.body, scope);
+      clauses.push({ pos: e.pos, value: e.value ? this.term(e.value, scope) : undefined, body });
+    }
+    for (let i = 0; i + 1 < clauses.length; i++) clauses[i].else = clauses[i + 1];
+    return clauses[0];
   }
 
   private body(b: Body, scope: Scope): Body {

@@ -62,7 +62,7 @@ export class Safety {
   }
 
   /** Evaluating `t` as a value: what it needs and which ref-iteration variables it binds. */
-  term(t: Term, bound: ReadonlySet<string>): Analysis {
+  term(t: Term, bound: Bound): Analysis {
     switch (t.type) {
       case 'var':
         return bound.has(t.name) || isRoot(t.name) ? ok() : { ok: false, missing: t };
@@ -85,18 +85,18 @@ export class Safety {
     }
   }
 
-  private closure(inner: { terms: Term[]; bodies: Body[] }, bound: ReadonlySet<string>): Analysis {
+  private closure(inner: { terms: Term[]; bodies: Body[] }, bound: Bound): Analysis {
     for (const v of closureVars(inner, this.ctx)) {
       if (!bound.has(v.name)) return { ok: false, missing: v };
     }
     return ok();
   }
 
-  private ref(terms: Term[], bound: ReadonlySet<string>): Analysis {
+  private ref(terms: Term[], bound: Bound): Analysis {
     const [head, ...path] = terms;
     const first = head.type === 'var' ? this.term(head, bound) : this.term(head, bound);
     if (!first.ok) return first;
-    const now = new Set([...bound, ...first.outputs]);
+    const now = extend(bound, first.outputs);
     const outputs = new Set(first.outputs);
     for (const k of path) {
       if (isPattern(k, now)) {
@@ -118,8 +118,8 @@ export class Safety {
     return ok(outputs);
   }
 
-  private sequence(items: Term[], bound: ReadonlySet<string>): Analysis {
-    const now = new Set(bound);
+  private sequence(items: Term[], bound: Bound): Analysis {
+    const now = extend(bound);
     const outputs = new Set<string>();
     for (const x of items) {
       const a = this.term(x, now);
@@ -132,12 +132,12 @@ export class Safety {
     return ok(outputs);
   }
 
-  private call(fn: Term, args: Term[], bound: ReadonlySet<string>): Analysis {
+  private call(fn: Term, args: Term[], bound: Bound): Analysis {
     const arity = this.ctx.arity(fn);
     if (arity !== undefined && args.length === arity + 1) {
       const inputs = this.sequence(args.slice(0, arity), bound);
       if (!inputs.ok) return inputs;
-      const now = new Set([...bound, ...inputs.outputs]);
+      const now = extend(bound, inputs.outputs);
       const out = this.unifyWithValue(args[arity], now);
       if (!out.ok) return out;
       return ok([...inputs.outputs, ...out.outputs]);
@@ -146,10 +146,10 @@ export class Safety {
   }
 
   /** `pattern = <some evaluated value>`: the pattern's unbound vars become outputs. */
-  private unifyWithValue(p: Term, bound: ReadonlySet<string>): Analysis {
+  private unifyWithValue(p: Term, bound: Bound): Analysis {
     if (isPattern(p, bound)) {
       const vars = patternVars(p, bound);
-      const now = new Set([...bound, ...vars]);
+      const now = extend(bound, vars);
       const inner = this.patternInputs(p, now);
       if (!inner.ok) return inner;
       return ok([...vars, ...inner.outputs]);
@@ -158,15 +158,15 @@ export class Safety {
   }
 
   /** Non-pattern parts of a pattern (object keys, refs, calls inside it) must be evaluable. */
-  private patternInputs(p: Term, bound: ReadonlySet<string>): Analysis {
+  private patternInputs(p: Term, bound: Bound): Analysis {
     switch (p.type) {
       case 'var':
         return ok();
       case 'array':
-        return this.sequenceOf(p.items.map((x) => (y: ReadonlySet<string>) => this.patternInputs(x, y)), bound);
+        return this.sequenceOf(p.items.map((x) => (y: Bound) => this.patternInputs(x, y)), bound);
       case 'object':
         return this.sequenceOf(
-          p.entries.flatMap(([k, v]) => [(y: ReadonlySet<string>) => this.term(k, y), (y: ReadonlySet<string>) => this.patternInputs(v, y)]),
+          p.entries.flatMap(([k, v]) => [(y: Bound) => this.term(k, y), (y: Bound) => this.patternInputs(v, y)]),
           bound,
         );
       default:
@@ -174,8 +174,8 @@ export class Safety {
     }
   }
 
-  private sequenceOf(steps: ((b: ReadonlySet<string>) => Analysis)[], bound: ReadonlySet<string>): Analysis {
-    const now = new Set(bound);
+  private sequenceOf(steps: ((b: Bound) => Analysis)[], bound: Bound): Analysis {
+    const now = extend(bound);
     const outputs = new Set<string>();
     for (const s of steps) {
       const a = s(now);
@@ -189,20 +189,20 @@ export class Safety {
   }
 
   /** `a = b`: one side may bind the other's variables. */
-  unify(a: Term, b: Term, bound: ReadonlySet<string>): Analysis {
+  unify(a: Term, b: Term, bound: Bound): Analysis {
     if (a.type === 'array' && b.type === 'array' && a.items.length === b.items.length) {
-      return this.sequenceOf(a.items.map((x, i) => (y: ReadonlySet<string>) => this.unify(x, b.items[i], y)), bound);
+      return this.sequenceOf(a.items.map((x, i) => (y: Bound) => this.unify(x, b.items[i], y)), bound);
     }
     if (a.type === 'object' && b.type === 'object' && a.entries.length === b.entries.length) {
       const pairs = matchObjectKeys(a, b);
-      if (pairs) return this.sequenceOf(pairs.map(([x, y]) => (s: ReadonlySet<string>) => this.unify(x, y, s)), bound);
+      if (pairs) return this.sequenceOf(pairs.map(([x, y]) => (s: Bound) => this.unify(x, y, s)), bound);
     }
     const aPattern = isPattern(a, bound);
     const bPattern = isPattern(b, bound);
     if (aPattern && !bPattern) {
       const value = this.term(b, bound);
       if (!value.ok) return value;
-      const rest = this.unifyWithValue(a, new Set([...bound, ...value.outputs]));
+      const rest = this.unifyWithValue(a, extend(bound, value.outputs));
       if (!rest.ok) return rest;
       return ok([...value.outputs, ...rest.outputs]);
     }
@@ -214,7 +214,7 @@ export class Safety {
     return this.sequenceOf([(s) => this.term(a, s), (s) => this.term(b, s)], bound);
   }
 
-  expr(e: Expr, bound: ReadonlySet<string>): Analysis {
+  expr(e: Expr, bound: Bound): Analysis {
     for (const w of e.with) {
       const a = w.value.type === 'var' && !bound.has(w.value.name) && !isRoot(w.value.name) ? ok() : this.term(w.value, bound);
       if (!a.ok) return a;
@@ -228,7 +228,7 @@ export class Safety {
     return ok();
   }
 
-  private exprBody(e: Expr, bound: ReadonlySet<string>): Analysis {
+  private exprBody(e: Expr, bound: Bound): Analysis {
     const b = e.body;
     switch (b.kind) {
       case 'some':
@@ -236,7 +236,7 @@ export class Safety {
       case 'somein': {
         const d = this.term(b.domain, bound);
         if (!d.ok) return d;
-        const now = new Set([...bound, ...d.outputs]);
+        const now = extend(bound, d.outputs);
         const outs = new Set(d.outputs);
         for (const p of b.key ? [b.key, b.value] : [b.value]) {
           const a = this.unifyWithValue(p, now);
@@ -251,7 +251,7 @@ export class Safety {
       case 'every': {
         const d = this.term(b.domain, bound);
         if (!d.ok) return d;
-        const inner = this.closure({ terms: b.key ? [b.key, b.value] : [b.value], bodies: [b.body] }, new Set([...bound, ...d.outputs]));
+        const inner = this.closure({ terms: b.key ? [b.key, b.value] : [b.value], bodies: [b.body] }, extend(bound, d.outputs));
         if (!inner.ok) return inner;
         return ok(d.outputs);
       }
@@ -285,12 +285,14 @@ export class Safety {
       }
       if (picked < 0) throw this.unsafe(remaining, now);
       out.push(remaining[picked]);
-      remaining.splice(picked, 1);
+      // Usually the first one is ready: shifting keeps long bodies linear.
+      if (picked === 0) remaining.shift();
+      else remaining.splice(picked, 1);
     }
     return { body: out, bound: now };
   }
 
-  private unsafe(remaining: Body, bound: ReadonlySet<string>): RegoError {
+  private unsafe(remaining: Body, bound: Bound): RegoError {
     for (const e of remaining) {
       const a = this.expr(e, bound);
       if (!a.ok) {
@@ -302,6 +304,33 @@ export class Safety {
   }
 }
 
+/** The variables bound at some point: a Set, or an Extended one. */
+export interface Bound {
+  has(name: string): boolean;
+}
+
+/**
+ * A set of bound variables extended by a few more, without copying it: the
+ * analysis of each expression adds its outputs to what the body bound before
+ * it, and copying that set for every expression made long bodies quadratic.
+ */
+class Extended implements Bound {
+  private readonly added: Set<string>;
+  constructor(private readonly base: Bound, added: Iterable<string>) {
+    this.added = new Set(added);
+  }
+  has(name: string): boolean {
+    return this.added.has(name) || this.base.has(name);
+  }
+  add(name: string): void {
+    this.added.add(name);
+  }
+}
+
+function extend(base: Bound, added: Iterable<string> = []): Extended {
+  return new Extended(base, added);
+}
+
 /** The name a user wrote: locals are renamed `x$3`, wildcards `$wildcard0`. */
 export function displayName(name: string): string {
   if (name.startsWith('$wildcard')) return '_';
@@ -310,15 +339,15 @@ export function displayName(name: string): string {
 }
 
 /** A term with unbound variables in positions unification can bind (vars, array items, object values). */
-export function isPattern(t: Term, bound: ReadonlySet<string>): boolean {
+export function isPattern(t: Term, bound: Bound): boolean {
   return patternVarTerms(t, bound).length > 0;
 }
 
-export function patternVars(t: Term, bound: ReadonlySet<string>): string[] {
+export function patternVars(t: Term, bound: Bound): string[] {
   return [...new Set(patternVarTerms(t, bound).map((v) => v.name))];
 }
 
-function patternVarTerms(t: Term, bound: ReadonlySet<string>): VarTerm[] {
+function patternVarTerms(t: Term, bound: Bound): VarTerm[] {
   switch (t.type) {
     case 'var':
       return bound.has(t.name) || isRoot(t.name) ? [] : [t];
