@@ -146,7 +146,7 @@ class AbiFunctions {
     c.i32Const(this.deadlineBuiltin).call(this.services.runtime('rt_deadline_builtin'));
     this.constants.emitSingletons(c, (n) => this.services.runtime(n));
     this.constants.emitComposites(c);
-    this.linker.defineFunction(index, w.locals, c);
+    this.linker.defineFunction(index, w.locals, w.finish());
     return index;
   }
 }
