@@ -1,7 +1,7 @@
 // Bundles the CLI into one CommonJS file, dist/offgate.cjs, then records a V8 code
 // cache for it (dist/offgate.cjs.cache) by running a lint of the fixtures once.
 // bin/offgate.js loads the bundle with that cache: V8 then reads compiled code
-// instead of parsing 1.3 MB of JavaScript and compiling each function on first
+// instead of parsing 1 MB of JavaScript and compiling each function on first
 // call, which is most of what a one-file lint in a pre-commit hook waits for.
 // The runtime module, templates and compiled wasm are read from the package at
 // run time.

@@ -2,10 +2,10 @@
 // OPA's topdown/crypto.go (its input forms — PEM, base64 of PEM, base64 of
 // DER — and its messages). Certificates come out in the shape of Go's
 // x509.Certificate as JSON, for the fields Node exposes.
-import { createHash, createHmac, createPrivateKey, createPublicKey, timingSafeEqual, X509Certificate, type KeyObject } from 'node:crypto';
-import { isIP } from 'node:net';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { BuiltinError, fail, nowNs, obj, str, type HostTable } from './common';
 import { base64StdDecode, DecodeError, pemDecode } from './encoding';
+import { nodeCrypto, nodeNet } from './lazy';
 
 /** A failure reported as the builtin's error (the caller adds the name). */
 class CryptoError extends Error {}
@@ -127,7 +127,7 @@ function parseCerts(input: string): X509Certificate[] {
   }
   return ders.map((der) => {
     try {
-      return new X509Certificate(der);
+      return new (nodeCrypto().X509Certificate)(der);
     } catch {
       throw new CryptoError('x509: malformed certificate');
     }
@@ -226,7 +226,7 @@ function verifyChain(certs: X509Certificate[], o: VerifyOptions): X509Certificat
   const intermediates = certs.slice(1, -1);
   const leaf = certs[certs.length - 1];
   const usages = o.usages.length ? o.usages : [SERVER_AUTH];
-  if (o.dnsName !== undefined && (isIP(o.dnsName) ? !leaf.checkIP(o.dnsName) : !leaf.checkHost(o.dnsName))) return undefined;
+  if (o.dnsName !== undefined && (nodeNet().isIP(o.dnsName) ? !leaf.checkIP(o.dnsName) : !leaf.checkHost(o.dnsName))) return undefined;
   const search = (chain: X509Certificate[]): X509Certificate[] | undefined => {
     const last = chain[chain.length - 1];
     if (!valid(last, o.timeMs) || !usageAllowed(last, usages)) return undefined;
@@ -301,7 +301,7 @@ function parseCsr(input: string): Record<string, unknown> {
   const spkiDer = info.body.subarray(subject.end, spki.end);
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
+    key = nodeCrypto().createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
   } catch (e) {
     throw new CryptoError(`x509: failed to parse public key: ${(e as Error).message}`);
   }
@@ -329,7 +329,7 @@ function privateKeys(text: string): KeyObject[] {
     const type = { 'RSA PRIVATE KEY': 'pkcs1', 'PRIVATE KEY': 'pkcs8', 'EC PRIVATE KEY': 'sec1' }[block.type] as 'pkcs1' | 'pkcs8' | 'sec1' | undefined;
     if (!type) continue;
     try {
-      keys.push(createPrivateKey({ key: block.der, format: 'der', type }));
+      keys.push(nodeCrypto().createPrivateKey({ key: block.der, format: 'der', type }));
     } catch (e) {
       throw new CryptoError(`x509: failed to parse private key: ${(e as Error).message}`);
     }
@@ -368,7 +368,7 @@ function parseKeypair(certText: string, keyText: string): Record<string, unknown
   if (keys.length === 0) throw new CryptoError('tls: failed to find any PEM data in key input');
   let leaf: X509Certificate;
   try {
-    leaf = new X509Certificate(ders[0]);
+    leaf = new (nodeCrypto().X509Certificate)(ders[0]);
   } catch {
     throw new CryptoError('x509: malformed certificate');
   }
@@ -379,17 +379,17 @@ function parseKeypair(certText: string, keyText: string): Record<string, unknown
 // Digests
 
 function digest(name: string, algorithm: string) {
-  return (s: unknown) => createHash(algorithm).update(str(name, s, 1)).digest('hex');
+  return (s: unknown) => nodeCrypto().createHash(algorithm).update(str(name, s, 1)).digest('hex');
 }
 
 function hmac(name: string, algorithm: string) {
-  return (message: unknown, key: unknown) => createHmac(algorithm, str(name, key, 2)).update(str(name, message, 1)).digest('hex');
+  return (message: unknown, key: unknown) => nodeCrypto().createHmac(algorithm, str(name, key, 2)).update(str(name, message, 1)).digest('hex');
 }
 
 function hmacEqual(a: unknown, b: unknown): boolean {
   const x = Buffer.from(str('crypto.hmac.equal', a, 1));
   const y = Buffer.from(str('crypto.hmac.equal', b, 2));
-  return x.length === y.length && timingSafeEqual(x, y);
+  return x.length === y.length && nodeCrypto().timingSafeEqual(x, y);
 }
 
 /** Runs `fn`, reporting its CryptoError as `name`'s builtin error. */

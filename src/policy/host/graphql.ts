@@ -3,13 +3,12 @@
 // AST as JSON, pruned of positions, nulls and empty lists (OPA's
 // pruneIrrelevantGraphQLASTNodes), and its errors are gqlparser's: this
 // file converts both.
-import {
-  buildASTSchema, GraphQLError, Kind, parse, validate, validateSchema, visit,
-  type ConstValueNode, type DefinitionNode, type DirectiveNode, type DocumentNode, type FieldDefinitionNode,
-  type InputValueDefinitionNode, type SelectionNode, type TypeNode, type ValueNode, type VariableDefinitionNode,
-  type GraphQLSchema,
+import type {
+  ConstValueNode, DefinitionNode, DirectiveNode, DocumentNode, FieldDefinitionNode, GraphQLError, GraphQLSchema,
+  InputValueDefinitionNode, SelectionNode, TypeNode, ValueNode, VariableDefinitionNode,
 } from 'graphql';
 import { BuiltinError, fail, typeName, type HostTable } from './common';
+import { graphqlJs } from './lazy';
 
 /** A failure reported as the builtin's error (the caller adds the name). */
 class GraphqlError extends Error {}
@@ -51,6 +50,7 @@ function gqlMessage(e: GraphQLError, source: string): string {
 }
 
 function parseDoc(source: string): DocumentNode {
+  const { GraphQLError, parse, visit } = graphqlJs();
   let doc: DocumentNode;
   try {
     doc = parse(source, { allowLegacyFragmentVariables: true });
@@ -72,6 +72,7 @@ function parseDoc(source: string): DocumentNode {
 
 /** A query document: gqlparser takes an empty one. */
 function parseQueryDoc(source: string): DocumentNode {
+  const { Kind } = graphqlJs();
   if (/^(\s|,|#[^\n]*)*$/.test(source)) return { kind: Kind.DOCUMENT, definitions: [] };
   const doc = parseDoc(source);
   for (const d of doc.definitions) {
@@ -85,13 +86,34 @@ function parseQueryDoc(source: string): DocumentNode {
 
 // gqlparser's AST as JSON
 
-const VALUE_KINDS: Record<string, number> = {
-  [Kind.VARIABLE]: 0, [Kind.INT]: 1, [Kind.FLOAT]: 2, [Kind.STRING]: 3, [Kind.BOOLEAN]: 5,
-  [Kind.NULL]: 6, [Kind.ENUM]: 7, [Kind.LIST]: 8, [Kind.OBJECT]: 9,
-};
+/** graphql-js's kinds as gqlparser's: value kinds (its numbers) and type definition kinds (its names). Built on first use, with graphql-js. */
+interface KindTables { values: Record<string, number>; definitions: Record<string, string> }
+
+let kindTables: KindTables | undefined;
+
+function kinds(): KindTables {
+  if (kindTables) return kindTables;
+  const { Kind } = graphqlJs();
+  kindTables = {
+    values: {
+      [Kind.VARIABLE]: 0, [Kind.INT]: 1, [Kind.FLOAT]: 2, [Kind.STRING]: 3, [Kind.BOOLEAN]: 5,
+      [Kind.NULL]: 6, [Kind.ENUM]: 7, [Kind.LIST]: 8, [Kind.OBJECT]: 9,
+    },
+    definitions: {
+      [Kind.OBJECT_TYPE_DEFINITION]: 'OBJECT', [Kind.OBJECT_TYPE_EXTENSION]: 'OBJECT',
+      [Kind.INTERFACE_TYPE_DEFINITION]: 'INTERFACE', [Kind.INTERFACE_TYPE_EXTENSION]: 'INTERFACE',
+      [Kind.UNION_TYPE_DEFINITION]: 'UNION', [Kind.UNION_TYPE_EXTENSION]: 'UNION',
+      [Kind.ENUM_TYPE_DEFINITION]: 'ENUM', [Kind.ENUM_TYPE_EXTENSION]: 'ENUM',
+      [Kind.INPUT_OBJECT_TYPE_DEFINITION]: 'INPUT_OBJECT', [Kind.INPUT_OBJECT_TYPE_EXTENSION]: 'INPUT_OBJECT',
+      [Kind.SCALAR_TYPE_DEFINITION]: 'SCALAR', [Kind.SCALAR_TYPE_EXTENSION]: 'SCALAR',
+    },
+  };
+  return kindTables;
+}
 
 function value(v: ValueNode | ConstValueNode | undefined): Json | null {
   if (!v) return null;
+  const { Kind } = graphqlJs();
   let raw = '';
   let children: Json[] | null = null;
   switch (v.kind) {
@@ -102,12 +124,13 @@ function value(v: ValueNode | ConstValueNode | undefined): Json | null {
     case Kind.LIST: children = v.values.map((x) => ({ Name: '', Value: value(x) })); break;
     case Kind.OBJECT: children = v.fields.map((f) => ({ Name: f.name.value, Value: value(f.value) })); break;
   }
-  const kind = v.kind === Kind.STRING && v.block ? 4 : VALUE_KINDS[v.kind];
+  const kind = v.kind === Kind.STRING && v.block ? 4 : kinds().values[v.kind];
   return { Raw: raw, Children: children, Kind: kind, ExpectedTypeHasDefault: false };
 }
 
 function type(t: TypeNode | undefined): Json | null {
   if (!t) return null;
+  const { Kind } = graphqlJs();
   if (t.kind === Kind.NON_NULL_TYPE) return { ...type(t.type), NonNull: true };
   if (t.kind === Kind.LIST_TYPE) return { NamedType: '', Elem: type(t.type), NonNull: false };
   return { NamedType: t.name.value, Elem: null, NonNull: false };
@@ -124,6 +147,7 @@ function variableDefinitions(vs: readonly VariableDefinitionNode[] | undefined):
 }
 
 function selections(set: { selections: readonly SelectionNode[] } | undefined): Json[] {
+  const { Kind } = graphqlJs();
   return (set?.selections ?? []).map((s) => {
     switch (s.kind) {
       case Kind.FIELD:
@@ -141,6 +165,7 @@ function selections(set: { selections: readonly SelectionNode[] } | undefined): 
 }
 
 function queryJson(doc: DocumentNode): Json {
+  const { Kind } = graphqlJs();
   const operations: Json[] = [];
   const fragments: Json[] = [];
   for (const d of doc.definitions) {
@@ -176,15 +201,6 @@ function fieldDefinitions(fields: readonly (FieldDefinitionNode | InputValueDefi
   }));
 }
 
-const DEFINITION_KINDS: Record<string, string> = {
-  [Kind.OBJECT_TYPE_DEFINITION]: 'OBJECT', [Kind.OBJECT_TYPE_EXTENSION]: 'OBJECT',
-  [Kind.INTERFACE_TYPE_DEFINITION]: 'INTERFACE', [Kind.INTERFACE_TYPE_EXTENSION]: 'INTERFACE',
-  [Kind.UNION_TYPE_DEFINITION]: 'UNION', [Kind.UNION_TYPE_EXTENSION]: 'UNION',
-  [Kind.ENUM_TYPE_DEFINITION]: 'ENUM', [Kind.ENUM_TYPE_EXTENSION]: 'ENUM',
-  [Kind.INPUT_OBJECT_TYPE_DEFINITION]: 'INPUT_OBJECT', [Kind.INPUT_OBJECT_TYPE_EXTENSION]: 'INPUT_OBJECT',
-  [Kind.SCALAR_TYPE_DEFINITION]: 'SCALAR', [Kind.SCALAR_TYPE_EXTENSION]: 'SCALAR',
-};
-
 function definitionJson(d: DefinitionNode): Json {
   const n = d as DefinitionNode & {
     name: { value: string }; description?: { value: string }; directives?: readonly DirectiveNode[];
@@ -192,7 +208,7 @@ function definitionJson(d: DefinitionNode): Json {
     types?: readonly { name: { value: string } }[]; values?: readonly { name: { value: string }; description?: { value: string }; directives?: readonly DirectiveNode[] }[];
   };
   return {
-    Kind: DEFINITION_KINDS[d.kind], Description: description(n), Name: n.name.value, Directives: directives(n.directives),
+    Kind: kinds().definitions[d.kind], Description: description(n), Name: n.name.value, Directives: directives(n.directives),
     Interfaces: (n.interfaces ?? []).map((i) => i.name.value), Fields: fieldDefinitions(n.fields),
     Types: (n.types ?? []).map((t) => t.name.value),
     EnumValues: (n.values ?? []).map((v) => ({ Description: description(v), Name: v.name.value, Directives: directives(v.directives) })),
@@ -201,6 +217,7 @@ function definitionJson(d: DefinitionNode): Json {
 }
 
 function schemaJson(doc: DocumentNode): Json {
+  const { Kind } = graphqlJs();
   const out = { Schema: [] as Json[], SchemaExtension: [] as Json[], Directives: [] as Json[], Definitions: [] as Json[], Extensions: [] as Json[] };
   for (const d of doc.definitions) {
     switch (d.kind) {
@@ -217,7 +234,7 @@ function schemaJson(doc: DocumentNode): Json {
         });
         break;
       default:
-        if (DEFINITION_KINDS[d.kind]) (d.kind.endsWith('Extension') ? out.Extensions : out.Definitions).push(definitionJson(d));
+        if (kinds().definitions[d.kind]) (d.kind.endsWith('Extension') ? out.Extensions : out.Definitions).push(definitionJson(d));
     }
   }
   return prune(out) as Json;
@@ -248,6 +265,7 @@ function prune(v: unknown): unknown {
  * extension becomes the definition.
  */
 function buildSchema(doc: DocumentNode, source: string): GraphQLSchema {
+  const { GraphQLError, Kind, buildASTSchema, validateSchema } = graphqlJs();
   const defined = new Set(doc.definitions.filter((d) => !d.kind.endsWith('Extension') && 'name' in d && d.name).map((d) => (d as { name: { value: string } }).name.value));
   const definitions = doc.definitions.map((d) => {
     if (!d.kind.endsWith('Extension') || d.kind === Kind.SCHEMA_EXTENSION) return d;
@@ -271,7 +289,7 @@ function buildSchema(doc: DocumentNode, source: string): GraphQLSchema {
 
 function checkQuery(schema: GraphQLSchema, query: DocumentNode, source: string): void {
   if (query.definitions.length === 0) return;
-  const errors = validate(schema, query);
+  const errors = graphqlJs().validate(schema, query);
   if (errors.length) throw new GraphqlError(gqlMessage(errors[0], source));
 }
 

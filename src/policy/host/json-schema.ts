@@ -2,17 +2,26 @@
 // gojsonschema, so schema problems and validation errors are reported in
 // gojsonschema's words and shape ({error, type, field, desc}), converted here
 // from Ajv's error objects.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { fail, typeName, type HostTable } from './common';
+import { ajvLib } from './lazy';
 
 /** A schema gojsonschema would not load (the caller words it for its builtin). */
 class SchemaError extends Error {}
 
-// gojsonschema ignores keywords it does not know and checks formats it knows.
-// verbose: errors carry the data they reject, whose type gojsonschema names.
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, verbose: true });
-addFormats(ajv);
+let ajv: Ajv | undefined;
+
+/** The validator, made for the first schema: a lint whose policies check no JSON schema never loads Ajv. */
+function validator(): Ajv {
+  if (!ajv) {
+    const lib = ajvLib();
+    // gojsonschema ignores keywords it does not know and checks formats it knows.
+    // verbose: errors carry the data they reject, whose type gojsonschema names.
+    ajv = new lib.Ajv({ allErrors: true, strict: false, validateFormats: true, verbose: true });
+    lib.addFormats(ajv);
+  }
+  return ajv;
+}
 
 const PRIMITIVE_TYPES = ['array', 'boolean', 'integer', 'number', 'null', 'object', 'string'];
 
@@ -58,7 +67,7 @@ function compileSchema(schema: unknown): ValidateFunction {
     checkTypes(schema);
     if (typeof schema === 'boolean') schema = schema ? {} : { not: {} };
     try {
-      validate = ajv.compile(schema as object);
+      validate = validator().compile(schema as object);
     } catch (e) {
       throw new SchemaError((e as Error).message);
     }

@@ -2,9 +2,10 @@
 // compact serialization) with node:crypto, following OPA's topdown/tokens.go:
 // its checks, their order and their error messages. Keys are PEM
 // certificates or public keys, or JWKs and JWK sets, as OPA accepts them.
-import { createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify, X509Certificate, constants, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { fail, nowNs, obj, str, typeName, BuiltinError, type HostTable } from './common';
 import { base64UrlDecode, base64UrlEncode, DecodeError, goJson, pemDecode } from './encoding';
+import { nodeCrypto } from './lazy';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'HS256', 'HS384', 'HS512', 'EdDSA'];
 
@@ -79,7 +80,7 @@ function jwkKey(jwk: Record<string, unknown>, priv: boolean): KeyObject | Buffer
   }
   // node:crypto takes a JWK's own members; "alg", "kid", "use" are ours to read.
   const input = { key: jwk as never, format: 'jwk' as const };
-  return priv && 'd' in jwk ? createPrivateKey(input) : createPublicKey(input);
+  return priv && 'd' in jwk ? nodeCrypto().createPrivateKey(input) : nodeCrypto().createPublicKey(input);
 }
 
 /** The keys of a PEM certificate or public key, or of a JWK or JWK set (OPA's getKeysFromCertOrJWK). */
@@ -89,14 +90,14 @@ function verificationKeys(text: string): VerificationKey[] {
     if (block.rest.length > 0) throw new JwtError('extra data after a PEM certificate block');
     if (block.type === 'CERTIFICATE') {
       try {
-        return [{ key: new X509Certificate(block.der).publicKey, alg: '', kid: '' }];
+        return [{ key: new (nodeCrypto().X509Certificate)(block.der).publicKey, alg: '', kid: '' }];
       } catch (e) {
         throw new JwtError(`failed to parse a PEM certificate: ${(e as Error).message}`);
       }
     }
     if (block.type === 'PUBLIC KEY') {
       try {
-        return [{ key: createPublicKey({ key: block.der, format: 'der', type: 'spki' }), alg: '', kid: '' }];
+        return [{ key: nodeCrypto().createPublicKey({ key: block.der, format: 'der', type: 'spki' }), alg: '', kid: '' }];
       } catch (e) {
         throw new JwtError(`failed to parse a PEM public key: ${(e as Error).message}`);
       }
@@ -141,20 +142,20 @@ function verifies(alg: string, key: KeyObject | Buffer, data: Buffer, signature:
     if (family === 'HS') {
       const secret = Buffer.isBuffer(key) ? key : undefined;
       if (!secret) return false;
-      const mac = createHmac(hashOf(alg), secret).update(data).digest();
-      return mac.length === signature.length && timingSafeEqual(mac, signature);
+      const mac = nodeCrypto().createHmac(hashOf(alg), secret).update(data).digest();
+      return mac.length === signature.length && nodeCrypto().timingSafeEqual(mac, signature);
     }
     if (Buffer.isBuffer(key)) return false;
     switch (family) {
       case 'RS':
-        return key.asymmetricKeyType === 'rsa' && verify(hashOf(alg), data, key, signature);
+        return key.asymmetricKeyType === 'rsa' && nodeCrypto().verify(hashOf(alg), data, key, signature);
       case 'PS':
         return (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') &&
-          verify(hashOf(alg), data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);
+          nodeCrypto().verify(hashOf(alg), data, { key, padding: nodeCrypto().constants.RSA_PKCS1_PSS_PADDING, saltLength: nodeCrypto().constants.RSA_PSS_SALTLEN_AUTO }, signature);
       case 'ES':
-        return key.asymmetricKeyType === 'ec' && verify(hashOf(alg), data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+        return key.asymmetricKeyType === 'ec' && nodeCrypto().verify(hashOf(alg), data, { key, dsaEncoding: 'ieee-p1363' }, signature);
       case 'Ed':
-        return alg === 'EdDSA' && key.asymmetricKeyType === 'ed25519' && verify(null, data, key, signature);
+        return alg === 'EdDSA' && key.asymmetricKeyType === 'ed25519' && nodeCrypto().verify(null, data, key, signature);
     }
   } catch {
     // A key of the wrong shape for the algorithm verifies nothing.
@@ -184,9 +185,9 @@ function verifyHs(alg: string) {
     const token = str(name, jwt, 1);
     const key = str(name, secret, 2);
     const t = splitToken(token);
-    const mac = createHmac(hashOf(alg), key).update(`${t.header}.${t.payload}`).digest();
+    const mac = nodeCrypto().createHmac(hashOf(alg), key).update(`${t.header}.${t.payload}`).digest();
     const signature = decodeOrThrow(t.signature);
-    return mac.length === signature.length && timingSafeEqual(mac, signature);
+    return mac.length === signature.length && nodeCrypto().timingSafeEqual(mac, signature);
   };
 }
 
@@ -340,15 +341,15 @@ function signWith(alg: string, key: KeyObject | Buffer, data: Buffer): Buffer {
   const family = alg.slice(0, 2);
   if (family === 'HS') {
     if (!Buffer.isBuffer(key)) throw new JwtError(`invalid key type for ${alg}: an oct (symmetric) JWK is required`);
-    return createHmac(hashOf(alg), key).update(data).digest();
+    return nodeCrypto().createHmac(hashOf(alg), key).update(data).digest();
   }
   if (Buffer.isBuffer(key) || key.type !== 'private') throw new JwtError(`invalid key for ${alg}: a private JWK is required`);
   try {
     switch (family) {
-      case 'RS': return sign(hashOf(alg), data, key);
-      case 'PS': return sign(hashOf(alg), data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
-      case 'ES': return sign(hashOf(alg), data, { key, dsaEncoding: 'ieee-p1363' });
-      default: return sign(null, data, key);
+      case 'RS': return nodeCrypto().sign(hashOf(alg), data, key);
+      case 'PS': return nodeCrypto().sign(hashOf(alg), data, { key, padding: nodeCrypto().constants.RSA_PKCS1_PSS_PADDING, saltLength: nodeCrypto().constants.RSA_PSS_SALTLEN_DIGEST });
+      case 'ES': return nodeCrypto().sign(hashOf(alg), data, { key, dsaEncoding: 'ieee-p1363' });
+      default: return nodeCrypto().sign(null, data, key);
     }
   } catch (e) {
     throw new JwtError(`failed to sign with ${alg}: ${(e as Error).message}`);

@@ -1,9 +1,9 @@
 // providers.aws.sign_req: AWS Signature Version 4 of an http.send request
 // object, offline, at the time given (OPA's topdown/providers.go and
 // internal/providers/aws). Nothing is sent; the signed request is returned.
-import { createHash, createHmac } from 'node:crypto';
 import { fail, obj, typeName, type HostTable } from './common';
 import { goJson } from './encoding';
+import { nodeCrypto } from './lazy';
 
 const NAME = 'providers.aws.sign_req';
 const REQUIRED_CONFIG = ['aws_access_key', 'aws_region', 'aws_secret_access_key', 'aws_service'];
@@ -17,11 +17,11 @@ function setText(names: string[]): string {
 }
 
 function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return nodeCrypto().createHash('sha256').update(data).digest('hex');
 }
 
 function hmac(key: Buffer | string, message: string): Buffer {
-  return createHmac('sha256', key).update(message).digest();
+  return nodeCrypto().createHmac('sha256', key).update(message).digest();
 }
 
 /** Host, path and query of a URL as Go's url.Parse splits them (an empty path stays empty). */

@@ -1,12 +1,12 @@
 // uuid.rfc4122 (random version 4, one per key and evaluation as OPA caches
 // it) and uuid.parse (google/uuid's accepted forms and the fields OPA
 // decodes from versions 1 and 2).
-import { randomBytes } from 'node:crypto';
 import { once, str, type HostTable } from './common';
+import { nodeCrypto } from './lazy';
 
 function rfc4122(k: unknown): string {
   return once(`uuid.rfc4122\u0000${JSON.stringify(k)}`, () => {
-    const b = randomBytes(16);
+    const b = nodeCrypto().randomBytes(16);
     b[8] = (b[8] & ~0xc0) | 0x80;
     b[6] = (b[6] & ~0xf0) | 0x40;
     const h = b.toString('hex');

@@ -1,0 +1,118 @@
+// What a one-file lint loads at start-up, through the bundled CLI (bin/offgate.js). The host
+// builtins' dependencies (graphql-js, Ajv and ajv-formats, node:crypto, node:net) cost
+// milliseconds to initialise and almost no policy calls them: they must stay run-time
+// requires made on first use (src/policy/host/lazy.ts), not modules the bundle evaluates
+// on every run. A --require hook records every module the process requires.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..');
+const BIN = join(ROOT, 'bin/offgate.js');
+const BUNDLE = join(ROOT, 'dist/offgate.cjs');
+
+/** The dependencies a lint must not load unless a policy calls the builtins that use them. */
+const LAZY = ['graphql', 'ajv', 'ajv-formats', 'node:crypto', 'node:net'];
+
+const HOOK = `const Module = require('node:module');
+const { writeFileSync } = require('node:fs');
+const load = Module._load;
+const requested = new Set();
+Module._load = function (request, ...rest) {
+  requested.add(request.replace(/^(crypto|net)$/, 'node:$1'));
+  return load.call(this, request, ...rest);
+};
+process.on('exit', () => writeFileSync(process.env.OFFGATE_TEST_LOADED, JSON.stringify([...requested])));
+`;
+
+/** Runs `offgate ARGS` in `cwd` with the hook: the exit code, stdout and the modules required. */
+function lintLoading(args: string[], cwd: string): { code: number; stdout: string; stderr: string; loaded: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'offgate-startup-'));
+  const hook = join(dir, 'hook.cjs');
+  const out = join(dir, 'loaded.json');
+  writeFileSync(hook, HOOK);
+  const r = spawnSync(process.execPath, ['--require', hook, BIN, ...args], {
+    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', OFFGATE_TEST_LOADED: out },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, loaded: JSON.parse(readFileSync(out, 'utf8')) as string[] };
+}
+
+/** A template whose rule calls graphql.*, json.match_schema (Ajv) and crypto.sha256. */
+const HOST_CALLS_TEMPLATE = `apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8shostcalls
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sHostCalls
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8shostcalls
+
+        violation[{"msg": msg}] {
+          query := graphql.parse_query("{ pod { name } }")
+          [matches, _] := json.match_schema(input.review.object.metadata, {"type": "object", "required": ["name"]})
+          matches
+          digest := crypto.sha256(input.review.object.metadata.name)
+          msg := sprintf("%v %v %v", [query.Operations[0].SelectionSet[0].Name, matches, substring(digest, 0, 8)])
+        }
+`;
+
+const HOST_CALLS_CONSTRAINT = `apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sHostCalls
+metadata:
+  name: host-calls
+spec:
+  match:
+    kinds:
+      - apiGroups: [""]
+        kinds: ["Pod"]
+`;
+
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: blue
+  namespace: shop
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+`;
+
+describe('start-up', () => {
+  it('a one-file lint with the baseline preset requires none of the host builtins’ dependencies', () => {
+    const r = lintLoading(['lint', '--env', 'baseline', 'fixtures/manifests/backup.yaml'], ROOT);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1); // the CronJob adds a capability baseline denies
+    expect(r.loaded).toContain('node:fs'); // the hook saw the bundle's requires
+    expect(r.loaded.filter((m) => LAZY.includes(m))).toEqual([]);
+  });
+
+  it('a policy calling graphql, json.match_schema and crypto builtins loads them then, from the package', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'offgate-startup-'));
+    mkdirSync(join(cwd, 'policy'));
+    writeFileSync(join(cwd, 'policy/template.yaml'), HOST_CALLS_TEMPLATE);
+    writeFileSync(join(cwd, 'policy/constraint.yaml'), HOST_CALLS_CONSTRAINT);
+    writeFileSync(join(cwd, 'pod.yaml'), POD);
+    const r = lintLoading(['lint', '-o', 'json', '--policy', 'policy', 'pod.yaml'], cwd);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as { results: { message: string }[]; errors: unknown[] };
+    expect(report.errors).toEqual([]);
+    // sha256("blue") begins 16477688.
+    expect(report.results.map((x) => x.message)).toEqual(['pod true 16477688']);
+    expect(r.code).toBe(1);
+    for (const m of ['graphql', 'ajv', 'ajv-formats', 'node:crypto']) expect(r.loaded).toContain(m);
+  });
+
+  it('the bundle carries no copy of graphql-js or Ajv (a bundled copy is evaluated at start-up)', () => {
+    const bundle = readFileSync(BUNDLE, 'utf8');
+    // The path esbuild names each bundled CommonJS module by; undefined when there is none.
+    expect(/node_modules\/(graphql|ajv|ajv-formats)\/[^"]*/.exec(bundle)?.[0]).toBeUndefined();
+  });
+});
