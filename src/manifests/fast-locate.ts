@@ -84,6 +84,14 @@ interface Node {
 interface Found {
   node?: Node;
   children: Map<PathSegment, Found>;
+  /** A block sequence's items, listed the first time one is looked up: finding item k by counting dashes from the top made a Pod with n containers cost O(n²). */
+  items?: SeqItems;
+}
+
+/** The line of each item's dash, and the line the sequence ends before. */
+interface SeqItems {
+  dashes: number[];
+  end: number;
 }
 
 /** An empty flow mapping or sequence, maybe followed by a comment. */
@@ -137,7 +145,7 @@ export function fastLocate(lines: DocumentLines, path: readonly PathSegment[]): 
       }
       if (lines.dashAt(i, col)) {
         const index = typeof segment === 'number' ? segment : /^[0-9]+$/.test(segment) ? Number(segment) : -1;
-        const item = seqItem(lines, i, col, end, index);
+        const item = seqItem(lines, (found.items ??= seqItems(lines, i, col, end)), col, index);
         if (!item) return { offset, complete: false };
         ({ line: i, col, end } = item);
         offset = lines.start[i] + col;
@@ -255,35 +263,37 @@ function valueOf(lines: DocumentLines, k: number, col: number, end: number): { l
   return { line: next, col: indent, end: stop };
 }
 
-/** The content of item `index` of the sequence whose dashes are at `col`, from line `i`. */
-function seqItem(lines: DocumentLines, i: number, col: number, end: number, index: number): { line: number; col: number; end: number } | undefined {
-  if (index < 0) return undefined;
-  let count = -1;
-  for (let k = i; k < end; k++) {
+/** The items of the sequence whose dashes are at `col`, from line `i`: one pass over its lines. */
+function seqItems(lines: DocumentLines, i: number, col: number, end: number): SeqItems {
+  const dashes: number[] = [];
+  let k = i;
+  for (; k < end; k++) {
     const indent = lines.indent[k];
     if (indent < 0) continue;
     if (indent < col) break;
     if (indent > col) continue;
     if (!lines.dashAt(k, col)) break;
-    if (++count !== index) continue;
-    // Its lines: until the next dash at this column, or less indentation.
-    let stop = k + 1;
-    for (; stop < end; stop++) {
-      const at = lines.indent[stop];
-      if (at >= 0 && at <= col) break;
-    }
-    const lineStart = lines.start[k];
-    const lineEnd = lines.end[k];
-    let content = lineStart + col + 1;
-    while (content < lineEnd && lines.text.charCodeAt(content) === 32) content++;
-    if (content < lineEnd && lines.text.charCodeAt(content) !== 35 /* # */) {
-      const c = lines.text.charCodeAt(content);
-      if (c === 38 || c === 42 || c === 33 || c === 45 /* & * ! and - (a sequence in a sequence) */) throw new GiveUp();
-      return { line: k, col: content - lineStart, end: stop };
-    }
-    const next = firstContent(lines, k + 1);
-    if (next < 0 || next >= stop) throw new GiveUp(); // an empty item: leave it to the parser
-    return { line: next, col: lines.indent[next], end: stop };
+    dashes.push(k);
   }
-  return undefined;
+  return { dashes, end: k };
+}
+
+/** The content of item `index` of a sequence whose dashes are at `col`. */
+function seqItem(lines: DocumentLines, items: SeqItems, col: number, index: number): { line: number; col: number; end: number } | undefined {
+  if (index < 0 || index >= items.dashes.length) return undefined;
+  const k = items.dashes[index];
+  // Its lines: until the next dash at this column, or where the sequence ends.
+  const stop = index + 1 < items.dashes.length ? items.dashes[index + 1] : items.end;
+  const lineStart = lines.start[k];
+  const lineEnd = lines.end[k];
+  let content = lineStart + col + 1;
+  while (content < lineEnd && lines.text.charCodeAt(content) === 32) content++;
+  if (content < lineEnd && lines.text.charCodeAt(content) !== 35 /* # */) {
+    const c = lines.text.charCodeAt(content);
+    if (c === 38 || c === 42 || c === 33 || c === 45 /* & * ! and - (a sequence in a sequence) */) throw new GiveUp();
+    return { line: k, col: content - lineStart, end: stop };
+  }
+  const next = firstContent(lines, k + 1);
+  if (next < 0 || next >= stop) throw new GiveUp(); // an empty item: leave it to the parser
+  return { line: next, col: lines.indent[next], end: stop };
 }
