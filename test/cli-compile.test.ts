@@ -1,5 +1,6 @@
 // `offgate compile` end to end, through the bundled CLI.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,16 @@ const dir = mkdtempSync(join(tmpdir(), 'offgate-compile-'));
 const template = join(__dirname, '../fixtures/templates/privileged-containers.yaml');
 
 describe('offgate compile', () => {
+  it('refuses a named pipe instead of blocking on it: one line, exit 2, nothing written', () => {
+    const fifo = join(dir, 'policy.rego');
+    execFileSync('mkfifo', [fifo]);
+    const out = join(dir, 'fifo.wasm');
+    const r = offgate(['compile', fifo, '-e', 'x/y', '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`offgate: ${fifo}: cannot read: not a regular file (a named pipe, which would block until something writes to it): not read\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('compiles a ConstraintTemplate with its libs to <package>/violation', () => {
     const out = join(dir, 'privileged.wasm');
     const r = offgate(['compile', template, '-o', out]);
@@ -42,7 +53,7 @@ describe('offgate compile', () => {
   it('reports a missing file and a missing entrypoint clearly', () => {
     const missing = offgate(['compile', join(dir, 'nope.rego'), '-e', 'a/b', '-o', join(dir, 'x.wasm')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/nope\.rego: cannot read: ENOENT/);
+    expect(missing.stderr).toMatch(/nope\.rego: cannot read: no such file or directory/);
     const rego = join(dir, 'ok.rego');
     writeFileSync(rego, 'package a\n\nx := 1\n');
     const noEntry = offgate(['compile', rego, '-o', join(dir, 'x.wasm')]);

@@ -1,10 +1,10 @@
 // `offgate compile FILE... -e ENTRYPOINT... -o out.wasm`: Rego files or
 // Gatekeeper ConstraintTemplates in, one OPA-ABI wasm module out.
-import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { RegoVersion } from '../compiler/ast';
 import { compile, type SourceModule } from '../compiler/compile';
 import { parseModule } from '../compiler/parser';
+import { DEFAULT_MAX_FILE_SIZE, readInputFile } from '../manifests';
 import { UsageError } from './errors';
 import { writeOutputFile } from './output';
 
@@ -40,12 +40,10 @@ function parseVersion(v: string | undefined): RegoVersion | undefined {
 }
 
 function readSources(file: string): Sources {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  // As every input: a regular file (a FIFO would block the open forever) under the size cap.
+  const read = readInputFile(file, DEFAULT_MAX_FILE_SIZE, { allowPipe: true });
+  if ('error' in read) throw new UsageError(`${file}: cannot read: ${read.error}`);
+  const text = read.text;
   if (/\.rego$/.test(file)) return { modules: [{ file, source: text }], regoVersion: 'v1', defaultEntrypoints: [] };
   return templateSources(file, text);
 }
