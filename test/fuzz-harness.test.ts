@@ -13,7 +13,7 @@ import { loadCorpus, type Corpus } from '../scripts/fuzz/corpus';
 import { isOwnError, tryCase } from '../scripts/fuzz/in-process';
 import { minimizeLines, splitLines } from '../scripts/fuzz/minimize';
 import { addProtoKeys, mutateBytes, mutateText, nest, treeMutations, type Mutated } from '../scripts/fuzz/mutate';
-import { checkRun, compareVerdicts, crashSignature, hasStackTrace, withoutProtoMembers } from '../scripts/fuzz/oracle';
+import { checkRun, compareVerdicts, crashSignature, hasStackTrace, withoutProtoMembers, inertKeys, restoreKeys } from '../scripts/fuzz/oracle';
 import { mutateRego } from '../scripts/fuzz/rego-mutate';
 import { Rng } from '../scripts/fuzz/rng';
 import { runCommand, type RunResult } from '../scripts/fuzz/run';
@@ -264,5 +264,17 @@ describe('in-process', () => {
     // A file the readers cannot even be handed: a getter that throws stands for a reader bug.
     m.files = new Map([[m.primary, { toString: () => { throw new TypeError('planted'); } } as unknown as Buffer]]);
     expect(tryCase(m, ROOT)?.signature).toMatch(/^TypeError: planted/);
+  });
+});
+
+describe('the prototype-key control', () => {
+  it('renames the keys to inert ones of the same length and reads them back in what offgate said', () => {
+    const files = new Map<string, string | Buffer>([['a.yaml', 'metadata:\n  __proto__: {}\n  labels: {constructor: x, "prototype": y, constructors: z}\n'], ['b.bin', Buffer.from('__proto__')]]);
+    const inert = inertKeys(files);
+    expect(inert.get('a.yaml')).toBe('metadata:\n  __inert__: {}\n  labels: {constructoz: x, "prototypz": y, constructors: z}\n');
+    expect(inert.get('a.yaml')!.length).toBe((files.get('a.yaml') as string).length);
+    expect(inert.get('b.bin')).toBe(files.get('b.bin'));
+    const said = restoreKeys({ code: 1, signal: null, stdout: 'label __inert__ and constructoz', stderr: 'prototypz', timedOut: false, ms: 1 });
+    expect([said.stdout, said.stderr]).toEqual(['label __proto__ and constructor', 'prototype']);
   });
 });
