@@ -99,6 +99,8 @@ function withWarnings<T extends { config: Config | null }>(result: T, warnings: 
 export function findConfigFile(startDir: string, warnings: string[] = []): string | { error: string } | undefined {
   for (let dir = resolve(startDir); ; dir = dirname(dir)) {
     const here = CONFIG_FILE_NAMES.filter((name) => isFile(join(dir, name)));
+    // A link to nothing where a configuration would be: the policy the user meant may be missing.
+    for (const name of CONFIG_FILE_NAMES) if (!here.includes(name) && isDanglingLink(join(dir, name))) warnings.push(`${join(dir, name)}: ignored: a symbolic link to nothing`);
     const usable = here.filter((name) => {
       const why = untrusted(dir, name);
       if (why) warnings.push(`${join(dir, name)}: ignored: ${why}`);
@@ -137,6 +139,14 @@ export function parseConfig(text: string, file: string, path: string = file): Pa
 
 function failure(errors: string[]): { error: string; errors: string[] } {
   return { error: errors[0]!, errors };
+}
+
+function isDanglingLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink() && !existsSync(path);
+  } catch {
+    return false;
+  }
 }
 
 function isFile(path: string): boolean {

@@ -95,6 +95,16 @@ describe('offgate.yaml discovery stops at the repository and distrusts planted f
     expect(offgate(['lint', 'pod.yaml'], { cwd: join(loose, 'apps') }).code).toBe(0);
   });
 
+  it('a dangling offgate.yaml link found by searching is a warning, not silence: the baseline applies and says so', () => {
+    const repo = folder({ '.git/HEAD': '', 'pod.yaml': PRIVILEGED });
+    symlinkSync(join(repo, 'gone/offgate.yaml'), join(repo, 'offgate.yaml'));
+    const r = offgate(['lint', '-o', 'json', 'pod.yaml'], { cwd: repo });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { warnings: string[]; sources: string[] };
+    expect(report.warnings).toEqual([`${join(repo, 'offgate.yaml')}: ignored: a symbolic link to nothing`]);
+    expect(report.sources).toEqual(['bundled baseline preset (no offgate.yaml)']);
+  });
+
   it.skipIf(process.getuid?.() !== 0)('a file another user owns in a world-writable folder is ignored, with a warning in the report', () => {
     const shared = folder({ 'offgate.yaml': lenient });
     chmodSync(shared, 0o1777);
