@@ -11,6 +11,23 @@ const dir = mkdtempSync(join(tmpdir(), 'offgate-compile-'));
 const template = join(__dirname, '../fixtures/templates/privileged-containers.yaml');
 
 describe('offgate compile', () => {
+  it('reads templates with the guarded reader and holds them to Gatekeeper\'s contract: one line, exit 2', () => {
+    const bomb = join(dir, 'bomb.yaml');
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    writeFileSync(bomb, `apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata: {name: bomb}\nspec:\n  ${levels.join('\n  ')}\n`);
+    const r = offgate(['compile', bomb, '-o', join(dir, 'bomb.wasm')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^offgate: .*bomb\.yaml:1:1: document contains excessive aliasing .*\n$/);
+
+    const twoTargets = join(dir, 'two-targets.yaml');
+    const target = '    - target: admission.k8s.gatekeeper.sh\n      rego: |\n        package x\n        violation[{"msg": "m"}] { true }\n';
+    writeFileSync(twoTargets, `apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata: {name: x}\nspec:\n  crd: {spec: {names: {kind: X}}}\n  targets:\n${target}${target}`);
+    const t = offgate(['compile', twoTargets, '-o', join(dir, 'two.wasm')]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toBe(`offgate: ${twoTargets}: ConstraintTemplate x: spec.targets must have exactly one entry, found 2\n`);
+  });
+
   it('refuses a named pipe instead of blocking on it: one line, exit 2, nothing written', () => {
     const fifo = join(dir, 'policy.rego');
     execFileSync('mkfifo', [fifo]);

@@ -1,10 +1,12 @@
 // `offgate compile FILE... -e ENTRYPOINT... -o out.wasm`: Rego files or
 // Gatekeeper ConstraintTemplates in, one OPA-ABI wasm module out.
-import { parseAllDocuments } from 'yaml';
 import type { RegoVersion } from '../compiler/ast';
 import { compile, type SourceModule } from '../compiler/compile';
-import { parseModule } from '../compiler/parser';
-import { DEFAULT_MAX_FILE_SIZE, readInputFile } from '../manifests';
+import { RegoError, RegoErrors } from '../compiler/errors';
+import { isConstraintTemplate, templateRego } from '../gatekeeper/templates';
+import type { K8sObject } from '../gatekeeper/types';
+import { DEFAULT_MAX_FILE_SIZE, formatReadError, readInputFile } from '../manifests';
+import { parseYamlValues } from '../manifests/parse';
 import { UsageError } from './errors';
 import { writeOutputFile } from './output';
 
@@ -48,39 +50,31 @@ function readSources(file: string): Sources {
   return templateSources(file, text);
 }
 
-/** The Rego of a ConstraintTemplate: `spec.targets[].rego` and `libs`, or `code[]` with engine Rego. */
+/**
+ * The Rego of a ConstraintTemplate, as Gatekeeper takes it: one target, its `rego` and `libs`
+ * or a `code` entry with engine Rego (templateRego checks Gatekeeper's contract too). Read with
+ * the one YAML reader every input goes through (nesting, aliases and size bounded).
+ */
 function templateSources(file: string, text: string): Sources {
+  const { values, error } = parseYamlValues(text, file);
+  if (error) throw new UsageError(formatReadError(error));
+  const templates = values.filter((v): v is K8sObject => typeof v === 'object' && v !== null && isConstraintTemplate(v as K8sObject));
+  if (templates.length === 0) throw new UsageError(`${file}: no ConstraintTemplate with Rego found`);
   const modules: SourceModule[] = [];
   const entrypoints: string[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      const line = e.linePos?.[0]?.line;
-      throw new UsageError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
+  let regoVersion: RegoVersion = 'v0';
+  for (const [i, template] of templates.entries()) {
+    let rego;
+    try {
+      rego = templateRego(template, templates.length === 1 ? file : `${file}[${i}]`);
+    } catch (e) {
+      if (e instanceof RegoError || e instanceof RegoErrors) throw e;
+      throw new UsageError(`${file}: ${(e as Error).message}`);
     }
-    const obj = doc.toJS() as { kind?: string; spec?: { targets?: TemplateTarget[] } } | null;
-    if (!obj || obj.kind !== 'ConstraintTemplate') continue;
-    for (const target of obj.spec?.targets ?? []) {
-      const regos: string[] = [];
-      if (typeof target.rego === 'string') regos.push(target.rego);
-      for (const code of target.code ?? []) {
-        if (code.engine === 'Rego' && typeof code.source?.rego === 'string') regos.push(code.source.rego);
-        for (const lib of code.engine === 'Rego' ? (code.source?.libs ?? []) : []) modules.push({ file: `${file}#lib${modules.length}`, source: lib });
-      }
-      regos.forEach((rego, i) => {
-        const name = `${file}#rego${i}`;
-        modules.push({ file: name, source: rego });
-        entrypoints.push(`${parseModule(rego, name, { regoVersion: 'v0' }).package.join('.')}/violation`.replace(/\./g, '/'));
-      });
-      for (const lib of target.libs ?? []) modules.push({ file: `${file}#lib${modules.length}`, source: lib });
-    }
+    if (i > 0 && rego.regoVersion !== regoVersion) throw new UsageError(`${file}: its ConstraintTemplates mix Rego v0 and v1: compile them one file at a time`);
+    modules.push(...rego.modules);
+    entrypoints.push(rego.entrypoint);
+    regoVersion = rego.regoVersion;
   }
-  if (modules.length === 0) throw new UsageError(`${file}: no ConstraintTemplate with Rego found`);
-  return { modules, regoVersion: 'v0', defaultEntrypoints: entrypoints };
-}
-
-interface TemplateTarget {
-  rego?: string;
-  libs?: string[];
-  code?: { engine?: string; source?: { rego?: string; libs?: string[] } }[];
+  return { modules, regoVersion, defaultEntrypoints: entrypoints };
 }
