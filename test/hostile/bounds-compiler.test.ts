@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { constraintTemplate } from '../helpers/templates';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile';
 import { RegoError } from '../../src/compiler/errors';
@@ -127,20 +128,7 @@ describe('end to end', () => {
     return dir;
   }
 
-  const template = (kind: string, rego: string) => `apiVersion: templates.gatekeeper.sh/v1
-kind: ConstraintTemplate
-metadata:
-  name: ${kind.toLowerCase()}
-spec:
-  crd:
-    spec:
-      names:
-        kind: ${kind}
-  targets:
-    - target: admission.k8s.gatekeeper.sh
-      rego: |
-${rego.split('\n').map((l) => `        ${l}`).join('\n')}
-`;
+  const template = (kind: string, rego: string) => constraintTemplate(kind, rego);
   const constraint = (kind: string) => `apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: ${kind}
 metadata:

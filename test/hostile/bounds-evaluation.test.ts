@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { constraintTemplate } from '../helpers/templates';
 import { parse } from 'yaml';
 import { compile } from '../../src/compiler/compile';
 import { evaluate } from '../../src/gatekeeper/engine';
@@ -30,20 +31,7 @@ function workspace(files: Record<string, string>): string {
 /** A template whose violation rules are `rules` (v0 Rego), with one constraint of its kind. */
 function policy(name: string, kind: string, rules: string): string {
   const rego = `package ${name}\n\n${rules}`;
-  return `apiVersion: templates.gatekeeper.sh/v1
-kind: ConstraintTemplate
-metadata:
-  name: ${name}
-spec:
-  crd:
-    spec:
-      names:
-        kind: ${kind}
-  targets:
-    - target: admission.k8s.gatekeeper.sh
-      rego: |
-${rego.split('\n').map((l) => `        ${l}`).join('\n')}
----
+  return `${constraintTemplate(kind, rego, name)}---
 apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: ${kind}
 metadata:

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { constraintTemplate } from '../helpers/templates';
 import { cacheKey, cacheUsage, cleanCache, compileCached, type CompileRequest } from '../../src/gatekeeper/module-cache';
 import { compilerSourcesHash } from '../../src/compiler/identity';
 import { sha256 } from '../../src/hash';
@@ -17,24 +18,12 @@ const BIN = join(__dirname, '../../bin/offgate.js');
 /** A template of kind `kind` that denies Pods without an owner label, and its constraint. */
 function ownerPolicy(kind: string): string {
   const pkg = kind.toLowerCase();
-  return `apiVersion: templates.gatekeeper.sh/v1
-kind: ConstraintTemplate
-metadata:
-  name: ${pkg}
-spec:
-  crd:
-    spec:
-      names:
-        kind: ${kind}
-  targets:
-    - target: admission.k8s.gatekeeper.sh
-      rego: |
-        package ${pkg}
-        violation[{"msg": msg}] {
-          not input.review.object.metadata.labels.owner
-          msg := sprintf("%v has no owner", [input.review.object.metadata.name])
-        }
----
+  const rego = `package ${pkg}
+violation[{"msg": msg}] {
+  not input.review.object.metadata.labels.owner
+  msg := sprintf("%v has no owner", [input.review.object.metadata.name])
+}`;
+  return `${constraintTemplate(kind, rego, pkg)}---
 apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: ${kind}
 metadata:

@@ -84,3 +84,19 @@ export function exact(v: unknown): ArrayBuffer {
   const bytes = new TextEncoder().encode(text);
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
+
+/**
+ * `fn` as builtin `name`: an error of its own namespace's class (a message meant for the
+ * user) becomes that builtin's error; offgate's own BuiltinError passes through as it is.
+ */
+export function reportingAs(name: string, ownError: new (message: string) => Error, fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (e instanceof BuiltinError) throw e;
+      if (e instanceof ownError) fail(name, e.message);
+      throw e;
+    }
+  };
+}

@@ -3,7 +3,7 @@
 // DER — and its messages). Certificates come out in the shape of Go's
 // x509.Certificate as JSON, for the fields Node exposes.
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { BuiltinError, fail, nowNs, obj, str, type HostTable } from './common';
+import { nowNs, obj, str, type HostTable, reportingAs } from './common';
 import { base64StdDecode, DecodeError, pemDecode } from './encoding';
 import { nodeCrypto, nodeNet } from './lazy';
 
@@ -392,18 +392,8 @@ function hmacEqual(a: unknown, b: unknown): boolean {
   return x.length === y.length && nodeCrypto().timingSafeEqual(x, y);
 }
 
-/** Runs `fn`, reporting its CryptoError as `name`'s builtin error. */
-function named(name: string, fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
-  return (...args) => {
-    try {
-      return fn(...args);
-    } catch (e) {
-      if (e instanceof BuiltinError) throw e;
-      if (e instanceof CryptoError) fail(name, e.message);
-      throw e;
-    }
-  };
-}
+/** `fn` as builtin `name`, its CryptoError reported as that builtin's error. */
+const named = (name: string, fn: (...args: unknown[]) => unknown) => reportingAs(name, CryptoError, fn);
 
 const table: Record<string, (...args: unknown[]) => unknown> = {
   'crypto.md5': digest('crypto.md5', 'md5'),

@@ -7,7 +7,7 @@ import type {
   ConstValueNode, DefinitionNode, DirectiveNode, DocumentNode, FieldDefinitionNode, GraphQLError, GraphQLSchema,
   InputValueDefinitionNode, SelectionNode, TypeNode, ValueNode, VariableDefinitionNode,
 } from 'graphql';
-import { BuiltinError, fail, typeName, type HostTable } from './common';
+import { fail, typeName, type HostTable, reportingAs } from './common';
 import { graphqlJs } from './lazy';
 
 /** A failure reported as the builtin's error (the caller adds the name). */
@@ -429,18 +429,8 @@ function succeeds(fn: () => unknown): boolean {
   }
 }
 
-/** Runs `fn`, reporting its GraphqlError as `name`'s builtin error. */
-function named(name: string, fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
-  return (...args) => {
-    try {
-      return fn(...args);
-    } catch (e) {
-      if (e instanceof BuiltinError) throw e;
-      if (e instanceof GraphqlError) fail(name, e.message);
-      throw e;
-    }
-  };
-}
+/** `fn` as builtin `name`, its GraphqlError reported as that builtin's error. */
+const named = (name: string, fn: (...args: unknown[]) => unknown) => reportingAs(name, GraphqlError, fn);
 
 const table: Record<string, (...args: unknown[]) => unknown> = {
   'graphql.parse_query': parseQuery,

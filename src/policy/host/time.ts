@@ -2,7 +2,7 @@
 // here and go back to the module as exact JSON; time zones come from Node's
 // ICU (Intl); layouts are Go's (golayout.ts). time.now_ns is one value per
 // evaluation, as OPA promises.
-import { exact, fail, nowNs, str, typeName, BuiltinError, type HostTable } from './common';
+import { exact, fail, nowNs, str, typeName, type HostTable, reportingAs } from './common';
 import { daysIn, goFormat, goParse, LayoutError, NAMED_LAYOUTS, utcMs, type Civil } from './golayout';
 
 /** A failure reported as the builtin's error (the caller adds the name). */
@@ -209,18 +209,8 @@ function format(a: unknown): string {
   return goFormat(civil(z.ns, z.zone), z.layout);
 }
 
-/** Runs `fn`, reporting its TimeError as `name`'s builtin error. */
-function named(name: string, fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
-  return (...args) => {
-    try {
-      return fn(...args);
-    } catch (e) {
-      if (e instanceof BuiltinError) throw e;
-      if (e instanceof TimeError) fail(name, e.message);
-      throw e;
-    }
-  };
-}
+/** `fn` as builtin `name`, its TimeError reported as that builtin's error. */
+const named = (name: string, fn: (...args: unknown[]) => unknown) => reportingAs(name, TimeError, fn);
 
 const table: Record<string, (...args: unknown[]) => unknown> = {
   'time.now_ns': () => exact(BigInt(nowNs())),
