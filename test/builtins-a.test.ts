@@ -213,8 +213,8 @@ describe('numbers', () => {
     ['numbers.range_step', ['10', '0', '3'], '[10, 7, 4, 1]'],
     ['numbers.range_step', ['0', '10', '5'], '[0, 5, 10]'],
     ['numbers.range_step', ['2', '2', '7'], '[2]'],
-    ['numbers.range_step', ['0', '10', '0'], err('numbers.range_step: step must be a positive number above zero')],
-    ['numbers.range_step', ['0', '10', '-1'], err('numbers.range_step: step must be a positive number above zero')],
+    ['numbers.range_step', ['0', '10', '0'], err('numbers.range_step: step must be a positive integer')],
+    ['numbers.range_step', ['0', '10', '-1'], err('numbers.range_step: step must be a positive integer')],
     ['numbers.range_step', ['0', '10', '0.5'], err('numbers.range_step: operand 3 must be integer number but got floating-point number')],
   ]));
 

@@ -112,9 +112,11 @@ export function runCase(c: Case): Outcome {
   } catch (e) {
     const msg = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
     if (!expectError) return { status: 'fail', why: `error: ${msg.split('\n')[0]}` };
-    const wanted = [c.want_error, c.want_error_code].filter((x): x is string => x !== undefined);
-    if (wanted.some((w) => msg.includes(w) || msg.includes(w.replace(/^test-\d+\.rego:\d+: /, '')))) return { status: 'pass' };
-    return { status: 'fail', why: `wrong error: got "${msg.split('\n')[0]}", want "${wanted.join('" / "')}"` };
+    // Every expectation given must hold: the code and the message. An empty one ("") asks
+    // only that there be an error, and must not let any error pass for the other.
+    const wanted = [c.want_error, c.want_error_code].filter((x): x is string => x !== undefined && x !== '');
+    if (wanted.every((w) => msg.includes(w) || msg.includes(w.replace(/^test-\d+\.rego:\d+: /, '')))) return { status: 'pass' };
+    return { status: 'fail', why: `wrong error: got "${msg.split('\n')[0]}", want "${wanted.join('" and "')}"` };
   }
   if (expectError && c.want_result === undefined) return { status: 'fail', why: `no error, got ${JSON.stringify(results)}` };
   if (expectError && c.strict_error) return { status: 'fail', why: `no error in strict mode, got ${JSON.stringify(results)}` };

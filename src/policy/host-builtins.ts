@@ -42,8 +42,11 @@ export function hostBuiltins(options: { strict: boolean }): CustomBuiltins {
       try {
         return fn(...args);
       } catch (e) {
-        if (e instanceof BuiltinError && !options.strict) return undefined;
-        throw e;
+        if (!(e instanceof BuiltinError)) throw e;
+        if (!options.strict) return undefined;
+        // Strict: evaluation stops with the error as OPA words it, its code first (OPA's
+        // operand errors, "NAME: operand N …", are type errors).
+        throw new BuiltinError(`${/^[\w.]+: operand \d/.test(e.message) ? 'eval_type_error' : 'eval_builtin_error'}: ${e.message}`);
       }
     };
   }

@@ -168,7 +168,7 @@ export function b_numbers_range_step(a: usize, b: usize, c: usize): usize {
   if (!bigIntOperand(fn, 2, b)) return 0;
   const to = intArg;
   if (!bigIntOperand(fn, 3, c)) return 0;
-  if (intArg <= 0) return builtinError(fn, 'step must be a positive number above zero');
+  if (intArg <= 0) return builtinError(fn, 'step must be a positive integer');
   return range(from, to, intArg);
 }
 
