@@ -680,20 +680,20 @@ class Parser {
 
   /** A logical expression as a body; `plain` when it was a single ordinary literal. */
   private logicOr(): { body: Expr[]; plain: boolean } {
-    const first = this.logicAnd();
+    const first = this.logicAnd(false);
     if (!this.isKeyword('or')) return first;
     const operands = [first.body];
     const pos = { ...first.body[0].pos };
     while (this.isKeyword('or')) {
       this.advance();
-      operands.push(this.logicAnd().body);
+      operands.push(this.logicAnd(true).body);
     }
     const failing = operands.map((b) => this.solutionsExpr(b, 'equal'));
     return { body: [this.solutionsExpr(failing, 'equal', pos)], plain: false };
   }
 
-  private logicAnd(): { body: Expr[]; plain: boolean } {
-    const first = this.logicOperand(false);
+  private logicAnd(afterOp: boolean): { body: Expr[]; plain: boolean } {
+    const first = this.logicOperand(afterOp);
     if (!this.isKeyword('and')) return first;
     const out = [this.solutionsExpr(first.body, 'neq')];
     while (this.isKeyword('and')) {
@@ -724,10 +724,11 @@ class Parser {
       const inner = this.logicOr();
       const withs: With[] = [];
       while (this.isKeyword('with')) withs.push(this.withModifier());
-      if (inner.plain && withs.length === 0) return undefined;
       if (!this.isPunct(')')) return undefined;
       this.advance();
-      if (!this.atLogicOp() && !this.isKeyword('with') && !this.atLiteralEnd()) return undefined;
+      // A parenthesized plain literal is a group only when an operator follows: `(x with y) and z`.
+      if (inner.plain && withs.length === 0 && !this.atLogicOp()) return undefined;
+      if (!this.atLogicOp() && !this.isKeyword('with') && !this.isPunct(')') && !this.atLiteralEnd()) return undefined;
       if (withs.length > 0) for (const e of inner.body) e.with = withs;
       return inner.body;
     });
