@@ -314,12 +314,26 @@ class Parser {
   }
 
   private isKeyword(k: string, t: Token = this.tok): boolean {
-    return t.kind === 'ident' && t.text === k && (HARD_KEYWORDS.has(k) || this.keywords.has(k));
+    return t.kind === 'ident' && t.text === k && (HARD_KEYWORDS.has(k) || this.keywords.has(k)) && !this.isRefHead(t);
   }
 
-  /** An identifier usable as a name: not a keyword in the current mode. */
+  /** An identifier usable as a name: not a keyword in the current mode (or the head of a ref, see isRefHead). */
   private isName(t: Token = this.tok): boolean {
-    return t.kind === 'ident' && !HARD_KEYWORDS.has(t.text) && !this.keywords.has(t.text);
+    return t.kind === 'ident' && ((!HARD_KEYWORDS.has(t.text) && !this.keywords.has(t.text)) || this.isRefHead(t));
+  }
+
+  /**
+   * As in OPA, any word directly followed by `.name` is the head of a ref, not
+   * a keyword: `if.foo := 1`, `default.x`, `true.y` name rules and documents.
+   */
+  private isRefHead(t: Token): boolean {
+    const at = this.toks.indexOf(t, t === this.tok ? this.i : 0);
+    const dot = this.toks[at + 1];
+    const name = this.toks[at + 2];
+    return (
+      dot !== undefined && dot.kind === 'punct' && dot.text === '.' && !dot.spaceBefore &&
+      name !== undefined && name.kind === 'ident' && !name.spaceBefore
+    );
   }
 
   private expectPunct(p: string): Token {
@@ -1010,6 +1024,7 @@ class Parser {
   private identTerm(): Term {
     const t = this.tok;
     const pos = { ...t.pos };
+    if (this.isRefHead(t)) return this.variable(this.advance());
     switch (t.text) {
       case 'null':
         this.advance();
