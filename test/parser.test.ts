@@ -614,3 +614,40 @@ describe('fuzzing', () => {
     }
   }, 30_000);
 });
+
+describe('and / or keywords', () => {
+  const logic = (body: string): Module => v1(`package t\nimport future.keywords\np if {\n${body}\n}`);
+
+  it('rewrites a and b to two success tests, a or b to one failure test of their failures', () => {
+    const and = logic('input.a and input.b').rules[0].body;
+    expect(printBody(and)).toBe(printBody(parseQuery('[true | input.a] != []; [true | input.b] != []', FILE)));
+    const or = logic('input.a or input.b').rules[0].body;
+    expect(printBody(or)).toBe(printBody(parseQuery('[true | [true | input.a] == []; [true | input.b] == []] == []', FILE)));
+  });
+
+  it('binds and tighter than or, and not to a single operand', () => {
+    const expected = '[true | [true | [true | not input.a] != []; [true | input.b] != []] == []; [true | input.c] == []] == []';
+    expect(printBody(logic('not input.a and input.b or input.c').rules[0].body)).toBe(printBody(parseQuery(expected, FILE)));
+  });
+
+  it('needs an import: rego.v1 alone leaves and/or ordinary names', () => {
+    expect(errorOf(() => v1('package t\np if { input.a or input.b }'))).toMatch(/^policy\.rego:2:16: rego_parse_error: unexpected ident token/);
+  });
+
+  it('reports a missing operand at its position', () => {
+    expect(errorOf(() => logic('input.a or'))).toMatch(/^policy\.rego:5:1: rego_parse_error: unexpected } token/);
+    expect(errorOf(() => logic('input.a and (input.b or)'))).toMatch(/^policy\.rego:4:/);
+  });
+});
+
+describe('keywords at the head of a ref', () => {
+  it('reads a keyword directly followed by .name as a var', () => {
+    const m = v1('package t\nif.foo := 1\ndefault.x := 2\np if { true.y; data.x.contains }');
+    expect(m.rules.map((r) => printTerm({ type: 'ref', terms: r.head.ref, pos: r.pos }))).toEqual(['if.foo', 'default.x', 'p']);
+    expect(printBody(m.rules[2].body)).toBe('true.y\ndata.x["contains"]');
+  });
+
+  it('still treats a keyword followed by space or by a non-name as a keyword', () => {
+    expect(errorOf(() => v1('package t\nif .foo := 1'))).toMatch(/^policy\.rego:2:1: rego_parse_error: unexpected if keyword/);
+  });
+});

@@ -62,6 +62,8 @@ export function parseTerm(source: string, file: string, opts: ParseOptions = {})
 const HARD_KEYWORDS = new Set(['package', 'import', 'as', 'default', 'else', 'not', 'some', 'with', 'null', 'true', 'false']);
 /** Words that are keywords in v1, or in v0 once imported from `future.keywords`. */
 export const FUTURE_KEYWORDS = ['in', 'if', 'contains', 'every'] as const;
+/** `and` / `or`: only ever enabled by a `future.keywords` import (rego.v1 does not). */
+const LOGIC_KEYWORDS = ['and', 'or'] as const;
 
 // Binding strength of the binary operators handled by precedence climbing.
 // `in` (membership) sits below all of them and is handled separately because of
@@ -312,12 +314,26 @@ class Parser {
   }
 
   private isKeyword(k: string, t: Token = this.tok): boolean {
-    return t.kind === 'ident' && t.text === k && (HARD_KEYWORDS.has(k) || this.keywords.has(k));
+    return t.kind === 'ident' && t.text === k && (HARD_KEYWORDS.has(k) || this.keywords.has(k)) && !this.isRefHead(t);
   }
 
-  /** An identifier usable as a name: not a keyword in the current mode. */
+  /** An identifier usable as a name: not a keyword in the current mode (or the head of a ref, see isRefHead). */
   private isName(t: Token = this.tok): boolean {
-    return t.kind === 'ident' && !HARD_KEYWORDS.has(t.text) && !this.keywords.has(t.text);
+    return t.kind === 'ident' && ((!HARD_KEYWORDS.has(t.text) && !this.keywords.has(t.text)) || this.isRefHead(t));
+  }
+
+  /**
+   * As in OPA, any word directly followed by `.name` is the head of a ref, not
+   * a keyword: `if.foo := 1`, `default.x`, `true.y` name rules and documents.
+   */
+  private isRefHead(t: Token): boolean {
+    const at = this.toks.indexOf(t, t === this.tok ? this.i : 0);
+    const dot = this.toks[at + 1];
+    const name = this.toks[at + 2];
+    return (
+      dot !== undefined && dot.kind === 'punct' && dot.text === '.' && !dot.spaceBefore &&
+      name !== undefined && name.kind === 'ident' && !name.spaceBefore
+    );
   }
 
   private expectPunct(p: string): Token {
@@ -409,7 +425,11 @@ class Parser {
     }
     if (alias !== undefined) this.fail('`future` imports cannot be aliased', pos);
     if (path.length === 2) {
-      for (const k of FUTURE_KEYWORDS) this.keywords.add(k);
+      for (const k of [...FUTURE_KEYWORDS, ...LOGIC_KEYWORDS]) this.keywords.add(k);
+      return;
+    }
+    if ((LOGIC_KEYWORDS as readonly string[]).includes(path[2])) {
+      this.keywords.add(path[2]);
       return;
     }
     if (path[2] === 'not') {
@@ -630,14 +650,135 @@ class Parser {
     });
   }
 
-  /** One body expression, preceded by the operator chains cut from it. */
+  /**
+   * One body expression, preceded by the operator chains cut from it. With the
+   * `and`/`or` keywords (`import future.keywords.and` / `.or`) it may be a
+   * logical expression, which becomes several expressions (see logicOr).
+   */
   private literals(): Expr[] {
-    const [e, hoisted] = this.collectHoisted(() => this.literal());
+    if (!this.keywords.has('and') && !this.keywords.has('or')) return this.plainLiteral(true);
+    const start = this.tok;
+    const { body, plain } = this.logicOr();
+    if (plain) return body;
+    const withs: With[] = [];
+    while (this.isKeyword('with')) withs.push(this.withModifier());
+    if (withs.length > 0) for (const e of body) e.with = withs;
+    if (body.length === 0) this.fail('empty logical expression', start.pos);
+    return body;
+  }
+
+  /** `[not] expr` with the chains cut from it; `with` modifiers only when `withs`. */
+  private plainLiteral(withs: boolean): Expr[] {
+    const [e, hoisted] = this.collectHoisted(() => this.literal(withs));
     return hoisted.length > 0 ? [...hoisted, e] : [e];
   }
 
+  // ---------------------------------------------------------------- and / or
+  //
+  // OPA's `and` / `or` keywords (enabled only by `import future.keywords.and`,
+  // `.or`, or `future.keywords`; not by rego.v1) join operands that each
+  // either succeed or fail, producing no value and binding nothing outside:
+  //
+  //   logicOr  := logicAnd { 'or' logicAnd }          (`and` binds tighter)
+  //   logicAnd := operand { 'and' operand }
+  //   operand  := '{' body '}' | [not] '(' logicOr [with...] ')' | [not] expr
+  //
+  // `with` modifiers after the whole expression apply to all of it. Each
+  // operand is its own scope and contributes at most one success, so an
+  // operand B is rewritten to `[true | B] != []` (it succeeds) or
+  // `[true | B] == []` (it fails), closures over the enclosing variables:
+  //   A and B  ->  `[true | A] != []; [true | B] != []`
+  //   A or B   ->  `[true | [true | A] == []; [true | B] == []] == []`
+  // which keeps the short-circuits (B is evaluated only when needed) and needs
+  // nothing new from the later stages.
+
+  /** A logical expression as a body; `plain` when it was a single ordinary literal. */
+  private logicOr(): { body: Expr[]; plain: boolean } {
+    const first = this.logicAnd(false);
+    if (!this.isKeyword('or')) return first;
+    const operands = [first.body];
+    const pos = { ...first.body[0].pos };
+    while (this.isKeyword('or')) {
+      this.advance();
+      operands.push(this.logicAnd(true).body);
+    }
+    const failing = operands.map((b) => this.solutionsExpr(b, 'equal'));
+    return { body: [this.solutionsExpr(failing, 'equal', pos)], plain: false };
+  }
+
+  private logicAnd(afterOp: boolean): { body: Expr[]; plain: boolean } {
+    const first = this.logicOperand(afterOp);
+    if (!this.isKeyword('and')) return first;
+    const out = [this.solutionsExpr(first.body, 'neq')];
+    while (this.isKeyword('and')) {
+      this.advance();
+      out.push(this.solutionsExpr(this.logicOperand(true).body, 'neq'));
+    }
+    return { body: out, plain: false };
+  }
+
+  private atLogicOp(): boolean {
+    return this.isKeyword('and') || this.isKeyword('or');
+  }
+
+  /** One operand; `afterOp` when it follows `and`/`or`, where `{` always opens a body. */
+  private logicOperand(afterOp: boolean): { body: Expr[]; plain: boolean } {
+    if (this.isPunct('{')) {
+      const b = afterOp ? this.braces() : this.attempt(() => {
+        const body = this.braces();
+        return this.atLogicOp() ? body : undefined;
+      });
+      if (b) return { body: b, plain: false };
+    }
+    const start = this.tok;
+    const negated = this.isKeyword('not') && this.isPunct('(', this.peek());
+    const group = (negated || this.isPunct('(')) && this.attempt(() => {
+      if (negated) this.advance();
+      this.advance();
+      const inner = this.logicOr();
+      const withs: With[] = [];
+      while (this.isKeyword('with')) withs.push(this.withModifier());
+      if (!this.isPunct(')')) return undefined;
+      this.advance();
+      // A parenthesized plain literal is a group only when an operator follows: `(x with y) and z`.
+      if (inner.plain && withs.length === 0 && !this.atLogicOp()) return undefined;
+      if (!this.atLogicOp() && !this.isKeyword('with') && !this.isPunct(')') && !this.atLiteralEnd()) return undefined;
+      if (withs.length > 0) for (const e of inner.body) e.with = withs;
+      return inner.body;
+    });
+    if (group) return { body: negated ? [this.solutionsExpr(group, 'equal', start.pos)] : group, plain: false };
+    return { body: this.plainLiteral(!afterOp && !this.logicFollows()), plain: true };
+  }
+
+  /**
+   * Whether an `and`/`or` follows the literal starting here, so that `with`
+   * modifiers after the last operand belong to the whole expression (checked
+   * by a throwaway parse).
+   */
+  private logicFollows(): boolean {
+    const s = this.save();
+    try {
+      this.literal(false);
+      return this.atLogicOp();
+    } catch (e) {
+      if (!(e instanceof RegoError)) throw e;
+      return false;
+    } finally {
+      this.restore(s);
+    }
+  }
+
+  /** `[true | body] == []` (no solution) or `[true | body] != []` (some solution). */
+  private solutionsExpr(body: Expr[], op: 'equal' | 'neq', at?: Pos): Expr {
+    const pos = { ...(at ?? body[0].pos) };
+    const solutions: Term = { type: 'arraycompr', head: { type: 'boolean', value: true, pos }, body, pos };
+    const none: Term = { type: 'array', items: [], pos };
+    const term: Term = { type: 'call', fn: { type: 'var', name: op, pos }, args: [solutions, none], pos };
+    return { pos, negated: false, body: { kind: 'term', term }, with: [] };
+  }
+
   /** One body expression: `[not] expr`, `some ...` or `every ...`, then any `with` modifiers. */
-  private literal(): Expr {
+  private literal(withModifiers = true): Expr {
     const start = this.tok;
     const negated = this.isKeyword('not');
     if (negated) this.advance();
@@ -658,7 +799,7 @@ class Parser {
     // (as the dynamic-terms stage does); those cut from a `with` value are not.
     const fromBody = this.hoisted ? this.hoisted.length : 0;
     const withs: With[] = [];
-    while (this.isKeyword('with')) withs.push(this.withModifier());
+    while (withModifiers && this.isKeyword('with')) withs.push(this.withModifier());
     if (withs.length > 0 && this.hoisted) for (const h of this.hoisted.slice(0, fromBody)) h.with = withs;
     return { pos: { ...start.pos }, negated, body, with: withs };
   }
@@ -670,7 +811,9 @@ class Parser {
    */
   private negatedBody(start: Token): Expr {
     const pos = { ...start.pos };
-    const body = this.isPunct('{') ? this.braces() : this.literals();
+    // With `and`/`or`, `not x or y` is `(not x) or y`: the negation takes one operand.
+    const logic = this.keywords.has('and') || this.keywords.has('or');
+    const body = this.isPunct('{') ? this.braces() : logic ? this.plainLiteral(false) : this.literals();
     const withs: With[] = [];
     while (this.isKeyword('with')) withs.push(this.withModifier());
     const solutions: Term = { type: 'arraycompr', head: { type: 'boolean', value: true, pos }, body, pos };
@@ -881,6 +1024,7 @@ class Parser {
   private identTerm(): Term {
     const t = this.tok;
     const pos = { ...t.pos };
+    if (this.isRefHead(t)) return this.variable(this.advance());
     switch (t.text) {
       case 'null':
         this.advance();
