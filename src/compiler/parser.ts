@@ -657,14 +657,16 @@ class Parser {
    */
   private literals(): Expr[] {
     if (!this.keywords.has('and') && !this.keywords.has('or')) return this.plainLiteral(true);
-    const start = this.tok;
-    const { body, plain } = this.logicOr();
-    if (plain) return body;
-    const withs: With[] = [];
-    while (this.isKeyword('with')) withs.push(this.withModifier());
-    if (withs.length > 0) for (const e of body) e.with = withs;
-    if (body.length === 0) this.fail('empty logical expression', start.pos);
-    return body;
+    // Operands keep the chains cut from them; those cut from `with` values come first.
+    const [body, hoisted] = this.collectHoisted(() => {
+      const { body, plain } = this.logicOr();
+      if (plain) return body;
+      const withs: With[] = [];
+      while (this.isKeyword('with')) withs.push(this.withModifier());
+      if (withs.length > 0) for (const e of body) e.with = withs;
+      return body;
+    });
+    return hoisted.length > 0 ? [...hoisted, ...body] : body;
   }
 
   /** `[not] expr` with the chains cut from it; `with` modifiers only when `withs`. */
