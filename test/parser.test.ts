@@ -637,6 +637,9 @@ describe('and / or keywords', () => {
   it('reports a missing operand at its position', () => {
     expect(errorOf(() => logic('input.a or'))).toMatch(/^policy\.rego:5:1: rego_parse_error: unexpected } token/);
     expect(errorOf(() => logic('input.a and (input.b or)'))).toMatch(/^policy\.rego:4:/);
+    expect(errorOf(() => logic('(input.a or input.b) == true'))).toBe(
+      'policy.rego:4:10: rego_parse_error: `or` expressions produce no value and cannot be used as a term',
+    );
   });
 });
 

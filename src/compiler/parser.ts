@@ -1053,6 +1053,8 @@ class Parser {
   private parenthesized(): Term {
     this.advance();
     const inner = this.membership(true);
+    // `(a or b)` parses only as a whole body expression or an operand.
+    if (this.atLogicOp()) this.fail(`\`${this.tok.text}\` expressions produce no value and cannot be used as a term`);
     this.expectPunct(')');
     return inner;
   }
