@@ -17,20 +17,27 @@ export function base64UrlDecode(s: string): Buffer {
       default: throw new DecodeError(`illegal base64url string: ${s}`);
     }
   }
-  // Go's decoder names the first byte it cannot take.
-  const pad = s.indexOf('=');
-  const body = pad < 0 ? s : s.slice(0, pad);
+  return goBase64(s, URL_ALPHABET, 'base64url', (length) => length);
+}
+
+/**
+ * Go's padded base64 decoding of `text` in `alphabet`: errors name the first byte it cannot
+ * take; `unpaddedAt` says which byte Go names when the padding is missing.
+ */
+function goBase64(text: string, alphabet: RegExp, encoding: 'base64' | 'base64url', unpaddedAt: (length: number) => number): Buffer {
+  const pad = text.indexOf('=');
+  const body = pad < 0 ? text : text.slice(0, pad);
   for (let i = 0; i < body.length; i++) {
-    if (!URL_ALPHABET.test(body[i])) throw new DecodeError(`illegal base64 data at input byte ${i}`);
+    if (!alphabet.test(body[i])) throw new DecodeError(`illegal base64 data at input byte ${i}`);
   }
   if (pad >= 0) {
-    const padding = s.slice(pad);
+    const padding = text.slice(pad);
     const need = (4 - (body.length % 4)) % 4;
     if (body.length % 4 === 1 || padding.length !== need || !/^=*$/.test(padding)) throw new DecodeError(`illegal base64 data at input byte ${pad}`);
-  } else if (s.length % 4 !== 0) {
-    throw new DecodeError(`illegal base64 data at input byte ${s.length}`);
+  } else if (text.length % 4 !== 0) {
+    throw new DecodeError(`illegal base64 data at input byte ${unpaddedAt(text.length)}`);
   }
-  return Buffer.from(body, 'base64url');
+  return Buffer.from(body, encoding);
 }
 
 export function base64UrlEncode(b: Buffer | string): string {
@@ -52,20 +59,7 @@ const STD_ALPHABET = /[A-Za-z0-9+/]/;
 /** Go's base64.StdEncoding.DecodeString: padding required, errors naming the byte. */
 export function base64StdDecode(s: string): Buffer {
   // Go skips line breaks inside base64 text.
-  const clean = s.replace(/[\r\n]/g, '');
-  const pad = clean.indexOf('=');
-  const body = pad < 0 ? clean : clean.slice(0, pad);
-  for (let i = 0; i < body.length; i++) {
-    if (!STD_ALPHABET.test(body[i])) throw new DecodeError(`illegal base64 data at input byte ${i}`);
-  }
-  if (pad >= 0) {
-    const padding = clean.slice(pad);
-    const need = (4 - (body.length % 4)) % 4;
-    if (body.length % 4 === 1 || padding.length !== need || !/^=*$/.test(padding)) throw new DecodeError(`illegal base64 data at input byte ${pad}`);
-  } else if (clean.length % 4 !== 0) {
-    throw new DecodeError(`illegal base64 data at input byte ${clean.length - (clean.length % 4)}`);
-  }
-  return Buffer.from(body, 'base64');
+  return goBase64(s.replace(/[\r\n]/g, ''), STD_ALPHABET, 'base64', (length) => length - (length % 4));
 }
 
 export interface PemBlock { type: string; der: Buffer; rest: string }
