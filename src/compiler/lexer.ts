@@ -9,12 +9,30 @@
 //     is two terms);
 //   - `nlBefore`: a newline separates the expressions of a body.
 //
+// Template strings (`$"a {x} b"`, `$`a {x} b``) are lexed as OPA's scanner
+// does: a `template` token holds the text up to the first `{` (or the closing
+// quote), the expression's tokens follow as usual, and the `}` that closes it
+// starts the next `template` token, holding the text up to the next `{` or the
+// end. Braces inside an expression (`{{1}}`, `{x: 1}`) are counted, so only the
+// `}` matching the opening one resumes the text. Templates nest: an expression
+// may hold another template string.
+//
 // Lexical errors do not throw: the lexer emits an `error` token and stops, and
 // the parser raises it only when it reaches that token, so that a syntax error
 // earlier in the file is still the one reported.
 import type { Pos } from './ast';
 
-export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'eof' | 'error';
+export type TokenKind = 'ident' | 'number' | 'string' | 'template' | 'punct' | 'eof' | 'error';
+
+/** What a `template` token is, besides its decoded text. */
+export interface TemplatePart {
+  /** Backquoted (`$`...``): verbatim text that may span lines. */
+  raw: boolean;
+  /** Starts at the `}` closing an expression (else at `$`, starting the template). */
+  cont: boolean;
+  /** Ends at a `{` opening an expression (else at the closing quote). */
+  open: boolean;
+}
 
 export interface Token {
   kind: TokenKind;
@@ -28,6 +46,8 @@ export interface Token {
   spaceBefore: boolean;
   /** A newline separates this token from the previous one. */
   nlBefore: boolean;
+  /** Set on `template` tokens only. */
+  template?: TemplatePart;
 }
 
 // Longest first, so that `:=` wins over `:` and `<=` over `<`.
@@ -40,6 +60,13 @@ const PUNCTUATION = [
 const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t',
 };
+
+/** A template string whose text is being lexed or one of whose expressions is. */
+interface TemplateFrame {
+  raw: boolean;
+  /** Braces opened and not yet closed within the current expression. */
+  depth: number;
+}
 
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 // Rego identifiers are ASCII only.
@@ -61,6 +88,8 @@ class Lexer {
   private line = 1;
   private lineStart = 0;
   private readonly tokens: Token[] = [];
+  /** Template strings whose expressions enclose the current position, innermost last. */
+  private readonly templates: TemplateFrame[] = [];
 
   constructor(private readonly src: string, private readonly file: string) {}
 
@@ -71,16 +100,18 @@ class Lexer {
       const { space, newline } = this.skipSpaceAndComments();
       const start = this.offset;
       const pos = this.posAt(start);
-      const push = (kind: TokenKind, text: string): void => {
-        this.tokens.push({ kind, text, pos, spaceBefore: space || start === 0, nlBefore: newline });
+      const push = (kind: TokenKind, text: string, template?: TemplatePart): void => {
+        const tok: Token = { kind, text, pos, spaceBefore: space || start === 0, nlBefore: newline };
+        if (template) tok.template = template;
+        this.tokens.push(tok);
       };
       if (this.offset >= this.src.length) {
         push('eof', '');
         return this.tokens;
       }
       try {
-        const [kind, text] = this.scanToken();
-        push(kind, text);
+        const [kind, text, template] = this.scanToken();
+        push(kind, text, template);
       } catch (e) {
         if (!(e instanceof LexError)) throw e;
         this.tokens.push({
@@ -96,7 +127,7 @@ class Lexer {
     }
   }
 
-  /** Position of an offset on the current line (tokens other than raw strings never span lines). */
+  /** Position of an offset on the current line (only raw strings and raw template text span lines). */
   private posAt(offset: number): Pos {
     return { file: this.file, line: this.line, col: offset - this.lineStart + 1 };
   }
@@ -128,8 +159,11 @@ class Lexer {
     return { space, newline };
   }
 
-  private scanToken(): [TokenKind, string] {
+  private scanToken(): [TokenKind, string, TemplatePart?] {
     const c = this.src[this.offset];
+    const frame = this.templates[this.templates.length - 1];
+    if (frame && frame.depth === 0 && c === '}') return this.scanTemplateText(frame.raw, true);
+    if (c === '$') return this.scanTemplateStart();
     if (isIdentStart(c)) return ['ident', this.scanWhile(isIdentPart)];
     if (isDigit(c)) return ['number', this.scanNumber()];
     if (c === '"') return ['string', this.scanString()];
@@ -137,6 +171,8 @@ class Lexer {
     for (const p of PUNCTUATION) {
       if (this.src.startsWith(p, this.offset)) {
         this.offset += p.length;
+        if (frame && p === '{') frame.depth++;
+        if (frame && p === '}') frame.depth--;
         return ['punct', p];
       }
     }
@@ -212,6 +248,64 @@ class Lexer {
       }
     }
     throw new LexError('illegal escape sequence', at);
+  }
+
+  /** `$"` or `$``: the start of a template string, up to its first expression or its end. */
+  private scanTemplateStart(): [TokenKind, string, TemplatePart] {
+    const q = this.src[this.offset + 1];
+    // As OPA: `$` is only ever the prefix of a template string, directly followed by its quote.
+    if (q !== '"' && q !== '`') throw new LexError('illegal $ character', this.offset);
+    this.offset++;
+    return this.scanTemplateText(q === '`', false);
+  }
+
+  /**
+   * The text of a template string after its opening quote (or after the `}`
+   * closing an expression, when `cont`), decoded, up to a `{` opening an
+   * expression or the closing quote. `\{` and `\}` are literal braces in both
+   * forms; double-quoted text takes the JSON escapes of strings too, while
+   * backquoted text is otherwise verbatim and may span lines.
+   */
+  private scanTemplateText(raw: boolean, cont: boolean): [TokenKind, string, TemplatePart] {
+    const src = this.src;
+    const start = this.offset;
+    const [line, lineStart] = [this.line, this.lineStart];
+    const quote = raw ? '`' : '"';
+    let out = '';
+    this.offset++;
+    for (;;) {
+      if (this.offset >= src.length || (!raw && src[this.offset] === '\n')) {
+        // Reported where the template (or its text after an expression) starts.
+        [this.line, this.lineStart] = [line, lineStart];
+        throw new LexError(raw ? 'non-terminated raw string' : 'non-terminated string', cont ? start : start - 1);
+      }
+      const c = src[this.offset];
+      if (c === quote || c === '{') {
+        this.offset++;
+        const open = c === '{';
+        if (cont && !open) this.templates.pop();
+        if (!cont && open) this.templates.push({ raw, depth: 0 });
+        return ['template', out, { raw, cont, open }];
+      }
+      if (c === '\\' && (src[this.offset + 1] === '{' || src[this.offset + 1] === '}')) {
+        out += src[this.offset + 1];
+        this.offset += 2;
+        continue;
+      }
+      if (raw) {
+        if (c === '\n') this.newlineAt(this.offset);
+        out += c;
+        this.offset++;
+        continue;
+      }
+      if (c === '\\') {
+        out += this.scanEscape();
+        continue;
+      }
+      if (c < ' ') throw new LexError('illegal control character in string', this.offset);
+      out += c;
+      this.offset++;
+    }
   }
 
   /** A backtick string: verbatim, may span lines, no escapes. */

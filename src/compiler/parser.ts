@@ -37,6 +37,7 @@ import type {
 } from './ast';
 import { RegoError } from './errors';
 import { tokenize, type Token } from './lexer';
+import { lowerTemplateString, templateExprError, type TemplatePiece } from './template-strings';
 
 export interface ParseOptions {
   /** `v1` makes `if`/`contains`/`in`/`every` keywords and requires `if` before rule bodies. */
@@ -170,6 +171,8 @@ class Parser {
   private chains = 0;
   /** Height of the operator chains built so far, by the term at their top (parentheses keep the same object). */
   private readonly chainHeights = new WeakMap<Term, number>();
+  /** Counter for the variables collecting template expressions' values (`$tmplN`). */
+  private templateVars = 0;
   private readonly keywords = new Set<string>();
   private v1 = false;
   /** `not { ... }` allowed (rego.v2, or `import future.keywords.not`). */
@@ -361,6 +364,9 @@ class Parser {
         return `${t.text} token`;
       case 'ident':
         return this.isName(t) ? 'ident token' : `${t.text} keyword`;
+      case 'template':
+        // A continuation starts at the `}` closing an expression.
+        return t.template?.cont ? '} token' : 'template string token';
       default:
         return `${t.kind} token`;
     }
@@ -827,7 +833,9 @@ class Parser {
   /** Whether the current token ends a body expression. */
   private atLiteralEnd(): boolean {
     const t = this.tok;
-    return t.kind === 'eof' || t.nlBefore || ['}', ']', ';'].some((p) => this.isPunct(p)) || this.isKeyword('with');
+    return (
+      t.kind === 'eof' || t.nlBefore || ['}', ']', ';'].some((p) => this.isPunct(p)) || this.isKeyword('with') || this.isTemplateCont(t)
+    );
   }
 
   /** `a := b`, `a = b`, or a lone term; `=` and `:=` do not chain. */
@@ -998,8 +1006,43 @@ class Parser {
         const operand = this.primary();
         return this.operatorCall('minus', [{ type: 'number', value: '0', pos: { ...t.pos } }, operand], t);
       }
+      // A template string takes no ref or call suffixes (OPA's refs cannot start with one).
+      if (t.kind === 'template' && !this.isTemplateCont(t)) return this.templateString();
       return this.suffixes(this.operand());
     });
+  }
+
+  /** A `template` token resuming a template's text after the `}` closing an expression. */
+  private isTemplateCont(t: Token): boolean {
+    return t.kind === 'template' && t.template?.cont === true;
+  }
+
+  /**
+   * `$"…{expr}…"` or `$`…{expr}…``, read whole and lowered at once (see
+   * template-strings.ts): the tokens alternate between text (`template`
+   * tokens) and each expression's own tokens.
+   */
+  private templateString(): Term {
+    const start = this.tok;
+    const pieces: TemplatePiece[] = [];
+    for (let t = start; ; t = this.tok) {
+      this.advance();
+      pieces.push({ kind: 'text', value: t.text, pos: { ...t.pos } });
+      if (!t.template?.open) break;
+      pieces.push({ kind: 'expr', exprs: this.templateExpr() });
+      if (!this.isTemplateCont(this.tok)) this.fail('expected } to end template string expression');
+    }
+    return lowerTemplateString(pieces, start.pos, () => `$tmpl${this.templateVars++}`);
+  }
+
+  /** One template expression: a single value, `with` modifiers allowed; chains cut from it come first. */
+  private templateExpr(): Expr[] {
+    if (this.isKeyword('not')) this.fail("unexpected negation ('not') in template-string expression");
+    const exprs = this.plainLiteral(true);
+    const e = exprs[exprs.length - 1];
+    const error = templateExprError(e);
+    if (error) this.fail(error, e.pos);
+    return exprs;
   }
 
   private operand(): Term {

@@ -42,14 +42,18 @@ export function collectFiles(dir: string): string[] {
   return out;
 }
 
-/** The query's variables, in order of first appearance (wildcards and roots excluded). */
+/**
+ * The query's variables, in order of first appearance (wildcards and roots
+ * excluded). Those only a comprehension or an `every` body uses are its own,
+ * not the query's (as in OPA's results).
+ */
 function queryVars(query: string): string[] {
   const body = parseQuery(query, 'query.rego');
   const names: string[] = [];
   walkBody(body, (t) => {
     if (t.type === 'var' && !t.name.startsWith('$') && t.name !== 'data' && t.name !== 'input' && !names.includes(t.name)) names.push(t.name);
-    return true;
-  });
+    return !t.type.endsWith('compr');
+  }, { everyBodies: false });
   return names;
 }
 

@@ -5,11 +5,13 @@ import { alloc } from './alloc';
 
 // Address of a NUL-terminated UTF-8 message, or 0.
 let lastError: usize = 0;
-// OPA's error code for the message: 1 eval_type_error, 2 eval_builtin_error.
+// OPA's error code for the message: 1 eval_type_error, 2 eval_builtin_error,
+// 3 eval_conflict_error.
 let lastErrorCode: i32 = 0;
 
 export const ERR_TYPE: i32 = 1;
 export const ERR_BUILTIN: i32 = 2;
+export const ERR_CONFLICT: i32 = 3;
 
 export function errorMessage(): usize { return lastError; }
 export function errorCode(): i32 { return lastErrorCode; }

@@ -1,5 +1,5 @@
 // String builtins implemented natively by the runtime (src/runtime/builtins/strings.ts,
-// sprintf.ts).
+// sprintf.ts, template.ts).
 import { type BuiltinDef, native } from './types';
 
 export const builtins: BuiltinDef[] = [
@@ -28,4 +28,7 @@ export const builtins: BuiltinDef[] = [
   native('strings.count', 2),
   native('sprintf', 2),
   native('format_int', 2),
+  // What template strings are lowered to (src/compiler/template-strings.ts); an
+  // expression with several values is a conflict that ends evaluation.
+  { ...native('internal.template_string', 1), halts: true },
 ];

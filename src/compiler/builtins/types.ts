@@ -15,6 +15,8 @@ export interface BuiltinDef {
   host?: boolean;
   /** A relation (`walk`): the native returns an array whose elements are the outputs. */
   relation?: boolean;
+  /** Its errors abort evaluation even outside strict mode, as OPA's halting errors do. */
+  halts?: boolean;
 }
 
 /** A builtin the runtime implements, exported as `b_<name with . replaced by _>`. */

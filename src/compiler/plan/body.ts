@@ -812,7 +812,7 @@ export class BodyPlanner {
       for (const v of vals) c.localGet(v);
       c.call(this.w.services.import(`opa_builtin${vals.length}`)).localSet(r);
     }
-    if (this.ctx.strict) this.abortOnBuiltinError(r, t.pos);
+    if (this.ctx.strict || def.halts) this.abortOnBuiltinError(r, t.pos);
     this.w.failIfUndefined(r, fail);
     if (def.relation) {
       const e = this.w.local();

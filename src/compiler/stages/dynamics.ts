@@ -8,6 +8,13 @@
 // This is not only cosmetic: the generated expressions stay outside a
 // negation, so a negated call whose operand is undefined makes the whole body
 // fail instead of succeeding (pod-security spec §1.3 depends on it).
+//
+// A function's arguments are patterns, bound to the values it is called with
+// before its body runs. A call or comprehension in one (`f(concat("/", [x, y]))`,
+// a template string) cannot be bound that way: it becomes a generated variable
+// there, and an expression at the start of each clause's body unifies that
+// variable with it, once the body has bound its variables (OPA's compiler moves
+// calls out of rule heads into the body the same way).
 import type { Body, ElseClause, Expr, Term } from '../ast';
 import type { Program, ResolvedRule } from './resolve';
 
@@ -21,13 +28,38 @@ interface Counter {
 }
 
 function rewriteRule(r: ResolvedRule, fresh: Counter): ResolvedRule {
-  return { ...r, body: rewriteBody(r.body, fresh), else: r.else ? rewriteElse(r.else, fresh) : undefined };
+  const fromArgs: Expr[] = [];
+  const args = r.args?.map((a) => argPattern(a, fromArgs, fresh));
+  // Each clause gets its own copy of the expressions checking the arguments.
+  const withArgs = (body: Body): Body => (fromArgs.length > 0 ? [...structuredClone(fromArgs), ...body] : body);
+  const rewritten: ResolvedRule = { ...r, body: rewriteBody(withArgs(r.body), fresh), else: r.else ? rewriteElse(r.else, fresh, withArgs) : undefined };
+  if (args) rewritten.args = args;
+  return rewritten;
+}
+
+/** An argument with its calls and comprehensions replaced by generated variables (bound in `before`). */
+function argPattern(t: Term, before: Expr[], fresh: Counter): Term {
+  switch (t.type) {
+    case 'call':
+    case 'arraycompr':
+    case 'setcompr':
+    case 'objectcompr':
+      return bind(t, { pos: t.pos, negated: false, body: { kind: 'term', term: t }, with: [] }, before, fresh);
+    case 'array':
+      return { ...t, items: t.items.map((x) => argPattern(x, before, fresh)) };
+    case 'set':
+      return { ...t, items: t.items.map((x) => argPattern(x, before, fresh)) };
+    case 'object':
+      return { ...t, entries: t.entries.map(([k, v]) => [k, argPattern(v, before, fresh)] as [Term, Term]) };
+    default:
+      return t;
+  }
 }
 
 /** A loop over the chain: chains of thousands of clauses are valid. */
-function rewriteElse(first: ElseClause, fresh: Counter): ElseClause {
+function rewriteElse(first: ElseClause, fresh: Counter, withArgs: (body: Body) => Body): ElseClause {
   const clauses: ElseClause[] = [];
-  for (let e: ElseClause | undefined = first; e; e = e.else) clauses.push({ ...e, body: rewriteBody(e.body, fresh), else: undefined });
+  for (let e: ElseClause | undefined = first; e; e = e.else) clauses.push({ ...e, body: rewriteBody(withArgs(e.body), fresh), else: undefined });
   for (let i = 0; i + 1 < clauses.length; i++) clauses[i].else = clauses[i + 1];
   return clauses[0];
 }
