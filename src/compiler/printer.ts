@@ -11,9 +11,12 @@
 //     the printed text parses again without extra imports (printed v1 text of a
 //     module parsed with `regoVersion: 'v1'` must be parsed the same way);
 //   - each `_` is printed as `_`, and terms are printed in the order the
-//     parser visits them, so the fresh `$wildcardN` names come out the same.
+//     parser visits them, so the fresh `$wildcardN` names come out the same;
+//   - a template string, which the parser lowers at once, is printed back as
+//     the template it was (as `$"…"`), so its `$tmplN` names come out the same.
 import type { Body, ElseClause, Expr, Module, RefTerm, Rule, Term, VarTerm } from './ast';
 import { callName, FUTURE_KEYWORDS, MEMBER_2, MEMBER_3 } from './parser';
+import { TEMPLATE_STRING } from './template-strings';
 
 /** Prints a module; the text parses back (with the same `regoVersion` option) to an equal module. */
 export function printModule(m: Module): string {
@@ -317,6 +320,48 @@ class Printer {
       const s = `${lhs} ${op.symbol} ${this.term(args[1], op.prec + 1)}`;
       return parens ? `(${s})` : s;
     }
+    if (name === TEMPLATE_STRING && args.length === 1 && args[0].type === 'array') {
+      const s = this.template(args[0].items);
+      if (s !== undefined) return s;
+    }
     return `${this.ref(fn)}(${args.map((a) => this.term(a, Prec.Member)).join(', ')})`;
   }
+
+  /**
+   * The template string a lowered call came from (template-strings.ts), or
+   * undefined if the call is not of that shape. Text follows text only when
+   * the second was a literal string expression (`$"a{"b"}"`), kept as one.
+   */
+  private template(items: Term[]): string | undefined {
+    let s = '';
+    let afterText = false;
+    for (const t of items) {
+      if (t.type === 'string' && !afterText) {
+        s += JSON.stringify(t.value).slice(1, -1).replace(/[{}]/g, (c) => `\\${c}`);
+        afterText = true;
+        continue;
+      }
+      afterText = false;
+      if (t.type === 'string' || t.type === 'number' || t.type === 'boolean' || t.type === 'null') {
+        s += `{${this.operand(t)}}`;
+        continue;
+      }
+      const e = templateExpr(t);
+      if (!e) return undefined;
+      s += `{${this.expr(e, 0, Guard.None)}}`;
+    }
+    return `$"${s}"`;
+  }
+}
+
+/** The expression a lowered template expression `{v | expr = v}` collects, with its `with` modifiers. */
+function templateExpr(t: Term): Expr | undefined {
+  if (t.type !== 'setcompr' || t.head.type !== 'var' || t.body.length !== 1) return undefined;
+  const e = t.body[0];
+  if (e.negated || e.body.kind !== 'term') return undefined;
+  const eq = e.body.term;
+  if (eq.type !== 'call' || callName(eq.fn) !== 'eq' || eq.args.length !== 2) return undefined;
+  const [value, v] = eq.args;
+  if (v.type !== 'var' || v.name !== t.head.name) return undefined;
+  return { ...e, body: { kind: 'term', term: value } };
 }
