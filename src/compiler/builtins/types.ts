@@ -15,6 +15,11 @@ export interface BuiltinDef {
   host?: boolean;
   /** A relation (`walk`): the native returns an array whose elements are the outputs. */
   relation?: boolean;
+  /**
+   * A host builtin OPA defines as returning a set (`net.lookup_ip_addr`): a host answers
+   * in JSON, which has no sets, so the module makes the array it returns a set.
+   */
+  setResult?: boolean;
 }
 
 /** A builtin the runtime implements, exported as `b_<name with . replaced by _>`. */
