@@ -10,8 +10,7 @@
 // keeps a 4- or 16-byte mask. Prefixes are turned into 128-bit ones (`prefix128`)
 // only to mask and compare.
 import { alloc } from '../alloc';
-import { strBytes, strLen } from '../value';
-import { bufNew, bufPutByte, bufToString } from '../buffer';
+import { strBytes, strLen, newStringUninit } from '../value';
 
 export const ADDR_SIZE: usize = 24;
 
@@ -240,21 +239,28 @@ export function parseCIDR(s: usize): usize {
 }
 
 // ---- text (Go's IP.String and IPNet.String) ---------------------------------------------
+// Written straight into a string value sized for the longest form (39 bytes of IPv6,
+// 15 of IPv4, 4 of "/128"), its length set once written: one allocation per address,
+// which matters to cidr_expand.
 
-function putDecimal(b: usize, x: u32): void {
-  if (x >= 100) bufPutByte(b, <u8>(0x30 + x / 100));
-  if (x >= 10) bufPutByte(b, <u8>(0x30 + (x / 10) % 10));
-  bufPutByte(b, <u8>(0x30 + x % 10));
+/** Writes x in decimal at p; returns the bytes written. */
+function putDecimal(p: usize, x: u32): usize {
+  let n: usize = 0;
+  if (x >= 100) store<u8>(p + n++, <u8>(0x30 + x / 100));
+  if (x >= 10) store<u8>(p + n++, <u8>(0x30 + (x / 10) % 10));
+  store<u8>(p + n++, <u8>(0x30 + x % 10));
+  return n;
 }
 
-function putHex(b: usize, x: u32): void {
-  let started = false;
+/** Writes a group in lowercase hex without leading zeros; returns the bytes written. */
+function putHex(p: usize, x: u32): usize {
+  let n: usize = 0;
   for (let shift: i32 = 12; shift >= 0; shift -= 4) {
     const d = (x >> shift) & 0xf;
-    if (d == 0 && !started && shift > 0) continue;
-    started = true;
-    bufPutByte(b, <u8>(d < 10 ? 0x30 + d : 0x61 + d - 10));
+    if (n == 0 && d == 0 && shift > 0) continue;
+    store<u8>(p + n++, <u8>(d < 10 ? 0x30 + d : 0x61 + d - 10));
   }
+  return n;
 }
 
 @inline function group(hi: u64, lo: u64, k: i32): u32 {
@@ -262,16 +268,18 @@ function putHex(b: usize, x: u32): void {
 }
 
 /**
- * Appends the address as Go writes it: IPv4 (and IPv4-mapped) dotted; IPv6 as RFC
+ * Writes the address at p as Go does: IPv4 (and IPv4-mapped) dotted; IPv6 as RFC
  * 5952 says, lowercase, the first longest run of two or more zero groups as `::`.
+ * Returns the bytes written (at most 39).
  */
-function putAddr(b: usize, hi: u64, lo: u64): void {
+function putAddr(p: usize, hi: u64, lo: u64): usize {
+  let n: usize = 0;
   if (isMapped(hi, lo)) {
     for (let k: i32 = 3; k >= 0; k--) {
-      putDecimal(b, <u32>((lo >>> (<u64>(8 * k))) & 0xff));
-      if (k > 0) bufPutByte(b, 0x2e);
+      n += putDecimal(p + n, <u32>((lo >>> (<u64>(8 * k))) & 0xff));
+      if (k > 0) store<u8>(p + n++, 0x2e);
     }
-    return;
+    return n;
   }
   let zeroStart: i32 = -1, zeroLen: i32 = 0;
   for (let k: i32 = 0; k < 8; k++) {
@@ -281,21 +289,22 @@ function putAddr(b: usize, hi: u64, lo: u64): void {
   }
   for (let k: i32 = 0; k < 8; k++) {
     if (k == zeroStart) {
-      bufPutByte(b, 0x3a);
-      bufPutByte(b, 0x3a);
+      store<u8>(p + n++, 0x3a);
+      store<u8>(p + n++, 0x3a);
       k += zeroLen - 1;
       continue;
     }
-    if (k > 0 && k != zeroStart + zeroLen) bufPutByte(b, 0x3a);
-    putHex(b, group(hi, lo, k));
+    if (k > 0 && k != zeroStart + zeroLen) store<u8>(p + n++, 0x3a);
+    n += putHex(p + n, group(hi, lo, k));
   }
+  return n;
 }
 
 /** IP.String as a string value. */
 export function addrString(hi: u64, lo: u64): usize {
-  const b = bufNew(40);
-  putAddr(b, hi, lo);
-  return bufToString(b);
+  const s = newStringUninit(isMapped(hi, lo) ? 15 : 39);
+  store<u32>(s, <u32>putAddr(strBytes(s), hi, lo), 4);
+  return s;
 }
 
 /**
@@ -303,11 +312,13 @@ export function addrString(hi: u64, lo: u64): usize {
  * then the prefix, counted over the last 32 bits when the address is IPv4-mapped.
  */
 export function netString(hi: u64, lo: u64, prefix: u32, bits: u32): usize {
-  const b = bufNew(44);
-  putAddr(b, hi, lo);
-  bufPutByte(b, 0x2f);
+  const s = newStringUninit(isMapped(hi, lo) ? 19 : 43);
+  const p = strBytes(s);
+  let n = putAddr(p, hi, lo);
+  store<u8>(p + n++, 0x2f);
   let shown = prefix;
   if (isMapped(hi, lo) && bits == 128) shown = prefix >= 96 ? prefix - 96 : 0;
-  putDecimal(b, shown);
-  return bufToString(b);
+  n += putDecimal(p + n, shown);
+  store<u32>(s, <u32>n, 4);
+  return s;
 }
