@@ -270,6 +270,9 @@ function rangeToBlocks(out: usize, fhi: u64, flo: u64, lhi: u64, llo: u64): void
  * merged as OPA merges: ranges sorted by last address, each merged from the end
  * into the one before when they overlap or touch. A range merged with none is
  * written as its own block (an address's classful block keeps the address).
+ * One divergence: OPA's merge helpers mangle an IPv6 block whose first address is
+ * IPv4-mapped (::ffff:10.0.0.0/104: a 28-byte "address"); here it is the 128-bit
+ * range it denotes.
  */
 export function b_net_cidr_merge(x: usize): usize {
   const fn = 'net.cidr_merge';
