@@ -45,3 +45,4 @@ export * from './builtins/arrays';
 export * from './builtins/walk';
 export * from './builtins/deprecated';
 export * from './builtins/template';
+export * from './builtins/net';

@@ -8,4 +8,5 @@ export const builtins: BuiltinDef[] = [
   native('cast_set', 1),
   native('set_diff', 2),
   native('re_match', 2),
+  native('net.cidr_overlap', 2),
 ];

@@ -17,6 +17,11 @@ export interface BuiltinDef {
   relation?: boolean;
   /** Its errors abort evaluation even outside strict mode, as OPA's halting errors do. */
   halts?: boolean;
+  /**
+   * A host builtin OPA defines as returning a set (`net.lookup_ip_addr`): a host answers
+   * in JSON, which has no sets, so the module makes the array it returns a set.
+   */
+  setResult?: boolean;
 }
 
 /** A builtin the runtime implements, exported as `b_<name with . replaced by _>`. */

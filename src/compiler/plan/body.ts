@@ -814,6 +814,7 @@ export class BodyPlanner {
     }
     if (this.ctx.strict || def.halts) this.abortOnBuiltinError(r, t.pos);
     this.w.failIfUndefined(r, fail);
+    if (def.setResult) c.localGet(r).call(this.w.services.runtime('rt_set_from_array')).localSet(r);
     if (def.relation) {
       const e = this.w.local();
       return this.w.scan(r, null, e, (next) => this.callResult(t, arity, e, next, k));

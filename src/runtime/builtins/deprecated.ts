@@ -1,10 +1,11 @@
 // Builtins OPA deprecated but still evaluates (and older Gatekeeper templates
-// still call): any, all, cast_array, cast_set, set_diff, re_match.
+// still call): any, all, cast_array, cast_set, set_diff, re_match, net.cidr_overlap.
 import { T_ARRAY, T_SET, tag, len, arrayGet, setGet, newBool, newArray, newSet, arrayPush } from '../value';
 import { setAdd } from '../collections';
 import { typeError } from './args';
 import { b_minus } from './numbers';
 import { b_regex_match } from './regex';
+import { cidrContains } from './net';
 
 /** Whether any element of an array or set is `true`. */
 export function b_any(coll: usize): usize {
@@ -56,4 +57,9 @@ export function b_set_diff(a: usize, b: usize): usize {
 
 export function b_re_match(pattern: usize, value: usize): usize {
   return b_regex_match(pattern, value);
+}
+
+/** net.cidr_overlap: net.cidr_contains under its old name (errors name the old one, as OPA's). */
+export function b_net_cidr_overlap(cidr: usize, cidrOrIp: usize): usize {
+  return cidrContains('net.cidr_overlap', cidr, cidrOrIp);
 }
