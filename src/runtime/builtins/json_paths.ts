@@ -112,7 +112,8 @@ function pathTree(fn: string, paths: usize): usize {
 
 // The tree node for array index i (keys are the indexes' decimal strings), or 0.
 function indexChild(tree: usize, i: u32): usize {
-  const digits = i == 0 ? 1 : <u32>Math.floor(Math.log10(<f64>i)) + 1;
+  let digits: u32 = 1;
+  for (let x = i; x >= 10; x /= 10) digits++;
   const key = newStringUninit(digits);
   let x = i;
   for (let d = <i32>digits - 1; d >= 0; d--) {
