@@ -4,9 +4,9 @@
 //
 // A path is a string "a/b/c" (leading slashes dropped, each part unescaped as a JSON
 // pointer: ~1 is '/', ~0 is '~'; "" is the document itself) or an array of segments
-// (any values: a set element is its own key). Array elements are addressed by their
-// index written in decimal, so a path given as segments reaches into arrays only
-// through strings ("0"), as in OPA.
+// (any values: a set element is its own key). json.remove and json.filter address an
+// array element by its index written in decimal, so a path given as segments reaches
+// into arrays only through strings ("0"), as in OPA; json.patch takes an integer too.
 import {
   T_NULL, T_INT, T_STRING, T_ARRAY, T_OBJECT, T_SET,
   tag, len, intValue, strBytes, strLen, arrayGet, setGet, objectKeyAt, objectValueAt,
