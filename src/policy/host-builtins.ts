@@ -18,8 +18,9 @@ import { builtins as rand } from './host/rand';
 import { builtins as uuid } from './host/uuid';
 import { builtins as net } from './host/net';
 import { builtins as opa } from './host/opa';
+import { builtins as yaml } from './host/yaml';
 
-const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa];
+const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa, yaml];
 
 function merged(): HostTable {
   const all: HostTable = {};

@@ -46,3 +46,4 @@ export * from './builtins/walk';
 export * from './builtins/deprecated';
 export * from './builtins/template';
 export * from './builtins/net';
+export * from './builtins/json_paths';

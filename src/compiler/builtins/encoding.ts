@@ -1,6 +1,9 @@
 // Serialisation builtins: json.*, base64.*, base64url.*, hex.*, urlquery.* natively
-// (src/runtime/builtins/encoding.ts); yaml.* through the host, whose SDK provides them.
-import { type BuiltinDef, native, host } from './types';
+// (src/runtime/builtins/encoding.ts); yaml.* through the host: yaml.marshal as the SDK
+// provides it, yaml.unmarshal and yaml.is_valid by offgate (src/policy/host/yaml.ts: the
+// SDK's undefined for every error and for a non-string is not OPA's), under names the
+// SDK's own table does not hold.
+import { type BuiltinDef, native, host, hostAs } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('json.marshal', 1),
@@ -20,6 +23,6 @@ export const builtins: BuiltinDef[] = [
   native('urlquery.encode_object', 1),
   native('urlquery.decode_object', 1),
   host('yaml.marshal', 1),
-  host('yaml.unmarshal', 1),
-  host('yaml.is_valid', 1),
+  hostAs('yaml.unmarshal', 1, 'offgate.yaml.unmarshal'),
+  hostAs('yaml.is_valid', 1, 'offgate.yaml.is_valid'),
 ];

@@ -13,6 +13,12 @@ export interface BuiltinDef {
   native?: string;
   /** Called through `opa_builtinN`; the SDK or the caller's custom builtins provide it. */
   host?: boolean;
+  /**
+   * The name a host builtin has in the module's builtins() table when it is not the Rego
+   * name: the SDK looks its own builtins up before the caller's, so one it ships (yaml.*)
+   * reaches offgate's implementation only under another name.
+   */
+  hostName?: string;
   /** A relation (`walk`): the native returns an array whose elements are the outputs. */
   relation?: boolean;
   /** Its errors abort evaluation even outside strict mode, as OPA's halting errors do. */
@@ -32,4 +38,9 @@ export function native(name: string, arity: number): BuiltinDef {
 /** A builtin the host provides through opa_builtinN. */
 export function host(name: string, arity: number): BuiltinDef {
   return { name, arity, host: true };
+}
+
+/** A host builtin listed as `hostName` in the module (one the SDK would otherwise shadow). */
+export function hostAs(name: string, arity: number, hostName: string): BuiltinDef {
+  return { name, arity, host: true, hostName };
 }

@@ -808,7 +808,7 @@ export class BodyPlanner {
       c.call(this.w.services.runtime(def.native)).localSet(r);
     } else {
       if (vals.length > 4) throw new RegoError('rego_type_error', `${def.name}: host builtins take at most 4 arguments`, t.pos);
-      c.i32Const(this.ctx.hostBuiltinId(def.name)).i32Const(0);
+      c.i32Const(this.ctx.hostBuiltinId(def.hostName ?? def.name)).i32Const(0);
       for (const v of vals) c.localGet(v);
       c.call(this.w.services.import(`opa_builtin${vals.length}`)).localSet(r);
     }

@@ -72,7 +72,7 @@ export function b_json_marshal_with_options(x: usize, opts: usize): usize {
       explicit = true;
       pretty = boolValue(v);
     } else {
-      return operandError(fn, 2, 'object contained unknown key ' + key);
+      return operandError(fn, 2, 'object contained unknown key "' + key + '"');
     }
   }
   if (!explicit) pretty = implicit;
@@ -81,6 +81,9 @@ export function b_json_marshal_with_options(x: usize, opts: usize): usize {
     marshal(b, x, 0, 0, 0, 0, 0);
   } else {
     if (indent == 0) indent = TAB;
+    // Go's MarshalIndent starts every line but the first with the prefix; OPA adds it
+    // there too.
+    bufPutBytes(b, prefix, prefixLen);
     marshal(b, x, 1, prefix, prefixLen, indent, indentLen);
   }
   return bufToString(b);

@@ -158,11 +158,15 @@ function objectIsSubset(sup: usize, sub: usize): bool {
     const sv = objectGet(sup, objectKeyAt(sub, i));
     if (sv == 0) return false;
     const v = objectValueAt(sub, i);
-    if (tag(sv) == T_OBJECT && tag(v) == T_OBJECT) {
-      if (!objectIsSubset(sv, v)) return false;
-    } else if (!equal(sv, v)) {
-      return false;
-    }
+    if (equal(sv, v)) continue;
+    // Unequal values of the same kind of collection are compared the subset way
+    // (arrays as a contiguous run, sets by inclusion), as OPA's objectSubset.
+    const ts = tag(sv), tv = tag(v);
+    if (ts != tv) return false;
+    if (ts == T_OBJECT) { if (!objectIsSubset(sv, v)) return false; }
+    else if (ts == T_SET) { if (!setIsSubset(sv, v)) return false; }
+    else if (ts == T_ARRAY) { if (!arrayIsSubarray(sv, v)) return false; }
+    else return false;
   }
   return true;
 }
