@@ -44,3 +44,4 @@ export * from './builtins/objects';
 export * from './builtins/arrays';
 export * from './builtins/walk';
 export * from './builtins/deprecated';
+export * from './builtins/graph';

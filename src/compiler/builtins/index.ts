@@ -25,9 +25,11 @@ import { builtins as strings } from './strings';
 import { builtins as typenames } from './typenames';
 import { builtins as units } from './units';
 import { builtins as walk } from './walk';
+import { builtins as graph } from './graph';
 
 const NAMESPACES: BuiltinDef[][] = [
   aggregates, arrays, deprecated, encoding, glob, numbers, objects, regex, sets, strings, typenames, units, walk,
+  graph,
   // provided by the host (src/policy/host/, one file per namespace there too)
   crypto, graphql, jsonSchema, jwt, net, opa, providers, rand, time, uuid,
 ];
