@@ -18,8 +18,9 @@ import { builtins as rand } from './host/rand';
 import { builtins as uuid } from './host/uuid';
 import { builtins as net } from './host/net';
 import { builtins as opa } from './host/opa';
+import { builtins as strings } from './host/strings';
 
-const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa];
+const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa, strings];
 
 function merged(): HostTable {
   const all: HostTable = {};

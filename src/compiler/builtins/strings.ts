@@ -1,6 +1,6 @@
 // String builtins implemented natively by the runtime (src/runtime/builtins/strings.ts,
-// sprintf.ts).
-import { type BuiltinDef, native } from './types';
+// sprintf.ts); strings.render_template is the host's (src/policy/host/strings.ts).
+import { type BuiltinDef, host, native } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('concat', 2),
@@ -27,5 +27,6 @@ export const builtins: BuiltinDef[] = [
   native('strings.reverse', 1),
   native('strings.count', 2),
   native('sprintf', 2),
+  host('strings.render_template', 2),
   native('format_int', 2),
 ];
