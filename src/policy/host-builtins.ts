@@ -19,8 +19,9 @@ import { builtins as uuid } from './host/uuid';
 import { builtins as net } from './host/net';
 import { builtins as opa } from './host/opa';
 import { builtins as strings } from './host/strings';
+import { builtins as rego } from './host/rego';
 
-const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa, strings];
+const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa, strings, rego];
 
 function merged(): HostTable {
   const all: HostTable = {};

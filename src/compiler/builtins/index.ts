@@ -11,6 +11,7 @@ import { builtins as net } from './net';
 import { builtins as opa } from './opa';
 import { builtins as providers } from './providers';
 import { builtins as rand } from './rand';
+import { builtins as rego } from './rego';
 import { builtins as time } from './time';
 import { builtins as uuid } from './uuid';
 import { builtins as arrays } from './arrays';
@@ -32,6 +33,7 @@ const NAMESPACES: BuiltinDef[][] = [
   graph,
   // provided by the host (src/policy/host/, one file per namespace there too)
   crypto, graphql, jsonSchema, jwt, net, opa, providers, rand, time, uuid,
+  rego,
 ];
 
 /**
