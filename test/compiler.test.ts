@@ -157,6 +157,7 @@ describe('pipeline', () => {
   it('runs named stages in order', () => {
     expect(STAGE_NAMES).toEqual([
       'parse',
+      'fill in rego.metadata calls',
       'resolve refs and rename locals',
       'rewrite dynamic terms',
       'build the document tree',

@@ -131,4 +131,20 @@ export interface Module {
   rules: Rule[];
   /** Syntax the module was parsed with: v1 if asked for, or if the module imports rego.v1. */
   regoVersion: RegoVersion;
+  /** The module's `# METADATA` blocks, in source order (absent when it has none). */
+  annotations?: Annotation[];
+}
+
+export type AnnotationScope = 'rule' | 'document' | 'package' | 'subpackages' | 'import';
+
+/** One `# METADATA` block, attached to the statement that follows it (annotations.ts). */
+export interface Annotation {
+  scope: AnnotationScope;
+  /** The rule it annotates (scopes rule and document); absent for package and import scopes. */
+  rule?: Rule;
+  /** As OPA's rego.metadata.* builtins return it: scope, title, authors… as JSON. */
+  value: Record<string, unknown>;
+  /** Keys offgate does not support in rego.metadata.* results (schemas, compile, labels). */
+  unsupported?: string[];
+  pos: Pos;
 }

@@ -11,6 +11,7 @@ import { checkCalls } from './stages/check';
 import { checkTypes } from './stages/check-types';
 import { checkSafety } from './stages/check-safety';
 import { rewriteDynamicTerms } from './stages/dynamics';
+import { fillMetadataCalls } from './stages/metadata';
 import { checkRecursion } from './stages/recursion';
 import { resolve, type Program } from './stages/resolve';
 
@@ -44,6 +45,9 @@ type Stage = [name: string, run: (s: State) => void];
 const STAGES: Stage[] = [
   ['parse', (s) => {
     s.modules = s.options.modules.map((m) => parseModule(m.source, m.file, { regoVersion: s.options.regoVersion ?? 'v1' }));
+  }],
+  ['fill in rego.metadata calls', (s) => {
+    s.modules = fillMetadataCalls(s.modules!);
   }],
   ['resolve refs and rename locals', (s) => {
     s.program = resolve(s.modules!);

@@ -74,9 +74,18 @@ const isIdentStart = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A'
 const isIdentPart = (c: string): boolean => isIdentStart(c) || isDigit(c);
 const isHexDigit = (c: string): boolean => /^[0-9a-fA-F]$/.test(c);
 
-/** Lexes the whole source. The last token is always `eof` (possibly preceded by one `error`). */
-export function tokenize(source: string, file: string): Token[] {
-  return new Lexer(source, file).run();
+/** A `#` comment: its text after the `#`, and where the `#` is. */
+export interface Comment {
+  text: string;
+  pos: Pos;
+}
+
+/**
+ * Lexes the whole source. The last token is always `eof` (possibly preceded by one `error`).
+ * Comments are pushed onto `comments` when given (METADATA annotations live in them).
+ */
+export function tokenize(source: string, file: string, comments?: Comment[]): Token[] {
+  return new Lexer(source, file, comments).run();
 }
 
 class LexError {
@@ -91,7 +100,7 @@ class Lexer {
   /** Template strings whose expressions enclose the current position, innermost last. */
   private readonly templates: TemplateFrame[] = [];
 
-  constructor(private readonly src: string, private readonly file: string) {}
+  constructor(private readonly src: string, private readonly file: string, private readonly comments?: Comment[]) {}
 
   run(): Token[] {
     // A byte order mark is invisible in editors; treat it like whitespace.
@@ -147,7 +156,9 @@ class Lexer {
         this.newlineAt(this.offset);
         newline = true;
       } else if (c === '#') {
+        const start = this.offset;
         while (this.offset < src.length && src[this.offset] !== '\n') this.offset++;
+        this.comments?.push({ text: src.slice(start + 1, this.offset).replace(/\r$/, ''), pos: this.posAt(start) });
         space = true;
         continue;
       } else if (c !== ' ' && c !== '\t' && c !== '\r') {

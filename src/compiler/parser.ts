@@ -36,7 +36,8 @@ import type {
   With,
 } from './ast';
 import { RegoError } from './errors';
-import { tokenize, type Token } from './lexer';
+import { tokenize, type Comment, type Token } from './lexer';
+import { moduleAnnotations } from './annotations';
 import { lowerTemplateString, templateExprError, type TemplatePiece } from './template-strings';
 
 export interface ParseOptions {
@@ -177,9 +178,11 @@ class Parser {
   private v1 = false;
   /** `not { ... }` allowed (rego.v2, or `import future.keywords.not`). */
   private notBody = false;
+  /** Every comment of the source, for METADATA annotations. */
+  private readonly comments: Comment[] = [];
 
   constructor(source: string, private readonly file: string, version: RegoVersion) {
-    this.toks = tokenize(source, file);
+    this.toks = tokenize(source, file, this.comments);
     if (version === 'v1') this.enableV1();
     this.raiseLexError();
   }
@@ -198,7 +201,7 @@ class Parser {
       else if (this.isKeyword('package')) this.unexpected('a module has only one package declaration');
       else rules.push(...this.rules());
     }
-    return {
+    const mod: Module = {
       file: this.file,
       package: pkg,
       packagePos: { ...pkgTok.pos },
@@ -206,6 +209,9 @@ class Parser {
       rules,
       regoVersion: this.v1 ? 'v1' : 'v0',
     };
+    const annotations = moduleAnnotations(mod, this.comments);
+    if (annotations.length > 0) mod.annotations = annotations;
+    return mod;
   }
 
   query(): Body {

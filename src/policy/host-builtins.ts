@@ -19,8 +19,10 @@ import { builtins as uuid } from './host/uuid';
 import { builtins as net } from './host/net';
 import { builtins as opa } from './host/opa';
 import { builtins as yaml } from './host/yaml';
+import { builtins as strings } from './host/strings';
+import { builtins as rego } from './host/rego';
 
-const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa, yaml];
+const TABLES: HostTable[] = [crypto, graphql, jsonSchema, jwt, providers, time, rand, uuid, net, opa, yaml, strings, rego];
 
 function merged(): HostTable {
   const all: HostTable = {};

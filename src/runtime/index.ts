@@ -47,3 +47,4 @@ export * from './builtins/deprecated';
 export * from './builtins/template';
 export * from './builtins/net';
 export * from './builtins/json_paths';
+export * from './builtins/graph';

@@ -11,6 +11,7 @@ import { builtins as net } from './net';
 import { builtins as opa } from './opa';
 import { builtins as providers } from './providers';
 import { builtins as rand } from './rand';
+import { builtins as rego } from './rego';
 import { builtins as time } from './time';
 import { builtins as uuid } from './uuid';
 import { builtins as arrays } from './arrays';
@@ -26,12 +27,14 @@ import { builtins as typenames } from './typenames';
 import { builtins as units } from './units';
 import { builtins as walk } from './walk';
 import { builtins as jsonPaths } from './json-paths';
+import { builtins as graph } from './graph';
 
 const NAMESPACES: BuiltinDef[][] = [
   aggregates, arrays, deprecated, encoding, glob, numbers, objects, regex, sets, strings, typenames, units, walk,
-  jsonPaths,
+  jsonPaths, graph,
   // provided by the host (src/policy/host/, one file per namespace there too)
   crypto, graphql, jsonSchema, jwt, net, opa, providers, rand, time, uuid,
+  rego,
 ];
 
 /**

@@ -1,6 +1,6 @@
 // String builtins implemented natively by the runtime (src/runtime/builtins/strings.ts,
-// sprintf.ts, template.ts).
-import { type BuiltinDef, native } from './types';
+// sprintf.ts, template.ts); strings.render_template is the host's (src/policy/host/strings.ts).
+import { type BuiltinDef, host, native } from './types';
 
 export const builtins: BuiltinDef[] = [
   native('concat', 2),
@@ -27,6 +27,7 @@ export const builtins: BuiltinDef[] = [
   native('strings.reverse', 1),
   native('strings.count', 2),
   native('sprintf', 2),
+  host('strings.render_template', 2),
   native('format_int', 2),
   // What template strings are lowered to (src/compiler/template-strings.ts); an
   // expression with several values is a conflict that ends evaluation.
