@@ -44,3 +44,7 @@ export * from './builtins/objects';
 export * from './builtins/arrays';
 export * from './builtins/walk';
 export * from './builtins/deprecated';
+export * from './builtins/bits';
+export * from './builtins/semver';
+export * from './builtins/re_globs';
+export * from './builtins/uri';
