@@ -13,6 +13,7 @@ import { T_FLOAT, tag, floatValue, newInt, newFloat } from '../value';
 import { bigIntOperand, intArg, operandError, builtinError } from './args';
 import { TWO63 } from './numeric';
 
+const TOO_LARGE = 'the result is too large for a number';
 const NO_BIG_INTS = 'is an integer beyond 64 bits, which offgate cannot hold exactly';
 
 // The integer value of operand `pos` of `fn` (in `intArg`), or false with OPA's error
@@ -89,6 +90,7 @@ export function b_bits_lsh(x: usize, y: usize): usize {
   if (!shiftOf(fn, y)) return 0;
   const s = intArg;
   if (v == 0) return newInt(0);
+  if (s > 1024) return builtinError(fn, TOO_LARGE); // (and s + top below cannot overflow)
   const mag: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v; // |v|, also right for i64.MIN_VALUE
   const top = 64 - <i64>clz(mag);                     // bits in |v|
   // Within i64: |v| << s stays below 2^63, or is exactly 2^63 for a negative v.
@@ -97,8 +99,8 @@ export function b_bits_lsh(x: usize, y: usize): usize {
   }
   // Past i64: a float only when it holds the exact product.
   const span = top - <i64>ctz(mag); // significant bits from the highest set to the lowest
-  if (span > 53) return builtinError(fn, 'the result needs ' + span.toString() + ' significant bits: offgate has no integers beyond 64 bits, and a float would round it');
-  if (s + top > 1024) return builtinError(fn, 'the result is too large for a number');
-  const f = <f64>v * Math.pow(2.0, <f64>s);
-  return newFloat(f);
+  if (span > 53) return builtinError(fn, 'the result needs ' + (<i32>span).toString() + ' significant bits: offgate has no integers beyond 64 bits, and a float would round it');
+  if (s + top > 1024) return builtinError(fn, TOO_LARGE);
+  // × 2^s, a power of two built from its bits (s ≤ 1023 here): exact.
+  return newFloat(<f64>v * reinterpret<f64>(<u64>(1023 + s) << 52));
 }
