@@ -61,9 +61,10 @@ export function b_bits_negate(x: usize): usize {
   return intOf('bits.negate', 1, x) ? newInt(~intArg) : 0;
 }
 
-// The shift amount, operand 2: OPA rejects negative ones.
+// The shift amount, operand 2: OPA rejects negative ones. One past i64 (a float)
+// saturates, which shifts as far as any amount can: to 0 or -1, or too large.
 function shiftOf(fn: string, y: usize): bool {
-  if (!intOf(fn, 2, y)) return false;
+  if (!bigIntOperand(fn, 2, y)) return false;
   if (intArg < 0) {
     operandError(fn, 2, 'must be an unsigned integer number but got a negative integer');
     return false;
