@@ -93,6 +93,24 @@ class Deadline {
   };
 }
 
+/**
+ * An abort message as the module wrote it. The SDK reads it one signed byte per
+ * character (String.fromCharCode over an Int8Array), so each byte of a non-ASCII
+ * character (a builtin error quoting its input: `invalid port ":٣٤"`) arrives as
+ * U+FF80..U+FFFF: the bytes are put back together and decoded as UTF-8. Anything
+ * else passes through unchanged.
+ */
+export function sdkAbortText(e: unknown): unknown {
+  if (typeof e !== 'string' || !/[\uff80-\uffff]/.test(e)) return e;
+  const bytes = new Uint8Array(e.length);
+  for (let i = 0; i < e.length; i++) {
+    const c = e.charCodeAt(i);
+    if (c >= 0x80 && c < 0xff80) return e; // not what the SDK makes of bytes
+    bytes[i] = c & 0xff;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 /** A policy loaded with limits; `run` evaluates under them. */
 export class LimitedPolicy {
   private readonly deadline: Deadline;
@@ -114,7 +132,7 @@ export class LimitedPolicy {
     try {
       return evaluation();
     } catch (e) {
-      throw this.limitError(e) ?? e;
+      throw this.limitError(e) ?? sdkAbortText(e);
     } finally {
       this.deadline.disarm();
     }

@@ -48,3 +48,7 @@ export * from './builtins/template';
 export * from './builtins/net';
 export * from './builtins/json_paths';
 export * from './builtins/graph';
+export * from './builtins/bits';
+export * from './builtins/semver';
+export * from './builtins/re_globs';
+export * from './builtins/uri';

@@ -28,10 +28,13 @@ import { builtins as units } from './units';
 import { builtins as walk } from './walk';
 import { builtins as jsonPaths } from './json-paths';
 import { builtins as graph } from './graph';
+import { builtins as bits } from './bits';
+import { builtins as semver } from './semver';
+import { builtins as uri } from './uri';
 
 const NAMESPACES: BuiltinDef[][] = [
   aggregates, arrays, deprecated, encoding, glob, numbers, objects, regex, sets, strings, typenames, units, walk,
-  jsonPaths, graph,
+  jsonPaths, graph, bits, semver, uri,
   // provided by the host (src/policy/host/, one file per namespace there too)
   crypto, graphql, jsonSchema, jwt, net, opa, providers, rand, time, uuid,
   rego,

@@ -10,4 +10,6 @@ export const builtins: BuiltinDef[] = [
   native('regex.split', 2),
   native('regex.replace', 3),
   native('regex.template_match', 4),
+  // src/runtime/builtins/re_globs.ts: glob-intersection's syntax, an exact answer
+  native('regex.globs_match', 2),
 ];

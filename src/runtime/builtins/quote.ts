@@ -5,7 +5,7 @@
 // punctuation, symbols and the ASCII space. The tables below were generated from
 // the Unicode data in Node.js with:
 //   /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(String.fromCodePoint(c)), merged into ranges.
-import { bufPutByte, bufReserve, bufLen } from '../buffer';
+import { bufPutByte, bufReserve, bufLen, bufNew, bufData } from '../buffer';
 import { decodeRune, runeSize, encodeRune, RUNE_ERROR } from './utf8';
 
 // Printable ranges of the Basic Multilingual Plane from U+0080, as [lo, hi] u16 pairs.
@@ -263,6 +263,13 @@ export function appendGoQuoted(b: usize, p: usize, n: u32, asciiOnly: bool): voi
     i += w;
   }
   bufPutByte(b, 0x22);
+}
+
+/** Go's strconv.Quote of the `n` bytes at `p`, as text for an error message. */
+export function goQuotedText(p: usize, n: u32): string {
+  const b = bufNew(n + 2);
+  appendGoQuoted(b, p, n, false);
+  return String.UTF8.decodeUnsafe(bufData(b), bufLen(b), false);
 }
 
 /** Appends `r` as Go's strconv.QuoteRune (or QuoteRuneToASCII): 'x'. */
