@@ -2,9 +2,8 @@
 // case runner (yaml-cases.ts) alone, never by offgate's builtin table, so a policy
 // calling them is still refused ("undefined function test.sleep") everywhere else.
 import { host, type BuiltinDef } from './builtins/types';
-import { BuiltinError } from '../policy/host/common';
+import { BuiltinError, type HostTable } from '../policy/host/common';
 import { builtins as time } from '../policy/host/time';
-import type { CustomBuiltins } from '../policy/sdk';
 
 export const TEST_BUILTIN_DEFS: BuiltinDef[] = [host('test.sleep', 1)];
 
@@ -25,4 +24,5 @@ function sleep(duration: unknown): null {
   return null;
 }
 
-export const TEST_BUILTINS: CustomBuiltins = { 'test.sleep': sleep };
+/** The runner's own host table; it is wrapped as offgate's is (asCustomBuiltins). */
+export const TEST_BUILTINS: HostTable = { 'test.sleep': sleep };

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
-import { hostBuiltins } from '../policy/host-builtins';
+import { asCustomBuiltins, hostBuiltins } from '../policy/host-builtins';
 import { DEFAULT_LIMITS, loadLimitedPolicy } from '../policy/limits';
 import { compile } from './compile';
 import { TEST_BUILTIN_DEFS, TEST_BUILTINS } from './test-builtins';
@@ -109,7 +109,8 @@ export function runCase(c: Case): Outcome {
   try {
     const wasm = compile({ modules, entrypoints: ['__conformance__/__result__'], strict: c.strict_error === true, extraBuiltins: TEST_BUILTIN_DEFS });
     // Under offgate's default limits: a case that hangs or eats memory fails, not the run.
-    const limited = loadLimitedPolicy(wasm, DEFAULT_LIMITS, { ...hostBuiltins({ strict: c.strict_error === true }), ...TEST_BUILTINS });
+    const mode = { strict: c.strict_error === true };
+    const limited = loadLimitedPolicy(wasm, DEFAULT_LIMITS, { ...hostBuiltins(mode), ...asCustomBuiltins(TEST_BUILTINS, mode) });
     const policy = limited.policy;
     if (c.data !== undefined) policy.setData(c.data as object);
     const rs = limited.run(() => policy.evaluate(input === undefined ? undefined : input));
