@@ -1,6 +1,7 @@
 // providers.aws.sign_req: AWS Signature Version 4 of an http.send request
 // object, offline, at the time given (OPA's topdown/providers.go and
-// internal/providers/aws). Nothing is sent; the signed request is returned.
+// internal/providers/aws). Nothing is sent: the host computes the signed headers and
+// the module puts them into the request it returns.
 import { fail, obj, setText, typeName, type HostTable } from './common';
 import { goJson } from './encoding';
 import { checkHttpRequest } from './net';
