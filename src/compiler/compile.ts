@@ -29,6 +29,11 @@ export interface CompileOptions {
   regoVersion?: RegoVersion;
   /** Builtin errors abort evaluation instead of making the expression undefined. */
   strict?: boolean;
+  /**
+   * Builtins known to this compilation only, beside offgate's own: for a runner whose
+   * host provides more (OPA's test-only builtins, src/compiler/test-builtins.ts).
+   */
+  extraBuiltins?: BuiltinDef[];
 }
 
 interface State {
@@ -72,7 +77,8 @@ const STAGES: Stage[] = [
 
 /** Compiles Rego modules into a wasm module exposing the given entrypoints. */
 export function compile(options: CompileOptions): Uint8Array {
-  const state: State = { options, builtins: allBuiltins() };
+  const builtins = options.extraBuiltins ? new Map([...allBuiltins(), ...options.extraBuiltins.map((d) => [d.name, d] as const)]) : allBuiltins();
+  const state: State = { options, builtins };
   for (const [name, run] of STAGES) {
     try {
       run(state);

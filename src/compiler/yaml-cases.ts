@@ -9,9 +9,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
-import { hostBuiltins } from '../policy/host-builtins';
+import { asCustomBuiltins, hostBuiltins } from '../policy/host-builtins';
 import { DEFAULT_LIMITS, loadLimitedPolicy } from '../policy/limits';
 import { compile } from './compile';
+import { TEST_BUILTIN_DEFS, TEST_BUILTINS } from './test-builtins';
 import { parseQuery, parseTerm } from './parser';
 import type { Term } from './ast';
 import { walkBody } from './visit';
@@ -110,9 +111,10 @@ export function runCase(c: Case): Outcome {
   const modules = [...(c.modules ?? []).map((source, i) => ({ file: `test-${i}.rego`, source })), { file: 'query.rego', source: queryModule }];
   let results: unknown;
   try {
-    const wasm = compile({ modules, entrypoints: ['__conformance__/__result__'], strict: c.strict_error === true });
+    const wasm = compile({ modules, entrypoints: ['__conformance__/__result__'], strict: c.strict_error === true, extraBuiltins: TEST_BUILTIN_DEFS });
     // Under offgate's default limits: a case that hangs or eats memory fails, not the run.
-    const limited = loadLimitedPolicy(wasm, DEFAULT_LIMITS, hostBuiltins({ strict: c.strict_error === true }));
+    const mode = { strict: c.strict_error === true };
+    const limited = loadLimitedPolicy(wasm, DEFAULT_LIMITS, { ...hostBuiltins(mode), ...asCustomBuiltins(TEST_BUILTINS, mode) });
     const policy = limited.policy;
     if (c.data !== undefined) policy.setData(c.data as object);
     const rs = limited.run(() => policy.evaluate(input === undefined ? undefined : input));

@@ -39,8 +39,13 @@ const ALL = merged();
 
 /** The host builtins for modules compiled with (strict) or without strict builtin errors. */
 export function hostBuiltins(options: { strict: boolean }): CustomBuiltins {
+  return asCustomBuiltins(ALL, options);
+}
+
+/** A table's builtins as the SDK calls them, their BuiltinErrors handled as OPA's mode says. */
+export function asCustomBuiltins(table: HostTable, options: { strict: boolean }): CustomBuiltins {
   const out: CustomBuiltins = {};
-  for (const [name, fn] of Object.entries(ALL)) {
+  for (const [name, fn] of Object.entries(table)) {
     out[name] = (...args: unknown[]) => {
       try {
         return fn(...args);

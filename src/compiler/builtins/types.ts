@@ -28,6 +28,20 @@ export interface BuiltinDef {
    * in JSON, which has no sets, so the module makes the array it returns a set.
    */
   setResult?: boolean;
+  /**
+   * Host builtins only: the result is `object.union(operand 1, what the host returns)`.
+   * The host sees values as JSON, so a builtin returning its first operand with a few
+   * fields changed (providers.aws.sign_req) would turn the operand's sets into arrays;
+   * instead the module keeps the operand as it is and the host returns the changed fields.
+   */
+  mergesIntoFirst?: boolean;
+  /**
+   * Host builtins only: the host gets one more argument, whether operand N (1-based) is an
+   * integer as written. OPA reads some operands with Int64(), which refuses `1e9` and `1.0`;
+   * in JSON those are plain integers, so only the module, which keeps ints and floats
+   * apart, can tell.
+   */
+  intFlagFor?: number;
 }
 
 /** A builtin the runtime implements, exported as `b_<name with . replaced by _>`. */

@@ -42,6 +42,7 @@ export interface PlanContext {
   arity(fn: Term): number | undefined;
 }
 
+const T_INT = 3;
 const T_ARRAY = 6;
 /** Names of the variables the dynamic-terms stage and the parser's chain cutting make. */
 const GENERATED = /^\$(dyn|chain)\d+$/;
@@ -807,19 +808,26 @@ export class BodyPlanner {
       for (const v of vals) c.localGet(v);
       c.call(this.w.services.runtime(def.native)).localSet(r);
     } else {
-      if (vals.length > 4) throw new RegoError('rego_type_error', `${def.name}: host builtins take at most 4 arguments`, t.pos);
+      const hostArgs = def.intFlagFor === undefined ? vals : [...vals, this.isInt(vals[def.intFlagFor - 1])];
+      if (hostArgs.length > 4) throw new RegoError('rego_type_error', `${def.name}: host builtins take at most 4 arguments`, t.pos);
       c.i32Const(this.ctx.hostBuiltinId(def.hostName ?? def.name)).i32Const(0);
-      for (const v of vals) c.localGet(v);
-      c.call(this.w.services.import(`opa_builtin${vals.length}`)).localSet(r);
+      for (const v of hostArgs) c.localGet(v);
+      c.call(this.w.services.import(`opa_builtin${hostArgs.length}`)).localSet(r);
     }
     if (this.ctx.strict || def.halts) this.abortOnBuiltinError(r, t.pos);
     this.w.failIfUndefined(r, fail);
     if (def.setResult) c.localGet(r).call(this.w.services.runtime('rt_set_from_array')).localSet(r);
+    if (def.mergesIntoFirst) c.localGet(vals[0]).localGet(r).call(this.w.services.runtime('b_object_union')).localSet(r);
     if (def.relation) {
       const e = this.w.local();
       return this.w.scan(r, null, e, (next) => this.callResult(t, arity, e, next, k));
     }
     this.callResult(t, arity, r, fail, k);
+  }
+
+  /** A boolean value: whether value `v` is an int (tag 3), not a float or anything else. */
+  private isInt(v: number): number {
+    return this.boolFromStack(() => this.code.localGet(v).call(this.w.services.runtime('rt_tag')).i32Const(T_INT).i32Eq());
   }
 
   /** The result of a call: bound to the extra output argument if there is one. */

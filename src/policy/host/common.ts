@@ -24,6 +24,11 @@ export function offline(name: string, what = ''): never {
   throw new OfflineError(`${name}: ${what}not available offline (offgate makes no network requests; mock it with \`with\`)`);
 }
 
+/** Go's %v of a set of strings, as OPA prints one in messages: {"a", "b"}. */
+export function setText(names: string[]): string {
+  return `{${[...names].sort().map((n) => JSON.stringify(n)).join(', ')}}`;
+}
+
 /** OPA's operand type error, e.g. `crypto.md5: operand 1 must be string but got number`. */
 export function typeName(v: unknown): string {
   if (v === null) return 'null';
