@@ -1,13 +1,14 @@
 // Rego's total order and structural equality.
 import {
-  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET,
+  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET, T_BIG,
   tag, boolValue, intValue, floatValue, strLen, strBytes, len,
   arrayGet, setGet, objectKeyAt, objectValueAt,
 } from './value';
+import { compareIntegers, compareBigFloat } from './bigint';
 
-// Sort rank of each tag: ints and floats share the rank of numbers.
+// Sort rank of each tag: ints, floats and bigs share the rank of numbers.
 @inline function rank(t: u8): i32 {
-  return t == T_FLOAT ? <i32>T_INT : <i32>t;
+  return t == T_FLOAT || t == T_BIG ? <i32>T_INT : <i32>t;
 }
 
 export function compareNumbers(a: usize, b: usize): i32 {
@@ -15,6 +16,11 @@ export function compareNumbers(a: usize, b: usize): i32 {
   if (ta == T_INT && tb == T_INT) {
     const x = intValue(a), y = intValue(b);
     return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (ta == T_BIG || tb == T_BIG) {
+    if (ta == T_FLOAT) return -compareBigFloat(b, floatValue(a));
+    if (tb == T_FLOAT) return compareBigFloat(a, floatValue(b));
+    return compareIntegers(a, b);
   }
   if (ta == T_INT) return compareIntFloat(intValue(a), floatValue(b));
   if (tb == T_INT) return -compareIntFloat(intValue(b), floatValue(a));
@@ -66,7 +72,8 @@ export function compare(a: usize, b: usize): i32 {
       return x - y;
     }
     case T_INT:
-    case T_FLOAT: return compareNumbers(a, b);
+    case T_FLOAT:
+    case T_BIG: return compareNumbers(a, b);
     case T_STRING: return compareStrings(a, b);
     case T_ARRAY: {
       const na = len(a), nb = len(b);

@@ -1,15 +1,17 @@
 // Arithmetic operators and the numbers builtins: plus, minus, mul, div, rem, abs,
 // round, ceil, floor, numbers.range, numbers.range_step, to_number, format_int.
 //
-// Numbers are ints (i64) or floats (f64). Integer arithmetic is exact while it fits
-// i64 and falls back to f64 on overflow. As OPA (whose results go through
+// Numbers are ints (i64), big integers (exact, past i64) or floats (f64). Integer
+// arithmetic is exact: in i64 while it fits, else through ../bigint.ts, as OPA's
+// big.Int. As OPA (whose results go through
 // big.Float and are printed without a fraction when integral), a float result with
 // an integral value in i64 range becomes an int: 2.5 * 2 = 5, 1 / 4 = 0.25.
 import {
-  T_INT, T_FLOAT, T_STRING, T_NULL, T_BOOL,
-  tag, isNumber, intValue, floatValue, numberAsF64, boolValue, strLen, strBytes,
+  T_INT, T_FLOAT, T_STRING, T_NULL, T_BOOL, T_BIG,
+  tag, isNumber, intValue, floatValue, numberAsF64, boolValue, strLen, strBytes, bigNeg,
   newInt, newFloat, newArray, arrayPush,
 } from '../value';
+import { isInteger, bigAdd, bigMul, bigQuo, bigRemainder, bigFromDecimal, appendInteger } from '../bigint';
 import { bufNew, bufPutStr, bufPutByte, bufToString, bufLen, bufData } from '../buffer';
 import { typeError, operandError, builtinError, bigIntOperand, intArg, isSet } from './args';
 import { setDifference } from './setops';
@@ -36,6 +38,7 @@ export function b_plus(a: usize, b: usize): usize {
     const x = intValue(a), y = intValue(b), r = x + y;
     if (!addOverflows(x, y, r)) return newInt(r);
   }
+  if (isInteger(a) && isInteger(b)) return bigAdd(a, b, false);
   return numberFromF64(numberAsF64(a) + numberAsF64(b));
 }
 
@@ -46,6 +49,7 @@ export function b_minus(a: usize, b: usize): usize {
       const x = intValue(a), y = intValue(b), r = x - y;
       if (((x ^ y) & (x ^ r)) >= 0) return newInt(r);
     }
+    if (isInteger(a) && isInteger(b)) return bigAdd(a, b, true);
     return numberFromF64(numberAsF64(a) - numberAsF64(b));
   }
   if (isSet(a) && isSet(b)) return setDifference(a, b);
@@ -62,6 +66,7 @@ export function b_mul(a: usize, b: usize): usize {
     const x = intValue(a), y = intValue(b), r = x * y;
     if (!mulOverflows(x, y, r)) return newInt(r);
   }
+  if (isInteger(a) && isInteger(b)) return bigMul(a, b);
   return numberFromF64(numberAsF64(a) * numberAsF64(b));
 }
 
@@ -72,13 +77,20 @@ export function b_div(a: usize, b: usize): usize {
     if (y == 0) return builtinError('div', 'divide by zero');
     if (!(x == i64.MIN_VALUE && y == -1) && x % y == 0) return newInt(x / y);
   }
+  if (isInteger(a) && isInteger(b) && !isZero(b)) {
+    // an exact quotient stays an integer; anything else is a float, as below
+    const q = bigQuo(a, b);
+    if (isZero(bigRemainder)) return q;
+  }
   const d = numberAsF64(b);
   if (d == 0) return builtinError('div', 'divide by zero');
   return numberFromF64(numberAsF64(a) / d);
 }
 
+@inline function isZero(v: usize): bool { return tag(v) == T_INT && intValue(v) == 0; }
+
 @inline function isIntegral(v: usize): bool {
-  if (tag(v) == T_INT) return true;
+  if (isInteger(v)) return true;
   const f = floatValue(v);
   return f == Math.trunc(f);
 }
@@ -91,6 +103,11 @@ export function b_rem(a: usize, b: usize): usize {
     if (y == 0) return builtinError('rem', 'modulo by zero');
     if (y == -1) return newInt(0); // also avoids i64.MIN % -1
     return newInt(x % y);
+  }
+  if (isInteger(a) && isInteger(b)) {
+    if (isZero(b)) return builtinError('rem', 'modulo by zero');
+    bigQuo(a, b);
+    return bigRemainder;
   }
   const d = numberAsF64(b);
   if (d == 0) return builtinError('rem', 'modulo by zero');
@@ -105,9 +122,10 @@ export function b_abs(a: usize): usize {
   if (tag(a) == T_INT) {
     const x = intValue(a);
     if (x >= 0) return a;
-    if (x == i64.MIN_VALUE) return newFloat(TWO63);
+    if (x == i64.MIN_VALUE) return bigAdd(newInt(0), a, true);
     return newInt(-x);
   }
+  if (tag(a) == T_BIG) return bigNeg(a) ? bigAdd(newInt(0), a, true) : a;
   return numberFromF64(Math.abs(floatValue(a)));
 }
 
@@ -122,19 +140,19 @@ function roundHalfAway(f: f64): f64 {
 
 export function b_round(a: usize): usize {
   if (!isNumber(a)) return typeError('round', 1, 'number', a);
-  if (tag(a) == T_INT) return a;
+  if (isInteger(a)) return a;
   return numberFromF64(roundHalfAway(floatValue(a)));
 }
 
 export function b_ceil(a: usize): usize {
   if (!isNumber(a)) return typeError('ceil', 1, 'number', a);
-  if (tag(a) == T_INT) return a;
+  if (isInteger(a)) return a;
   return numberFromF64(Math.ceil(floatValue(a)));
 }
 
 export function b_floor(a: usize): usize {
   if (!isNumber(a)) return typeError('floor', 1, 'number', a);
-  if (tag(a) == T_INT) return a;
+  if (isInteger(a)) return a;
   return numberFromF64(Math.floor(floatValue(a)));
 }
 
@@ -207,15 +225,28 @@ function parseI64(p: usize, n: u32): bool {
   return true;
 }
 
+/** An optionally signed decimal integer past i64, exact (0 if the text is not one). */
+function parseBigInteger(p: usize, n: u32): usize {
+  let i: u32 = 0;
+  const c0 = n > 0 ? load<u8>(p) : 0;
+  if (c0 == 0x2d || c0 == 0x2b) i = 1;
+  if (i == n) return 0;
+  for (let j = i; j < n; j++) if (<u32>load<u8>(p + j) - 0x30 > 9) return 0;
+  return bigFromDecimal(p + i, n - i, c0 == 0x2d);
+}
+
 export function b_to_number(a: usize): usize {
   switch (tag(a)) {
     case T_NULL: return newInt(0);
     case T_BOOL: return newInt(boolValue(a) ? 1 : 0);
     case T_INT:
-    case T_FLOAT: return a;
+    case T_FLOAT:
+    case T_BIG: return a;
     case T_STRING: {
       const p = strBytes(a), n = strLen(a);
       if (parseI64(p, n)) return newInt(parsedInt);
+      const big = parseBigInteger(p, n);
+      if (big != 0) return big;
       if (isInfOrNaNWord(p, n)) return typeError('to_number', 1, 'valid number string', a);
       const f = parseGoFloat(p, n);
       if (parseStatus != PARSE_OK) {
@@ -243,6 +274,8 @@ export function b_format_int(a: usize, base: usize): usize {
   const b = bufNew(24);
   if (tag(a) == T_INT) {
     appendInt(b, intValue(a), <u32>radix);
+  } else if (tag(a) == T_BIG) {
+    appendInteger(b, a, <u32>radix, false, false);
   } else {
     const t = Math.trunc(floatValue(a));
     if (t >= -TWO63 && t < TWO63) appendInt(b, <i64>t, <u32>radix);
