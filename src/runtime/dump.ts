@@ -12,11 +12,11 @@
 // NaN and infinities have no JSON form and print as null.
 import { dtoa_buffered } from 'util/number';
 import {
-  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET, T_BIG,
+  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET, T_BIG, T_NUMTEXT,
   tag, boolValue, intValue, floatValue, strLen, strBytes, len,
   arrayGet, setGet, objectKeyAt, objectValueAt,
 } from './value';
-import { copyBytes, bufNew, bufReserve, bufPutByte, bufLen, bufData } from './buffer';
+import { copyBytes, bufNew, bufReserve, bufPutByte, bufPutBytes, bufLen, bufData } from './buffer';
 import { appendInteger } from './bigint';
 
 // Scratch for dtoa's UTF-16 output (static data: survives heap resets).
@@ -125,7 +125,8 @@ export function dumpNumber(b: usize, v: usize): void {
   const t = tag(v);
   if (t == T_INT) dumpInt(b, intValue(v));
   else if (t == T_FLOAT) dumpFloat(b, floatValue(v));
-  else appendInteger(b, v, 10, false, false);
+  else if (t == T_BIG) appendInteger(b, v, 10, false, false);
+  else bufPutBytes(b, strBytes(v), strLen(v)); // kept as written
 }
 
 /** Appends `n` UTF-8 bytes at `p` as a quoted JSON string. */
@@ -207,6 +208,7 @@ export function dumpValue(b: usize, v: usize, rego: bool): void {
     case T_INT: dumpInt(b, intValue(v)); return;
     case T_FLOAT: dumpFloat(b, floatValue(v)); return;
     case T_BIG: appendInteger(b, v, 10, false, false); return;
+    case T_NUMTEXT: bufPutBytes(b, strBytes(v), strLen(v)); return;
     case T_STRING: {
       if (rego) dumpRegoString(b, strBytes(v), strLen(v));
       else dumpJSONString(b, strBytes(v), strLen(v));

@@ -9,7 +9,8 @@
 // merge sort) and duplicate keys dropped, the last one winning.
 //
 // Numbers: integers without fraction or exponent are ints when they fit an i64 and
-// big integers (exact) otherwise; everything else is a float. Floats: up to 19
+// big integers (exact) otherwise; everything else is a float, or kept as written
+// when past f64's range (1e400). Floats: up to 19
 // significant digits are accumulated exactly in a u64; when that mantissa is at
 // most 2^53 and the decimal exponent is within ±22 (or up to 37 if the scaled mantissa stays exact) the result is one
 // exact IEEE multiplication or division (Clinger's fast path: correctly rounded).
@@ -26,7 +27,7 @@
 // Rego mode additionally accepts set literals `{1, 2}` and `set()`, and any term as
 // an object key.
 import { alloc, allocSize, heapGet, heapSet } from './alloc';
-import { T_STRING, T_ARRAY, T_OBJECT, newNull, newBool, newInt, newFloat, newSet } from './value';
+import { T_STRING, T_ARRAY, T_OBJECT, newNull, newBool, newInt, newFloat, newSet, newNumText } from './value';
 import { keyCompare, setAdd } from './collections';
 import { copyBytes } from './buffer';
 import { bigFromDecimal } from './bigint';
@@ -300,6 +301,7 @@ function parseEscapedString(s: usize): usize {
 // ---- numbers -------------------------------------------------------------------------
 
 function parseNumber(): usize {
+  const P0 = P;
   let p = P;
   const e = E;
   let neg = false;
@@ -368,6 +370,8 @@ function parseNumber(): usize {
   // an integer past i64 stays exact, as OPA's numbers do
   if (isInt) return bigFromDecimal(digits, <u32>(p - digits), neg);
   const f = decimalToF64(mant, exp10, sticky);
+  // past f64's range: kept as written, as OPA keeps a number's text
+  if (!isFinite(f)) return newNumText(P0, <u32>(p - P0));
   return newFloat(neg ? -f : f);
 }
 

@@ -13,18 +13,25 @@ export const T_SET: u8 = 8;
 // An integer outside i64, exact: sign and magnitude (see README.md). Values that fit
 // i64 are always T_INT, so a T_BIG never equals an int and its sign orders it.
 export const T_BIG: u8 = 9;
+// A number kept as written (string layout, e.g. `2e308`): a literal or JSON number
+// past f64's range, which OPA keeps as its text; its f64 value is ±Inf.
+export const T_NUMTEXT: u8 = 10;
 
 // ---- reading ---------------------------------------------------------------
 
 @inline export function tag(v: usize): u8 { return load<u8>(v); }
-@inline export function isNumber(v: usize): bool { const t = load<u8>(v); return t == T_INT || t == T_FLOAT || t == T_BIG; }
+@inline export function isNumber(v: usize): bool { const t = load<u8>(v); return t == T_INT || t == T_FLOAT || t >= T_BIG; }
 @inline export function boolValue(v: usize): bool { return load<u8>(v, 1) != 0; }
 @inline export function intValue(v: usize): i64 { return load<i64>(v, 8); }
 @inline export function floatValue(v: usize): f64 { return load<f64>(v, 8); }
 /** A number as f64 (ints convert, possibly losing precision beyond 2^53). */
 @inline export function numberAsF64(v: usize): f64 {
   const t = load<u8>(v);
-  return t == T_INT ? <f64>load<i64>(v, 8) : t == T_FLOAT ? load<f64>(v, 8) : bigToF64(v);
+  return t == T_INT ? <f64>load<i64>(v, 8) : t == T_FLOAT ? load<f64>(v, 8) : t == T_BIG ? bigToF64(v) : numTextToF64(v);
+}
+/** A number kept as written is past f64's range: ±Inf by its sign. */
+export function numTextToF64(v: usize): f64 {
+  return load<u32>(v, 4) > 0 && load<u8>(v, 8) == 0x2d ? -Infinity : Infinity;
 }
 @inline export function bigNeg(v: usize): bool { return load<u8>(v, 1) != 0; }
 /** Number of u32 limbs of a big integer's magnitude (least significant first). */
@@ -124,6 +131,13 @@ export function newBigUninit(n: u32): usize {
   store<u64>(v, 0);
   store<u8>(v, T_BIG);
   store<u32>(v, n, 4);
+  return v;
+}
+
+/** A number kept as written: the `n` bytes of its text at `bytes`. */
+export function newNumText(bytes: usize, n: u32): usize {
+  const v = newString(bytes, n);
+  store<u8>(v, T_NUMTEXT);
   return v;
 }
 

@@ -10,6 +10,7 @@ const T_INT = 3;
 const T_FLOAT = 4;
 const T_STRING = 5;
 const T_BIG = 9;
+const T_NUMTEXT = 10;
 
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
@@ -35,13 +36,7 @@ export class ConstantPool {
   string(s: string): number {
     let addr = this.strings.get(s);
     if (addr === undefined) {
-      const bytes = new TextEncoder().encode(s);
-      const buf = new Uint8Array(8 + bytes.length);
-      const view = new DataView(buf.buffer);
-      buf[0] = T_STRING;
-      view.setUint32(4, bytes.length, true);
-      buf.set(bytes, 8);
-      addr = this.linker.addData(buf, 8);
+      addr = this.linker.addData(stringLayout(T_STRING, s), 8);
       this.strings.set(s, addr);
     }
     return addr;
@@ -67,6 +62,12 @@ export class ConstantPool {
       const big = parseBigInteger(text);
       if (big !== undefined) {
         addr = this.linker.addData(bigValue(big), 8);
+        this.numbers.set(text, addr);
+        return addr;
+      }
+      if (!Number.isFinite(Number(text))) {
+        // past f64's range: the runtime keeps the number as written, as OPA does
+        addr = this.linker.addData(stringLayout(T_NUMTEXT, text), 8);
         this.numbers.set(text, addr);
         return addr;
       }
@@ -137,6 +138,16 @@ export function parseInteger(text: string): bigint | undefined {
   if (!/^-?\d+$/.test(text)) return undefined;
   const n = BigInt(text);
   return n >= I64_MIN && n <= I64_MAX ? n : undefined;
+}
+
+/** The runtime's string layout (a string, or a number kept as written): tag, byte length, UTF-8. */
+function stringLayout(tag: number, s: string): Uint8Array {
+  const bytes = new TextEncoder().encode(s);
+  const buf = new Uint8Array(8 + bytes.length);
+  new DataView(buf.buffer).setUint32(4, bytes.length, true);
+  buf[0] = tag;
+  buf.set(bytes, 8);
+  return buf;
 }
 
 /** The integer a number literal denotes, when it is one outside i64 (the runtime's T_BIG). */

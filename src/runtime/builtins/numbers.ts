@@ -8,7 +8,7 @@
 // an integral value in i64 range becomes an int: 2.5 * 2 = 5, 1 / 4 = 0.25.
 import {
   T_INT, T_FLOAT, T_STRING, T_NULL, T_BOOL, T_BIG,
-  tag, isNumber, intValue, floatValue, numberAsF64, boolValue, strLen, strBytes, bigNeg,
+  tag, isNumber, intValue, numberAsF64, boolValue, strLen, strBytes, bigNeg,
   newInt, newFloat, newArray, arrayPush,
 } from '../value';
 import { isInteger, bigAdd, bigMul, bigQuo, bigRemainder, bigFromDecimal, appendInteger } from '../bigint';
@@ -91,7 +91,7 @@ export function b_div(a: usize, b: usize): usize {
 
 @inline function isIntegral(v: usize): bool {
   if (isInteger(v)) return true;
-  const f = floatValue(v);
+  const f = numberAsF64(v);
   return f == Math.trunc(f);
 }
 
@@ -126,7 +126,7 @@ export function b_abs(a: usize): usize {
     return newInt(-x);
   }
   if (tag(a) == T_BIG) return bigNeg(a) ? bigAdd(newInt(0), a, true) : a;
-  return numberFromF64(Math.abs(floatValue(a)));
+  return numberFromF64(Math.abs(numberAsF64(a)));
 }
 
 /** Rounds half away from zero without the error of adding 0.5. */
@@ -141,19 +141,19 @@ function roundHalfAway(f: f64): f64 {
 export function b_round(a: usize): usize {
   if (!isNumber(a)) return typeError('round', 1, 'number', a);
   if (isInteger(a)) return a;
-  return numberFromF64(roundHalfAway(floatValue(a)));
+  return numberFromF64(roundHalfAway(numberAsF64(a)));
 }
 
 export function b_ceil(a: usize): usize {
   if (!isNumber(a)) return typeError('ceil', 1, 'number', a);
   if (isInteger(a)) return a;
-  return numberFromF64(Math.ceil(floatValue(a)));
+  return numberFromF64(Math.ceil(numberAsF64(a)));
 }
 
 export function b_floor(a: usize): usize {
   if (!isNumber(a)) return typeError('floor', 1, 'number', a);
   if (isInteger(a)) return a;
-  return numberFromF64(Math.floor(floatValue(a)));
+  return numberFromF64(Math.floor(numberAsF64(a)));
 }
 
 // ---- ranges -------------------------------------------------------------------------------
@@ -277,7 +277,7 @@ export function b_format_int(a: usize, base: usize): usize {
   } else if (tag(a) == T_BIG) {
     appendInteger(b, a, <u32>radix, false, false);
   } else {
-    const t = Math.trunc(floatValue(a));
+    const t = Math.trunc(numberAsF64(a));
     if (t >= -TWO63 && t < TWO63) appendInt(b, <i64>t, <u32>radix);
     else appendIntegralF64(b, t, <u32>radix, false);
   }

@@ -12,7 +12,7 @@
 // padding rules) those four argument types can reach, including the error forms:
 // %!d(string=x), %!v(MISSING), %!(EXTRA int=1), %!(NOVERB), %!d(BADINDEX), %!(BADWIDTH).
 import {
-  T_INT, T_FLOAT, T_STRING, T_ARRAY, T_BIG,
+  T_INT, T_FLOAT, T_STRING, T_ARRAY, T_BIG, T_NUMTEXT,
   tag, len, intValue, floatValue, numberAsF64, strLen, strBytes, arrayGet, newString,
 } from '../value';
 import { appendInteger } from '../bigint';
@@ -37,6 +37,7 @@ function kindOf(v: usize): i32 {
   const t = tag(v);
   if (t == T_INT) return K_INT;
   if (t == T_BIG) return K_BIG;
+  if (t == T_NUMTEXT) return K_STRING; // as OPA: a number no float64 holds goes as its text
   if (t == T_FLOAT) {
     const f = floatValue(v);
     return f == Math.trunc(f) && Math.abs(f) >= TWO63 ? K_BIG : K_FLOAT;
@@ -51,7 +52,7 @@ function convertArgs(arr: usize): usize {
   for (let i: u32 = 0; i < n; i++) {
     let v = arrayGet(arr, i);
     const t = tag(v);
-    if (t != T_INT && t != T_FLOAT && t != T_BIG && t != T_STRING) {
+    if (t != T_INT && t != T_FLOAT && t != T_BIG && t != T_NUMTEXT && t != T_STRING) {
       const b = bufNew(32);
       dumpValue(b, v, true);
       v = bufToString(b);
