@@ -11,7 +11,8 @@ import {
   tag, isNumber, intValue, numberAsF64, boolValue, strLen, strBytes, bigNeg,
   newInt, newFloat, newArray, arrayPush,
 } from '../value';
-import { isInteger, bigAdd, bigMul, bigQuo, bigRemainder, bigFromDecimal, appendInteger } from '../bigint';
+import { isInteger, bigAdd, bigMul, bigQuo, bigRemainder, bigFromDecimal, appendInteger, integerFromF64 } from '../bigint';
+import { compare } from '../compare';
 import { bufNew, bufPutStr, bufPutByte, bufToString, bufLen, bufData } from '../buffer';
 import { typeError, operandError, builtinError, bigIntOperand, intArg, isSet } from './args';
 import { setDifference } from './setops';
@@ -172,10 +173,43 @@ function range(from: i64, to: i64, step: i64): usize {
   return out;
 }
 
+/**
+ * range() for bounds or a step past i64 (OPA's are big.Ints): the same walk in exact
+ * integers. Allocation ticks the deadline and bounds memory, as for any long range.
+ */
+function bigRange(from: usize, to: usize, step: usize): usize {
+  const ascending = compare(from, to) <= 0;
+  const out = newArray(16);
+  for (let x = from; ascending ? compare(x, to) <= 0 : compare(x, to) >= 0; x = bigAdd(x, step, !ascending)) {
+    arrayPush(out, x);
+  }
+  return out;
+}
+
+/** An operand bigIntOperand accepted, as an integer value (an integral float past i64 made exact). */
+function integerOf(v: usize): usize {
+  return isInteger(v) ? v : integerFromF64(numberAsF64(v));
+}
+
+@inline function anyBig(a: usize, b: usize, c: usize): bool {
+  return !fitsI64(a) || !fitsI64(b) || !fitsI64(c);
+}
+
+/** Whether a number bigIntOperand accepted lies within i64 (it did not saturate). */
+function fitsI64(v: usize): bool {
+  const t = tag(v);
+  if (t == T_INT) return true;
+  if (t == T_BIG) return false;
+  const f = numberAsF64(v);
+  return f >= -TWO63 && f < TWO63;
+}
+
 export function b_numbers_range(a: usize, b: usize): usize {
   if (!bigIntOperand('numbers.range', 1, a)) return 0;
   const from = intArg;
   if (!bigIntOperand('numbers.range', 2, b)) return 0;
+  const one = newInt(1);
+  if (anyBig(a, b, one)) return bigRange(integerOf(a), integerOf(b), one);
   return range(from, intArg, 1);
 }
 
@@ -187,6 +221,7 @@ export function b_numbers_range_step(a: usize, b: usize, c: usize): usize {
   const to = intArg;
   if (!bigIntOperand(fn, 3, c)) return 0;
   if (intArg <= 0) return builtinError(fn, 'step must be a positive integer');
+  if (anyBig(a, b, c)) return bigRange(integerOf(a), integerOf(b), integerOf(c));
   return range(from, to, intArg);
 }
 
