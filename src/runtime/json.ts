@@ -10,9 +10,9 @@
 //
 // Numbers: integers without fraction or exponent are ints when they fit an i64 and
 // big integers (exact) otherwise; everything else is a float, or kept as written
-// when past f64's range (1e400). Floats: up to 19
-// significant digits are accumulated exactly in a u64; when that mantissa is at
-// most 2^53 and the decimal exponent is within ±22 (or up to 37 if the scaled mantissa stays exact) the result is one
+// when past f64's range (1e400). Floats: up to 19 significant digits are accumulated
+// exactly in a u64; when that mantissa is at most 2^53 and the decimal exponent is
+// within ±22 (or up to 37 if the scaled mantissa stays exact) the result is one
 // exact IEEE multiplication or division (Clinger's fast path: correctly rounded).
 // Otherwise the mantissa (with a sticky bit for any dropped non-zero digits) is
 // scaled by powers of 5 in 64-bit fixed point and rounded once to f64 (the method
