@@ -1,13 +1,14 @@
 // Rego's total order and structural equality.
 import {
-  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET,
-  tag, boolValue, intValue, floatValue, strLen, strBytes, len,
+  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET, T_BIG, T_NUMTEXT,
+  tag, boolValue, intValue, floatValue, numTextToF64, strLen, strBytes, len,
   arrayGet, setGet, objectKeyAt, objectValueAt,
 } from './value';
+import { compareIntegers, compareBigFloat } from './bigint';
 
-// Sort rank of each tag: ints and floats share the rank of numbers.
+// Sort rank of each tag: ints, floats and bigs share the rank of numbers.
 @inline function rank(t: u8): i32 {
-  return t == T_FLOAT ? <i32>T_INT : <i32>t;
+  return t == T_FLOAT || t == T_BIG || t == T_NUMTEXT ? <i32>T_INT : <i32>t;
 }
 
 export function compareNumbers(a: usize, b: usize): i32 {
@@ -16,10 +17,36 @@ export function compareNumbers(a: usize, b: usize): i32 {
     const x = intValue(a), y = intValue(b);
     return x < y ? -1 : x > y ? 1 : 0;
   }
+  if (ta == T_NUMTEXT) return compareNumText(a, b);
+  if (tb == T_NUMTEXT) return -compareNumText(b, a);
+  if (ta == T_BIG || tb == T_BIG) {
+    if (ta == T_FLOAT) return -compareBigFloat(b, floatValue(a));
+    if (tb == T_FLOAT) return compareBigFloat(a, floatValue(b));
+    return compareIntegers(a, b);
+  }
   if (ta == T_INT) return compareIntFloat(intValue(a), floatValue(b));
   if (tb == T_INT) return -compareIntFloat(intValue(b), floatValue(a));
   const x = floatValue(a), y = floatValue(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Rego's order of a number kept as written (past f64: ±Inf) and any number `b`. */
+function compareNumText(a: usize, b: usize): i32 {
+  const x = numTextToF64(a);
+  if (tag(b) == T_NUMTEXT) {
+    // both past f64's range: by sign, then by text (equal only when written alike)
+    const y = numTextToF64(b);
+    if (x != y) return x < y ? -1 : 1;
+    const c = compareStrings(a, b);
+    return x < 0 ? -c : c;
+  }
+  // beyond every finite number, within the infinities (and below NaN, as ints)
+  if (tag(b) == T_FLOAT) {
+    const f = floatValue(b);
+    if (isNaN(f)) return -1;
+    if (!isFinite(f)) return f > 0 ? -1 : 1;
+  }
+  return x > 0 ? 1 : -1;
 }
 
 // Exact comparison of an i64 with an f64 (no rounding of large ints).
@@ -66,7 +93,9 @@ export function compare(a: usize, b: usize): i32 {
       return x - y;
     }
     case T_INT:
-    case T_FLOAT: return compareNumbers(a, b);
+    case T_FLOAT:
+    case T_BIG:
+    case T_NUMTEXT: return compareNumbers(a, b);
     case T_STRING: return compareStrings(a, b);
     case T_ARRAY: {
       const na = len(a), nb = len(b);

@@ -6,17 +6,18 @@
 // Rego mode:  {"a": 1, "b": [1, 2]}   sets {1, 2}, empty set set(); strings quoted
 //             as Go's strconv.Quote does for the usual escapes.
 //
-// Numbers: ints in decimal. Floats: the shortest digits that round-trip (Grisu2 from
+// Numbers: ints and big integers in decimal. Floats: the shortest digits that round-trip (Grisu2 from
 // AssemblyScript's std lib), fixed notation for 1e-6 <= |f| < 1e21 and Go's exponent
 // form outside it (1e+21, 1.5e-07); integral floats print without a fraction (3.0 → 3).
 // NaN and infinities have no JSON form and print as null.
 import { dtoa_buffered } from 'util/number';
 import {
-  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET,
+  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET, T_BIG, T_NUMTEXT,
   tag, boolValue, intValue, floatValue, strLen, strBytes, len,
   arrayGet, setGet, objectKeyAt, objectValueAt,
 } from './value';
-import { copyBytes, bufNew, bufReserve, bufPutByte, bufLen, bufData } from './buffer';
+import { copyBytes, bufNew, bufReserve, bufPutByte, bufPutBytes, bufLen, bufData } from './buffer';
+import { appendInteger } from './bigint';
 
 // Scratch for dtoa's UTF-16 output (static data: survives heap resets).
 const DTOA_SCRATCH: usize = memory.data(128, 8);
@@ -121,8 +122,11 @@ export function dumpFloat(b: usize, f: f64): void {
 
 /** Appends a number value. */
 export function dumpNumber(b: usize, v: usize): void {
-  if (tag(v) == T_INT) dumpInt(b, intValue(v));
-  else dumpFloat(b, floatValue(v));
+  const t = tag(v);
+  if (t == T_INT) dumpInt(b, intValue(v));
+  else if (t == T_FLOAT) dumpFloat(b, floatValue(v));
+  else if (t == T_BIG) appendInteger(b, v, 10, false, false);
+  else bufPutBytes(b, strBytes(v), strLen(v)); // kept as written
 }
 
 /** Appends `n` UTF-8 bytes at `p` as a quoted JSON string. */
@@ -203,6 +207,8 @@ export function dumpValue(b: usize, v: usize, rego: bool): void {
     }
     case T_INT: dumpInt(b, intValue(v)); return;
     case T_FLOAT: dumpFloat(b, floatValue(v)); return;
+    case T_BIG: appendInteger(b, v, 10, false, false); return;
+    case T_NUMTEXT: bufPutBytes(b, strBytes(v), strLen(v)); return;
     case T_STRING: {
       if (rego) dumpRegoString(b, strBytes(v), strLen(v));
       else dumpJSONString(b, strBytes(v), strLen(v));

@@ -8,8 +8,9 @@
 // input is detected in one pass; small objects by binary insertion, large ones by
 // merge sort) and duplicate keys dropped, the last one winning.
 //
-// Numbers: integers without fraction or exponent that fit an i64 exactly are ints,
-// everything else is a float. Floats: up to 19 significant digits are accumulated
+// Numbers: integers without fraction or exponent are ints when they fit an i64 and
+// big integers (exact) otherwise; everything else is a float, or kept as written
+// when past f64's range (1e400). Floats: up to 19 significant digits are accumulated
 // exactly in a u64; when that mantissa is at most 2^53 and the decimal exponent is
 // within ±22 (or up to 37 if the scaled mantissa stays exact) the result is one
 // exact IEEE multiplication or division (Clinger's fast path: correctly rounded).
@@ -26,9 +27,10 @@
 // Rego mode additionally accepts set literals `{1, 2}` and `set()`, and any term as
 // an object key.
 import { alloc, allocSize, heapGet, heapSet } from './alloc';
-import { T_STRING, T_ARRAY, T_OBJECT, newNull, newBool, newInt, newFloat, newSet } from './value';
+import { T_STRING, T_ARRAY, T_OBJECT, newNull, newBool, newInt, newFloat, newSet, newNumText } from './value';
 import { keyCompare, setAdd } from './collections';
 import { copyBytes } from './buffer';
+import { bigFromDecimal } from './bigint';
 
 const MAX_DEPTH: i32 = 4096;
 const STACK_SLOTS: u32 = 4096;
@@ -299,6 +301,7 @@ function parseEscapedString(s: usize): usize {
 // ---- numbers -------------------------------------------------------------------------
 
 function parseNumber(): usize {
+  const P0 = P;
   let p = P;
   const e = E;
   let neg = false;
@@ -307,6 +310,7 @@ function parseNumber(): usize {
     p++;
     if (p >= e) return 0;
   }
+  const digits = p;
   let mant: u64 = 0;
   let nd: i32 = 0;       // digits in mant
   let exp10: i32 = 0;
@@ -363,7 +367,11 @@ function parseNumber(): usize {
       if (mant <= <u64>0x8000000000000000) return newInt(-<i64>mant);
     }
   }
+  // an integer past i64 stays exact, as OPA's numbers do
+  if (isInt) return bigFromDecimal(digits, <u32>(p - digits), neg);
   const f = decimalToF64(mant, exp10, sticky);
+  // past f64's range: kept as written, as OPA keeps a number's text
+  if (!isFinite(f)) return newNumText(P0, <u32>(p - P0));
   return newFloat(neg ? -f : f);
 }
 

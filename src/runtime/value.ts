@@ -10,17 +10,68 @@ export const T_STRING: u8 = 5;
 export const T_ARRAY: u8 = 6;
 export const T_OBJECT: u8 = 7;
 export const T_SET: u8 = 8;
+// An integer outside i64, exact: sign and magnitude (see README.md). Values that fit
+// i64 are always T_INT, so a T_BIG never equals an int and its sign orders it.
+export const T_BIG: u8 = 9;
+// A number kept as written (string layout, e.g. `2e308`): a literal or JSON number
+// past f64's range, which OPA keeps as its text; its f64 value is ±Inf.
+export const T_NUMTEXT: u8 = 10;
 
 // ---- reading ---------------------------------------------------------------
 
 @inline export function tag(v: usize): u8 { return load<u8>(v); }
-@inline export function isNumber(v: usize): bool { const t = load<u8>(v); return t == T_INT || t == T_FLOAT; }
+@inline export function isNumber(v: usize): bool { const t = load<u8>(v); return t == T_INT || t == T_FLOAT || t >= T_BIG; }
 @inline export function boolValue(v: usize): bool { return load<u8>(v, 1) != 0; }
 @inline export function intValue(v: usize): i64 { return load<i64>(v, 8); }
 @inline export function floatValue(v: usize): f64 { return load<f64>(v, 8); }
 /** A number as f64 (ints convert, possibly losing precision beyond 2^53). */
 @inline export function numberAsF64(v: usize): f64 {
-  return load<u8>(v) == T_INT ? <f64>load<i64>(v, 8) : load<f64>(v, 8);
+  const t = load<u8>(v);
+  return t == T_INT ? <f64>load<i64>(v, 8) : t == T_FLOAT ? load<f64>(v, 8) : t == T_BIG ? bigToF64(v) : numTextToF64(v);
+}
+/** A number kept as written is past f64's range: ±Inf by its sign. */
+export function numTextToF64(v: usize): f64 {
+  return load<u32>(v, 4) > 0 && load<u8>(v, 8) == 0x2d ? -Infinity : Infinity;
+}
+@inline export function bigNeg(v: usize): bool { return load<u8>(v, 1) != 0; }
+/** Number of u32 limbs of a big integer's magnitude (least significant first). */
+@inline export function bigLen(v: usize): u32 { return load<u32>(v, 4); }
+@inline export function bigLimbs(v: usize): usize { return v + 8; }
+
+/**
+ * A big integer's value rounded to the nearest f64 (ties to even): the top 64 bits
+ * of the magnitude, a sticky bit for the rest, then one rounding to 53 bits.
+ */
+export function bigToF64(v: usize): f64 {
+  const n = bigLen(v), limbs = bigLimbs(v);
+  let top: u64 = 0, sticky = false, shift: i32 = 0;
+  if (n <= 2) {
+    for (let i = <i32>n - 1; i >= 0; i--) top = (top << 32) | <u64>load<u32>(limbs + (<usize>i << 2));
+  } else {
+    // the three most significant limbs hold at least 65 bits: keep the top 64
+    const hi = <u64>load<u32>(limbs + (<usize>(n - 1) << 2));
+    const mid = <u64>load<u32>(limbs + (<usize>(n - 2) << 2));
+    const lo = <u64>load<u32>(limbs + (<usize>(n - 3) << 2));
+    const z = <i32>clz<u64>(hi) - 32; // leading zeros within the top limb
+    top = (hi << <u64>(32 + z)) | (mid << <u64>z) | (z == 0 ? 0 : lo >> <u64>(32 - z));
+    sticky = (lo & ((<u64>1 << <u64>(32 - z)) - 1)) != 0;
+    for (let i: u32 = 0; i + 3 < n && !sticky; i++) sticky = load<u32>(limbs + (<usize>i << 2)) != 0;
+    shift = <i32>(n - 2) * 32 - z;
+  }
+  let f: f64;
+  const lz = <i32>clz<u64>(top);
+  if (64 - lz <= 53) {
+    f = <f64>top;
+  } else {
+    const drop = 64 - lz - 53;
+    let m = top >> <u64>drop;
+    const rest = top & ((<u64>1 << <u64>drop) - 1);
+    const half = <u64>1 << <u64>(drop - 1);
+    if (rest > half || (rest == half && (sticky || (m & 1) != 0))) m++;
+    f = <f64>m * Math.pow(2, <f64>drop);
+  }
+  f = f * Math.pow(2, <f64>shift);
+  return bigNeg(v) ? -f : f;
 }
 @inline export function strLen(v: usize): u32 { return load<u32>(v, 4); }
 @inline export function strBytes(v: usize): usize { return v + 8; }
@@ -71,6 +122,22 @@ export function newFloat(f: f64): usize {
   const v = alloc(16);
   store<u8>(v, T_FLOAT);
   store<f64>(v, f, 8);
+  return v;
+}
+
+/** A big integer of `n` limbs (sign positive) to be filled by the caller at bigLimbs(v). */
+export function newBigUninit(n: u32): usize {
+  const v = alloc(allocSize(8 + (<u64>n << 2)));
+  store<u64>(v, 0);
+  store<u8>(v, T_BIG);
+  store<u32>(v, n, 4);
+  return v;
+}
+
+/** A number kept as written: the `n` bytes of its text at `bytes`. */
+export function newNumText(bytes: usize, n: u32): usize {
+  const v = newString(bytes, n);
+  store<u8>(v, T_NUMTEXT);
   return v;
 }
 

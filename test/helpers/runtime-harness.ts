@@ -216,7 +216,7 @@ export function moduleSignatures(bytes: Uint8Array): {
 /** A runtime value read back into JS (for assertions): sets as { set: [...] }, objects as [k, v] pairs. */
 export type JsValue =
   | null | boolean | { int: bigint } | { float: number } | string | JsValue[]
-  | { object: [JsValue, JsValue][] } | { set: JsValue[] };
+  | { object: [JsValue, JsValue][] } | { set: JsValue[] } | { big: bigint } | { numtext: string };
 
 export function readValue(rt: Runtime, v: number): JsValue {
   const view = new DataView(rt.memory.buffer);
@@ -253,6 +253,15 @@ export function readValue(rt: Runtime, v: number): JsValue {
       const out: JsValue[] = [];
       for (let i = 0; i < n; i++) out.push(readValue(rt, view.getUint32(slots(i, 4), true)));
       return { set: out };
+    }
+    case 9: {
+      let mag = 0n;
+      for (let i = view.getUint32(v + 4, true) - 1; i >= 0; i--) mag = (mag << 32n) | BigInt(view.getUint32(v + 8 + 4 * i, true));
+      return { big: view.getUint8(v + 1) ? -mag : mag };
+    }
+    case 10: {
+      const n = view.getUint32(v + 4, true);
+      return { numtext: new TextDecoder().decode(new Uint8Array(rt.memory.buffer, v + 8, n)) };
     }
   }
   throw new Error(`bad tag ${tag} at ${v}`);

@@ -9,6 +9,8 @@ import type { ModuleLinker } from '../backend/link';
 const T_INT = 3;
 const T_FLOAT = 4;
 const T_STRING = 5;
+const T_BIG = 9;
+const T_NUMTEXT = 10;
 
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
@@ -34,13 +36,7 @@ export class ConstantPool {
   string(s: string): number {
     let addr = this.strings.get(s);
     if (addr === undefined) {
-      const bytes = new TextEncoder().encode(s);
-      const buf = new Uint8Array(8 + bytes.length);
-      const view = new DataView(buf.buffer);
-      buf[0] = T_STRING;
-      view.setUint32(4, bytes.length, true);
-      buf.set(bytes, 8);
-      addr = this.linker.addData(buf, 8);
+      addr = this.linker.addData(stringLayout(T_STRING, s), 8);
       this.strings.set(s, addr);
     }
     return addr;
@@ -63,6 +59,18 @@ export class ConstantPool {
   number(text: string): number {
     let addr = this.numbers.get(text);
     if (addr === undefined) {
+      const big = parseBigInteger(text);
+      if (big !== undefined) {
+        addr = this.linker.addData(bigValue(big), 8);
+        this.numbers.set(text, addr);
+        return addr;
+      }
+      if (!Number.isFinite(Number(text))) {
+        // past f64's range: the runtime keeps the number as written, as OPA does
+        addr = this.linker.addData(stringLayout(T_NUMTEXT, text), 8);
+        this.numbers.set(text, addr);
+        return addr;
+      }
       const buf = new Uint8Array(16);
       const view = new DataView(buf.buffer);
       const int = parseInteger(text);
@@ -130,6 +138,37 @@ export function parseInteger(text: string): bigint | undefined {
   if (!/^-?\d+$/.test(text)) return undefined;
   const n = BigInt(text);
   return n >= I64_MIN && n <= I64_MAX ? n : undefined;
+}
+
+/** The runtime's string layout (a string, or a number kept as written): tag, byte length, UTF-8. */
+function stringLayout(tag: number, s: string): Uint8Array {
+  const bytes = new TextEncoder().encode(s);
+  const buf = new Uint8Array(8 + bytes.length);
+  new DataView(buf.buffer).setUint32(4, bytes.length, true);
+  buf[0] = tag;
+  buf.set(bytes, 8);
+  return buf;
+}
+
+/** The integer a number literal denotes, when it is one outside i64 (the runtime's T_BIG). */
+function parseBigInteger(text: string): bigint | undefined {
+  if (!/^-?\d+$/.test(text)) return undefined;
+  const n = BigInt(text);
+  return n < I64_MIN || n > I64_MAX ? n : undefined;
+}
+
+/** The runtime's T_BIG layout: tag, sign byte, limb count, u32 limbs least significant first. */
+function bigValue(n: bigint): Uint8Array {
+  let mag = n < 0n ? -n : n;
+  const limbs: number[] = [];
+  for (; mag > 0n; mag >>= 32n) limbs.push(Number(mag & 0xffffffffn));
+  const buf = new Uint8Array(8 + 4 * limbs.length);
+  const view = new DataView(buf.buffer);
+  buf[0] = T_BIG;
+  buf[1] = n < 0n ? 1 : 0;
+  view.setUint32(4, limbs.length, true);
+  limbs.forEach((l, i) => view.setUint32(8 + 4 * i, l, true));
+  return buf;
 }
 
 export function scalarOf(t: Term): Scalar | undefined {

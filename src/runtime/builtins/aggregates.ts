@@ -9,6 +9,7 @@ import { alloc } from '../alloc';
 import { iterValue } from '../collections';
 import { typeError, elementTypeError } from './args';
 import { numberFromF64, addOverflows, mulOverflows } from './numeric';
+import { isInteger, bigAdd, bigMul } from '../bigint';
 import { runeCount } from './utf8';
 
 export function b_count(a: usize): usize {
@@ -23,28 +24,39 @@ export function b_count(a: usize): usize {
   return t == T_ARRAY || t == T_SET;
 }
 
+const FOLD_INT: i32 = 0;   // accumulating in i64
+const FOLD_BIG: i32 = 1;   // an exact integer value (after an i64 overflow or a big element)
+const FOLD_FLOAT: i32 = 2; // f64, after the first float
+
 /**
- * Folds the numbers of an array or set with + (product: ×), exactly in i64 while
- * possible and in f64 after an overflow or a float, as the plus/mul builtins do.
+ * Folds the numbers of an array or set with + (product: ×), exactly while the
+ * elements are integers (in i64, then as a big integer) and in f64 after a float,
+ * as the plus/mul builtins do.
  */
 function fold(fn: string, a: usize, product: bool): usize {
   if (!isArrayOrSet(a)) return typeError(fn, 1, 'one of {set, array}', a);
   const n = len(a);
-  let exact = true;
+  let mode = FOLD_INT;
   let acc: i64 = product ? 1 : 0;
+  let vacc: usize = 0;
   let facc: f64 = product ? 1 : 0;
   for (let i: u32 = 0; i < n; i++) {
     const x = iterValue(a, i);
     if (!isNumber(x)) return elementTypeError(fn, 1, a, x, 'number');
-    if (exact && tag(x) == T_INT) {
+    if (mode == FOLD_INT && tag(x) == T_INT) {
       const y = intValue(x);
       const r = product ? acc * y : acc + y;
       if (!(product ? mulOverflows(acc, y, r) : addOverflows(acc, y, r))) { acc = r; continue; }
     }
-    if (exact) { facc = <f64>acc; exact = false; }
+    if (mode == FOLD_INT && isInteger(x)) { vacc = newInt(acc); mode = FOLD_BIG; }
+    if (mode == FOLD_BIG && isInteger(x)) {
+      vacc = product ? bigMul(vacc, x) : bigAdd(vacc, x, false);
+      continue;
+    }
+    if (mode != FOLD_FLOAT) { facc = mode == FOLD_INT ? <f64>acc : numberAsF64(vacc); mode = FOLD_FLOAT; }
     facc = product ? facc * numberAsF64(x) : facc + numberAsF64(x);
   }
-  return exact ? newInt(acc) : numberFromF64(facc);
+  return mode == FOLD_INT ? newInt(acc) : mode == FOLD_BIG ? vacc : numberFromF64(facc);
 }
 
 export function b_sum(a: usize): usize { return fold('sum', a, false); }

@@ -6,8 +6,8 @@
 // here record the error (see ../error.ts) and return 0 so a builtin can simply
 // `return typeError(...)`.
 import {
-  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET,
-  tag, intValue, floatValue,
+  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET, T_BIG, T_NUMTEXT,
+  tag, intValue, numberAsF64, bigNeg,
 } from '../value';
 import { setError, ERR_TYPE, ERR_BUILTIN } from '../error';
 
@@ -17,7 +17,9 @@ export function typeName(v: usize): string {
     case T_NULL: return 'null';
     case T_BOOL: return 'boolean';
     case T_INT:
-    case T_FLOAT: return 'number';
+    case T_FLOAT:
+    case T_BIG:
+    case T_NUMTEXT: return 'number';
     case T_STRING: return 'string';
     case T_ARRAY: return 'array';
     case T_OBJECT: return 'object';
@@ -66,7 +68,8 @@ export let intArg: i64 = 0;
 export function intOperand(fn: string, operand: i32, v: usize): bool {
   const t = tag(v);
   if (t == T_INT) { intArg = intValue(v); return true; }
-  if (t == T_FLOAT) {
+  // as OPA: a big integer has no machine int either
+  if (t == T_FLOAT || t == T_BIG || t == T_NUMTEXT) {
     operandError(fn, operand, 'must be integer number but got floating-point number');
   } else {
     typeError(fn, operand, 'number', v);
@@ -76,14 +79,15 @@ export function intOperand(fn: string, operand: i32, v: usize): bool {
 
 /**
  * OPA's BigIntOperand: any number with an integral value (`2.0` is fine). Sets `intArg`
- * (integral floats beyond i64 saturate); errors name the expected type "integer".
+ * (integral floats and big integers beyond i64 saturate); errors name the expected type "integer".
  */
 export function bigIntOperand(fn: string, operand: i32, v: usize): bool {
   const t = tag(v);
   if (t == T_INT) { intArg = intValue(v); return true; }
-  if (t == T_FLOAT) {
-    const f = floatValue(v);
-    if (f == Math.trunc(f)) {
+  if (t == T_BIG) { intArg = bigNeg(v) ? i64.MIN_VALUE : i64.MAX_VALUE; return true; }
+  if (t == T_FLOAT || t == T_NUMTEXT) {
+    const f = numberAsF64(v);
+    if (f == Math.trunc(f) && isFinite(f)) {
       intArg = f >= 9223372036854775807.0 ? i64.MAX_VALUE : f <= -9223372036854775808.0 ? i64.MIN_VALUE : <i64>f;
       return true;
     }

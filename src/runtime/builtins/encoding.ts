@@ -3,7 +3,7 @@
 // messages included ("illegal base64 data at input byte 4", "invalid character 'x'
 // looking for beginning of value", "encoding/hex: odd length hex string").
 import {
-  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET,
+  T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT, T_SET, T_BIG, T_NUMTEXT,
   tag, boolValue, strBytes, strLen, len, arrayGet, setGet, objectKeyAt, objectValueAt,
   newString, newStringUninit, newBool, newArray, newObject, arrayPush,
 } from '../value';
@@ -95,7 +95,7 @@ function marshal(b: usize, x: usize, depth: i32, prefix: usize, prefixLen: u32, 
   switch (tag(x)) {
     case T_NULL: bufPutStr(b, 'null'); return;
     case T_BOOL: bufPutStr(b, boolValue(x) ? 'true' : 'false'); return;
-    case T_INT: case T_FLOAT: dumpNumber(b, x); return;
+    case T_INT: case T_FLOAT: case T_BIG: case T_NUMTEXT: dumpNumber(b, x); return;
     case T_STRING: goQuote(b, strBytes(x), strLen(x)); return;
     case T_ARRAY: case T_SET: {
       const n = len(x);

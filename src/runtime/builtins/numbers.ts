@@ -1,15 +1,18 @@
 // Arithmetic operators and the numbers builtins: plus, minus, mul, div, rem, abs,
 // round, ceil, floor, numbers.range, numbers.range_step, to_number, format_int.
 //
-// Numbers are ints (i64) or floats (f64). Integer arithmetic is exact while it fits
-// i64 and falls back to f64 on overflow. As OPA (whose results go through
+// Numbers are ints (i64), big integers (exact, past i64) or floats (f64). Integer
+// arithmetic is exact: in i64 while it fits, else through ../bigint.ts, as OPA's
+// big.Int. As OPA (whose results go through
 // big.Float and are printed without a fraction when integral), a float result with
 // an integral value in i64 range becomes an int: 2.5 * 2 = 5, 1 / 4 = 0.25.
 import {
-  T_INT, T_FLOAT, T_STRING, T_NULL, T_BOOL,
-  tag, isNumber, intValue, floatValue, numberAsF64, boolValue, strLen, strBytes,
+  T_INT, T_FLOAT, T_STRING, T_NULL, T_BOOL, T_BIG,
+  tag, isNumber, intValue, numberAsF64, boolValue, strLen, strBytes, bigNeg,
   newInt, newFloat, newArray, arrayPush,
 } from '../value';
+import { isInteger, bigAdd, bigMul, bigQuo, bigRemainder, bigFromDecimal, appendInteger, integerFromF64 } from '../bigint';
+import { compare } from '../compare';
 import { bufNew, bufPutStr, bufPutByte, bufToString, bufLen, bufData } from '../buffer';
 import { typeError, operandError, builtinError, bigIntOperand, intArg, isSet } from './args';
 import { setDifference } from './setops';
@@ -36,6 +39,7 @@ export function b_plus(a: usize, b: usize): usize {
     const x = intValue(a), y = intValue(b), r = x + y;
     if (!addOverflows(x, y, r)) return newInt(r);
   }
+  if (isInteger(a) && isInteger(b)) return bigAdd(a, b, false);
   return numberFromF64(numberAsF64(a) + numberAsF64(b));
 }
 
@@ -46,6 +50,7 @@ export function b_minus(a: usize, b: usize): usize {
       const x = intValue(a), y = intValue(b), r = x - y;
       if (((x ^ y) & (x ^ r)) >= 0) return newInt(r);
     }
+    if (isInteger(a) && isInteger(b)) return bigAdd(a, b, true);
     return numberFromF64(numberAsF64(a) - numberAsF64(b));
   }
   if (isSet(a) && isSet(b)) return setDifference(a, b);
@@ -62,6 +67,7 @@ export function b_mul(a: usize, b: usize): usize {
     const x = intValue(a), y = intValue(b), r = x * y;
     if (!mulOverflows(x, y, r)) return newInt(r);
   }
+  if (isInteger(a) && isInteger(b)) return bigMul(a, b);
   return numberFromF64(numberAsF64(a) * numberAsF64(b));
 }
 
@@ -72,14 +78,21 @@ export function b_div(a: usize, b: usize): usize {
     if (y == 0) return builtinError('div', 'divide by zero');
     if (!(x == i64.MIN_VALUE && y == -1) && x % y == 0) return newInt(x / y);
   }
+  if (isInteger(a) && isInteger(b) && !isZero(b)) {
+    // an exact quotient stays an integer; anything else is a float, as below
+    const q = bigQuo(a, b);
+    if (isZero(bigRemainder)) return q;
+  }
   const d = numberAsF64(b);
   if (d == 0) return builtinError('div', 'divide by zero');
   return numberFromF64(numberAsF64(a) / d);
 }
 
+@inline function isZero(v: usize): bool { return tag(v) == T_INT && intValue(v) == 0; }
+
 @inline function isIntegral(v: usize): bool {
-  if (tag(v) == T_INT) return true;
-  const f = floatValue(v);
+  if (isInteger(v)) return true;
+  const f = numberAsF64(v);
   return f == Math.trunc(f);
 }
 
@@ -91,6 +104,11 @@ export function b_rem(a: usize, b: usize): usize {
     if (y == 0) return builtinError('rem', 'modulo by zero');
     if (y == -1) return newInt(0); // also avoids i64.MIN % -1
     return newInt(x % y);
+  }
+  if (isInteger(a) && isInteger(b)) {
+    if (isZero(b)) return builtinError('rem', 'modulo by zero');
+    bigQuo(a, b);
+    return bigRemainder;
   }
   const d = numberAsF64(b);
   if (d == 0) return builtinError('rem', 'modulo by zero');
@@ -105,10 +123,11 @@ export function b_abs(a: usize): usize {
   if (tag(a) == T_INT) {
     const x = intValue(a);
     if (x >= 0) return a;
-    if (x == i64.MIN_VALUE) return newFloat(TWO63);
+    if (x == i64.MIN_VALUE) return bigAdd(newInt(0), a, true);
     return newInt(-x);
   }
-  return numberFromF64(Math.abs(floatValue(a)));
+  if (tag(a) == T_BIG) return bigNeg(a) ? bigAdd(newInt(0), a, true) : a;
+  return numberFromF64(Math.abs(numberAsF64(a)));
 }
 
 /** Rounds half away from zero without the error of adding 0.5. */
@@ -122,20 +141,20 @@ function roundHalfAway(f: f64): f64 {
 
 export function b_round(a: usize): usize {
   if (!isNumber(a)) return typeError('round', 1, 'number', a);
-  if (tag(a) == T_INT) return a;
-  return numberFromF64(roundHalfAway(floatValue(a)));
+  if (isInteger(a)) return a;
+  return numberFromF64(roundHalfAway(numberAsF64(a)));
 }
 
 export function b_ceil(a: usize): usize {
   if (!isNumber(a)) return typeError('ceil', 1, 'number', a);
-  if (tag(a) == T_INT) return a;
-  return numberFromF64(Math.ceil(floatValue(a)));
+  if (isInteger(a)) return a;
+  return numberFromF64(Math.ceil(numberAsF64(a)));
 }
 
 export function b_floor(a: usize): usize {
   if (!isNumber(a)) return typeError('floor', 1, 'number', a);
-  if (tag(a) == T_INT) return a;
-  return numberFromF64(Math.floor(floatValue(a)));
+  if (isInteger(a)) return a;
+  return numberFromF64(Math.floor(numberAsF64(a)));
 }
 
 // ---- ranges -------------------------------------------------------------------------------
@@ -154,10 +173,43 @@ function range(from: i64, to: i64, step: i64): usize {
   return out;
 }
 
+/**
+ * range() for bounds or a step past i64 (OPA's are big.Ints): the same walk in exact
+ * integers. Allocation ticks the deadline and bounds memory, as for any long range.
+ */
+function bigRange(from: usize, to: usize, step: usize): usize {
+  const ascending = compare(from, to) <= 0;
+  const out = newArray(16);
+  for (let x = from; ascending ? compare(x, to) <= 0 : compare(x, to) >= 0; x = bigAdd(x, step, !ascending)) {
+    arrayPush(out, x);
+  }
+  return out;
+}
+
+/** An operand bigIntOperand accepted, as an integer value (an integral float past i64 made exact). */
+function integerOf(v: usize): usize {
+  return isInteger(v) ? v : integerFromF64(numberAsF64(v));
+}
+
+@inline function anyBig(a: usize, b: usize, c: usize): bool {
+  return !fitsI64(a) || !fitsI64(b) || !fitsI64(c);
+}
+
+/** Whether a number bigIntOperand accepted lies within i64 (it did not saturate). */
+function fitsI64(v: usize): bool {
+  const t = tag(v);
+  if (t == T_INT) return true;
+  if (t == T_BIG) return false;
+  const f = numberAsF64(v);
+  return f >= -TWO63 && f < TWO63;
+}
+
 export function b_numbers_range(a: usize, b: usize): usize {
   if (!bigIntOperand('numbers.range', 1, a)) return 0;
   const from = intArg;
   if (!bigIntOperand('numbers.range', 2, b)) return 0;
+  const one = newInt(1);
+  if (anyBig(a, b, one)) return bigRange(integerOf(a), integerOf(b), one);
   return range(from, intArg, 1);
 }
 
@@ -169,6 +221,7 @@ export function b_numbers_range_step(a: usize, b: usize, c: usize): usize {
   const to = intArg;
   if (!bigIntOperand(fn, 3, c)) return 0;
   if (intArg <= 0) return builtinError(fn, 'step must be a positive integer');
+  if (anyBig(a, b, c)) return bigRange(integerOf(a), integerOf(b), integerOf(c));
   return range(from, to, intArg);
 }
 
@@ -207,15 +260,28 @@ function parseI64(p: usize, n: u32): bool {
   return true;
 }
 
+/** An optionally signed decimal integer past i64, exact (0 if the text is not one). */
+function parseBigInteger(p: usize, n: u32): usize {
+  let i: u32 = 0;
+  const c0 = n > 0 ? load<u8>(p) : 0;
+  if (c0 == 0x2d || c0 == 0x2b) i = 1;
+  if (i == n) return 0;
+  for (let j = i; j < n; j++) if (<u32>load<u8>(p + j) - 0x30 > 9) return 0;
+  return bigFromDecimal(p + i, n - i, c0 == 0x2d);
+}
+
 export function b_to_number(a: usize): usize {
   switch (tag(a)) {
     case T_NULL: return newInt(0);
     case T_BOOL: return newInt(boolValue(a) ? 1 : 0);
     case T_INT:
-    case T_FLOAT: return a;
+    case T_FLOAT:
+    case T_BIG: return a;
     case T_STRING: {
       const p = strBytes(a), n = strLen(a);
       if (parseI64(p, n)) return newInt(parsedInt);
+      const big = parseBigInteger(p, n);
+      if (big != 0) return big;
       if (isInfOrNaNWord(p, n)) return typeError('to_number', 1, 'valid number string', a);
       const f = parseGoFloat(p, n);
       if (parseStatus != PARSE_OK) {
@@ -243,8 +309,10 @@ export function b_format_int(a: usize, base: usize): usize {
   const b = bufNew(24);
   if (tag(a) == T_INT) {
     appendInt(b, intValue(a), <u32>radix);
+  } else if (tag(a) == T_BIG) {
+    appendInteger(b, a, <u32>radix, false, false);
   } else {
-    const t = Math.trunc(floatValue(a));
+    const t = Math.trunc(numberAsF64(a));
     if (t >= -TWO63 && t < TWO63) appendInt(b, <i64>t, <u32>radix);
     else appendIntegralF64(b, t, <u32>radix, false);
   }

@@ -1,9 +1,9 @@
 // sprintf(format, args) as OPA implements it: Go's fmt.Sprintf over arguments
 // converted from Rego values. OPA passes
 //   - a number that is an integer in int64 range as a Go int,
-//   - a larger integer as a *big.Int (here: an integral float of magnitude >= 2^63,
-//     which is what integer arithmetic overflows to; under %e %f %g such a value is
-//     formatted as a float64 instead, since it may as well be a literal like 1e100),
+//   - a larger integer as a *big.Int (here: a big integer value, or an integral float
+//     of magnitude >= 2^63; under %e %f %g such a value is formatted as a float64
+//     instead, since the float may as well be a literal like 1e100),
 //   - any other number as a float64,
 //   - a string as a Go string,
 //   - anything else (booleans, null, arrays, objects, sets) as the Go string of its
@@ -12,9 +12,10 @@
 // padding rules) those four argument types can reach, including the error forms:
 // %!d(string=x), %!v(MISSING), %!(EXTRA int=1), %!(NOVERB), %!d(BADINDEX), %!(BADWIDTH).
 import {
-  T_INT, T_FLOAT, T_STRING, T_ARRAY,
-  tag, len, intValue, floatValue, strLen, strBytes, arrayGet, newString,
+  T_INT, T_FLOAT, T_STRING, T_ARRAY, T_BIG, T_NUMTEXT,
+  tag, len, intValue, floatValue, numberAsF64, strLen, strBytes, arrayGet, newString,
 } from '../value';
+import { appendInteger } from '../bigint';
 import { alloc } from '../alloc';
 import { bufNew, bufPutByte, bufPutBytes, bufLen, bufData, bufTruncate, bufToString } from '../buffer';
 import { dumpValue } from '../dump';
@@ -35,6 +36,8 @@ const K_STRING: i32 = 3; // string
 function kindOf(v: usize): i32 {
   const t = tag(v);
   if (t == T_INT) return K_INT;
+  if (t == T_BIG) return K_BIG;
+  if (t == T_NUMTEXT) return K_STRING; // as OPA: a number no float64 holds goes as its text
   if (t == T_FLOAT) {
     const f = floatValue(v);
     return f == Math.trunc(f) && Math.abs(f) >= TWO63 ? K_BIG : K_FLOAT;
@@ -49,7 +52,7 @@ function convertArgs(arr: usize): usize {
   for (let i: u32 = 0; i < n; i++) {
     let v = arrayGet(arr, i);
     const t = tag(v);
-    if (t != T_INT && t != T_FLOAT && t != T_STRING) {
+    if (t != T_INT && t != T_FLOAT && t != T_BIG && t != T_NUMTEXT && t != T_STRING) {
       const b = bufNew(32);
       dumpValue(b, v, true);
       v = bufToString(b);
@@ -209,8 +212,15 @@ function printInt(x: i64, verb: i32): void {
   badVerb(verb, K_INT, 0, x, 0);
 }
 
+/** The digits of a *big.Int argument (a big, or an integral float), sign apart. */
+function appendBigDigits(b: usize, v: usize, base: u32, upper: bool, withSign: bool): void {
+  if (tag(v) == T_BIG) { appendInteger(b, v, base, upper, !withSign); return; }
+  const f = floatValue(v);
+  appendIntegralF64(b, withSign ? f : Math.abs(f), base, upper);
+}
+
 /** A *big.Int under `verb` (math/big's Int.Format). */
-function printBig(f: f64, verb: i32): void {
+function printBig(v: usize, verb: i32): void {
   let base: u32 = 0;
   switch (verb) {
     case 0x62: base = 2; break;
@@ -222,13 +232,13 @@ function printBig(f: f64, verb: i32): void {
     putAscii(out, '%!');
     putRune(out, verb);
     putAscii(out, '(big.Int=');
-    appendIntegralF64(out, f, 10, false);
+    appendBigDigits(out, v, 10, false, true);
     bufPutByte(out, 0x29);
     return;
   }
-  const neg = f < 0;
+  const neg = numberAsF64(v) < 0;
   const digits = bufNew(40);
-  appendIntegralF64(digits, Math.abs(f), base, verb == 0x58);
+  appendBigDigits(digits, v, base, verb == 0x58, false);
   const nd = <i32>bufLen(digits);
   resetTmp();
   if (neg) bufPutByte(tmp, 0x2d);
@@ -430,8 +440,8 @@ function printArg(v: usize, verb: i32): void {
     case K_BIG:
       // A big integer under a float verb would print as an error (%!e(big.Int=…));
       // as such values may equally be float literals (1e100), format them as floats.
-      if (isFloatVerb(verb)) printFloat(floatValue(v), verb);
-      else printBig(floatValue(v), verb);
+      if (isFloatVerb(verb)) printFloat(numberAsF64(v), verb);
+      else printBig(v, verb);
       return;
     case K_FLOAT: printFloat(floatValue(v), verb); return;
   }

@@ -33,7 +33,8 @@ const TYPE_NAMES: usize = memory.data<u8>([
 const TYPE_NAME_AT: usize = memory.data<u8>([0, 0, 4, 11, 11, 17, 23, 28, 34, 37]);
 
 export function b_type_name(a: usize): usize {
-  const t = <usize>tag(a);
+  let t = <usize>tag(a);
+  if (t == 9 || t == 10) t = 3; // a big integer, a number kept as written: numbers too
   const start = <u32>load<u8>(TYPE_NAME_AT + t);
   // int (3) and float (4) share an entry: the name ends where the next distinct one starts.
   const end = <u32>load<u8>(TYPE_NAME_AT + (t == 3 ? 5 : t + 1));
