@@ -213,6 +213,9 @@ export class BodyPlanner {
 
   private planEvery(key: Term | null, value: Term, domain: Term, body: Body, fail: Label, k: Cont): void {
     this.planTerm(domain, fail, (d, f) => {
+      // Over a scalar (not a collection) `every` is false in OPA, not vacuously true.
+      this.code.localGet(d).call(this.w.services.runtime('rt_tag')).i32Const(T_ARRAY).i32LtU();
+      this.w.brIf(f);
       this.inClosure(key ? [key, value] : [value], body, () => {
         const kl = key ? this.w.local() : null;
         const vl = this.w.local();
