@@ -141,6 +141,15 @@ export class ModulePlanner implements PlanContext {
     return index;
   }
 
+  /** An entry point computing a node outside the tree (a compiled query). */
+  planNodeEntrypoint(node: TreeNode): number {
+    const index = this.linker.declareFunction([], ['i32']);
+    const w = new FnWriter(this.services, []);
+    w.code.call(this.nodeFunction(node, NO_MOCKS));
+    this.linker.defineFunction(index, w.locals, w.finish());
+    return index;
+  }
+
   // ---- documents ---------------------------------------------------------------------
 
   private planNode(f: PlannedFunction): FnWriter {
