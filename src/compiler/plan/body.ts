@@ -600,6 +600,35 @@ export class BodyPlanner {
     }), fail, (f) => k(current, f));
   }
 
+  /**
+   * Follows `path[i..]` through base data, where (as in OPA's storage paths) a
+   * number key names an object's key by its text: `data.a[2]` is `data.a["2"]`,
+   * and still element 2 of an array.
+   */
+  private applyBasePath(v: number, path: Term[], i: number, fail: Label, k: ValueCont): void {
+    let current = v;
+    this.steps(path.length - i, (j, f, next) => {
+      const key = path[i + j];
+      const step = (r: number, f2: Label) => {
+        current = r;
+        next(f2);
+      };
+      if (key.type !== 'number') return this.pathStep(current, key, f, step);
+      this.planTerm(key, f, (kv, f2) => {
+        const c = this.code;
+        const r = this.w.local();
+        c.localGet(current).call(this.w.services.runtime('rt_tag')).i32Const(T_OBJECT).i32Eq().if_('i32');
+        c.localGet(current).i32Const(this.ctx.constants.string(key.value)).call(this.w.services.runtime('rt_get'));
+        c.else_();
+        c.localGet(current).localGet(kv).call(this.w.services.runtime('rt_get'));
+        c.end();
+        c.localSet(r);
+        this.w.failIfUndefined(r, f2);
+        step(r, f2);
+      });
+    }, fail, (f) => k(current, f));
+  }
+
   /** One element of a path: a lookup for a bound key, a loop for an unbound one. */
   private pathStep(v: number, key: Term, fail: Label, k: ValueCont): void {
     if (isPattern(key, this.bound)) {
@@ -646,12 +675,42 @@ export class BodyPlanner {
       if (child || this.hasMockAtOrBelow(below)) return this.walkData(child, below, path, i + 1, fail, k);
       if (node === undefined || node.children.size === 0) {
         // Plain base data from here on.
-        return this.valueAt(undefined, prefix, fail, (v, f) => this.applyPath(v, path, i, f, k));
+        return this.valueAt(undefined, prefix, fail, (v, f) => this.applyBasePath(v, path, i, f, k));
       }
-      return this.baseLookup(below, fail, (v, f) => this.applyPath(v, path, i + 1, f, k));
+      return this.baseLookup(below, fail, (v, f) => this.applyBasePath(v, path, i + 1, f, k));
     }
-    // A dynamic key: build the whole document here and iterate or look up in it.
+    if ((t.type === 'number' || t.type === 'boolean' || t.type === 'null') && !this.hasMockAtOrBelow(prefix)) {
+      // Documents of rules are named by strings: under any other scalar key there is base data only.
+      return this.baseLookup(prefix, fail, (v, f) => this.applyBasePath(v, path, i, f, k));
+    }
+    if (node && node.children.size > 0 && !isPattern(t, this.bound) && !this.hasMockAtOrBelow(prefix)) {
+      return this.dispatchKey(node, prefix, path, i, fail, k);
+    }
+    // An unbound key: build the whole document here and iterate or look up in it.
     this.valueAt(node, prefix, fail, (v, f) => this.applyPath(v, path, i, f, k));
+  }
+
+  /**
+   * A bound key that is no constant (`data[x].allow`): the child it names is
+   * chosen when evaluated, and only that child's document is computed, as OPA
+   * does. Building the whole document here instead would also compute the rule
+   * making the reference, when it is below (issue 7399: `data.test.p` reading
+   * `data[first].allow`), and never end. A key naming no child is base data.
+   */
+  private dispatchKey(node: TreeNode, prefix: string[], path: Term[], i: number, fail: Label, k: ValueCont): void {
+    this.planTerm(path[i], fail, (kv, f) => {
+      const c = this.code;
+      for (const [name, child] of node.children) {
+        this.w.block((other) => {
+          c.localGet(kv).i32Const(this.ctx.constants.string(name)).call(this.w.services.runtime('rt_equal')).i32Eqz();
+          this.w.brIf(other);
+          this.walkData(child, [...prefix, name], path, i + 1, f, k);
+          // This child was the one: its solutions are all there are.
+          this.w.br(f);
+        });
+      }
+      this.baseLookup(prefix, f, (v, f2) => this.applyBasePath(v, path, i, f2, k));
+    });
   }
 
   private hasMockAtOrBelow(prefix: string[]): boolean {
