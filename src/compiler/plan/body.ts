@@ -493,10 +493,13 @@ export class BodyPlanner {
     k(this.varLocal(t.name), fail);
   }
 
+  /** Evaluates terms in the order safety chose (refs binding variables first); values in written order. */
   private planSeq(terms: Term[], fail: Label, k: (values: number[], fail: Label) => void): void {
     const values: number[] = [];
-    this.steps(terms.length, (i, f, next) => this.planTerm(terms[i], f, (v, f2) => {
-      values[i] = v;
+    const o = this.safety.evaluationOrder(terms, this.bound);
+    const order = o.ok ? o.order : terms.map((_, i) => i); // unsafe: planning the written order names the variable
+    this.steps(terms.length, (i, f, next) => this.planTerm(terms[order[i]], f, (v, f2) => {
+      values[order[i]] = v;
       next(f2);
     }), fail, (f) => k(values, f));
   }

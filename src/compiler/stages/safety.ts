@@ -119,17 +119,42 @@ export class Safety {
   }
 
   private sequence(items: Term[], bound: Bound): Analysis {
+    const o = this.evaluationOrder(items, bound);
+    return o.ok ? ok(o.outputs) : o;
+  }
+
+  /**
+   * An order in which to evaluate `items` (the arguments of a call, the elements
+   * of a composite): as written, except that an item waits for the items whose
+   * refs bind its variables, as OPA allows (`foo == input.foos[foo]` iterates
+   * the ref, binding foo, before comparing).
+   */
+  evaluationOrder(items: Term[], bound: Bound): { ok: true; order: number[]; outputs: Set<string> } | { ok: false; missing: VarTerm } {
     const now = extend(bound);
     const outputs = new Set<string>();
-    for (const x of items) {
-      const a = this.term(x, now);
-      if (!a.ok) return a;
-      for (const v of a.outputs) {
-        outputs.add(v);
-        now.add(v);
+    const order: number[] = [];
+    const remaining = items.map((_, i) => i);
+    while (remaining.length > 0) {
+      let firstFailure: Analysis | undefined;
+      let taken = -1;
+      for (let j = 0; j < remaining.length; j++) {
+        const a = this.term(items[remaining[j]], now);
+        if (!a.ok) {
+          firstFailure ??= a;
+          continue;
+        }
+        for (const v of a.outputs) {
+          outputs.add(v);
+          now.add(v);
+        }
+        taken = j;
+        break;
       }
+      if (taken < 0) return firstFailure as { ok: false; missing: VarTerm };
+      order.push(remaining[taken]);
+      remaining.splice(taken, 1);
     }
-    return ok(outputs);
+    return { ok: true, order, outputs };
   }
 
   private call(fn: Term, args: Term[], bound: Bound): Analysis {
