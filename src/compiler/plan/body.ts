@@ -704,6 +704,8 @@ export class BodyPlanner {
     this.planTerm(path[i], fail, (kv, f) => {
       const c = this.code;
       for (const [name, child] of node.children) {
+        // Functions are no documents: a key naming one finds base data, if any.
+        if (nodeKind(child) === 'function') continue;
         this.w.block((other) => {
           c.localGet(kv).i32Const(this.ctx.constants.string(name)).call(this.w.services.runtime('rt_equal')).i32Eqz();
           this.w.brIf(other);
