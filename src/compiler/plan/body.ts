@@ -686,39 +686,87 @@ export class BodyPlanner {
       // Documents of rules are named by strings: under any other scalar key there is base data only.
       return this.baseLookup(prefix, fail, (v, f) => this.applyBasePath(v, path, i, f, k));
     }
-    if (node && node.children.size > 0 && !isPattern(t, this.bound) && !this.hasMockAtOrBelow(prefix)) {
-      return this.dispatchKey(node, prefix, path, i, fail, k);
+    if (this.documentNames(node, prefix).length > 0) {
+      if (isPattern(t, this.bound)) return this.iterateKeys(node, prefix, path, i, fail, k);
+      return this.planTerm(t, fail, (kv, f) => this.dispatchKey(node, prefix, path, i, kv, f, k));
     }
-    // An unbound key: build the whole document here and iterate or look up in it.
+    // Base data only.
     this.valueAt(node, prefix, fail, (v, f) => this.applyPath(v, path, i, f, k));
   }
 
+  /** Names under `prefix` with a document of rules (functions are none) or a `with` mock below. */
+  private documentNames(node: TreeNode | undefined, prefix: string[]): string[] {
+    const names = new Set<string>();
+    for (const [name, child] of node?.children ?? []) if (nodeKind(child) !== 'function') names.add(name);
+    const p = prefix.join('/');
+    for (const m of this.env.dataMocks.keys()) {
+      const rest = prefix.length === 0 ? m : m.startsWith(p + '/') ? m.slice(p.length + 1) : undefined;
+      if (rest !== undefined) names.add(rest.split('/')[0]);
+    }
+    return [...names];
+  }
+
   /**
-   * A bound key that is no constant (`data[x].allow`): the child it names is
-   * chosen when evaluated, and only that child's document is computed, as OPA
-   * does. Building the whole document here instead would also compute the rule
-   * making the reference, when it is below (issue 7399: `data.test.p` reading
-   * `data[first].allow`), and never end. A key naming no child is base data.
+   * The document under the key in `kv` at `node`, a key known only when evaluated
+   * (`data[x].allow`): the child it names, computed alone, else base data. As in
+   * OPA, the other children are not computed: building the whole document here
+   * would also compute the rule making the reference when it is below (issue
+   * 7399: `data.test.p` reading `data[first].allow`), and never end.
    */
-  private dispatchKey(node: TreeNode, prefix: string[], path: Term[], i: number, fail: Label, k: ValueCont): void {
-    this.planTerm(path[i], fail, (kv, f) => {
-      const c = this.code;
-      for (const [name, child] of node.children) {
-        // Functions are no documents: a key naming one finds base data, if any.
-        if (nodeKind(child) === 'function') continue;
-        this.w.block((other) => {
-          c.localGet(kv).i32Const(this.ctx.constants.string(name)).call(this.w.services.runtime('rt_equal')).i32Eqz();
-          this.w.brIf(other);
-          this.walkData(child, [...prefix, name], path, i + 1, f, k);
-          // This child was the one: its solutions are all there are.
-          this.w.br(f);
+  private dispatchKey(node: TreeNode | undefined, prefix: string[], path: Term[], i: number, kv: number, fail: Label, k: ValueCont): void {
+    const c = this.code;
+    // Functions are no documents: a key naming one finds base data, if any.
+    for (const name of this.documentNames(node, prefix)) {
+      this.w.block((other) => {
+        c.localGet(kv).i32Const(this.ctx.constants.string(name)).call(this.w.services.runtime('rt_equal')).i32Eqz();
+        this.w.brIf(other);
+        // Each branch plans the rest of the body anew, from the same bindings.
+        this.scoped(() => this.walkData(node?.children.get(name), [...prefix, name], path, i + 1, fail, k));
+        // This child was the one: its solutions are all there are.
+        this.w.br(fail);
+      });
+    }
+    this.scoped(() =>
+      this.baseLookup(prefix, fail, (base, f) => {
+        const r = this.w.local();
+        this.w.callRuntime('rt_get', [base, kv], r);
+        this.w.failIfUndefined(r, f);
+        this.applyBasePath(r, path, i + 1, f, k);
+      }),
+    );
+  }
+
+  /**
+   * An unbound key at `node` (`data[x].allow`): x iterates over the names of its
+   * child documents and the keys of base data there, in order, each dispatched
+   * as a bound key is.
+   */
+  private iterateKeys(node: TreeNode | undefined, prefix: string[], path: Term[], i: number, fail: Label, k: ValueCont): void {
+    const c = this.code;
+    const rt = (n: string) => this.w.services.runtime(n);
+    const keys = this.w.local();
+    const names = this.documentNames(node, prefix);
+    c.i32Const(names.length).call(rt('rt_set')).localSet(keys);
+    for (const name of names) c.localGet(keys).i32Const(this.ctx.constants.string(name)).call(rt('rt_set_add'));
+    this.w.block((noBase) =>
+      this.baseLookup(prefix, noBase, (base, f) => {
+        c.localGet(base).call(rt('rt_tag')).i32Const(T_OBJECT).i32Ne();
+        this.w.brIf(f);
+        const bk = this.w.local();
+        this.w.scan(base, bk, null, () => {
+          c.localGet(keys).localGet(bk).call(rt('rt_set_add'));
         });
-      }
-      this.baseLookup(prefix, f, (v, f2) => this.applyBasePath(v, path, i, f2, k));
-    });
+      }),
+    );
+    const kv = this.w.local();
+    this.w.scan(keys, null, kv, (next) =>
+      this.bindPattern(path[i], kv, next, (f) => this.dispatchKey(node, prefix, path, i, kv, f, k)),
+    );
+    void fail;
   }
 
   private hasMockAtOrBelow(prefix: string[]): boolean {
+    if (prefix.length === 0) return this.env.dataMocks.size > 0;
     const p = prefix.join('/');
     for (const m of this.env.dataMocks.keys()) if (m === p || m.startsWith(p + '/')) return true;
     return false;
