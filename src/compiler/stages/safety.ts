@@ -133,14 +133,19 @@ export class Safety {
     const now = extend(bound);
     const outputs = new Set<string>();
     const order: number[] = [];
-    const remaining = items.map((_, i) => i);
-    while (remaining.length > 0) {
-      let firstFailure: Analysis | undefined;
+    const done = items.map(() => false);
+    // Linear when the written order works (long literals are common); a deferred
+    // item is retried after each item taken.
+    let first = 0;
+    while (order.length < items.length) {
+      while (done[first]) first++;
+      let failure: Analysis | undefined;
       let taken = -1;
-      for (let j = 0; j < remaining.length; j++) {
-        const a = this.term(items[remaining[j]], now);
+      for (let j = first; j < items.length && taken < 0; j++) {
+        if (done[j]) continue;
+        const a = this.term(items[j], now);
         if (!a.ok) {
-          firstFailure ??= a;
+          failure ??= a;
           continue;
         }
         for (const v of a.outputs) {
@@ -148,11 +153,10 @@ export class Safety {
           now.add(v);
         }
         taken = j;
-        break;
       }
-      if (taken < 0) return firstFailure as { ok: false; missing: VarTerm };
-      order.push(remaining[taken]);
-      remaining.splice(taken, 1);
+      if (taken < 0) return failure as { ok: false; missing: VarTerm };
+      done[taken] = true;
+      order.push(taken);
     }
     return { ok: true, order, outputs };
   }
