@@ -6,7 +6,8 @@ import { builtinTable, INLINE_BUILTINS } from './builtins/index';
 import type { BuiltinDef } from './builtins/types';
 import { RegoError } from './errors';
 import { MAX_NESTING_DEPTH, parseModule } from './parser';
-import { buildTree, findNode, nodeKind, type TreeNode } from './plan/tree';
+import { buildTree, detachedNode, findNode, nodeKind, type TreeNode } from './plan/tree';
+import { queryModule, type QuerySource } from './query';
 import { checkCalls } from './stages/check';
 import { checkTypes } from './stages/check-types';
 import { checkSafety } from './stages/check-safety';
@@ -34,14 +35,19 @@ export interface CompileOptions {
    * host provides more (OPA's test-only builtins, src/compiler/test-builtins.ts).
    */
   extraBuiltins?: BuiltinDef[];
+  /** A query whose solutions (bindings of its variables) are one more entrypoint, no document of `data`. */
+  query?: QuerySource;
 }
 
 interface State {
   options: CompileOptions;
   builtins: Map<string, BuiltinDef>;
   modules?: Module[];
+  /** The query's module (also in `modules`): its rule is resolved and checked, but hangs in no tree. */
+  queryModule?: Module;
   program?: Program;
   tree?: TreeNode;
+  queryNode?: TreeNode;
   wasm?: Uint8Array;
 }
 
@@ -50,6 +56,10 @@ type Stage = [name: string, run: (s: State) => void];
 const STAGES: Stage[] = [
   ['parse', (s) => {
     s.modules = s.options.modules.map((m) => parseModule(m.source, m.file, { regoVersion: s.options.regoVersion ?? 'v1' }));
+    if (s.options.query) {
+      s.queryModule = queryModule(s.options.query);
+      s.modules.push(s.queryModule);
+    }
   }],
   ['fill in rego.metadata calls', (s) => {
     s.modules = fillMetadataCalls(s.modules!);
@@ -61,7 +71,11 @@ const STAGES: Stage[] = [
     s.program = rewriteDynamicTerms(s.program!);
   }],
   ['build the document tree', (s) => {
-    s.tree = buildTree(s.program!.rules);
+    const documents = s.program!.rules.filter((r) => r.module !== s.queryModule);
+    const packages = s.modules!.filter((m) => m !== s.queryModule).map((m) => m.package);
+    s.tree = buildTree(documents, packages);
+    const query = s.program!.rules.find((r) => r.module === s.queryModule);
+    if (query) s.queryNode = detachedNode(query);
   }],
   ['check calls', (s) => checkCalls(s.program!, s.tree!, s.builtins)],
   ['check types', (s) => checkTypes(s.program!)],
@@ -71,6 +85,7 @@ const STAGES: Stage[] = [
     s.wasm = emitModule(s.tree!, s.builtins, {
       entrypoints: s.options.entrypoints.map(normalizeEntrypoint),
       strict: s.options.strict ?? false,
+      query: s.queryNode && { entrypoint: s.options.query!.entrypoint, node: s.queryNode },
     });
   }],
 ];

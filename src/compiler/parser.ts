@@ -497,7 +497,7 @@ class Parser {
       this.requireIfInV1();
       body = this.braces();
     } else if (!h.usesContains && h.value === undefined) {
-      this.unexpected('expected rule value or body');
+      this.bodilessHead(h, kind);
     }
 
     const head: RuleHead = { ref, kind, assign: h.assign, pos: h.pos };
@@ -525,6 +525,20 @@ class Parser {
     return rules;
   }
 
+  /**
+   * A head standing alone, as OPA reads it (a statement turned into a rule): `f(a, b)`
+   * is a function that is true for those arguments and `a.b.c` a rule that is true
+   * (both syntaxes); v0's `p[x]` adds x to the set p, which v1 spells `p contains x`.
+   */
+  private bodilessHead(h: ParsedHead, kind: RuleKind): void {
+    if (h.args || (kind === 'complete' && h.ref.length > 2)) return;
+    if (kind === 'set') {
+      if (this.v1) this.fail('`contains` keyword is required for partial set rules', h.pos);
+      return;
+    }
+    this.unexpected('expected rule value or body');
+  }
+
   /** The rule's ref (with function args) and its `contains x` / `= v` / `:= v` part. */
   private head(isDefault: boolean): ParsedHead {
     const nameTok = this.tok;
@@ -550,7 +564,9 @@ class Parser {
     }
 
     const h: ParsedHead = { ref, assign: false, usesContains: false, pos: { ...nameTok.pos } };
-    if (args) h.args = args;
+    // `f()` declares no function: OPA makes it a plain rule, referred to as `f` (as
+    // Gatekeeper's seccomp template does: `canonicalize_runtime_default_profile() = out {`).
+    if (args && args.length > 0) h.args = args;
     if (this.isKeyword('contains')) {
       if (args) this.unexpected('the contains keyword can only be used with multi-value rule definitions');
       this.advance();

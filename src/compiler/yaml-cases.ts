@@ -2,8 +2,8 @@
 // through our compiler and the OPA wasm SDK. Used by the conformance runner
 // (scripts/conformance.ts) and by our own cases under test/cases/.
 //
-// Each case's query becomes a rule collecting the query's bindings, compiled
-// with the case's modules; results are compared with `want_result` (numbers by
+// Each case's query is compiled as a query (src/compiler/query.ts) with the
+// case's modules, its solutions the bindings of its variables; results are compared with `want_result` (numbers by
 // value, sets and `sort_bindings` lists order-insensitively). Cases expecting
 // an error pass when compiling or evaluating fails with that error.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,9 +13,11 @@ import { asCustomBuiltins, hostBuiltins } from '../policy/host-builtins';
 import { DEFAULT_LIMITS, loadLimitedPolicy } from '../policy/limits';
 import { compile } from './compile';
 import { TEST_BUILTIN_DEFS, TEST_BUILTINS } from './test-builtins';
-import { parseQuery, parseTerm } from './parser';
+import { parseTerm } from './parser';
 import type { Term } from './ast';
-import { walkBody } from './visit';
+
+/** The entrypoint the case's query is compiled to (a query, not a rule under `data`). */
+const QUERY_ENTRYPOINT = 'query';
 
 export interface Case {
   note: string;
@@ -41,21 +43,6 @@ export function collectFiles(dir: string): string[] {
     else if (/\.ya?ml$/.test(name)) out.push(p);
   }
   return out;
-}
-
-/**
- * The query's variables, in order of first appearance (wildcards and roots
- * excluded). Those only a comprehension or an `every` body uses are its own,
- * not the query's (as in OPA's results).
- */
-function queryVars(query: string): string[] {
-  const body = parseQuery(query, 'query.rego');
-  const names: string[] = [];
-  walkBody(body, (t) => {
-    if (t.type === 'var' && !t.name.startsWith('$') && t.name !== 'data' && t.name !== 'input' && !names.includes(t.name)) names.push(t.name);
-    return !t.type.endsWith('compr');
-  }, { everyBodies: false });
-  return names;
 }
 
 /** A Rego term (input_term) as JSON, when it has no sets. */
@@ -103,21 +90,17 @@ export function runCase(c: Case): Outcome {
   } else {
     input = c.input;
   }
-  const vars = queryVars(c.query);
-  const bindings = `{${vars.map((v) => `${JSON.stringify(v)}: ${v}`).join(', ')}}`;
-  const queryModule = inputTerm === undefined
-    ? `package __conformance__\n\n__result__ := [${bindings} |\n${c.query}\n]\n`
-    : `package __conformance__\n\n__result__ := __r if {\n__r := [${bindings} |\n${c.query}\n] with input as ${inputTerm}\n}\n`;
-  const modules = [...(c.modules ?? []).map((source, i) => ({ file: `test-${i}.rego`, source })), { file: 'query.rego', source: queryModule }];
+  const modules = (c.modules ?? []).map((source, i) => ({ file: `test-${i}.rego`, source }));
+  const query = { entrypoint: QUERY_ENTRYPOINT, file: 'query.rego', source: c.query, input: inputTerm };
   let results: unknown;
   try {
-    const wasm = compile({ modules, entrypoints: ['__conformance__/__result__'], strict: c.strict_error === true, extraBuiltins: TEST_BUILTIN_DEFS });
+    const wasm = compile({ modules, entrypoints: [], query, strict: c.strict_error === true, extraBuiltins: TEST_BUILTIN_DEFS });
     // Under offgate's default limits: a case that hangs or eats memory fails, not the run.
     const mode = { strict: c.strict_error === true };
     const limited = loadLimitedPolicy(wasm, DEFAULT_LIMITS, { ...hostBuiltins(mode), ...asCustomBuiltins(TEST_BUILTINS, mode) });
     const policy = limited.policy;
     if (c.data !== undefined) policy.setData(c.data as object);
-    const rs = limited.run(() => policy.evaluate(input === undefined ? undefined : input));
+    const rs = limited.run(() => policy.evaluate(input === undefined ? undefined : input, QUERY_ENTRYPOINT));
     results = rs.length > 0 ? rs[0].result : [];
   } catch (e) {
     const msg = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);

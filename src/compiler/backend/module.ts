@@ -16,6 +16,8 @@ export const OPA_WASM_ABI_VERSION = { major: 1, minor: 2 } as const;
 export interface EmitOptions {
   entrypoints: string[];
   strict: boolean;
+  /** A compiled query: the value of its detached node, under its own entrypoint name. */
+  query?: { entrypoint: string; node: TreeNode };
 }
 
 export function emitModule(tree: TreeNode, builtins: Map<string, BuiltinDef>, options: EmitOptions): Uint8Array {
@@ -28,13 +30,18 @@ export function emitModule(tree: TreeNode, builtins: Map<string, BuiltinDef>, op
   const planner = new ModulePlanner(tree, linker, constants, services, builtins, { strict: options.strict });
 
   const entries = options.entrypoints.map((ep) => planner.planEntrypoint(ep.split('/').filter((s) => s.length > 0)));
+  const names = [...options.entrypoints];
+  if (options.query) {
+    entries.push(planner.planNodeEntrypoint(options.query.node));
+    names.push(options.query.entrypoint);
+  }
   planner.planAll();
   const deadlineBuiltin = planner.hostBuiltinId(DEADLINE_BUILTIN);
 
   const abi = new AbiFunctions(linker, services, constants, planner, entries, deadlineBuiltin);
   linker.exportFunction('opa_eval', abi.opaEval());
   linker.exportFunction('eval', abi.eval());
-  linker.exportFunction('entrypoints', abi.table(Object.fromEntries(options.entrypoints.map((ep, i) => [ep, i]))));
+  linker.exportFunction('entrypoints', abi.table(Object.fromEntries(names.map((ep, i) => [ep, i]))));
   linker.exportFunction('builtins', abi.table(Object.fromEntries(planner.hostBuiltinTable())));
   for (const name of ABI_EXPORTS) linker.keepRuntimeExport(name);
   linker.keepRuntimeExport(DEADLINE_EXPORT);

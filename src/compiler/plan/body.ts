@@ -214,6 +214,9 @@ export class BodyPlanner {
 
   private planEvery(key: Term | null, value: Term, domain: Term, body: Body, fail: Label, k: Cont): void {
     this.planTerm(domain, fail, (d, f) => {
+      // Over a scalar (not a collection) `every` is false in OPA, not vacuously true.
+      this.code.localGet(d).call(this.w.services.runtime('rt_tag')).i32Const(T_ARRAY).i32LtU();
+      this.w.brIf(f);
       this.inClosure(key ? [key, value] : [value], body, () => {
         const kl = key ? this.w.local() : null;
         const vl = this.w.local();
@@ -491,10 +494,13 @@ export class BodyPlanner {
     k(this.varLocal(t.name), fail);
   }
 
+  /** Evaluates terms in the order safety chose (refs binding variables first); values in written order. */
   private planSeq(terms: Term[], fail: Label, k: (values: number[], fail: Label) => void): void {
     const values: number[] = [];
-    this.steps(terms.length, (i, f, next) => this.planTerm(terms[i], f, (v, f2) => {
-      values[i] = v;
+    const o = this.safety.evaluationOrder(terms, this.bound);
+    const order = o.ok ? o.order : terms.map((_, i) => i); // unsafe: planning the written order names the variable
+    this.steps(terms.length, (i, f, next) => this.planTerm(terms[order[i]], f, (v, f2) => {
+      values[order[i]] = v;
       next(f2);
     }), fail, (f) => k(values, f));
   }
@@ -598,6 +604,35 @@ export class BodyPlanner {
     }), fail, (f) => k(current, f));
   }
 
+  /**
+   * Follows `path[i..]` through base data, where (as in OPA's storage paths) a
+   * number key names an object's key by its text: `data.a[2]` is `data.a["2"]`,
+   * and still element 2 of an array.
+   */
+  private applyBasePath(v: number, path: Term[], i: number, fail: Label, k: ValueCont): void {
+    let current = v;
+    this.steps(path.length - i, (j, f, next) => {
+      const key = path[i + j];
+      const step = (r: number, f2: Label) => {
+        current = r;
+        next(f2);
+      };
+      if (key.type !== 'number') return this.pathStep(current, key, f, step);
+      this.planTerm(key, f, (kv, f2) => {
+        const c = this.code;
+        const r = this.w.local();
+        c.localGet(current).call(this.w.services.runtime('rt_tag')).i32Const(T_OBJECT).i32Eq().if_('i32');
+        c.localGet(current).i32Const(this.ctx.constants.string(key.value)).call(this.w.services.runtime('rt_get'));
+        c.else_();
+        c.localGet(current).localGet(kv).call(this.w.services.runtime('rt_get'));
+        c.end();
+        c.localSet(r);
+        this.w.failIfUndefined(r, f2);
+        step(r, f2);
+      });
+    }, fail, (f) => k(current, f));
+  }
+
   /** One element of a path: a lookup for a bound key, a loop for an unbound one. */
   private pathStep(v: number, key: Term, fail: Label, k: ValueCont): void {
     if (isPattern(key, this.bound)) {
@@ -644,15 +679,95 @@ export class BodyPlanner {
       if (child || this.hasMockAtOrBelow(below)) return this.walkData(child, below, path, i + 1, fail, k);
       if (node === undefined || node.children.size === 0) {
         // Plain base data from here on.
-        return this.valueAt(undefined, prefix, fail, (v, f) => this.applyPath(v, path, i, f, k));
+        return this.valueAt(undefined, prefix, fail, (v, f) => this.applyBasePath(v, path, i, f, k));
       }
-      return this.baseLookup(below, fail, (v, f) => this.applyPath(v, path, i + 1, f, k));
+      return this.baseLookup(below, fail, (v, f) => this.applyBasePath(v, path, i + 1, f, k));
     }
-    // A dynamic key: build the whole document here and iterate or look up in it.
+    if ((t.type === 'number' || t.type === 'boolean' || t.type === 'null') && !this.hasMockAtOrBelow(prefix)) {
+      // Documents of rules are named by strings: under any other scalar key there is base data only.
+      return this.baseLookup(prefix, fail, (v, f) => this.applyBasePath(v, path, i, f, k));
+    }
+    if (this.documentNames(node, prefix).length > 0) {
+      if (isPattern(t, this.bound)) return this.iterateKeys(node, prefix, path, i, fail, k);
+      return this.planTerm(t, fail, (kv, f) => this.dispatchKey(node, prefix, path, i, kv, f, k));
+    }
+    // Base data only.
     this.valueAt(node, prefix, fail, (v, f) => this.applyPath(v, path, i, f, k));
   }
 
+  /** Names under `prefix` with a document of rules (functions are none) or a `with` mock below. */
+  private documentNames(node: TreeNode | undefined, prefix: string[]): string[] {
+    const names = new Set<string>();
+    for (const [name, child] of node?.children ?? []) if (nodeKind(child) !== 'function') names.add(name);
+    const p = prefix.join('/');
+    for (const m of this.env.dataMocks.keys()) {
+      const rest = prefix.length === 0 ? m : m.startsWith(p + '/') ? m.slice(p.length + 1) : undefined;
+      if (rest !== undefined) names.add(rest.split('/')[0]);
+    }
+    return [...names];
+  }
+
+  /**
+   * The document under the key in `kv` at `node`, a key known only when evaluated
+   * (`data[x].allow`): the child it names, computed alone, else base data. As in
+   * OPA, the other children are not computed: building the whole document here
+   * would also compute the rule making the reference when it is below (issue
+   * 7399: `data.test.p` reading `data[first].allow`), and never end.
+   */
+  private dispatchKey(node: TreeNode | undefined, prefix: string[], path: Term[], i: number, kv: number, fail: Label, k: ValueCont): void {
+    const c = this.code;
+    // Functions are no documents: a key naming one finds base data, if any.
+    for (const name of this.documentNames(node, prefix)) {
+      this.w.block((other) => {
+        c.localGet(kv).i32Const(this.ctx.constants.string(name)).call(this.w.services.runtime('rt_equal')).i32Eqz();
+        this.w.brIf(other);
+        // Each branch plans the rest of the body anew, from the same bindings.
+        this.scoped(() => this.walkData(node?.children.get(name), [...prefix, name], path, i + 1, fail, k));
+        // This child was the one: its solutions are all there are.
+        this.w.br(fail);
+      });
+    }
+    this.scoped(() =>
+      this.baseLookup(prefix, fail, (base, f) => {
+        const r = this.w.local();
+        this.w.callRuntime('rt_get', [base, kv], r);
+        this.w.failIfUndefined(r, f);
+        this.applyBasePath(r, path, i + 1, f, k);
+      }),
+    );
+  }
+
+  /**
+   * An unbound key at `node` (`data[x].allow`): x iterates over the names of its
+   * child documents and the keys of base data there, in order, each dispatched
+   * as a bound key is.
+   */
+  private iterateKeys(node: TreeNode | undefined, prefix: string[], path: Term[], i: number, fail: Label, k: ValueCont): void {
+    const c = this.code;
+    const rt = (n: string) => this.w.services.runtime(n);
+    const keys = this.w.local();
+    const names = this.documentNames(node, prefix);
+    c.i32Const(names.length).call(rt('rt_set')).localSet(keys);
+    for (const name of names) c.localGet(keys).i32Const(this.ctx.constants.string(name)).call(rt('rt_set_add'));
+    this.w.block((noBase) =>
+      this.baseLookup(prefix, noBase, (base, f) => {
+        c.localGet(base).call(rt('rt_tag')).i32Const(T_OBJECT).i32Ne();
+        this.w.brIf(f);
+        const bk = this.w.local();
+        this.w.scan(base, bk, null, () => {
+          c.localGet(keys).localGet(bk).call(rt('rt_set_add'));
+        });
+      }),
+    );
+    const kv = this.w.local();
+    this.w.scan(keys, null, kv, (next) =>
+      this.bindPattern(path[i], kv, next, (f) => this.dispatchKey(node, prefix, path, i, kv, f, k)),
+    );
+    void fail;
+  }
+
   private hasMockAtOrBelow(prefix: string[]): boolean {
+    if (prefix.length === 0) return this.env.dataMocks.size > 0;
     const p = prefix.join('/');
     for (const m of this.env.dataMocks.keys()) if (m === p || m.startsWith(p + '/')) return true;
     return false;

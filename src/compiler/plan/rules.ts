@@ -23,6 +23,25 @@ interface PlannedFunction {
   kind: 'value' | 'function';
 }
 
+/** Depths (below the node) at which its ref-head rules put values, and those of multi-value rules (sets). */
+interface RuleLeaves {
+  at: Set<number>;
+  sets: Set<number>;
+}
+
+function ruleLeaves(node: TreeNode): RuleLeaves {
+  const leaves: RuleLeaves = { at: new Set(), sets: new Set() };
+  for (const o of node.objects) {
+    leaves.at.add(o.keys.length);
+    if (o.multi) leaves.sets.add(o.keys.length);
+  }
+  return leaves;
+}
+
+function sortedChildren(node: TreeNode): [string, TreeNode][] {
+  return [...node.children.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export interface ModulePlannerOptions {
   strict: boolean;
 }
@@ -137,6 +156,15 @@ export class ModulePlanner implements PlanContext {
       bp.planDataRef(path.map((s) => ({ type: 'string', value: s, pos }) as Term), fail, (v) => w.set(result, v)),
     );
     w.code.localGet(result);
+    this.linker.defineFunction(index, w.locals, w.finish());
+    return index;
+  }
+
+  /** An entry point computing a node outside the tree (a compiled query). */
+  planNodeEntrypoint(node: TreeNode): number {
+    const index = this.linker.declareFunction([], ['i32']);
+    const w = new FnWriter(this.services, []);
+    w.code.call(this.nodeFunction(node, NO_MOCKS));
     this.linker.defineFunction(index, w.locals, w.finish());
     return index;
   }
@@ -275,20 +303,103 @@ export class ModulePlanner implements PlanContext {
         bp.planBody(rule.body, fail, (f) => this.insertPath(bp, result, keys, multi ? rule.key! : rule.value, multi, f, pathName(node.path)));
       });
     }
-    for (const [name, child] of [...node.children.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const leaves = node.objects.length > 0 ? ruleLeaves(node) : undefined;
+    for (const [name, child] of sortedChildren(node)) {
       if (nodeKind(child) === 'function') continue;
+      if (leaves) {
+        this.mergeChild(w, env, result, name, child, 1, leaves, `object keys must be unique (rule ${pathName(node.path)} produced conflicting values)`);
+        continue;
+      }
       const v = w.local();
       c.call(this.nodeFunction(child, env)).localSet(v);
       c.localGet(v).if_();
       c.localGet(result).i32Const(this.constants.string(name)).localGet(v).call(rt('rt_object_insert'));
       c.end();
     }
-    // Base documents at the same path are merged in. Child documents merged their
-    // own base data already (objects under the same key); elsewhere, where both
-    // define a key, the base document's value is what OPA's evaluator returns.
+    this.mergeBase(w, env, result, node.path);
+  }
+
+  /**
+   * Child document `name` (at depth `depth` below the node whose ref-head rules built
+   * `obj`) merged into what those rules put there. As in OPA, two rules may meet in
+   * the objects their refs go through, but not at a value: the same leaf from both is
+   * a conflict unless equal (or both sets: their union), and one rule's value may
+   * neither be replaced by the other's objects nor have keys added inside it.
+   */
+  private mergeChild(w: FnWriter, env: Env, obj: number, name: string, child: TreeNode, depth: number, leaves: RuleLeaves, conflict: string): void {
+    const c = w.code;
+    const rt = (n: string) => this.services.runtime(n);
+    const key = w.local();
+    const existing = w.local();
+    c.i32Const(this.constants.string(name)).localSet(key);
+    w.callRuntime('rt_get', [obj, key], existing);
+    const abort = () => {
+      c.i32Const(this.constants.cstring(`eval_conflict_error: ${conflict}`)).call(this.services.import('opa_abort')).unreachable();
+    };
+    const kind = nodeKind(child);
+    const interior = kind === 'object' && child.objects.length === 0;
+    const v = w.local();
+    c.localGet(existing).i32Eqz().if_();
+    c.call(this.nodeFunction(child, env)).localSet(v);
+    c.localGet(v).if_();
+    c.localGet(obj).localGet(key).localGet(v).call(rt('rt_object_insert'));
+    c.end();
+    c.else_();
+    if (interior && !leaves.at.has(depth)) {
+      // Both go on through objects here: merge below.
+      for (const [n, g] of sortedChildren(child)) {
+        if (nodeKind(g) !== 'function') this.mergeChild(w, env, existing, n, g, depth + 1, leaves, conflict);
+      }
+      this.mergeBase(w, env, existing, child.path);
+    } else {
+      c.call(this.nodeFunction(child, env)).localSet(v);
+      c.localGet(v).if_();
+      if (kind === 'set' && leaves.sets.has(depth)) {
+        c.localGet(obj).localGet(key).localGet(existing).localGet(v).call(rt('b_or')).call(rt('rt_object_insert'));
+      } else if (kind === 'complete' && leaves.at.has(depth)) {
+        c.localGet(existing).localGet(v).call(rt('rt_equal')).i32Eqz().if_();
+        abort();
+        c.end();
+      } else if (kind === 'object' && !leaves.at.has(depth)) {
+        // The child's own ref-head rules build objects here too: keys merge, values must agree.
+        const k = w.local();
+        const x = w.local();
+        const there = w.local();
+        w.scan(v, k, x, () => {
+          w.callRuntime('rt_get', [existing, k], there);
+          c.localGet(there).if_();
+          c.localGet(there).localGet(x).call(rt('rt_equal')).i32Eqz().if_();
+          abort();
+          c.end();
+          c.else_();
+          c.localGet(existing).localGet(k).localGet(x).call(rt('rt_object_insert'));
+          c.end();
+        });
+      } else if (kind === 'object') {
+        // Keys added inside a rule's value (none: nothing was added).
+        c.localGet(v).call(rt('rt_len')).if_();
+        abort();
+        c.end();
+      } else {
+        abort();
+      }
+      c.end();
+    }
+    c.end();
+  }
+
+  /**
+   * Base documents at `path` merged into the object `result` built there. Child
+   * documents merged their own base data already (objects under the same key);
+   * elsewhere, where both define a key, the base document's value is what OPA's
+   * evaluator returns.
+   */
+  private mergeBase(w: FnWriter, env: Env, result: number, path: string[]): void {
+    const c = w.code;
+    const rt = (n: string) => this.services.runtime(n);
     w.block((fail) => {
       const bp = new BodyPlanner(this, w, env, new Set());
-      bp.baseLookup(node.path, fail, (base) => {
+      bp.baseLookup(path, fail, (base) => {
         const k = w.local();
         const v = w.local();
         const existing = w.local();

@@ -30,8 +30,13 @@ function newNode(path: string[]): TreeNode {
   return { path, children: new Map(), complete: [], defaults: [], sets: [], objects: [], functions: [] };
 }
 
-export function buildTree(rules: ResolvedRule[]): TreeNode {
+/**
+ * The tree of `rules`; every package in `packages` is a node even without rules
+ * (OPA's data tree has an empty package as `{}`).
+ */
+export function buildTree(rules: ResolvedRule[], packages: string[][] = []): TreeNode {
   const root = newNode([]);
+  for (const p of packages) nodeAt(root, p);
   for (const r of rules) {
     const ground: string[] = [];
     let i = 0;
@@ -58,6 +63,14 @@ export function buildTree(rules: ResolvedRule[]): TreeNode {
   }
   checkNodes(root);
   return root;
+}
+
+/** A node of its own for one complete rule (a compiled query), reachable from no path of `data`. */
+export function detachedNode(rule: ResolvedRule): TreeNode {
+  const path = rule.path.map((t) => (t.type === 'string' ? t.value : '?'));
+  const node = newNode(path);
+  node.complete.push(rule);
+  return node;
 }
 
 export function nodeAt(root: TreeNode, path: string[]): TreeNode {

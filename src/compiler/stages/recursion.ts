@@ -3,7 +3,7 @@
 import type { Body, Term } from '../ast';
 import { RegoError } from '../errors';
 import { allNodes, pathName, type TreeNode } from '../plan/tree';
-import { walkBody, walkTerm } from '../visit';
+import { isGround, walkBody, walkTerm } from '../visit';
 import type { ResolvedRule } from './resolve';
 
 export function checkRecursion(tree: TreeNode): void {
@@ -38,23 +38,28 @@ function rulesOf(n: TreeNode): ResolvedRule[] {
 /** Nodes whose rules the rules at `n` refer to (only nodes that hold rules count). */
 function dependencies(tree: TreeNode, n: TreeNode): Set<TreeNode> {
   const out = new Set<TreeNode>();
-  const addRef = (terms: Term[]) => {
-    let node: TreeNode | undefined = tree;
-    for (const t of terms) {
-      if (!node) return;
-      if (t.type !== 'string') {
-        // Dynamic key: every rule below may be reached.
-        for (const d of allNodes(node)) if (rulesOf(d).length > 0) out.add(d);
-        return;
-      }
-      node = node.children.get(t.value);
-      if (node && rulesOf(node).length > 0) {
-        out.add(node);
-        return;
-      }
+  // As OPA's rule tree is searched: a variable key may be any child, a ground key
+  // only the child of that name (children are named by strings, so a number names
+  // none: `data[2]` reaches base data only); the first node holding rules is the
+  // document reached, and where the ref ends, every rule below is.
+  const reach = (node: TreeNode, terms: Term[], i: number): void => {
+    if (rulesOf(node).length > 0) {
+      out.add(node);
+      return;
     }
-    if (node) for (const d of allNodes(node)) if (rulesOf(d).length > 0) out.add(d);
+    if (i === terms.length) {
+      for (const d of allNodes(node)) if (rulesOf(d).length > 0) out.add(d);
+      return;
+    }
+    const t = terms[i];
+    if (t.type === 'string') {
+      const child = node.children.get(t.value);
+      if (child) reach(child, terms, i + 1);
+    } else if (!isGround(t)) {
+      for (const child of node.children.values()) reach(child, terms, i + 1);
+    }
   };
+  const addRef = (terms: Term[]) => reach(tree, terms, 0);
   const visit = (t: Term): boolean => {
     if (t.type === 'ref' && t.terms[0].type === 'var' && t.terms[0].name === 'data') {
       addRef(t.terms.slice(1));

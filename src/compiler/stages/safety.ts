@@ -119,17 +119,46 @@ export class Safety {
   }
 
   private sequence(items: Term[], bound: Bound): Analysis {
+    const o = this.evaluationOrder(items, bound);
+    return o.ok ? ok(o.outputs) : o;
+  }
+
+  /**
+   * An order in which to evaluate `items` (the arguments of a call, the elements
+   * of a composite): as written, except that an item waits for the items whose
+   * refs bind its variables, as OPA allows (`foo == input.foos[foo]` iterates
+   * the ref, binding foo, before comparing).
+   */
+  evaluationOrder(items: Term[], bound: Bound): { ok: true; order: number[]; outputs: Set<string> } | { ok: false; missing: VarTerm } {
     const now = extend(bound);
     const outputs = new Set<string>();
-    for (const x of items) {
-      const a = this.term(x, now);
-      if (!a.ok) return a;
-      for (const v of a.outputs) {
-        outputs.add(v);
-        now.add(v);
+    const order: number[] = [];
+    const done = items.map(() => false);
+    // Linear when the written order works (long literals are common); a deferred
+    // item is retried after each item taken.
+    let first = 0;
+    while (order.length < items.length) {
+      while (done[first]) first++;
+      let failure: Analysis | undefined;
+      let taken = -1;
+      for (let j = first; j < items.length && taken < 0; j++) {
+        if (done[j]) continue;
+        const a = this.term(items[j], now);
+        if (!a.ok) {
+          failure ??= a;
+          continue;
+        }
+        for (const v of a.outputs) {
+          outputs.add(v);
+          now.add(v);
+        }
+        taken = j;
       }
+      if (taken < 0) return failure as { ok: false; missing: VarTerm };
+      done[taken] = true;
+      order.push(taken);
     }
-    return ok(outputs);
+    return { ok: true, order, outputs };
   }
 
   private call(fn: Term, args: Term[], bound: Bound): Analysis {
