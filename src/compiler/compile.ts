@@ -62,7 +62,10 @@ const STAGES: Stage[] = [
     }
   }],
   ['fill in rego.metadata calls', (s) => {
-    s.modules = fillMetadataCalls(s.modules!);
+    const filled = fillMetadataCalls(s.modules!);
+    // The query's module keeps its identity: later stages tell it from the documents by it.
+    if (s.queryModule) s.queryModule = filled[s.modules!.indexOf(s.queryModule)];
+    s.modules = filled;
   }],
   ['resolve refs and rename locals', (s) => {
     s.program = resolve(s.modules!);

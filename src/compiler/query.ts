@@ -17,13 +17,17 @@ export interface QuerySource {
   input?: string;
 }
 
-/** The query's variables, in order of first appearance (wildcards, generated names and roots excluded). */
+/**
+ * The query's variables, in order of first appearance (wildcards, generated names and roots
+ * excluded). Those only a comprehension or an `every` body uses are its own, not the query's
+ * (as in OPA's results).
+ */
 export function queryVars(body: Body): string[] {
   const names: string[] = [];
   walkBody(body, (t) => {
     if (t.type === 'var' && !t.name.startsWith('$') && t.name !== 'data' && t.name !== 'input' && !names.includes(t.name)) names.push(t.name);
-    return true;
-  });
+    return !t.type.endsWith('compr');
+  }, { everyBodies: false });
   return names;
 }
 
