@@ -6,6 +6,7 @@ import { lint, type LintOptions } from '../lint/lint';
 import { isFailing } from '../report/model';
 import { formats, isFormatName, FORMAT_NAMES } from '../report/formats/index';
 import { parseSize } from '../size';
+import { useColor } from './color';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { removeStaleReport, writeOutputFile } from './output';
@@ -72,7 +73,7 @@ async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io):
   if (progress) io.stderr('\r\x1b[K');
   if (outcome.fatal) throw new UsageError(outcome.fatal);
 
-  const color = format === 'text' && opts.color !== false && io.isTTY && !io.env.NO_COLOR && !opts.outputFile;
+  const color = format === 'text' && !opts.outputFile && useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
   const text = formats[format](outcome.report, { color, verbose: opts.verbose, failOn });
   if (opts.outputFile) writeOutputFile(opts.outputFile, text);
   else io.stdout(text);

@@ -131,6 +131,23 @@ program
     }),
   );
 
+program
+  .command('completion')
+  .description('print a shell completion script: bash, zsh or fish')
+  .argument('<shell>', 'bash, zsh or fish')
+  .action((shell: string) =>
+    run(async () => {
+      const { completionScript, COMMAND_WORDS } = await import('./completion');
+      const commands = program.commands.map((c) => ({
+        name: c.name(),
+        description: c.description(),
+        options: c.options.map((o) => ({ short: o.short, long: o.long, description: o.description, takesValue: o.required || o.optional })),
+        arguments: COMMAND_WORDS[c.name()],
+      }));
+      process.stdout.write(completionScript(shell, program.name(), commands));
+    }),
+  );
+
 function lintCommand(): Command {
   return program.commands.find((c) => c.name() === 'lint')!;
 }
