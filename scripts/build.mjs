@@ -1,6 +1,7 @@
 // Builds what the package runs, into dist/ (committed: a git install, a packed tarball and the
 // GitHub Action run it as it is, with no build step and no dependency to install):
 //   dist/offgate.cjs        the CLI, one CommonJS file holding every dependency it loads on start-up
+//   dist/action.cjs         the GitHub Action (action.yml)
 //   dist/vendor/*.cjs       dependencies a few host builtins load on first use (graphql-js, Ajv)
 //   dist/index.mjs,         the library API (`import "offgate"`, `import "offgate/compiler"`), ESM,
 //   dist/compiler.mjs       with their declarations under dist/types/
@@ -95,6 +96,16 @@ metafiles.push((await build({
   outfile: BUNDLE,
   format: 'cjs',
   // The sources find the package's files from import.meta.url.
+  define: { ...defines, 'import.meta.url': '__offgateModuleUrl' },
+  banner: { js: "const __offgateModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+})).metafile);
+
+// The GitHub Action (action.yml): node20 runs it from a checkout of the repository, as it is.
+metafiles.push((await build({
+  ...common,
+  entryPoints: ['src/action/entry.ts'],
+  outfile: join(OUT, 'action.cjs'),
+  format: 'cjs',
   define: { ...defines, 'import.meta.url': '__offgateModuleUrl' },
   banner: { js: "const __offgateModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 })).metafile);

@@ -336,7 +336,7 @@ describe('output formats', () => {
     expect(lint(['-o', 'github', '--fail-on', 'warn', 'pod.yaml'], { cwd }).stdout).toMatch(/^::error file=pod\.yaml,line=12,col=9,/);
   });
 
-  it.each(['text', 'json', 'sarif', 'junit', 'github'])('--output-file writes the %s report to the file and nothing to stdout', (format) => {
+  it.each(['text', 'json', 'sarif', 'junit', 'github', 'markdown'])('--output-file writes the %s report to the file and nothing to stdout', (format) => {
     const cwd = dir();
     const r = lint(['-o', format, '--output-file', 'report.out', 'pod.yaml'], { cwd });
     expect(r.code).toBe(1);

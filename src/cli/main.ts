@@ -34,7 +34,7 @@ program
   .command('lint', { isDefault: false })
   .description('would the cluster accept these manifests? Lints them against Gatekeeper constraints')
   .argument('[paths...]', 'files, folders, globs, or - for standard input')
-  .option('-o, --output <format>', 'text, json, sarif, junit or github', 'text')
+  .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
   .option('--output-file <file>', 'write the report to a file instead of standard output')
   .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
   .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
