@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The offgate command: the bundled CLI (dist/offgate.cjs, committed and shipped: no build at
-// install), loaded with the V8 code cache `npm run build` records when there is one, so that
+// install), loaded with the V8 code cache `npm run bundle` records when there is one, so that
 // start-up reads compiled code instead of parsing the bundle. A cache V8 rejects (another
 // Node version, other V8 flags) is simply not used.
 //
@@ -25,7 +25,7 @@ const bundle = join(dist, 'offgate.cjs');
 const cacheFile = join(dist, 'offgate.cjs.cache');
 
 if (!existsSync(bundle)) {
-  console.error('offgate: dist/offgate.cjs is missing: run `npm run build`');
+  console.error('offgate: dist/offgate.cjs is missing: run `npm run bundle`');
   process.exit(2);
 }
 // The bundle turns its own errors into one line; this catches what happens before it runs

@@ -1,7 +1,7 @@
 // Fails when a generated, committed file is stale: the runtime module must be exactly what
 // `npm run build:runtime` makes from the sources today, and dist/ (the CLI bundle, the library
 // API with its declarations, the vendored dependencies: what installs run without building)
-// exactly what `npm run build` makes. (wasm/, the compiled templates, is checked by
+// exactly what `npm run bundle` makes. (wasm/, the compiled templates, is checked by
 // test/wasm-fresh.test.ts.)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -19,9 +19,9 @@ try {
   execFileSync(process.execPath, ['scripts/build.mjs', '--out', dist], { stdio: 'inherit' });
   const tracked = new Set(execFileSync('git', ['ls-files', 'dist'], { encoding: 'utf8' }).split('\n').filter(Boolean));
   for (const file of files(dist).map((f) => join('dist', f))) {
-    if (!tracked.has(file) || !existsSync(file) || !readFileSync(file).equals(readFileSync(join(dir, file)))) stale.push([file, 'npm run build']);
+    if (!tracked.has(file) || !existsSync(file) || !readFileSync(file).equals(readFileSync(join(dir, file)))) stale.push([file, 'npm run bundle']);
   }
-  for (const file of tracked) if (!existsSync(join(dir, file))) stale.push([file, 'npm run build (no longer built: remove it)']);
+  for (const file of tracked) if (!existsSync(join(dir, file))) stale.push([file, 'npm run bundle (no longer built: remove it)']);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
