@@ -4,10 +4,10 @@
 // Markdown summary to the job's page and sets outputs. The exit code is the CLI's.
 import { appendFileSync } from 'node:fs';
 import { UsageError } from '../cli/errors';
-import { formatOf, lintChecked } from '../cli/lint-command';
+import { lintChecked } from '../cli/lint-command';
 import { writeOutputFile } from '../cli/output';
 import { oneLine } from '../report/formats/escape';
-import { formats, type FormatName } from '../report/formats/index';
+import { formats, isFormatName, FORMAT_NAMES, type FormatName } from '../report/formats/index';
 import { isFailing } from '../report/model';
 
 export interface ActionInputs {
@@ -56,7 +56,8 @@ export async function runAction(io: ActionIo): Promise<number> {
   const opts = { env: inputs.env, config: inputs.config, policy: inputs.policy, failOn: inputs.failOn, output: inputs.format };
   let checked;
   try {
-    const format = formatOf(opts);
+    if (!isFormatName(inputs.format)) throw new UsageError(`format ${inputs.format}: unknown format (one of ${FORMAT_NAMES.join(', ')})`);
+    const format = inputs.format;
     checked = await lintChecked(inputs.paths, opts, { stdout: io.stdout, stderr: io.stderr, isTTY: false, env: io.env });
     const render = (name: FormatName) => formats[name](checked!.report, { color: false, failOn: checked!.failOn });
     io.stdout(render(format));
