@@ -141,6 +141,8 @@ export interface LintResult {
 	exitCode: 0 | 1 | 2;
 	/** Set when nothing could be linted (unknown environment, unusable offgate.yaml): the CLI's exit code 2. */
 	fatal?: string;
+	/** Every such problem, one `file:line:col: message` line each (the first is `fatal`). */
+	fatalErrors?: string[];
 }
 /** Would the cluster accept these manifests? */
 export declare function lint(options: LintOptions): Promise<LintResult>;

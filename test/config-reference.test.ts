@@ -1,7 +1,7 @@
 // offgate.yaml's JSON Schema (schema/offgate.schema.json) and reference (docs/configuration.md)
 // are generated from the tables the loader checks against: they must be fresh, and the schema
 // must accept and refuse what the loader does.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
@@ -59,6 +59,18 @@ describe('the schema and the loader agree', () => {
   it.each(refused)('both refuse %s', (_, text) => {
     expect(loaderAccepts(text)).toBe(false);
     expect(schemaAccepts(text)).toBe(false);
+  });
+});
+
+describe('offgate lint with a broken offgate.yaml', () => {
+  it('reports every problem at once, each at its file:line:col, exit code 2', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'offgate-config-'));
+    writeFileSync(join(cwd, 'offgate.yaml'), 'environments:\n  prod:\n    enforcementAction: block\n    restrictions:\n      privileged: true\n      host-network-ports: {hostNetwork: "no"}\n');
+    writeFileSync(join(cwd, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n');
+    const r = offgate(['lint', '--env', 'prod', 'pod.yaml'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').filter(Boolean).map((l) => l.replace(/^offgate: (offgate\.yaml:\d+:\d+):.*$/, '$1'))).toEqual(['offgate.yaml:3:24', 'offgate.yaml:5:7', 'offgate.yaml:6:41']);
   });
 });
 

@@ -65,7 +65,7 @@ export async function runAction(io: ActionIo): Promise<number> {
     if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, render('markdown'));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stdout(`::error title=offgate::${oneLine(e.message)}\n`);
+    for (const m of e.messages) io.stdout(`::error title=offgate::${oneLine(m)}\n`);
     return 2;
   }
   if (io.env.GITHUB_OUTPUT) {

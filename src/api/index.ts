@@ -44,6 +44,8 @@ export interface LintResult {
   exitCode: 0 | 1 | 2;
   /** Set when nothing could be linted (unknown environment, unusable offgate.yaml): the CLI's exit code 2. */
   fatal?: string;
+  /** Every such problem, one `file:line:col: message` line each (the first is `fatal`). */
+  fatalErrors?: string[];
 }
 
 /** Would the cluster accept these manifests? */
@@ -63,7 +65,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   };
   const outcome = await runLint(core);
   const report = toJsonReport(outcome.report);
-  if (outcome.fatal) return { report, exitCode: 2, fatal: outcome.fatal };
+  if (outcome.fatal) return { report, exitCode: 2, fatal: outcome.fatal, fatalErrors: outcome.fatalErrors ?? [outcome.fatal] };
   const exitCode = outcome.report.errors.length > 0 ? 2 : outcome.report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
   return { report, exitCode };
 }

@@ -88,7 +88,7 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
     onProgress: progress ? (n) => n > 20 && io.stderr(`\rread ${n} files…`) : undefined,
   });
   if (progress) io.stderr('\r\x1b[K');
-  if (outcome.fatal) throw new UsageError(outcome.fatal);
+  if (outcome.fatal) throw new UsageError(outcome.fatal, outcome.fatalErrors);
   const { report } = outcome;
   const exitCode = report.errors.length > 0 ? 2 : report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
   return { report, failOn, exitCode };

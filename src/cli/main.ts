@@ -163,7 +163,8 @@ async function run(f: () => Promise<void>): Promise<void> {
     await f();
   } catch (e) {
     if (e instanceof RegoErrors) fail(...e.errors.map((r) => r.message));
-    if (e instanceof RegoError || e instanceof UsageError || e instanceof WriteError) fail(e.message);
+    if (e instanceof UsageError) fail(...e.messages);
+    if (e instanceof RegoError || e instanceof WriteError) fail(e.message);
     crash(e);
   }
 }
