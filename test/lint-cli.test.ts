@@ -709,7 +709,7 @@ describe('errors and exit codes', () => {
     const f = lint(['-o', 'xml', 'pod.yaml'], { cwd });
     expect(f.code).toBe(2);
     expect(f.stdout).toBe('');
-    expect(f.stderr).toMatch(/^offgate: -o xml: unknown format \(one of text, json, sarif, junit, github\)\n$/);
+    expect(f.stderr).toMatch(/^offgate: -o xml: unknown format \(one of text, json, sarif, junit, github, markdown\)\n$/);
     const w = lint(['--fail-on', 'dryrun', 'pod.yaml'], { cwd });
     expect(w.code).toBe(2);
     expect(w.stderr).toMatch(/^offgate: --fail-on dryrun/);
