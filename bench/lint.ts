@@ -5,7 +5,7 @@
 // start-up and output included): what a user waits for. Best of several runs, as this
 // kind of figure is noisy on shared machines.
 //
-//   npm run build && npm run bench [-- --objects 2000]
+//   npm run bundle && npm run bench [-- --objects 2000]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,7 +97,7 @@ function cli(args: string[], runs: number): number {
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin/offgate.js');
 if (!existsSync(join(root, 'dist/offgate.cjs'))) {
-  console.log('CLI figures skipped: run `npm run build` first');
+  console.log('CLI figures skipped: run `npm run bundle` first');
 } else {
   console.log(`CLI, fresh process, best of 3: ${count} objects ${cli(['--env', 'all', file], 3).toFixed(0)} ms (text output)`);
   console.log(`CLI, fresh process, best of 5: one file ${cli(['--env', 'all', small], 5).toFixed(0)} ms; node alone ${cliNode(5).toFixed(0)} ms`);

@@ -1,18 +1,34 @@
-// Bundles the CLI into one CommonJS file, dist/offgate.cjs, then records a V8 code
-// cache for it (dist/offgate.cjs.cache) by running a lint of the fixtures once.
-// bin/offgate.js loads the bundle with that cache: V8 then reads compiled code
-// instead of parsing 1 MB of JavaScript and compiling each function on first
-// call, which is most of what a one-file lint in a pre-commit hook waits for.
-// The runtime module, templates and compiled wasm are read from the package at
-// run time.
+// Builds what the package runs, into dist/ (committed: a git install, a packed tarball and the
+// GitHub Action run it as it is, with no build step and no dependency to install):
+//   dist/offgate.cjs        the CLI, one CommonJS file holding every dependency it loads on start-up
+//   dist/action.cjs         the GitHub Action (action.yml)
+//   dist/vendor/*.cjs       dependencies a few host builtins load on first use (graphql-js, Ajv)
+//   dist/index.mjs,         the library API (`import "offgate"`, `import "offgate/compiler"`), ESM,
+//   dist/compiler.mjs       with their declarations under dist/types/
+//   dist/THIRD_PARTY_LICENSES.txt   the licences of the code bundled into the files above
+// and then, outside the committed files, a V8 code cache for the CLI (dist/offgate.cjs.cache)
+// recorded by running a lint of the fixtures once: bin/offgate.js then reads compiled code
+// instead of parsing 1 MB of JavaScript, which is most of what a one-file lint in a
+// pre-commit hook waits for. Templates, compiled wasm and the runtime module are read from
+// the package at run time.
+//
+//   node scripts/build.mjs              build into dist/ (and record the code cache)
+//   node scripts/build.mjs --out DIR    build the committed files into DIR only (freshness check)
+//   node scripts/build.mjs --no-types   skip the declarations (the tests' build: they take seconds)
+//
+// The output is deterministic: same sources and dependency versions, same bytes.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
-const BUNDLE = 'dist/offgate.cjs';
-const CODE_CACHE = 'dist/offgate.cjs.cache';
+const outAt = process.argv.indexOf('--out');
+const OUT = outAt >= 0 ? process.argv[outAt + 1] : 'dist';
+const BUNDLE = join(OUT, 'offgate.cjs');
+const CODE_CACHE = join(OUT, 'offgate.cjs.cache');
+const TYPES = !process.argv.includes('--no-types');
 
 // commander requires node:child_process on start-up, for executable subcommands offgate
 // does not have; loading it is a few milliseconds of every run. Defer it to a first use.
@@ -37,43 +53,134 @@ function compilerSourcesHash(srcDir) {
   return createHash('sha256').update(Buffer.concat(files.flatMap((f) => [Buffer.from(`${f.slice(srcDir.length + 1)}\n`), readFileSync(f), Buffer.from('\0')]))).digest('hex');
 }
 
-mkdirSync('dist', { recursive: true });
-rmSync(CODE_CACHE, { force: true });
-rmSync('dist/offgate.js', { force: true }); // the ESM bundle of earlier versions
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: BUNDLE,
+// The builtins' argument types from OPA's capabilities (shipped inside opa-wasm, which exports no
+// path to the file): read here and written into the bundles, so the compiler's type check does
+// not depend on node_modules at run time. A string literal, parsed on first use.
+function opaBuiltinDeclarations() {
+  const require = createRequire(import.meta.url);
+  const root = dirname(dirname(require.resolve('@open-policy-agent/opa-wasm')));
+  const caps = JSON.parse(readFileSync(join(root, 'capabilities.json'), 'utf8'));
+  return caps.builtins.filter((b) => b.decl?.args).map((b) => ({ name: b.name, args: b.decl.args }));
+}
+
+const common = {
   bundle: true,
   platform: 'node',
-  // CommonJS, because Node 20 can load a script with a code cache (vm.Script) but not a module.
-  format: 'cjs',
   target: 'node20',
   sourcemap: false,
-  // Without comments and spaces the bundle is smaller and pure ASCII, which Node reads
+  // Without comments and spaces the bundles are smaller and pure ASCII, which Node reads
   // several times faster than text it must decode from UTF-8 into two-byte strings.
-  // Names are kept, so profiles of the bundle stay readable.
+  // Names are kept, so profiles stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
   charset: 'ascii',
+  legalComments: 'none', // collected into THIRD_PARTY_LICENSES.txt instead
   logLevel: 'warning',
+  metafile: true,
   plugins: [deferChildProcess],
+};
+const defines = {
+  __OFFGATE_COMPILER_ID: JSON.stringify(compilerSourcesHash('src')),
+  __OFFGATE_OPA_BUILTINS: JSON.stringify(JSON.stringify(opaBuiltinDeclarations())),
+};
+
+// Everything but the declarations, which --no-types keeps as they are.
+for (const entry of existsSync(OUT) ? readdirSync(OUT) : []) if (TYPES || !entry.endsWith('.d.ts')) rmSync(join(OUT, entry), { recursive: true, force: true });
+mkdirSync(join(OUT, 'vendor'), { recursive: true });
+const metafiles = [];
+
+// The CLI: CommonJS, because Node 20 can load a script with a code cache (vm.Script) but not a module.
+metafiles.push((await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: BUNDLE,
+  format: 'cjs',
   // The sources find the package's files from import.meta.url.
-  define: { 'import.meta.url': '__offgateModuleUrl', __OFFGATE_COMPILER_ID: JSON.stringify(compilerSourcesHash('src')) },
+  define: { ...defines, 'import.meta.url': '__offgateModuleUrl' },
   banner: { js: "const __offgateModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+})).metafile);
+
+// The GitHub Action (action.yml): node20 runs it from a checkout of the repository, as it is.
+metafiles.push((await build({
+  ...common,
+  entryPoints: ['src/action/entry.ts'],
+  outfile: join(OUT, 'action.cjs'),
+  format: 'cjs',
+  define: { ...defines, 'import.meta.url': '__offgateModuleUrl' },
+  banner: { js: "const __offgateModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+})).metafile);
+
+// Loaded by src/policy/host/lazy.ts on a host builtin's first call, never on start-up.
+for (const [name, contents] of [
+  ['graphql', "module.exports = require('graphql');"],
+  ['json-schema', "module.exports = { Ajv: require('ajv').default, addFormats: require('ajv-formats').default };"],
+]) {
+  metafiles.push((await build({
+    ...common,
+    stdin: { contents, resolveDir: '.', sourcefile: `vendor-${name}.cjs`, loader: 'js' },
+    outfile: join(OUT, 'vendor', `${name}.cjs`),
+    format: 'cjs',
+  })).metafile);
+}
+
+// The library API: ESM; `import.meta.url` is the bundle's own, inside the package.
+metafiles.push((await build({
+    ...common,
+    entryPoints: { index: 'src/api/index.ts', compiler: 'src/api/compiler.ts' },
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  define: defines,
+  // Bundled CommonJS dependencies call require(): give ESM output one.
+  banner: { js: "import { createRequire as __offgateCreateRequire } from 'node:module'; const require = __offgateCreateRequire(import.meta.url);" },
+})).metafile);
+// One declaration file per entry point, holding every type it names (no imports of our sources).
+if (TYPES) {
+  const { generateDtsBundle } = createRequire(import.meta.url)('dts-bundle-generator');
+  const entries = ['index', 'compiler'];
+  const texts = generateDtsBundle(entries.map((e) => ({ filePath: `src/api/${e}.ts`, output: { noBanner: true } })), { preferredConfigPath: 'tsconfig.api.json' });
+  entries.forEach((e, i) => writeFileSync(join(OUT, `${e}.d.ts`), texts[i]));
+}
+
+writeFileSync(join(OUT, 'THIRD_PARTY_LICENSES.txt'), thirdPartyLicenses(metafiles));
+
+/** Every npm package whose code went into a bundle, with its licence text. */
+function thirdPartyLicenses(metas) {
+  const packages = new Map();
+  for (const input of metas.flatMap((meta) => Object.keys(meta.inputs))) {
+    const at = input.lastIndexOf('node_modules/');
+    if (at < 0) continue;
+    const parts = input.slice(at + 'node_modules/'.length).split('/');
+    const name = parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+    packages.set(name, input.slice(0, at + 'node_modules/'.length + name.length));
+  }
+  const sections = [...packages].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, dir]) => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `(no licence file; package.json says ${pkg.license})`;
+    return `${name}@${pkg.version} (${pkg.license ?? 'see below'})\n\n${text}\n`;
+  });
+  return `offgate's bundles in this folder include code from these packages:\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`;
+}
+
+if (outAt < 0) recordCodeCache();
 
 // The training run: what a lint executes is compiled then, and kept in the cache. It lints
 // the sample manifests (exit code 1: they have violations) as a pre-commit hook would, with
 // an offgate.yaml and text output; the cache is written at exit.
-const TRAINING_INPUT = 'fixtures/manifests';
-const TRAINING_CONFIG = 'fixtures/config/chain.yaml';
-const TRAINING_ARGS = ['lint', '--config', TRAINING_CONFIG, '--env', 'production', TRAINING_INPUT];
-const training = !existsSync(TRAINING_INPUT) || !existsSync(TRAINING_CONFIG) ? { status: 0 } : spawnSync(process.execPath, ['bin/offgate.js', ...TRAINING_ARGS], {
-  env: { ...process.env, OFFGATE_WRITE_CODE_CACHE: CODE_CACHE },
-  stdio: ['ignore', 'ignore', 'pipe'],
-  encoding: 'utf8',
-});
-if (training.status !== 0 && training.status !== 1) {
-  // The CLI works without the cache, only starts slower: say so, do not fail the build.
-  console.warn(`build: no code cache (the training lint exited with ${training.status}): ${training.stderr.trim()}`);
+function recordCodeCache() {
+  const input = 'fixtures/manifests';
+  const config = 'fixtures/config/chain.yaml';
+  if (!existsSync(input) || !existsSync(config)) return;
+  const training = spawnSync(process.execPath, ['bin/offgate.js', 'lint', '--config', config, '--env', 'production', input], {
+    env: { ...process.env, OFFGATE_WRITE_CODE_CACHE: CODE_CACHE },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (training.status !== 0 && training.status !== 1) {
+    // The CLI works without the cache, only starts slower: say so, do not fail the build.
+    console.warn(`build: no code cache (the training lint exited with ${training.status}): ${training.stderr.trim()}`);
+  }
 }

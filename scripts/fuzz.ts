@@ -304,7 +304,7 @@ async function sentinelBaseline(ctx: Context): Promise<string[]> {
 
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
-  if (!existsSync(join(ROOT, 'dist/offgate.cjs'))) throw new Error('dist/offgate.cjs is missing: run `npm run build` first (npm run fuzz does)');
+  if (!existsSync(join(ROOT, 'dist/offgate.cjs'))) throw new Error('dist/offgate.cjs is missing: run `npm run bundle` first (npm run fuzz does)');
   const help = spawnSync(process.execPath, [BIN, 'lint', '--help'], { encoding: 'utf8' }).stdout;
   const timeoutArgs = /--timeout\b/.test(help) ? ['--timeout', String(opts.timeout)] : [];
   rmSync(opts.out, { recursive: true, force: true });

@@ -336,7 +336,7 @@ describe('output formats', () => {
     expect(lint(['-o', 'github', '--fail-on', 'warn', 'pod.yaml'], { cwd }).stdout).toMatch(/^::error file=pod\.yaml,line=12,col=9,/);
   });
 
-  it.each(['text', 'json', 'sarif', 'junit', 'github'])('--output-file writes the %s report to the file and nothing to stdout', (format) => {
+  it.each(['text', 'json', 'sarif', 'junit', 'github', 'markdown'])('--output-file writes the %s report to the file and nothing to stdout', (format) => {
     const cwd = dir();
     const r = lint(['-o', format, '--output-file', 'report.out', 'pod.yaml'], { cwd });
     expect(r.code).toBe(1);
@@ -709,7 +709,7 @@ describe('errors and exit codes', () => {
     const f = lint(['-o', 'xml', 'pod.yaml'], { cwd });
     expect(f.code).toBe(2);
     expect(f.stdout).toBe('');
-    expect(f.stderr).toMatch(/^offgate: -o xml: unknown format \(one of text, json, sarif, junit, github\)\n$/);
+    expect(f.stderr).toMatch(/^offgate: -o xml: unknown format \(one of text, json, sarif, junit, github, markdown\)\n$/);
     const w = lint(['--fail-on', 'dryrun', 'pod.yaml'], { cwd });
     expect(w.code).toBe(2);
     expect(w.stderr).toMatch(/^offgate: --fail-on dryrun/);

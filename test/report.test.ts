@@ -128,7 +128,7 @@ describe('summary', () => {
 
 describe('the format table', () => {
   it('names every format', () => {
-    expect(FORMAT_NAMES).toEqual(['text', 'json', 'sarif', 'junit', 'github']);
+    expect(FORMAT_NAMES).toEqual(['text', 'json', 'sarif', 'junit', 'github', 'markdown']);
     expect(isFormatName('sarif')).toBe(true);
     expect(isFormatName('toString')).toBe(false);
   });

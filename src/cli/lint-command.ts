@@ -3,9 +3,10 @@
 // finding fails the run, 2 for usage or input errors.
 import { cacheMaxBytes } from '../gatekeeper/module-cache';
 import { lint, type LintOptions } from '../lint/lint';
-import { isFailing } from '../report/model';
-import { formats, isFormatName, FORMAT_NAMES } from '../report/formats/index';
+import { isFailing, type Report } from '../report/model';
+import { formats, isFormatName, FORMAT_NAMES, type FormatName } from '../report/formats/index';
 import { parseSize } from '../size';
+import { useColor } from './color';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { removeStaleReport, writeOutputFile } from './output';
@@ -48,8 +49,25 @@ export async function runLint(paths: string[], opts: LintCommandOptions, io: Io)
 }
 
 async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io): Promise<number> {
-  const format = (opts.output ?? 'text').toLowerCase();
-  if (!isFormatName(format)) throw new UsageError(`-o ${opts.output}: unknown format (one of ${FORMAT_NAMES.join(', ')})`);
+  const format = formatOf(opts);
+  const { report, failOn, exitCode } = await lintChecked(paths, opts, io);
+  const color = format === 'text' && !opts.outputFile && useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
+  const text = formats[format](report, { color, verbose: opts.verbose, failOn });
+  if (opts.outputFile) writeOutputFile(opts.outputFile, text);
+  else io.stdout(text);
+  return exitCode;
+}
+
+export interface CheckedLint {
+  report: Report;
+  failOn: 'deny' | 'warn';
+  /** 0 clean, 1 a failing finding, 2 input errors. */
+  exitCode: number;
+}
+
+/** The options checked (a bad one is a UsageError), then the lint: what every front end of `lint` renders. */
+export async function lintChecked(paths: string[], opts: LintCommandOptions, io: Io): Promise<CheckedLint> {
+  const format = formatOf(opts);
   const failOn = opts.failOn ?? 'deny';
   if (failOn !== 'deny' && failOn !== 'warn') throw new UsageError(`--fail-on ${failOn}: must be deny or warn`);
   if (paths.length === 0) throw new UsageError('lint: name files, folders or globs to lint, or - for standard input');
@@ -70,15 +88,17 @@ async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io):
     onProgress: progress ? (n) => n > 20 && io.stderr(`\rread ${n} files…`) : undefined,
   });
   if (progress) io.stderr('\r\x1b[K');
-  if (outcome.fatal) throw new UsageError(outcome.fatal);
+  if (outcome.fatal) throw new UsageError(outcome.fatal, outcome.fatalErrors);
+  const { report } = outcome;
+  const exitCode = report.errors.length > 0 ? 2 : report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
+  return { report, failOn, exitCode };
+}
 
-  const color = format === 'text' && opts.color !== false && io.isTTY && !io.env.NO_COLOR && !opts.outputFile;
-  const text = formats[format](outcome.report, { color, verbose: opts.verbose, failOn });
-  if (opts.outputFile) writeOutputFile(opts.outputFile, text);
-  else io.stdout(text);
-
-  if (outcome.report.errors.length > 0) return 2;
-  return outcome.report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
+/** `-o FORMAT`, checked. */
+export function formatOf(opts: LintCommandOptions): FormatName {
+  const format = (opts.output ?? 'text').toLowerCase();
+  if (!isFormatName(format)) throw new UsageError(`-o ${opts.output}: unknown format (one of ${FORMAT_NAMES.join(', ')})`);
+  return format;
 }
 
 /** Longest --timeout: what a timer can wait (2^31 - 1 ms, some 24 days). */

@@ -34,7 +34,7 @@ program
   .command('lint', { isDefault: false })
   .description('would the cluster accept these manifests? Lints them against Gatekeeper constraints')
   .argument('[paths...]', 'files, folders, globs, or - for standard input')
-  .option('-o, --output <format>', 'text, json, sarif, junit or github', 'text')
+  .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
   .option('--output-file <file>', 'write the report to a file instead of standard output')
   .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
   .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
@@ -131,6 +131,23 @@ program
     }),
   );
 
+program
+  .command('completion')
+  .description('print a shell completion script: bash, zsh or fish')
+  .argument('<shell>', 'bash, zsh or fish')
+  .action((shell: string) =>
+    run(async () => {
+      const { completionScript, COMMAND_WORDS } = await import('./completion');
+      const commands = program.commands.map((c) => ({
+        name: c.name(),
+        description: c.description(),
+        options: c.options.map((o) => ({ short: o.short, long: o.long, description: o.description, takesValue: o.required || o.optional })),
+        arguments: COMMAND_WORDS[c.name()],
+      }));
+      process.stdout.write(completionScript(shell, program.name(), commands));
+    }),
+  );
+
 function lintCommand(): Command {
   return program.commands.find((c) => c.name() === 'lint')!;
 }
@@ -146,7 +163,8 @@ async function run(f: () => Promise<void>): Promise<void> {
     await f();
   } catch (e) {
     if (e instanceof RegoErrors) fail(...e.errors.map((r) => r.message));
-    if (e instanceof RegoError || e instanceof UsageError || e instanceof WriteError) fail(e.message);
+    if (e instanceof UsageError) fail(...e.messages);
+    if (e instanceof RegoError || e instanceof WriteError) fail(e.message);
     crash(e);
   }
 }

@@ -98,9 +98,12 @@ const HEADER = `## offgate.yaml: the constraints \`offgate lint\` checks manifes
 ## environment-wide or on the restriction.
 `;
 
-/** The starter offgate.yaml (`offgate init`). */
-export function starterConfig(): string {
-  const out: string[] = [HEADER, 'environments:'];
+/**
+ * The starter offgate.yaml (`offgate init`). `schema`: where the JSON Schema of offgate.yaml
+ * is, for the yaml-language-server line that makes editors complete and check the file.
+ */
+export function starterConfig(schema?: string): string {
+  const out: string[] = [...(schema ? [`# yaml-language-server: $schema=${schema}`] : []), HEADER, 'environments:'];
   out.push(
     '  ## Used when no --env is given: the Pod Security Standards "baseline" level.',
     '  default:',

@@ -51,6 +51,8 @@ export interface LintOutcome {
   report: Report;
   /** The configuration itself is unusable (unknown environment, bad offgate.yaml): nothing was linted. */
   fatal?: string;
+  /** Every problem when there are several (offgate.yaml's errors, all at once); the first is `fatal`. */
+  fatalErrors?: string[];
 }
 
 export async function lint(opts: LintOptions): Promise<LintOutcome> {
@@ -113,7 +115,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // Which constraints apply: an environment (chosen, or from offgate.yaml, or the default
   // preset), unless the user brought constraints of their own and chose no environment.
   const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
-  if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error };
+  if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error, fatalErrors: loaded.errors };
   warnings.push(...(loaded.warnings ?? []));
   const sources: string[] = [];
   let envConstraints: K8sObject[] = [];

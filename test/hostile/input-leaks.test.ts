@@ -144,10 +144,10 @@ describe('offgate init never writes through a symbolic link', () => {
     expect(readFileSync(join(dir, 'precious.txt'), 'utf8')).toBe('keep me\n');
     const fresh = folder();
     expect(offgate(['init'], { cwd: fresh }).code).toBe(0);
-    expect(readFileSync(join(fresh, 'offgate.yaml'), 'utf8')).toMatch(/^## offgate\.yaml/);
+    expect(readFileSync(join(fresh, 'offgate.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=.*\n## offgate\.yaml/);
     expect(offgate(['init'], { cwd: fresh })).toMatchObject({ code: 2, stderr: expect.stringMatching(/exists \(use --force/) });
     writeFileSync(join(fresh, 'offgate.yaml'), 'old\n');
     expect(offgate(['init', '--force'], { cwd: fresh }).code).toBe(0);
-    expect(readFileSync(join(fresh, 'offgate.yaml'), 'utf8')).toMatch(/^## offgate\.yaml/);
+    expect(readFileSync(join(fresh, 'offgate.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=.*\n## offgate\.yaml/);
   });
 });

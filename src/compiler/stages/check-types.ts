@@ -19,6 +19,9 @@ interface TypeDecl {
   static?: unknown;
 }
 
+/** Defined by scripts/build.mjs in the bundles: OPA's builtin declarations, as JSON text. */
+declare const __OFFGATE_OPA_BUILTINS: string | undefined;
+
 interface Capabilities {
   builtins: { name: string; decl: { args?: TypeDecl[] } }[];
 }
@@ -39,17 +42,23 @@ let declarations: Map<string, TypeDecl[]> | undefined;
 function builtinDeclarations(): Map<string, TypeDecl[]> {
   if (!declarations) {
     declarations = new Map();
-    try {
-      // The package exports no path to the file: find it beside the package's entry point.
-      const require = createRequire(import.meta.url);
-      const root = dirname(dirname(require.resolve('@open-policy-agent/opa-wasm')));
-      const caps = JSON.parse(readFileSync(join(root, 'capabilities.json'), 'utf8')) as Capabilities;
-      for (const b of caps.builtins) if (b.decl.args && !SKIP.has(b.name)) declarations.set(b.name, OVERRIDES[b.name] ?? b.decl.args);
-    } catch {
-      // Without declarations there is nothing to check; evaluation still reports type errors.
-    }
+    for (const b of opaBuiltins()) if (!SKIP.has(b.name)) declarations.set(b.name, OVERRIDES[b.name] ?? b.args);
   }
   return declarations;
+}
+
+/**
+ * OPA's builtins and their argument types, from the capabilities file opa-wasm ships: written
+ * into the bundles by scripts/build.mjs (an installed package has no node_modules), read from
+ * the dependency when running from the sources.
+ */
+function opaBuiltins(): { name: string; args: TypeDecl[] }[] {
+  if (typeof __OFFGATE_OPA_BUILTINS === 'string') return JSON.parse(__OFFGATE_OPA_BUILTINS) as { name: string; args: TypeDecl[] }[];
+  // The package exports no path to the file: find it beside the package's entry point.
+  const require = createRequire(import.meta.url);
+  const root = dirname(dirname(require.resolve('@open-policy-agent/opa-wasm')));
+  const caps = JSON.parse(readFileSync(join(root, 'capabilities.json'), 'utf8')) as Capabilities;
+  return caps.builtins.filter((b) => b.decl.args).map((b) => ({ name: b.name, args: b.decl.args! }));
 }
 
 /** The type a term has before evaluation, when it has one. */

@@ -3,13 +3,14 @@
 import { render as github } from './github';
 import { render as json } from './json';
 import { render as junit } from './junit';
+import { render as markdown } from './markdown';
 import { render as sarif } from './sarif';
 import { render as text } from './text';
 import type { Renderer } from './types';
 
 export type { RenderOptions, Renderer } from './types';
 
-export const formats = { text, json, sarif, junit, github } satisfies Record<string, Renderer>;
+export const formats = { text, json, sarif, junit, github, markdown } satisfies Record<string, Renderer>;
 
 export type FormatName = keyof typeof formats;
 

@@ -4,8 +4,61 @@ import type { Finding, InputError, ObjectRef, Report, Summary } from '../model';
 import { compareActions } from '../summary';
 import type { RenderOptions } from './types';
 
+/** `-o json`'s document, as documented in json.md; also what the library API's `lint` returns. */
+export interface JsonReport {
+  version: string;
+  sources: string[];
+  results: JsonResult[];
+  errors: JsonInputError[];
+  warnings: string[];
+  summary: JsonSummary;
+}
+
+export interface JsonObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string | null;
+  name: string | null;
+}
+
+export interface JsonResult {
+  file: string;
+  line: number;
+  column: number;
+  object: JsonObjectRef;
+  workload?: JsonObjectRef & { expansion: string; builtIn: boolean };
+  constraint: { kind: string; name: string };
+  enforcementAction: string;
+  scopedActions?: string[];
+  message: string;
+  details: unknown;
+  path?: string;
+  fix?: string;
+  evaluationError?: true;
+  autoreject?: true;
+}
+
+export interface JsonInputError {
+  file: string;
+  line: number | null;
+  column: number | null;
+  message: string;
+}
+
+export interface JsonSummary {
+  files: number;
+  objects: number;
+  byAction: Record<string, number>;
+  errors: number;
+}
+
 export function render(report: Report, _opts: RenderOptions): string {
-  const doc = {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}
+
+/** The report as `-o json` writes it, key by key in the documented order. */
+export function toJsonReport(report: Report): JsonReport {
+  return {
     version: report.version,
     sources: report.sources,
     results: report.findings.map(result),
@@ -13,14 +66,13 @@ export function render(report: Report, _opts: RenderOptions): string {
     warnings: report.warnings,
     summary: summary(report.summary),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-function objectRef(ref: ObjectRef) {
+function objectRef(ref: ObjectRef): JsonObjectRef {
   return { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace ?? null, name: ref.name ?? null };
 }
 
-function result(f: Finding) {
+function result(f: Finding): JsonResult {
   return {
     file: f.file,
     line: f.line,
@@ -34,16 +86,16 @@ function result(f: Finding) {
     details: f.details ?? null,
     ...(f.path !== undefined ? { path: f.path } : {}),
     ...(f.fix !== undefined ? { fix: f.fix } : {}),
-    ...(f.evaluationError ? { evaluationError: true } : {}),
-    ...(f.autoreject ? { autoreject: true } : {}),
+    ...(f.evaluationError ? { evaluationError: true as const } : {}),
+    ...(f.autoreject ? { autoreject: true as const } : {}),
   };
 }
 
-function inputError(e: InputError) {
+function inputError(e: InputError): JsonInputError {
   return { file: e.file, line: e.line ?? null, column: e.column ?? null, message: e.message };
 }
 
-function summary(s: Summary) {
+function summary(s: Summary): JsonSummary {
   const byAction = Object.fromEntries(Object.entries(s.byAction).sort(([a], [b]) => compareActions(a, b)));
   return { files: s.files, objects: s.objects, byAction, errors: s.errors };
 }

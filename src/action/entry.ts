@@ -1,0 +1,4 @@
+// dist/action.cjs: what action.yml runs.
+import { main } from './main';
+
+main();
