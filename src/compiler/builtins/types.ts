@@ -42,6 +42,13 @@ export interface BuiltinDef {
    * apart, can tell.
    */
   intFlagFor?: number;
+  /**
+   * Host builtins only: operands (1-based) whose JSON text the host gets too, one more
+   * argument each after the operands (and the int flag): the SDK hands host builtins their
+   * arguments through JSON.parse, which rounds integers past 2^53, and the text keeps every
+   * digit (time.* read nanosecond timestamps, which are past 2^53 since 1970 + 104 days).
+   */
+  jsonTextFor?: number[];
 }
 
 /** A builtin the runtime implements, exported as `b_<name with . replaced by _>`. */

@@ -923,7 +923,11 @@ export class BodyPlanner {
       for (const v of vals) c.localGet(v);
       c.call(this.w.services.runtime(def.native)).localSet(r);
     } else {
-      const hostArgs = def.intFlagFor === undefined ? vals : [...vals, this.isInt(vals[def.intFlagFor - 1])];
+      const hostArgs = [
+        ...vals,
+        ...(def.intFlagFor === undefined ? [] : [this.isInt(vals[def.intFlagFor - 1])]),
+        ...(def.jsonTextFor ?? []).map((n) => this.jsonText(vals[n - 1])),
+      ];
       if (hostArgs.length > 4) throw new RegoError('rego_type_error', `${def.name}: host builtins take at most 4 arguments`, t.pos);
       c.i32Const(this.ctx.hostBuiltinId(def.hostName ?? def.name)).i32Const(0);
       for (const v of hostArgs) c.localGet(v);
@@ -943,6 +947,13 @@ export class BodyPlanner {
   /** A boolean value: whether value `v` is an int (tag 3), not a float or anything else. */
   private isInt(v: number): number {
     return this.boolFromStack(() => this.code.localGet(v).call(this.w.services.runtime('rt_tag')).i32Const(T_INT).i32Eq());
+  }
+
+  /** A string value: value `v`'s JSON text (json.marshal), every digit of its numbers kept. */
+  private jsonText(v: number): number {
+    const text = this.w.local();
+    this.code.localGet(v).call(this.w.services.runtime('b_json_marshal')).localSet(text);
+    return text;
   }
 
   /** The result of a call: bound to the extra output argument if there is one. */

@@ -76,24 +76,35 @@ function civil(ns: bigint, zone: string): Civil {
 // Operands
 
 /** A number of nanoseconds as OPA takes it: an integer within int64. */
-function nanos(v: unknown, name: string): bigint {
+function nanos(v: unknown, name: string, text?: unknown): bigint {
   if (typeof v !== 'number') fail(name, `operand 1 must be number but got ${typeName(v)}`);
   if (!Number.isInteger(v) || v < -(2 ** 63) || v >= 2 ** 63) throw new TimeError('timestamp too big');
-  return BigInt(v);
+  return exactInteger(text) ?? BigInt(v);
+}
+
+/**
+ * The timestamp as the module holds it, from the JSON text the module passes beside the
+ * operand (BuiltinDef.jsonTextFor): `1670006453141828752`, or an array whose first element
+ * it is. Undefined when there is no such text or the number is not an integer literal.
+ */
+function exactInteger(text: unknown): bigint | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = /^\[?(-?\d+)(?:[,\]]|$)/.exec(text);
+  return m ? BigInt(m[1]!) : undefined;
 }
 
 interface Zoned { ns: bigint; zone: string; layout: string }
 
 /** OPA's tzTime: `ns` or `[ns, zone]` or `[ns, zone, layout]`. */
-function zoned(name: string, a: unknown): Zoned {
+function zoned(name: string, a: unknown, text?: unknown): Zoned {
   if (Array.isArray(a)) {
     if (a.length === 0) fail(name, 'operand 1 must be one of {number, array} but got array');
     const zone = a.length > 1 ? checkZone(str(name, a[1], 1)) : 'UTC';
     const layout = a.length > 2 ? str(name, a[2], 1) : NAMED_LAYOUTS.RFC3339Nano;
-    return { ns: nanos(a[0], name), zone, layout: NAMED_LAYOUTS[layout] ?? layout };
+    return { ns: nanos(a[0], name, text), zone, layout: NAMED_LAYOUTS[layout] ?? layout };
   }
   if (typeof a !== 'number') fail(name, `operand 1 must be one of {number, array} but got ${typeName(a)}`);
-  return { ns: nanos(a, name), zone: 'UTC', layout: NAMED_LAYOUTS.RFC3339Nano };
+  return { ns: nanos(a, name, text), zone: 'UTC', layout: NAMED_LAYOUTS.RFC3339Nano };
 }
 
 // Builtins
@@ -145,22 +156,22 @@ function parseDuration(s: unknown): ArrayBuffer {
   return exact(negative ? -total : total);
 }
 
-function date(a: unknown): number[] {
-  const z = zoned('time.date', a);
+function date(a: unknown, aText?: unknown): number[] {
+  const z = zoned('time.date', a, aText);
   const c = civil(z.ns, z.zone);
   return [c.year, c.month, c.day];
 }
 
-function clock(a: unknown): number[] {
-  const z = zoned('time.clock', a);
+function clock(a: unknown, aText?: unknown): number[] {
+  const z = zoned('time.clock', a, aText);
   const c = civil(z.ns, z.zone);
   return [c.hour, c.minute, c.second];
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-function weekday(a: unknown): string {
-  const z = zoned('time.weekday', a);
+function weekday(a: unknown, aText?: unknown): string {
+  const z = zoned('time.weekday', a, aText);
   return WEEKDAYS[civil(z.ns, z.zone).weekday];
 }
 
@@ -183,9 +194,9 @@ function addDate(ns: unknown, years: unknown, months: unknown, days: unknown): A
 }
 
 /** OPA's time.diff: [years, months, days, hours, minutes, seconds] between two times, in the first one's zone. */
-function diff(a: unknown, b: unknown): number[] {
-  const x = zoned('time.diff', a);
-  const y = zoned('time.diff', b);
+function diff(a: unknown, b: unknown, aText?: unknown, bText?: unknown): number[] {
+  const x = zoned('time.diff', a, aText);
+  const y = zoned('time.diff', b, bText);
   let [t1, t2] = [x.ns, y.ns];
   if (t1 > t2) [t1, t2] = [t2, t1];
   const c1 = civil(t1, x.zone);
@@ -204,8 +215,8 @@ function diff(a: unknown, b: unknown): number[] {
   return [year, month, day, hour, min, sec];
 }
 
-function format(a: unknown): string {
-  const z = zoned('time.format', a);
+function format(a: unknown, aText?: unknown): string {
+  const z = zoned('time.format', a, aText);
   return goFormat(civil(z.ns, z.zone), z.layout);
 }
 
