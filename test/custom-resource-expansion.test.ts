@@ -208,6 +208,17 @@ describe('Argo Workflow pods', () => {
     expect(pods[1].template.spec).toEqual({ containers: [{ name: 'main', image: 'python' }], volumes: [{ name: 'shared', hostPath: { path: '/var' } }], securityContext: { runAsUser: 0 }, hostNetwork: true });
   });
 
+  it('counts each Pod against the limit of generated resources', () => {
+    const templates = Array.from({ length: 1500 }, (_, i) => ({ name: `t${i}`, container: { image: 'a' } }));
+    const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'big', namespace: 'ci' }, spec: { templates } };
+    const rules = effectiveRules([], [...BUILTIN_EXPANSION_RULES, ...defaultExpansionRules()]);
+    expect(expand(workflow, rules)).toEqual({ error: 'expansion of Workflow ci/big generated more than 1000 resources: the resources it generates were not checked' });
+    const small = { ...workflow, spec: { templates: templates.slice(0, 1000) } };
+    const r = expand(small, rules);
+    if ('error' in r) throw new Error(r.error);
+    expect(r.generated).toHaveLength(1000);
+  });
+
   it('maps every field of a Pod back to the workflow', () => {
     const [set, script] = pods;
     expect(mapShapedPath(set, 'spec.containers[1].image')).toBe('templates[1].containerSet.containers[1].image');

@@ -340,7 +340,8 @@ function expandFrom(
   }
   const children: GeneratedResource[] = [];
   for (const rule of applicable) {
-    const made = generate(from.object, rule, namespace);
+    // One more than the budget allows, so that going over it is still seen.
+    const made = generate(from.object, rule, namespace, Math.max(budget.left, 0) + 1);
     if ('error' in made) return made;
     const chain = [...from.chain, rule];
     for (const child of made.resources) {
@@ -376,16 +377,18 @@ interface Made {
 
 /**
  * The resources one rule makes from the parent: one copy of the map at templateSource, or
- * for a `podsFrom` rule one per Pod its shaper finds in that map (none when it has none).
+ * for a `podsFrom` rule one per Pod its shaper finds in that map (none when it has none), at
+ * most `limit` of them.
  */
-function generate(parent: K8sObject, rule: ExpansionRule, namespace: string | undefined): { resources: Made[] } | { error: string } {
+function generate(parent: K8sObject, rule: ExpansionRule, namespace: string | undefined, limit: number): { resources: Made[] } | { error: string } {
   if (rule.sourceOptional && !hasPath(parent, rule.templateSource)) return { resources: [] };
   const source = lookUp(parent, rule.templateSource);
   if ('error' in source) return source;
   const prefix = sourcePath(rule.templateSource);
   if (rule.podsFrom === 'argo-workflow-templates') {
     return {
-      resources: workflowPods(source.value).map((pod) => ({
+      // Copied up to the limit only: a workflow of 100,000 templates must not make 100,000 Pods first.
+      resources: workflowPods(source.value).slice(0, limit).map((pod) => ({
         object: generatedObject(parent, rule, namespace, pod.template, `${nameOf(parent)}-${pod.name}`),
         mapPath: (path: string) => mapToSource(path, joinPath(prefix, pod.root), (p) => joinPath(prefix, mapShapedPath(pod, p))),
       })),
