@@ -5,7 +5,9 @@
 // template's, and whose pod-level fields come from the template or, failing that, from the
 // workflow. Gatekeeper's ExpansionTemplate cannot say this (its templateSource is one map),
 // so offgate's default ExpansionTemplate for workflows names this shaper in an annotation
-// (see rego/expansions/argo-workflows.yaml). Pure: nothing here touches its input.
+// (see rego/expansions/argo-workflows.yaml). A template's podSpecPatch is a string of
+// strategic-merge patch, often with {{parameters}}: it is not applied. Pure: nothing here
+// touches its input.
 
 /** One Pod, as a template map (`metadata`, `spec`) with where each of its fields came from. */
 export interface ShapedPod {
