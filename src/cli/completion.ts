@@ -39,7 +39,7 @@ function valuesOf(command: string, o: OptionSpec): readonly string[] | undefined
 export const COMMAND_WORDS: Record<string, readonly string[]> = {
   cache: ['dir', 'info', 'clean'],
   completion: SHELLS,
-  export: ['templates'],
+  export: ['templates', 'expansions'],
 };
 
 export function completionScript(shell: string, program: string, commands: CommandSpec[]): string {

@@ -87,9 +87,9 @@ program
 
 program
   .command('export')
-  .description('export the bundled constraint templates as Gatekeeper ConstraintTemplates')
-  .argument('<what>', 'what to export: templates')
-  .option('--out <dir>', 'write one file per template into this directory (default: a YAML stream on stdout)')
+  .description('export the bundled constraint templates (ConstraintTemplates) or the default expansions (ExpansionTemplates)')
+  .argument('<what>', 'what to export: templates or expansions')
+  .option('--out <dir>', 'write one file per template (or file of expansions) into this directory (default: a YAML stream on stdout)')
   .action((what: string, opts) =>
     run(async () => {
       const { runExport } = await import('./export-command');

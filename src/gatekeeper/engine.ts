@@ -14,7 +14,9 @@ import { isConstraintTemplate, templateRego } from './templates';
 import { compileCached, cacheDir } from './module-cache';
 import { buildInventory } from './inventory';
 import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } from './review';
-import { effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
+import { BUILTIN_EXPANSION_RULES, effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
+import { defaultExpansionRules } from './default-expansions';
+import { podTemplatePath, unexpandedWarning } from './pod-templates';
 import type { LoadedPolicy } from '../policy/sdk';
 import { DEFAULT_LIMITS, EvaluationLimitError, loadLimitedPolicy, type EvaluationLimits, type LimitedPolicy } from '../policy/limits';
 import { BATCH_ENTRYPOINT } from './bundled-wasm';
@@ -200,6 +202,10 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
       out.errors.push({ message: expanded.error, origin: item.origin });
       continue;
     }
+    if (mode === 'cluster' && expanded.generated.length === 0) {
+      const template = podTemplatePath(subject.object);
+      if (template !== undefined) out.warnings.push(`${item.origin ? `${originText(item.origin)}: ` : ''}${unexpandedWarning(objectText(reported), template)}`);
+    }
     for (const g of expanded.generated) {
       const gReview = reviewOf(g.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace: effectiveNamespace(g.object, attach.namespace, mode), userInfo: opts.userInfo });
       const results = reviewAgainst(gReview, g.object, null, attach.namespace, 'Generated', ordered, templates, reported, item.origin);
@@ -307,7 +313,7 @@ function loadExpansionRules(objs: Located[], builtIn: boolean, out: EngineOutput
     if ('error' in r) out.errors.push({ message: r.error, origin: o.origin });
     else user.push(r.rule);
   }
-  const rules = builtIn ? effectiveRules(user) : user;
+  const rules = builtIn ? effectiveRules(user, [...BUILTIN_EXPANSION_RULES, ...defaultExpansionRules()]) : user;
   for (const problem of validateExpansionRules(rules)) out.errors.push({ message: problem });
   return rules;
 }
@@ -558,6 +564,10 @@ function templateName(t: Template): string {
 /** `Kind/namespace/name` (`Kind/name` for cluster-scoped objects). */
 function objectText(ref: ObjectRef): string {
   return [ref.kind, ref.namespace, ref.name ?? '(unnamed)'].filter((s) => s !== undefined && s !== '').join('/');
+}
+
+function originText(origin: Origin): string {
+  return origin.line === undefined ? origin.file : `${origin.file}:${origin.line}:${origin.column ?? 1}`;
 }
 
 function errorText(e: unknown): string {

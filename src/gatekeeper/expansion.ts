@@ -4,6 +4,7 @@
 // offgate adds built-in rules for the standard pod controllers (§13). Everything here is
 // pure: the caller reviews what `expand` returns and folds the results into the parent's
 // (§8.3: `[Implied by <rule name>] ` prefix, the rule's enforcementAction override).
+import { mapShapedPath, workflowPods } from './argo-workflows';
 import { gvkOf, type GVK, type K8sObject } from './types';
 
 export const EXPANSION_GROUP = 'expansion.gatekeeper.sh';
@@ -34,7 +35,26 @@ export interface ExpansionRule {
   /** Replaces the action of every result of the generated resource when non-empty. */
   enforcementAction?: string;
   builtIn: boolean;
+  /**
+   * offgate's extension (annotation `expansion.offgate.dev/pods-from`): the map at
+   * templateSource is not one pod template but a spec whose Pods a shaper builds, one per
+   * entry (`argo-workflow-templates`: an Argo WorkflowSpec; see argo-workflows.ts), or a
+   * template a controller completes first (`knative-revision-template`: Knative names a
+   * container written without a name, and the policies name containers in their messages).
+   */
+  podsFrom?: PodsFrom;
+  /**
+   * offgate's extension (annotation `expansion.offgate.dev/source-optional: "true"`): a
+   * parent without templateSource generates nothing instead of failing (an Argo Rollout
+   * with `workloadRef` names a Deployment, linted on its own, instead of holding a template).
+   */
+  sourceOptional?: boolean;
 }
+
+export const PODS_FROM_ANNOTATION = 'expansion.offgate.dev/pods-from';
+export const SOURCE_OPTIONAL_ANNOTATION = 'expansion.offgate.dev/source-optional';
+const PODS_FROM = ['argo-workflow-templates', 'knative-revision-template'] as const;
+export type PodsFrom = (typeof PODS_FROM)[number];
 
 export interface GeneratedResource {
   /** The generated resource, with apiVersion, kind, metadata.name and namespace set. */
@@ -118,6 +138,17 @@ export function parseExpansionTemplate(obj: K8sObject): { rule: ExpansionRule } 
 
   const rule: ExpansionRule = { name, applyTo, templateSource, generatedGVK, builtIn: false };
   if (enforcementAction !== '') rule.enforcementAction = enforcementAction;
+  const annotations = isMap(obj.metadata?.annotations) ? (obj.metadata.annotations as Record<string, unknown>) : {};
+  const podsFrom = annotations[PODS_FROM_ANNOTATION];
+  if (podsFrom !== undefined) {
+    if (!PODS_FROM.includes(podsFrom as PodsFrom)) return fail(`annotation ${PODS_FROM_ANNOTATION}: unknown value ${JSON.stringify(podsFrom)} (expected ${PODS_FROM.join(' or ')})`);
+    rule.podsFrom = podsFrom as PodsFrom;
+  }
+  const optional = annotations[SOURCE_OPTIONAL_ANNOTATION];
+  if (optional !== undefined) {
+    if (optional !== 'true' && optional !== 'false') return fail(`annotation ${SOURCE_OPTIONAL_ANNOTATION} must be "true" or "false"`);
+    if (optional === 'true') rule.sourceOptional = true;
+  }
   const selfMatch = selfMatchError(rule);
   if (selfMatch) return { error: selfMatch };
   return { rule };
@@ -219,9 +250,12 @@ export const BUILTIN_EXPANSION_RULES: ExpansionRule[] = [
  * the GVKs the user does not cover. Built-in rules come first, then the user's.
  */
 export function effectiveRules(user: readonly ExpansionRule[], builtIns: readonly ExpansionRule[] = BUILTIN_EXPANSION_RULES): ExpansionRule[] {
+  // A user ExpansionTemplate named as a default one (offgate export expansions) replaces it.
+  const userNames = new Set(user.map((r) => r.name));
   const all = [...builtIns, ...user];
   const kept: ExpansionRule[] = [];
   for (const rule of builtIns) {
+    if (userNames.has(rule.name)) continue;
     const leadsTo = reachableKinds([rule.generatedGVK], all);
     const gvks = applyToGVKs(rule.applyTo);
     const remaining = gvks.filter((gvk) => {
@@ -306,13 +340,15 @@ function expandFrom(
   }
   const children: GeneratedResource[] = [];
   for (const rule of applicable) {
-    if (budget.left-- <= 0) return fanOutError(budget, rules);
-    const child = generate(from.object, rule, namespace);
-    if ('error' in child) return child;
+    // One more than the budget allows, so that going over it is still seen.
+    const made = generate(from.object, rule, namespace, Math.max(budget.left, 0) + 1);
+    if ('error' in made) return made;
     const chain = [...from.chain, rule];
-    const prefix = sourcePath(rule.templateSource);
-    const mapPath = (path: string) => from.mapPath(mapToSource(path, prefix));
-    children.push({ object: child.object, rule, chain, mapPath, depth: chain.length });
+    for (const child of made.resources) {
+      if (budget.left-- <= 0) return fanOutError(budget, rules);
+      const mapPath = (path: string) => from.mapPath(child.mapPath(path));
+      children.push({ object: child.object, rule, chain, mapPath, depth: chain.length });
+    }
   }
   const all = children.slice();
   for (const child of children) {
@@ -333,23 +369,73 @@ function fanOutError(budget: Budget, rules: readonly ExpansionRule[]): { error: 
   };
 }
 
-function generate(parent: K8sObject, rule: ExpansionRule, namespace: string | undefined): { object: K8sObject } | { error: string } {
+/** A resource made by one rule, with its paths as paths of the parent (one level). */
+interface Made {
+  object: K8sObject;
+  mapPath(path: string): string;
+}
+
+/**
+ * The resources one rule makes from the parent: one copy of the map at templateSource, or
+ * for a `podsFrom` rule one per Pod its shaper finds in that map (none when it has none), at
+ * most `limit` of them.
+ */
+function generate(parent: K8sObject, rule: ExpansionRule, namespace: string | undefined, limit: number): { resources: Made[] } | { error: string } {
+  if (rule.sourceOptional && !hasPath(parent, rule.templateSource)) return { resources: [] };
   const source = lookUp(parent, rule.templateSource);
   if ('error' in source) return source;
+  const prefix = sourcePath(rule.templateSource);
+  if (rule.podsFrom === 'argo-workflow-templates') {
+    return {
+      // Copied up to the limit only: a workflow of 100,000 templates must not make 100,000 Pods first.
+      resources: workflowPods(source.value).slice(0, limit).map((pod) => ({
+        object: generatedObject(parent, rule, namespace, pod.template, `${nameOf(parent)}-${pod.name}`),
+        mapPath: (path: string) => mapToSource(path, joinPath(prefix, pod.root), (p) => joinPath(prefix, mapShapedPath(pod, p))),
+      })),
+    };
+  }
+  const object = generatedObject(parent, rule, namespace, source.value, nameOf(parent));
+  if (rule.podsFrom === 'knative-revision-template') nameKnativeContainers(object);
+  return { resources: [{ object, mapPath: (path: string) => mapToSource(path, prefix, (p) => joinPath(prefix, p)) }] };
+}
 
-  const object = cloneJson(source.value) as K8sObject;
+/**
+ * Knative's defaulting names a container written without a name from config-defaults'
+ * container-name-template, `user-container` unless the cluster changed it; with several
+ * unnamed containers offgate numbers them (`user-container-1`…) to keep them apart.
+ */
+function nameKnativeContainers(pod: K8sObject): void {
+  const containers = isMap(pod.spec) && Array.isArray(pod.spec.containers) ? (pod.spec.containers as unknown[]) : [];
+  const unnamed = containers.filter((c): c is Record<string, unknown> => isMap(c) && (c.name === undefined || c.name === ''));
+  unnamed.forEach((c, i) => {
+    c.name = unnamed.length === 1 ? 'user-container' : `user-container-${i + 1}`;
+  });
+}
+
+/** Whether every key of the dot path exists (whatever the value at its end). */
+function hasPath(obj: K8sObject, path: string): boolean {
+  let value: unknown = obj;
+  for (const key of path.split('.')) {
+    if (!isMap(value) || !Object.hasOwn(value, key)) return false;
+    value = value[key];
+  }
+  return true;
+}
+
+function generatedObject(parent: K8sObject, rule: ExpansionRule, namespace: string | undefined, template: Record<string, unknown>, baseName: string): K8sObject {
+  const object = cloneJson(template) as K8sObject;
   const { group, version, kind } = rule.generatedGVK;
   object.apiVersion = group === '' ? version : `${group}/${version}`;
   object.kind = kind;
 
   const metadata = isMap(object.metadata) ? object.metadata : (object.metadata = {});
-  metadata.name = `${nameOf(parent)}-${kind}`.toLowerCase();
+  metadata.name = `${baseName}-${kind}`.toLowerCase();
   const effectiveNamespace = namespace || parent.metadata?.namespace;
   if (effectiveNamespace) metadata.namespace = effectiveNamespace;
   else delete metadata.namespace;
   const owner = { apiVersion: parent.apiVersion ?? '', kind: parent.kind ?? '', name: nameOf(parent) };
   metadata.ownerReferences = [...(Array.isArray(metadata.ownerReferences) ? metadata.ownerReferences : []), owner];
-  return { object };
+  return object;
 }
 
 /** The map at a dot path, as Gatekeeper's unstructured.NestedMap finds it. */
@@ -378,11 +464,15 @@ function sourcePath(templateSource: string): string {
   return templateSource.split('.').reduce((path, key) => joinPath(path, /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : `[${JSON.stringify(key)}]`), '');
 }
 
-/** A path of a generated object as a path of the object it was generated from. */
-function mapToSource(path: string, sourcePrefix: string): string {
+/**
+ * A path of a generated object as a path of the object it was generated from: the name
+ * and namespace are the parent's, the fields the expansion sets are the template's root,
+ * anything else is where `copied` says it was copied from.
+ */
+function mapToSource(path: string, root: string, copied: (path: string) => string): string {
   if (/^metadata(\.(name|namespace)|\["(name|namespace)"\])$/.test(path)) return path;
-  if (path === '' || path === 'apiVersion' || path === 'kind') return sourcePrefix;
-  return joinPath(sourcePrefix, path);
+  if (path === '' || path === 'apiVersion' || path === 'kind') return root;
+  return copied(path);
 }
 
 function joinPath(base: string, path: string): string {

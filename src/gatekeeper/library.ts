@@ -46,6 +46,8 @@ export interface BundledTemplate {
 const REGO_DIR = 'rego';
 const TARGET = 'admission.k8s.gatekeeper.sh';
 const LIB_DIR = 'lib';
+/** offgate's default ExpansionTemplates (default-expansions.ts), not a template. */
+const EXPANSIONS_DIR = 'expansions';
 
 let cache: BundledTemplate[] | undefined;
 
@@ -108,7 +110,7 @@ export function bundledTemplateByKind(kind: string): BundledTemplate | undefined
 export function loadLibrary(dir: string): BundledTemplate[] {
   const libs = readLibs(join(dir, LIB_DIR));
   const out: BundledTemplate[] = [];
-  for (const folder of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== LIB_DIR).map((d) => d.name).sort()) {
+  for (const folder of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== LIB_DIR && d.name !== EXPANSIONS_DIR).map((d) => d.name).sort()) {
     const base = join(dir, folder);
     const metadata = loadYaml(readFileSync(join(base, 'template.yaml'), 'utf8'), { schema: CORE_SCHEMA }) as TemplateMetadata;
     const regoFile = readdirSync(base).find((f) => f.endsWith('.rego'));

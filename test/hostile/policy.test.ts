@@ -133,7 +133,11 @@ spec:
     // The environment's constraint of the same name is not replaced: the Pod is still denied, and the Widget is not expanded.
     expect(r.report.results.filter((x) => x.constraint.kind === 'K8sPSPPrivilegedContainer').map((x) => `${x.object.name} ${x.enforcementAction}`)).toEqual(['bad deny']);
     expect(r.report.results.some((x) => x.object.name === 'w-pod')).toBe(false);
-    expect(r.report.warnings).toEqual([NOT_APPLIED(3)]);
+    // ...and, its ExpansionTemplate not applied, the Widget's pod template is said to be unchecked.
+    expect(r.report.warnings).toEqual([
+      NOT_APPLIED(3),
+      'widget.yaml:1:1: Widget/shop/w has a pod template offgate does not expand (spec.podTemplate.spec): its pods were not checked; add an ExpansionTemplate under --policy',
+    ]);
     expect(r.report.errors).toEqual([]);
 
     // The same three under --policy apply: the Widget's Pod is generated and judged, the Constraint (a kind the environment does not use) applies.
