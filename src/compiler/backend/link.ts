@@ -72,6 +72,36 @@ export class LinkError extends Error {
   }
 }
 
+/**
+ * What the linker derives from a runtime module, the same for every module linked
+ * onto it: decoded once per runtime (every compile links onto the same ~180 KB one),
+ * and never modified.
+ */
+interface ParsedRuntime {
+  module: WasmModule;
+  exports: Map<string, Export>;
+  /** The runtime's code section entries (size-prefixed bodies), encoded once. */
+  code: Uint8Array;
+  dataEnd: number;
+}
+
+const parsedRuntimes = new WeakMap<Uint8Array, ParsedRuntime>();
+
+function parseRuntime(bytes: Uint8Array): ParsedRuntime {
+  let parsed = parsedRuntimes.get(bytes);
+  if (parsed === undefined) {
+    const module = readModule(bytes);
+    const code = new ByteWriter(bytes.length);
+    for (const body of module.code) code.byteVec(body);
+    // The first export of a name wins, as Array.find did.
+    const exports = new Map<string, Export>();
+    for (const e of module.exports) if (!exports.has(e.name)) exports.set(e.name, e);
+    parsed = { module, exports, code: code.finish(), dataEnd: runtimeDataEnd(module) };
+    parsedRuntimes.set(bytes, parsed);
+  }
+  return parsed;
+}
+
 interface GeneratedFunction {
   typeIndex: number;
   /** Encoded body (locals + instructions + end), once defined. */
@@ -79,6 +109,7 @@ interface GeneratedFunction {
 }
 
 export class ModuleLinker {
+  private readonly parsed: ParsedRuntime;
   private readonly runtime: WasmModule;
   private readonly importedFunctions: number;
   private readonly importedGlobals: number;
@@ -93,18 +124,19 @@ export class ModuleLinker {
   private readonly data = new ByteWriter(256);
 
   constructor(runtime: Uint8Array) {
-    this.runtime = readModule(runtime);
+    this.parsed = parseRuntime(runtime);
+    this.runtime = this.parsed.module;
     this.importedFunctions = importCount(this.runtime, 'func');
     this.importedGlobals = importCount(this.runtime, 'global');
     this.types = this.runtime.types.map((t) => ({ params: [...t.params], results: [...t.results] }));
-    this.dataBase = alignUp(Math.max(runtimeDataEnd(this.runtime), MIN_DATA_ADDRESS), 8);
+    this.dataBase = alignUp(Math.max(this.parsed.dataEnd, MIN_DATA_ADDRESS), 8);
   }
 
   // -- resolving runtime entities --------------------------------------------
 
   /** The function index of a runtime export; throws if missing or if `sig` differs from its type. */
   runtimeFunction(name: string, sig?: Signature): number {
-    const exp = this.runtime.exports.find((e) => e.name === name);
+    const exp = this.parsed.exports.get(name);
     if (exp === undefined) throw new LinkError(`runtime does not export '${name}'`);
     if (exp.kind !== 'func') throw new LinkError(`runtime export '${name}' is a ${exp.kind}, not a function`);
     if (sig !== undefined) {
@@ -194,7 +226,7 @@ export class ModuleLinker {
 
   /** Re-exports a runtime export (function, global, memory…) under its own name. */
   keepRuntimeExport(name: string): void {
-    const exp = this.runtime.exports.find((e) => e.name === name);
+    const exp = this.parsed.exports.get(name);
     if (exp === undefined) throw new LinkError(`runtime does not export '${name}'`);
     this.addExport({ ...exp });
   }
@@ -229,7 +261,8 @@ export class ModuleLinker {
     // then the start function given (if any).
     const types = [...this.types];
     const functions = [...rt.functions, ...this.functions.map((fn) => fn.typeIndex)];
-    const code = [...rt.code, ...this.functions.map((fn) => fn.body!)];
+    // The runtime's bodies go in pre-encoded (writeModule's `codePrefix`).
+    const code = this.functions.map((fn) => fn.body!);
     let start = this.start ?? rt.start;
     if (segment !== undefined) {
       const voidType = toFuncType([], []);
@@ -270,7 +303,7 @@ export class ModuleLinker {
       code,
       data: segment === undefined ? rt.data : [...rt.data, segment],
       customs: [],
-    });
+    }, { count: rt.code.length, bytes: this.parsed.code });
   }
 
   // -- helpers -------------------------------------------------------------------
@@ -402,12 +435,22 @@ export function encodeFunctionBody(locals: readonly ValTypeName[], instructions:
 // ---------------------------------------------------------------------------
 // Module writer
 
-/** Serializes a module model. Empty sections are omitted; customs are written after everything else. */
-export function writeModule(mod: WasmModule): Uint8Array<ArrayBuffer> {
-  const out = new ByteWriter(4096).raw(WASM_MAGIC).raw(WASM_VERSION);
-  const section = (id: number, count: number, fill: (w: ByteWriter) => void): void => {
+/** Code section entries already encoded (size-prefixed bodies), written before `mod.code`'s. */
+export interface EncodedCode {
+  count: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Serializes a module model. Empty sections are omitted; customs are written after
+ * everything else. `codePrefix` holds functions whose bodies come first in the code
+ * section (the linker's runtime, encoded once rather than per module).
+ */
+export function writeModule(mod: WasmModule, codePrefix: EncodedCode = { count: 0, bytes: new Uint8Array(0) }): Uint8Array<ArrayBuffer> {
+  const out = new ByteWriter(4096 + codePrefix.bytes.length).raw(WASM_MAGIC).raw(WASM_VERSION);
+  const section = (id: number, count: number, fill: (w: ByteWriter) => void, capacity = 256): void => {
     if (count === 0) return;
-    const w = new ByteWriter(256);
+    const w = new ByteWriter(capacity);
     fill(w);
     writeSection(out, id, w.finish());
   };
@@ -431,7 +474,10 @@ export function writeModule(mod: WasmModule): Uint8Array<ArrayBuffer> {
   if (mod.start !== undefined) section(SectionId.start, 1, (w) => w.u32(mod.start!));
   vecSection(SectionId.element, mod.elements, (w, seg) => w.raw(seg.raw));
   if (mod.dataCount !== undefined) section(SectionId.dataCount, 1, (w) => w.u32(mod.dataCount!));
-  vecSection(SectionId.code, mod.code, (w, body) => w.byteVec(body));
+  section(SectionId.code, codePrefix.count + mod.code.length, (w) => {
+    w.u32(codePrefix.count + mod.code.length).raw(codePrefix.bytes);
+    for (const body of mod.code) w.byteVec(body);
+  }, codePrefix.bytes.length + 256);
   vecSection(SectionId.data, mod.data, writeDataSegment);
   for (const custom of mod.customs) {
     section(SectionId.custom, 1, (w) => w.name(custom.name).raw(custom.bytes));
