@@ -83,6 +83,8 @@ interface ParsedRuntime {
   /** The runtime's code section entries (size-prefixed bodies), encoded once. */
   code: Uint8Array;
   dataEnd: number;
+  /** The first index of each runtime type, by typeKey. */
+  typeIndex: Map<string, number>;
 }
 
 const parsedRuntimes = new WeakMap<Uint8Array, ParsedRuntime>();
@@ -96,7 +98,11 @@ function parseRuntime(bytes: Uint8Array): ParsedRuntime {
     // The first export of a name wins, as Array.find did.
     const exports = new Map<string, Export>();
     for (const e of module.exports) if (!exports.has(e.name)) exports.set(e.name, e);
-    parsed = { module, exports, code: code.finish(), dataEnd: runtimeDataEnd(module) };
+    const typeIndex = new Map<string, number>();
+    module.types.forEach((t, i) => {
+      if (!typeIndex.has(typeKey(t))) typeIndex.set(typeKey(t), i);
+    });
+    parsed = { module, exports, code: code.finish(), dataEnd: runtimeDataEnd(module), typeIndex };
     parsedRuntimes.set(bytes, parsed);
   }
   return parsed;
@@ -115,6 +121,8 @@ export class ModuleLinker {
   private readonly importedGlobals: number;
   /** Runtime types followed by added ones. */
   private readonly types: FuncType[];
+  /** Index of each type in `types`, by typeKey: addType runs once per generated function. */
+  private readonly typeIndex: Map<string, number>;
   private readonly globals: Global[] = [];
   private readonly functions: GeneratedFunction[] = [];
   private readonly exports: Export[] = [];
@@ -129,6 +137,7 @@ export class ModuleLinker {
     this.importedFunctions = importCount(this.runtime, 'func');
     this.importedGlobals = importCount(this.runtime, 'global');
     this.types = this.runtime.types.map((t) => ({ params: [...t.params], results: [...t.results] }));
+    this.typeIndex = new Map(this.parsed.typeIndex);
     this.dataBase = alignUp(Math.max(this.parsed.dataEnd, MIN_DATA_ADDRESS), 8);
   }
 
@@ -168,9 +177,11 @@ export class ModuleLinker {
   /** The index of a function type, added unless an identical one exists. */
   addType(params: readonly ValTypeName[], results: readonly ValTypeName[]): number {
     const type = toFuncType(params, results);
-    const existing = this.types.findIndex((t) => sameType(t, type));
-    if (existing >= 0) return existing;
+    const key = typeKey(type);
+    const existing = this.typeIndex.get(key);
+    if (existing !== undefined) return existing;
     this.types.push(type);
+    this.typeIndex.set(key, this.types.length - 1);
     return this.types.length - 1;
   }
 
@@ -210,7 +221,8 @@ export class ModuleLinker {
     const fn = this.functions[index - this.firstGeneratedFunction()];
     if (fn === undefined) throw new LinkError(`function ${index} was not declared through the linker`);
     if (fn.body !== undefined) throw new LinkError(`function ${index} is already defined`);
-    fn.body = encodeFunctionBody(locals, body instanceof Code ? body.bytes() : body);
+    // encodeFunctionBody copies the instructions, so a Code's need not be copied first.
+    fn.body = encodeFunctionBody(locals, body instanceof Code ? body.view() : body);
   }
 
   exportFunction(name: string, index: number): void {
@@ -381,6 +393,11 @@ function resizedLimits(limits: Limits, pages: number, cap: number): Limits {
 
 function toFuncType(params: readonly ValTypeName[], results: readonly ValTypeName[]): FuncType {
   return { params: params.map(valTypeByte), results: results.map(valTypeByte) };
+}
+
+/** Equal for types sameType() finds equal, and only for them. */
+function typeKey(t: FuncType): string {
+  return `${t.params.join(',')}>${t.results.join(',')}`;
 }
 
 function sameType(a: FuncType, b: FuncType): boolean {
