@@ -80,8 +80,9 @@ export class LinkError extends Error {
 interface ParsedRuntime {
   module: WasmModule;
   exports: Map<string, Export>;
-  /** The runtime's code section entries (size-prefixed bodies), encoded once. */
-  code: Uint8Array;
+  /** The runtime's code and data section entries (size-prefixed bodies, segments), encoded once. */
+  code: EncodedEntries;
+  data: EncodedEntries;
   dataEnd: number;
   /** The first index of each runtime type, by typeKey. */
   typeIndex: Map<string, number>;
@@ -95,6 +96,8 @@ function parseRuntime(bytes: Uint8Array): ParsedRuntime {
     const module = readModule(bytes);
     const code = new ByteWriter(bytes.length);
     for (const body of module.code) code.byteVec(body);
+    const data = new ByteWriter(bytes.length);
+    for (const segment of module.data) writeDataSegment(data, segment);
     // The first export of a name wins, as Array.find did.
     const exports = new Map<string, Export>();
     for (const e of module.exports) if (!exports.has(e.name)) exports.set(e.name, e);
@@ -102,7 +105,12 @@ function parseRuntime(bytes: Uint8Array): ParsedRuntime {
     module.types.forEach((t, i) => {
       if (!typeIndex.has(typeKey(t))) typeIndex.set(typeKey(t), i);
     });
-    parsed = { module, exports, code: code.finish(), dataEnd: runtimeDataEnd(module), typeIndex };
+    parsed = {
+      module,
+      exports,
+      code: { count: module.code.length, bytes: code.finish() },
+      data: { count: module.data.length, bytes: data.finish() },
+      dataEnd: runtimeDataEnd(module), typeIndex };
     parsedRuntimes.set(bytes, parsed);
   }
   return parsed;
@@ -273,7 +281,7 @@ export class ModuleLinker {
     // then the start function given (if any).
     const types = [...this.types];
     const functions = [...rt.functions, ...this.functions.map((fn) => fn.typeIndex)];
-    // The runtime's bodies go in pre-encoded (writeModule's `codePrefix`).
+    // The runtime's bodies and segments go in pre-encoded (writeModule's `prefixes`).
     const code = this.functions.map((fn) => fn.body!);
     let start = this.start ?? rt.start;
     if (segment !== undefined) {
@@ -313,9 +321,9 @@ export class ModuleLinker {
       // memory.init needs the data count section.
       dataCount: segment === undefined ? rt.dataCount : rt.data.length + 1,
       code,
-      data: segment === undefined ? rt.data : [...rt.data, segment],
+      data: segment === undefined ? [] : [segment],
       customs: [],
-    }, { count: rt.code.length, bytes: this.parsed.code });
+    }, { code: this.parsed.code, data: this.parsed.data });
   }
 
   // -- helpers -------------------------------------------------------------------
@@ -452,24 +460,28 @@ export function encodeFunctionBody(locals: readonly ValTypeName[], instructions:
 // ---------------------------------------------------------------------------
 // Module writer
 
-/** Code section entries already encoded (size-prefixed bodies), written before `mod.code`'s. */
-export interface EncodedCode {
+/** Section entries already encoded (size-prefixed code bodies, data segments). */
+export interface EncodedEntries {
   count: number;
   bytes: Uint8Array;
 }
 
+const NO_ENTRIES: EncodedEntries = { count: 0, bytes: new Uint8Array(0) };
+
 /**
  * Serializes a module model. Empty sections are omitted; customs are written after
- * everything else. `codePrefix` holds functions whose bodies come first in the code
- * section (the linker's runtime, encoded once rather than per module).
+ * everything else. `prefixes` hold code bodies and data segments that come before
+ * `mod`'s in their sections (the linker's runtime, encoded once rather than per module).
  */
-export function writeModule(mod: WasmModule, codePrefix: EncodedCode = { count: 0, bytes: new Uint8Array(0) }): Uint8Array<ArrayBuffer> {
-  const out = new ByteWriter(4096 + codePrefix.bytes.length).raw(WASM_MAGIC).raw(WASM_VERSION);
+export function writeModule(mod: WasmModule, prefixes: { code?: EncodedEntries; data?: EncodedEntries } = {}): Uint8Array<ArrayBuffer> {
+  const codePrefix = prefixes.code ?? NO_ENTRIES;
+  const dataPrefix = prefixes.data ?? NO_ENTRIES;
+  const out = new ByteWriter(4096 + codePrefix.bytes.length + dataPrefix.bytes.length).raw(WASM_MAGIC).raw(WASM_VERSION);
   const section = (id: number, count: number, fill: (w: ByteWriter) => void, capacity = 256): void => {
     if (count === 0) return;
     const w = new ByteWriter(capacity);
     fill(w);
-    writeSection(out, id, w.finish());
+    writeSection(out, id, w.view()); // copied into `out` at once
   };
   const vecSection = <T>(id: number, items: readonly T[], each: (w: ByteWriter, item: T) => void): void =>
     section(id, items.length, (w) => w.vec(items, each));
@@ -495,7 +507,10 @@ export function writeModule(mod: WasmModule, codePrefix: EncodedCode = { count: 
     w.u32(codePrefix.count + mod.code.length).raw(codePrefix.bytes);
     for (const body of mod.code) w.byteVec(body);
   }, codePrefix.bytes.length + 256);
-  vecSection(SectionId.data, mod.data, writeDataSegment);
+  section(SectionId.data, dataPrefix.count + mod.data.length, (w) => {
+    w.u32(dataPrefix.count + mod.data.length).raw(dataPrefix.bytes);
+    for (const segment of mod.data) writeDataSegment(w, segment);
+  }, dataPrefix.bytes.length + 256);
   for (const custom of mod.customs) {
     section(SectionId.custom, 1, (w) => w.name(custom.name).raw(custom.bytes));
   }
