@@ -476,7 +476,10 @@ const NO_ENTRIES: EncodedEntries = { count: 0, bytes: new Uint8Array(0) };
 export function writeModule(mod: WasmModule, prefixes: { code?: EncodedEntries; data?: EncodedEntries } = {}): Uint8Array<ArrayBuffer> {
   const codePrefix = prefixes.code ?? NO_ENTRIES;
   const dataPrefix = prefixes.data ?? NO_ENTRIES;
-  const out = new ByteWriter(4096 + codePrefix.bytes.length + dataPrefix.bytes.length).raw(WASM_MAGIC).raw(WASM_VERSION);
+  // Sized for the bulk (code and data) so that no growing copies the ~200 KB again.
+  const codeBytes = codePrefix.bytes.length + mod.code.reduce((n, body) => n + body.length + 5, 0);
+  const dataBytes = dataPrefix.bytes.length + mod.data.reduce((n, seg) => n + seg.bytes.length + 16, 0);
+  const out = new ByteWriter(4096 + codeBytes + dataBytes).raw(WASM_MAGIC).raw(WASM_VERSION);
   const section = (id: number, count: number, fill: (w: ByteWriter) => void, capacity = 256): void => {
     if (count === 0) return;
     const w = new ByteWriter(capacity);
@@ -506,11 +509,11 @@ export function writeModule(mod: WasmModule, prefixes: { code?: EncodedEntries; 
   section(SectionId.code, codePrefix.count + mod.code.length, (w) => {
     w.u32(codePrefix.count + mod.code.length).raw(codePrefix.bytes);
     for (const body of mod.code) w.byteVec(body);
-  }, codePrefix.bytes.length + 256);
+  }, codeBytes + 16);
   section(SectionId.data, dataPrefix.count + mod.data.length, (w) => {
     w.u32(dataPrefix.count + mod.data.length).raw(dataPrefix.bytes);
     for (const segment of mod.data) writeDataSegment(w, segment);
-  }, dataPrefix.bytes.length + 256);
+  }, dataBytes + 16);
   for (const custom of mod.customs) {
     section(SectionId.custom, 1, (w) => w.name(custom.name).raw(custom.bytes));
   }
