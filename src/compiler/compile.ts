@@ -93,13 +93,19 @@ const STAGES: Stage[] = [
   }],
 ];
 
-/** Compiles Rego modules into a wasm module exposing the given entrypoints. */
-export function compile(options: CompileOptions): Uint8Array {
+/**
+ * Compiles Rego modules into a wasm module exposing the given entrypoints.
+ * `stageMs`, when given, accumulates each stage's milliseconds under its name
+ * (bench/compile.ts --stages prints the split).
+ */
+export function compile(options: CompileOptions, stageMs?: Map<string, number>): Uint8Array {
   const builtins = options.extraBuiltins ? new Map([...allBuiltins(), ...options.extraBuiltins.map((d) => [d.name, d] as const)]) : allBuiltins();
   const state: State = { options, builtins };
   for (const [name, run] of STAGES) {
+    const t0 = stageMs && performance.now();
     try {
       run(state);
+      if (stageMs) stageMs.set(name, (stageMs.get(name) ?? 0) + performance.now() - t0!);
     } catch (e) {
       if (e instanceof RangeError) throw tooDeep(name, options.modules);
       // Limits met while emitting code know no source position; name the file at least.

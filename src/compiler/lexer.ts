@@ -57,6 +57,10 @@ const PUNCTUATION = [
   '(', ')', '[', ']', '{', '}', ',', ';', '.', ':',
 ];
 
+/** PUNCTUATION by first character, longest first as there: most tokens need one startsWith. */
+const PUNCTUATION_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCTUATION) PUNCTUATION_BY_FIRST.set(p[0], [...(PUNCTUATION_BY_FIRST.get(p[0]) ?? []), p]);
+
 const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t',
 };
@@ -109,18 +113,16 @@ class Lexer {
       const { space, newline } = this.skipSpaceAndComments();
       const start = this.offset;
       const pos = this.posAt(start);
-      const push = (kind: TokenKind, text: string, template?: TemplatePart): void => {
-        const tok: Token = { kind, text, pos, spaceBefore: space || start === 0, nlBefore: newline };
-        if (template) tok.template = template;
-        this.tokens.push(tok);
-      };
+      const spaceBefore = space || start === 0;
       if (this.offset >= this.src.length) {
-        push('eof', '');
+        this.tokens.push({ kind: 'eof', text: '', pos, spaceBefore, nlBefore: newline });
         return this.tokens;
       }
       try {
         const [kind, text, template] = this.scanToken();
-        push(kind, text, template);
+        const tok: Token = { kind, text, pos, spaceBefore, nlBefore: newline };
+        if (template) tok.template = template;
+        this.tokens.push(tok);
       } catch (e) {
         if (!(e instanceof LexError)) throw e;
         this.tokens.push({
@@ -179,7 +181,7 @@ class Lexer {
     if (isDigit(c)) return ['number', this.scanNumber()];
     if (c === '"') return ['string', this.scanString()];
     if (c === '`') return ['string', this.scanRawString()];
-    for (const p of PUNCTUATION) {
+    for (const p of PUNCTUATION_BY_FIRST.get(c) ?? []) {
       if (this.src.startsWith(p, this.offset)) {
         this.offset += p.length;
         if (frame && p === '{') frame.depth++;

@@ -44,15 +44,24 @@ export class Code {
 
   /** The encoded instructions. Throws if a block is still open. */
   bytes(): Uint8Array<ArrayBuffer> {
+    return this.view().slice();
+  }
+
+  /**
+   * The encoded instructions, not copied (valid until this Code is written to
+   * again): for appending them elsewhere, as every generated body is, twice.
+   * Throws if a block is still open.
+   */
+  view(): Uint8Array<ArrayBuffer> {
     if (this.frames.length !== 0) {
       throw new CodeError(`unbalanced code: ${this.frames.length} block(s) still open (${this.frames.join(', ')})`);
     }
-    return this.w.finish();
+    return this.w.view();
   }
 
   /** Appends a balanced Code (its blocks must all be closed). */
   append(other: Code): this {
-    this.w.raw(other.bytes());
+    this.w.raw(other.view());
     return this;
   }
 

@@ -72,6 +72,50 @@ export class LinkError extends Error {
   }
 }
 
+/**
+ * What the linker derives from a runtime module, the same for every module linked
+ * onto it: decoded once per runtime (every compile links onto the same ~180 KB one),
+ * and never modified.
+ */
+interface ParsedRuntime {
+  module: WasmModule;
+  exports: Map<string, Export>;
+  /** The runtime's code and data section entries (size-prefixed bodies, segments), encoded once. */
+  code: EncodedEntries;
+  data: EncodedEntries;
+  dataEnd: number;
+  /** The first index of each runtime type, by typeKey. */
+  typeIndex: Map<string, number>;
+}
+
+const parsedRuntimes = new WeakMap<Uint8Array, ParsedRuntime>();
+
+function parseRuntime(bytes: Uint8Array): ParsedRuntime {
+  let parsed = parsedRuntimes.get(bytes);
+  if (parsed === undefined) {
+    const module = readModule(bytes);
+    const code = new ByteWriter(bytes.length);
+    for (const body of module.code) code.byteVec(body);
+    const data = new ByteWriter(bytes.length);
+    for (const segment of module.data) writeDataSegment(data, segment);
+    // The first export of a name wins, as Array.find did.
+    const exports = new Map<string, Export>();
+    for (const e of module.exports) if (!exports.has(e.name)) exports.set(e.name, e);
+    const typeIndex = new Map<string, number>();
+    module.types.forEach((t, i) => {
+      if (!typeIndex.has(typeKey(t))) typeIndex.set(typeKey(t), i);
+    });
+    parsed = {
+      module,
+      exports,
+      code: { count: module.code.length, bytes: code.finish() },
+      data: { count: module.data.length, bytes: data.finish() },
+      dataEnd: runtimeDataEnd(module), typeIndex };
+    parsedRuntimes.set(bytes, parsed);
+  }
+  return parsed;
+}
+
 interface GeneratedFunction {
   typeIndex: number;
   /** Encoded body (locals + instructions + end), once defined. */
@@ -79,11 +123,14 @@ interface GeneratedFunction {
 }
 
 export class ModuleLinker {
+  private readonly parsed: ParsedRuntime;
   private readonly runtime: WasmModule;
   private readonly importedFunctions: number;
   private readonly importedGlobals: number;
   /** Runtime types followed by added ones. */
   private readonly types: FuncType[];
+  /** Index of each type in `types`, by typeKey: addType runs once per generated function. */
+  private readonly typeIndex: Map<string, number>;
   private readonly globals: Global[] = [];
   private readonly functions: GeneratedFunction[] = [];
   private readonly exports: Export[] = [];
@@ -93,18 +140,20 @@ export class ModuleLinker {
   private readonly data = new ByteWriter(256);
 
   constructor(runtime: Uint8Array) {
-    this.runtime = readModule(runtime);
+    this.parsed = parseRuntime(runtime);
+    this.runtime = this.parsed.module;
     this.importedFunctions = importCount(this.runtime, 'func');
     this.importedGlobals = importCount(this.runtime, 'global');
     this.types = this.runtime.types.map((t) => ({ params: [...t.params], results: [...t.results] }));
-    this.dataBase = alignUp(Math.max(runtimeDataEnd(this.runtime), MIN_DATA_ADDRESS), 8);
+    this.typeIndex = new Map(this.parsed.typeIndex);
+    this.dataBase = alignUp(Math.max(this.parsed.dataEnd, MIN_DATA_ADDRESS), 8);
   }
 
   // -- resolving runtime entities --------------------------------------------
 
   /** The function index of a runtime export; throws if missing or if `sig` differs from its type. */
   runtimeFunction(name: string, sig?: Signature): number {
-    const exp = this.runtime.exports.find((e) => e.name === name);
+    const exp = this.parsed.exports.get(name);
     if (exp === undefined) throw new LinkError(`runtime does not export '${name}'`);
     if (exp.kind !== 'func') throw new LinkError(`runtime export '${name}' is a ${exp.kind}, not a function`);
     if (sig !== undefined) {
@@ -136,9 +185,11 @@ export class ModuleLinker {
   /** The index of a function type, added unless an identical one exists. */
   addType(params: readonly ValTypeName[], results: readonly ValTypeName[]): number {
     const type = toFuncType(params, results);
-    const existing = this.types.findIndex((t) => sameType(t, type));
-    if (existing >= 0) return existing;
+    const key = typeKey(type);
+    const existing = this.typeIndex.get(key);
+    if (existing !== undefined) return existing;
     this.types.push(type);
+    this.typeIndex.set(key, this.types.length - 1);
     return this.types.length - 1;
   }
 
@@ -178,7 +229,8 @@ export class ModuleLinker {
     const fn = this.functions[index - this.firstGeneratedFunction()];
     if (fn === undefined) throw new LinkError(`function ${index} was not declared through the linker`);
     if (fn.body !== undefined) throw new LinkError(`function ${index} is already defined`);
-    fn.body = encodeFunctionBody(locals, body instanceof Code ? body.bytes() : body);
+    // encodeFunctionBody copies the instructions, so a Code's need not be copied first.
+    fn.body = encodeFunctionBody(locals, body instanceof Code ? body.view() : body);
   }
 
   exportFunction(name: string, index: number): void {
@@ -194,7 +246,7 @@ export class ModuleLinker {
 
   /** Re-exports a runtime export (function, global, memory…) under its own name. */
   keepRuntimeExport(name: string): void {
-    const exp = this.runtime.exports.find((e) => e.name === name);
+    const exp = this.parsed.exports.get(name);
     if (exp === undefined) throw new LinkError(`runtime does not export '${name}'`);
     this.addExport({ ...exp });
   }
@@ -229,7 +281,8 @@ export class ModuleLinker {
     // then the start function given (if any).
     const types = [...this.types];
     const functions = [...rt.functions, ...this.functions.map((fn) => fn.typeIndex)];
-    const code = [...rt.code, ...this.functions.map((fn) => fn.body!)];
+    // The runtime's bodies and segments go in pre-encoded (writeModule's `prefixes`).
+    const code = this.functions.map((fn) => fn.body!);
     let start = this.start ?? rt.start;
     if (segment !== undefined) {
       const voidType = toFuncType([], []);
@@ -268,9 +321,9 @@ export class ModuleLinker {
       // memory.init needs the data count section.
       dataCount: segment === undefined ? rt.dataCount : rt.data.length + 1,
       code,
-      data: segment === undefined ? rt.data : [...rt.data, segment],
+      data: segment === undefined ? [] : [segment],
       customs: [],
-    });
+    }, { code: this.parsed.code, data: this.parsed.data });
   }
 
   // -- helpers -------------------------------------------------------------------
@@ -350,6 +403,11 @@ function toFuncType(params: readonly ValTypeName[], results: readonly ValTypeNam
   return { params: params.map(valTypeByte), results: results.map(valTypeByte) };
 }
 
+/** Equal for types sameType() finds equal, and only for them. */
+function typeKey(t: FuncType): string {
+  return `${t.params.join(',')}>${t.results.join(',')}`;
+}
+
 function sameType(a: FuncType, b: FuncType): boolean {
   return sameBytes(a.params, b.params) && sameBytes(a.results, b.results);
 }
@@ -402,14 +460,31 @@ export function encodeFunctionBody(locals: readonly ValTypeName[], instructions:
 // ---------------------------------------------------------------------------
 // Module writer
 
-/** Serializes a module model. Empty sections are omitted; customs are written after everything else. */
-export function writeModule(mod: WasmModule): Uint8Array<ArrayBuffer> {
-  const out = new ByteWriter(4096).raw(WASM_MAGIC).raw(WASM_VERSION);
-  const section = (id: number, count: number, fill: (w: ByteWriter) => void): void => {
+/** Section entries already encoded (size-prefixed code bodies, data segments). */
+export interface EncodedEntries {
+  count: number;
+  bytes: Uint8Array;
+}
+
+const NO_ENTRIES: EncodedEntries = { count: 0, bytes: new Uint8Array(0) };
+
+/**
+ * Serializes a module model. Empty sections are omitted; customs are written after
+ * everything else. `prefixes` hold code bodies and data segments that come before
+ * `mod`'s in their sections (the linker's runtime, encoded once rather than per module).
+ */
+export function writeModule(mod: WasmModule, prefixes: { code?: EncodedEntries; data?: EncodedEntries } = {}): Uint8Array<ArrayBuffer> {
+  const codePrefix = prefixes.code ?? NO_ENTRIES;
+  const dataPrefix = prefixes.data ?? NO_ENTRIES;
+  // Sized for the bulk (code and data) so that no growing copies the ~200 KB again.
+  const codeBytes = codePrefix.bytes.length + mod.code.reduce((n, body) => n + body.length + 5, 0);
+  const dataBytes = dataPrefix.bytes.length + mod.data.reduce((n, seg) => n + seg.bytes.length + 16, 0);
+  const out = new ByteWriter(4096 + codeBytes + dataBytes).raw(WASM_MAGIC).raw(WASM_VERSION);
+  const section = (id: number, count: number, fill: (w: ByteWriter) => void, capacity = 256): void => {
     if (count === 0) return;
-    const w = new ByteWriter(256);
+    const w = new ByteWriter(capacity);
     fill(w);
-    writeSection(out, id, w.finish());
+    writeSection(out, id, w.view()); // copied into `out` at once
   };
   const vecSection = <T>(id: number, items: readonly T[], each: (w: ByteWriter, item: T) => void): void =>
     section(id, items.length, (w) => w.vec(items, each));
@@ -431,8 +506,14 @@ export function writeModule(mod: WasmModule): Uint8Array<ArrayBuffer> {
   if (mod.start !== undefined) section(SectionId.start, 1, (w) => w.u32(mod.start!));
   vecSection(SectionId.element, mod.elements, (w, seg) => w.raw(seg.raw));
   if (mod.dataCount !== undefined) section(SectionId.dataCount, 1, (w) => w.u32(mod.dataCount!));
-  vecSection(SectionId.code, mod.code, (w, body) => w.byteVec(body));
-  vecSection(SectionId.data, mod.data, writeDataSegment);
+  section(SectionId.code, codePrefix.count + mod.code.length, (w) => {
+    w.u32(codePrefix.count + mod.code.length).raw(codePrefix.bytes);
+    for (const body of mod.code) w.byteVec(body);
+  }, codeBytes + 16);
+  section(SectionId.data, dataPrefix.count + mod.data.length, (w) => {
+    w.u32(dataPrefix.count + mod.data.length).raw(dataPrefix.bytes);
+    for (const segment of mod.data) writeDataSegment(w, segment);
+  }, dataBytes + 16);
   for (const custom of mod.customs) {
     section(SectionId.custom, 1, (w) => w.name(custom.name).raw(custom.bytes));
   }

@@ -399,6 +399,14 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * The bytes written so far, not copied: valid until the next write, for a
+   * consumer that copies them at once (finish() is the copy to keep).
+   */
+  view(): Uint8Array<ArrayBuffer> {
+    return this.buf.subarray(0, this.len);
+  }
+
   /** A copy of the bytes written so far. */
   finish(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);

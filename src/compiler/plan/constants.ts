@@ -6,6 +6,9 @@ import type { Term } from '../ast';
 import type { Code } from '../backend/code';
 import type { ModuleLinker } from '../backend/link';
 
+/** One encoder for all: constructing one per string showed in profiles. */
+const UTF8 = new TextEncoder();
+
 const T_INT = 3;
 const T_FLOAT = 4;
 const T_STRING = 5;
@@ -46,7 +49,7 @@ export class ConstantPool {
   cstring(s: string): number {
     let addr = this.cstrings.get(s);
     if (addr === undefined) {
-      const bytes = new TextEncoder().encode(s);
+      const bytes = UTF8.encode(s);
       const buf = new Uint8Array(bytes.length + 1);
       buf.set(bytes);
       addr = this.linker.addData(buf, 1);
@@ -142,7 +145,7 @@ export function parseInteger(text: string): bigint | undefined {
 
 /** The runtime's string layout (a string, or a number kept as written): tag, byte length, UTF-8. */
 function stringLayout(tag: number, s: string): Uint8Array {
-  const bytes = new TextEncoder().encode(s);
+  const bytes = UTF8.encode(s);
   const buf = new Uint8Array(8 + bytes.length);
   new DataView(buf.buffer).setUint32(4, bytes.length, true);
   buf[0] = tag;

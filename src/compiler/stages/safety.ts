@@ -54,6 +54,13 @@ export function closureVars(inner: { terms: Term[]; bodies: Body[] }, ctx: Safet
 }
 
 export class Safety {
+  /**
+   * closureVars of each closure analysed, by its body: reorder() analyses every
+   * expression left once per pass, and walking a closure's whole body each time
+   * made ordering a body with comprehensions quadratic in their size.
+   */
+  private readonly closures = new WeakMap<Body, { terms: Term[]; vars: VarTerm[] }>();
+
   constructor(readonly ctx: SafetyContext) {}
 
   /** The safety of a closure's body: its own visible variables join the enclosing ones. */
@@ -86,10 +93,19 @@ export class Safety {
   }
 
   private closure(inner: { terms: Term[]; bodies: Body[] }, bound: Bound): Analysis {
-    for (const v of closureVars(inner, this.ctx)) {
+    for (const v of this.closureVarsOf(inner)) {
       if (!bound.has(v.name)) return { ok: false, missing: v };
     }
     return ok();
+  }
+
+  private closureVarsOf(inner: { terms: Term[]; bodies: Body[] }): VarTerm[] {
+    const key = inner.bodies.length === 1 ? inner.bodies[0] : undefined;
+    const hit = key && this.closures.get(key);
+    if (hit && hit.terms.length === inner.terms.length && hit.terms.every((t, i) => t === inner.terms[i])) return hit.vars;
+    const vars = closureVars(inner, this.ctx);
+    if (key) this.closures.set(key, { terms: inner.terms, vars });
+    return vars;
   }
 
   private ref(terms: Term[], bound: Bound): Analysis {
