@@ -264,7 +264,8 @@ describe('json', () => {
       results: [],
       errors: [],
       warnings: [],
-      summary: { files: 4, objects: 12, byAction: {}, errors: 0 },
+      skipped: [],
+      summary: { files: 4, objects: 12, skipped: 0, byAction: {}, errors: 0 },
     });
   });
 });

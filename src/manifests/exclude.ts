@@ -6,12 +6,15 @@
 // matching would get subtly wrong; it is small pure JavaScript, bundled by esbuild.
 import ignore, { type Ignore } from 'ignore';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** `path` relative to `base` with forward slashes, or undefined when it lies outside `base`. */
 function inside(base: string, path: string): string | undefined {
-  const rel = relative(base, path);
-  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel)) return undefined;
+  // A walk's paths are built by joining onto the folder: slicing is exact, and much cheaper
+  // than path.relative for tens of thousands of files.
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  const rel = path.startsWith(prefix) ? path.slice(prefix.length) : relative(base, path);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
   return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
