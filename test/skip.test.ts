@@ -55,6 +55,9 @@ describe('classifier', () => {
     expect(skipReason('compose.yaml', [], [{ file: 'compose.yaml', line: 2, column: 3, message: 'bad indentation of a mapping entry' }])).toBeUndefined();
     // a YAML file whose documents are lists (an Ansible playbook) is another tool's file
     expect(skipReason('site.yml', [], [{ file: 'site.yml', line: 1, column: 1, message: 'document is a list, not an object' }])).toBe('not a Kubernetes object (no apiVersion and kind)');
+    // a manifest whose colons went missing reads as a string: an error, never skipped
+    expect(skipReason('pod.yaml', [], [{ file: 'pod.yaml', line: 1, column: 1, message: 'document is a string, not an object' }])).toBeUndefined();
+    expect(skipReason('l.yaml', [], [{ file: 'l.yaml', line: 2, column: 8, message: 'item 0 of List is a string, not an object' }])).toBeUndefined();
   });
 
   it('an empty file has nothing to check: skipped, not clean', () => {

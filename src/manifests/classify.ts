@@ -24,8 +24,8 @@ export function isKubernetesObject(value: Record<string, unknown>): boolean {
 
 /**
  * The reason `file` is skipped, or undefined when it is to be linted: it holds a Kubernetes
- * object, or it has errors other than documents that are no mapping (a file that does not
- * parse may be a manifest with a typo: that stays an error). A file with no document at all
+ * object, or it has errors other than documents that are lists (a file that does not parse,
+ * or reads as a string, may be a manifest with a typo: that stays an error). A file with no document at all
  * (empty, only comments) is skipped too: it has nothing to check.
  */
 export function skipReason(file: string, values: readonly Record<string, unknown>[], errors: readonly ReadError[]): string | undefined {
@@ -42,9 +42,13 @@ function isKustomizeFile(value: Record<string, unknown>): boolean {
   return typeof value.apiVersion === 'string' && value.apiVersion.startsWith('kustomize.config.k8s.io/');
 }
 
-/** `document is a list, not an object`: a YAML file of another kind (an Ansible playbook), not a broken manifest. */
+/**
+ * `document is a list, not an object`: a YAML file of another kind (an Ansible playbook), not a
+ * broken manifest. A document that is a string or a number stays an error: a manifest whose
+ * colons went missing (`apiVersion v1`) reads as one, and must not pass as skipped.
+ */
 function isNotAMapping(e: ReadError): boolean {
-  return /^(document|item \d+ of .*) is .*, not an object$/.test(e.message);
+  return e.message === 'document is a list, not an object';
 }
 
 /** The tool whose file this looks like, from its name and its first document's keys. */
