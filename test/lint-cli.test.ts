@@ -235,7 +235,7 @@ describe('output formats', () => {
     expect(r.code).toBe(1);
     expect(r.stdout.endsWith('}\n')).toBe(true);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['version', 'sources', 'results', 'errors', 'warnings', 'summary']);
+    expect(Object.keys(doc)).toEqual(['version', 'sources', 'results', 'errors', 'warnings', 'skipped', 'summary']);
     expect(doc.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(doc.sources).toHaveLength(1);
     expect(doc.results).toHaveLength(1);
@@ -255,7 +255,7 @@ describe('output formats', () => {
     expect(res.fix).toContain('privileged');
     expect(doc.errors).toEqual([]);
     expect(doc.warnings).toEqual([]);
-    expect(doc.summary).toEqual({ files: 2, objects: 2, byAction: { deny: 1 }, errors: 0 });
+    expect(doc.summary).toEqual({ files: 2, objects: 2, skipped: 0, byAction: { deny: 1 }, errors: 0 });
   });
 
   it('json: a workload result names the workload and the generated Pod', () => {

@@ -121,7 +121,7 @@ const plain: RenderOptions = { color: false, failOn: 'deny', cwd: '/repo' };
 
 describe('summary', () => {
   it('counts findings per effective action, most severe first', () => {
-    expect(mixed.summary).toEqual({ files: 4, objects: 5, byAction: { deny: 3, warn: 2, dryrun: 1 }, errors: 2 });
+    expect(mixed.summary).toEqual({ files: 4, objects: 5, skipped: 0, byAction: { deny: 3, warn: 2, dryrun: 1 }, errors: 2 });
     expect(Object.keys(mixed.summary.byAction)).toEqual(['deny', 'warn', 'dryrun']);
   });
 });
@@ -228,11 +228,11 @@ describe('json', () => {
   it('has the documented keys, in order, with 2-space indentation', () => {
     const out = formats.json(mixed, plain);
     expect(out.startsWith('{\n  "version": "0.1.0",\n')).toBe(true);
-    expect(Object.keys(doc)).toEqual(['version', 'sources', 'results', 'errors', 'warnings', 'summary']);
+    expect(Object.keys(doc)).toEqual(['version', 'sources', 'results', 'errors', 'warnings', 'skipped', 'summary']);
     expect(Object.keys(doc.results[0])).toEqual(['file', 'line', 'column', 'object', 'workload', 'constraint', 'enforcementAction', 'message', 'details', 'path', 'fix']);
     expect(Object.keys(doc.results[0].object)).toEqual(['apiVersion', 'kind', 'namespace', 'name']);
     expect(Object.keys(doc.results[0].workload)).toEqual(['apiVersion', 'kind', 'namespace', 'name', 'expansion', 'builtIn']);
-    expect(Object.keys(doc.summary)).toEqual(['files', 'objects', 'byAction', 'errors']);
+    expect(Object.keys(doc.summary)).toEqual(['files', 'objects', 'skipped', 'byAction', 'errors']);
     expect(Object.keys(doc.errors[1])).toEqual(['file', 'line', 'column', 'message']);
   });
 
@@ -264,7 +264,8 @@ describe('json', () => {
       results: [],
       errors: [],
       warnings: [],
-      summary: { files: 4, objects: 12, byAction: {}, errors: 0 },
+      skipped: [],
+      summary: { files: 4, objects: 12, skipped: 0, byAction: {}, errors: 0 },
     });
   });
 });

@@ -9,7 +9,7 @@ import { lint as runLint, type LintOptions as CoreLintOptions } from '../lint/li
 import { toJsonReport, type JsonReport } from '../report/formats/json';
 import { isFailing } from '../report/model';
 
-export type { JsonReport, JsonResult, JsonInputError, JsonObjectRef, JsonSummary } from '../report/formats/json';
+export type { JsonReport, JsonResult, JsonInputError, JsonObjectRef, JsonSkippedFile, JsonSummary } from '../report/formats/json';
 export type { SuiteResult, TestResult, CaseResult } from '../gatekeeper/suite';
 export type { Config };
 
@@ -35,6 +35,10 @@ export interface LintOptions {
   maxFileSize?: number;
   /** Where Gatekeeper runs (its Config is read there under policyDirs; default gatekeeper-system). */
   gatekeeperNamespace?: string;
+  /** Paths not to read: gitignore-style patterns relative to `cwd` (offgate.yaml's `exclude:` adds to them). */
+  exclude?: string[];
+  /** A file that holds no Kubernetes object is an input error (exit code 2) instead of listed in `report.skipped`. */
+  strict?: boolean;
 }
 
 export interface LintResult {
@@ -62,6 +66,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     timeoutMs: options.timeoutMs,
     maxFileSize: options.maxFileSize,
     gatekeeperNamespace: options.gatekeeperNamespace,
+    exclude: options.exclude,
+    strict: options.strict,
   };
   const outcome = await runLint(core);
   const report = toJsonReport(outcome.report);

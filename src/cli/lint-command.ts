@@ -27,6 +27,10 @@ export interface LintCommandOptions {
   maxFileSize?: string;
   /** `--gatekeeper-namespace NS` (default gatekeeper-system). */
   gatekeeperNamespace?: string;
+  /** `--exclude GLOB`, repeatable. */
+  exclude?: string[];
+  /** `--strict`: skipped files are input errors. */
+  strict?: boolean;
 }
 
 export interface Io {
@@ -84,6 +88,8 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
     configPath: opts.config,
     policyDirs: opts.policy,
     namespace: opts.namespace,
+    exclude: opts.exclude,
+    strict: opts.strict,
     ...limits,
     onProgress: progress ? (n) => n > 20 && io.stderr(`\rread ${n} files…`) : undefined,
   });

@@ -44,8 +44,10 @@ program
   .option('--timeout <seconds>', 'evaluation deadline per template and object', LINT_DEFAULTS.timeout)
   .option('--max-file-size <size>', 'larger input files are refused, not read (e.g. 10MB, 64MiB, bytes)', LINT_DEFAULTS.maxFileSize)
   .option('--gatekeeper-namespace <ns>', "namespace of Gatekeeper's Config (named config)", LINT_DEFAULTS.gatekeeperNamespace)
+  .option('--exclude <glob>', 'paths not to read (gitignore-style, relative to the working directory); repeatable', collect, [])
+  .option('--strict', 'a file that holds no Kubernetes object is an input error instead of skipped')
   .option('--no-color', 'no colour even on a terminal')
-  .option('-v, --verbose', 'field paths, generated Pods and details in text output')
+  .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
   .action((paths: string[], opts) =>
     run(async () => {
       const { runLint } = await import('./lint-command');

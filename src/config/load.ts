@@ -40,7 +40,7 @@ import { hint } from './suggest';
 /** Looked for in each directory from the working directory up, in this order. */
 export const CONFIG_FILE_NAMES = ['offgate.yaml', '.offgate.yaml', 'offgate.yml', '.offgate.yml'];
 
-const TOP_KEYS = ['environments'];
+const TOP_KEYS = ['environments', 'exclude'];
 const ENVIRONMENT_KEYS = ['extends', ...SCOPE_KEYS, 'restrictions'];
 
 /** `warnings`, when there are any: a configuration file seen but not used, and why. */
@@ -134,7 +134,7 @@ export function parseConfig(text: string, file: string, path: string = file): Pa
   const reader = new Reader(text, file);
   const environments = reader.read();
   if (reader.errors.length) return failure(reader.errors);
-  return { config: { file, path, environments } };
+  return { config: { file, path, environments, ...(reader.exclude ? { exclude: reader.exclude } : {}) } };
 }
 
 function failure(errors: string[]): { error: string; errors: string[] } {
@@ -176,6 +176,8 @@ type Mapping = Record<string, unknown>;
 
 class Reader {
   readonly errors: string[] = [];
+  /** `exclude:` as written, when the file has it. */
+  exclude?: string[];
   private readonly lines: LineIndex;
   private readonly root: Node | null = null;
   /** `extends` values and where they were written, checked once every environment is known. */
@@ -220,6 +222,7 @@ class Reader {
     let envs: Entry | undefined;
     for (const e of top) {
       if (e.key === 'environments') envs = e;
+      else if (e.key === 'exclude') this.exclude = this.patterns(e);
       else this.errorAtOffset(e.at, `unknown key "${e.key}"${hint(e.key, TOP_KEYS)}`);
     }
     if (!envs) {
@@ -464,6 +467,16 @@ class Reader {
       at: e.at,
       value: e.value.start < 0 && !e.value.target ? null : { value: map[e.key], pos: e.value },
     }));
+  }
+
+  /** `exclude:`: a list of non-empty strings (gitignore-style patterns). */
+  private patterns(k: Entry): string[] | undefined {
+    const v = k.value?.value;
+    if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p.trim() !== '')) {
+      this.errorAtOffset(this.offsetOf(k), `"exclude" must be a list of path patterns (gitignore-style, e.g. "charts/*/templates/"), got ${describe(v)}`);
+      return undefined;
+    }
+    return v as string[];
   }
 
   private string(k: Entry, message: string): string | undefined {

@@ -52,6 +52,8 @@ export interface Config {
   path: string;
   /** In file order. */
   environments: Map<string, Environment>;
+  /** `exclude:`: gitignore-style patterns, relative to the file's folder, of paths `lint` does not read. */
+  exclude?: string[];
 }
 
 // ---------------------------------------------------------------------------

@@ -70,10 +70,18 @@ export function configJsonSchema(): JsonSchema {
           additionalProperties: false,
         },
       },
+      exclude: {
+        type: 'array',
+        description: EXCLUDE_DESCRIPTION,
+        items: { type: 'string', pattern: '\\S' },
+      },
     },
     additionalProperties: false,
   };
 }
+
+const EXCLUDE_DESCRIPTION =
+  'Paths `offgate lint` does not read: gitignore-style patterns (`vendor/`, `charts/*/templates/`, `*.tmpl.yaml`, `!keep.yaml`), relative to the folder of this file; with `--exclude GLOB`, which adds to them.';
 
 export function configReference(): string {
   const names = restrictionNames();
@@ -102,6 +110,7 @@ export function configReference(): string {
     '      capabilities:                # on, with parameters and its own scope',
     '        requiredDropCapabilities: [ALL]',
     '        enforcementAction: warn',
+    'exclude: [vendor/, "*.tmpl.yaml"]   # not linted (see Excludes)',
     '```',
     '',
     '## Environments',
@@ -113,6 +122,10 @@ export function configReference(): string {
     '| `restrictions` | Restrictions by name: `true` (on), `false` (off), or a mapping of its parameters and scope keys (on). |',
     '',
     `An environment's name is lower-case letters, digits and \`-\`, at most ${maxEnvironmentNameLength()} characters (the constraints it makes are named \`offgate-<environment>-<restriction>\`, at most 63). With no configuration, \`offgate lint\` uses the \`baseline\` preset.`,
+    '',
+    '## Excludes',
+    '',
+    `\`exclude\`: ${EXCLUDE_DESCRIPTION} They apply to files named on the command line too, so a pre-commit hook handing offgate every changed file honours them. Folder walks also leave out \`node_modules/\`, dot-folders (\`.git/\`) and what the repository's \`.gitignore\` files ignore.`,
     '',
     '## Restrictions',
     '',

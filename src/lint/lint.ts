@@ -3,7 +3,7 @@
 // (environment, or the user's own under --policy; never the linted files': see
 // policy.ts), evaluate with the engine, place each finding at its field in the file.
 import { append } from '../arrays';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load';
 import { resolveEnvironment } from '../config/resolve';
 import { loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
@@ -43,6 +43,10 @@ export interface LintOptions {
   maxFileSize?: number;
   /** `--gatekeeper-namespace NS`: where Gatekeeper runs; under --policy, only its Config named `config` is read. Default `gatekeeper-system`. */
   gatekeeperNamespace?: string;
+  /** `--strict`: a file that holds no Kubernetes object is an input error instead of skipped. */
+  strict?: boolean;
+  /** `--exclude GLOB` (repeatable): gitignore-style patterns, relative to `cwd`, of inputs not to read. */
+  exclude?: string[];
   /** Called with the number of files read so far (progress display). */
   onProgress?: (done: number) => void;
 }
@@ -60,7 +64,17 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   if (badLimits) return { report: emptyReport([]), fatal: badLimits };
   const cwd = opts.cwd ?? process.cwd();
   const gatekeeperNamespace = opts.gatekeeperNamespace ?? GATEKEEPER_NAMESPACE;
-  const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize });
+  // offgate.yaml first: its `exclude:` says what not to read (relative to its own folder).
+  const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
+  if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error, fatalErrors: loaded.errors };
+  const exclude = [{ patterns: opts.exclude ?? [] }, { base: loaded.config ? dirname(loaded.config.path) : undefined, patterns: loaded.config?.exclude ?? [] }];
+  const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize, skipNonKubernetes: true, exclude });
+  // A file of another tool (a workflow, a compose file) is accounted for, not linted; --strict
+  // wants every input to be a manifest.
+  if (opts.strict) {
+    for (const s of read.skipped) read.errors.push({ file: s.file, message: `${s.reason}: not linted (--strict)` });
+    read.skipped = [];
+  }
   // A document without apiVersion or kind is no Kubernetes object: an input error, as the API server says.
   const notObjects = read.objects.filter((m) => typeof m.object.apiVersion !== 'string' || typeof m.object.kind !== 'string' || !m.object.apiVersion || !m.object.kind);
   if (notObjects.length > 0) {
@@ -114,8 +128,6 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
   // Which constraints apply: an environment (chosen, or from offgate.yaml, or the default
   // preset), unless the user brought constraints of their own and chose no environment.
-  const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
-  if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error, fatalErrors: loaded.errors };
   warnings.push(...(loaded.warnings ?? []));
   const sources: string[] = [];
   let envConstraints: K8sObject[] = [];
@@ -172,7 +184,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     findings,
     errors,
     warnings: [...warnings, ...out.warnings],
-    summary: summarize({ findings, errors, files: read.files.length, objects: read.objects.length }),
+    skipped: read.skipped,
+    summary: summarize({ findings, errors, files: read.files.length, objects: read.objects.length, skipped: read.skipped.length }),
   };
   return { report };
 }
@@ -232,5 +245,5 @@ function readError(e: ReadError): InputError {
 }
 
 function emptyReport(sources: string[]): Report {
-  return { version: compilerVersion(), sources, findings: [], errors: [], warnings: [], summary: summarize({ findings: [], errors: [], files: 0, objects: 0 }) };
+  return { version: compilerVersion(), sources, findings: [], errors: [], warnings: [], skipped: [], summary: summarize({ findings: [], errors: [], files: 0, objects: 0 }) };
 }

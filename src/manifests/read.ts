@@ -9,6 +9,8 @@ import { append } from '../arrays';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fsMessage, readInputFile } from './file';
+import { skipReason, type SkippedFile } from './classify';
+import { GitIgnores, PatternSet } from './exclude';
 import { DEFAULT_MAX_FILE_SIZE, formatSize } from './limits';
 import { parseManifestText, type ManifestObject, type ParseOptions, type ReadError } from './parse';
 
@@ -19,6 +21,18 @@ export interface ReadOptions extends ParseOptions {
   stdin?: NodeJS.ReadableStream | string;
   /** Largest file (or standard input) read, in bytes; larger ones are errors. Default 64 MiB. */
   maxFileSize?: number;
+  /**
+   * Set aside files that hold no Kubernetes object (see classify.ts) in `skipped` instead of
+   * returning their documents. Standard input is never set aside: what is piped in is meant
+   * as manifests, and a failed pipeline must not pass.
+   */
+  skipNonKubernetes?: boolean;
+  /**
+   * Inputs left out, named, walked or matched by a glob: gitignore-style patterns relative to
+   * `base` (default `cwd`). Folder walks also leave out what the repository's .gitignore
+   * files ignore; a file named by itself is read even so (it was asked for by name).
+   */
+  exclude?: { base?: string; patterns: readonly string[] }[];
 }
 
 export interface ReadResult {
@@ -26,8 +40,10 @@ export interface ReadResult {
   errors: ReadError[];
   /** What was skipped but is worth a line (a dangling or looping symbolic link in a folder). */
   warnings: ReadError[];
-  /** Files read, in order, as named in origins; '-' for stdin. */
+  /** Files read, in order, as named in origins; '-' for stdin. Skipped files are not among them. */
   files: string[];
+  /** Files read but set aside as no Kubernetes manifests (`skipNonKubernetes`), in order. */
+  skipped: SkippedFile[];
 }
 
 /** Extensions read when walking a folder. Files named one by one, or by a glob, are read whatever theirs. */
@@ -62,6 +78,9 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   /** Files named one by one: a `/dev/fd/N` pipe among them is read (see file.ts). */
   const named = new Set<string>();
+  const excludes = (opts.exclude ?? []).filter((e) => e.patterns.length > 0).map((e) => new PatternSet(resolve(cwd, e.base ?? '.'), e.patterns));
+  const excluded = (path: string, isDirectory: boolean) => excludes.some((set) => set.matches(path, isDirectory));
+  const gitignores = new GitIgnores();
 
   for (const input of inputs) {
     if (input === '-') {
@@ -75,14 +94,16 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
       const matches = isNotFound(e) ? await globMatches(input, cwd) : undefined;
       if (matches) {
         if (matches.length === 0) addError({ file: input, message: 'no file matches this pattern' });
-        for (const match of matches.sort(compareNames)) addFile(match);
+        for (const match of matches.sort(compareNames)) if (!excluded(resolve(cwd, match), false)) addFile(match);
       } else {
         addError({ file: input, message: fsMessage(e) });
       }
       continue;
     }
+    if (excluded(resolve(cwd, input), isDirectory)) continue;
     if (isDirectory) {
-      walk(resolve(cwd, input), input, { addFile, addError, addWarning: (w) => warnings.push(w) });
+      const skip = (path: string, parent: string, isDir: boolean) => excluded(path, isDir) || gitignores.ignored(path, parent, isDir);
+      walk(resolve(cwd, input), input, { addFile, addError, addWarning: (w) => warnings.push(w), skip });
     } else {
       named.add(input);
       addFile(input);
@@ -91,7 +112,7 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
 
   const files = plan.flatMap((step) => ('file' in step ? [step.file] : []));
   const texts = await readAll(files, { cwd, stdin: opts.stdin, maxFileSize, named });
-  const result: ReadResult = { objects: [], errors: [], warnings, files: [] };
+  const result: ReadResult = { objects: [], errors: [], warnings, files: [], skipped: [] };
   const read = new Set<string>();
   for (const step of plan) {
     if ('error' in step) {
@@ -106,8 +127,13 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
     // The same file reached through a symbolic link would report everything twice.
     if (read.has(got.real)) continue;
     read.add(got.real);
-    result.files.push(step.file);
     const { objects, errors } = parseManifestText(got.text, step.file, opts);
+    const skipped = opts.skipNonKubernetes && step.file !== '-' ? skipReason(step.file, objects.map((m) => m.object), errors) : undefined;
+    if (skipped) {
+      result.skipped.push({ file: step.file, reason: skipped });
+      continue;
+    }
+    result.files.push(step.file);
     // A failed `helm template | offgate lint -` leaves standard input empty: that is no clean run.
     if (step.file === '-' && objects.length === 0 && errors.length === 0) errors.push({ file: 'standard input', message: 'no documents' });
     append(result.objects, objects);
@@ -127,6 +153,8 @@ interface WalkSink {
   addFile(file: string): void;
   addError(e: ReadError): void;
   addWarning(w: ReadError): void;
+  /** Whether to leave out `path`, met in the folder `parent` (excluded, or ignored by git). */
+  skip(path: string, parent: string, isDirectory: boolean): boolean;
 }
 
 /**
@@ -149,10 +177,10 @@ function walk(dir: string, name: string, sink: WalkSink): void {
     const path = join(dir, entry.name);
     const shown = join(name, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') walk(path, shown, sink);
+      if (entry.name !== 'node_modules' && !sink.skip(path, dir, true)) walk(path, shown, sink);
       continue;
     }
-    if (!MANIFEST_FILE.test(entry.name)) continue;
+    if (!MANIFEST_FILE.test(entry.name) || sink.skip(path, dir, false)) continue;
     if (entry.isFile()) {
       sink.addFile(shown);
       continue;

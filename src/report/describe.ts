@@ -96,6 +96,7 @@ export function summaryLine(s: Summary): string {
   const parts = [counts.length > 0 ? counts.join(', ') : 'no violations'];
   if (s.errors > 0) parts.push(plural(s.errors, 'input error'));
   parts.push(`${plural(s.objects, 'object')} in ${plural(s.files, 'file')}`);
+  if (s.skipped) parts.push(`${plural(s.skipped, 'file')} skipped: not Kubernetes objects`);
   return parts.join(' · ');
 }
 

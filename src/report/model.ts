@@ -40,9 +40,18 @@ export interface InputError {
   message: string;
 }
 
+/** A file read but not linted: it holds no Kubernetes object (a workflow, a compose file, Helm values). */
+export interface SkippedFile {
+  file: string;
+  /** `not a Kubernetes object (GitHub workflow)`, `not a Kubernetes object (no apiVersion and kind)`, `no documents (empty)`. */
+  reason: string;
+}
+
 export interface Summary {
   files: number;
   objects: number;
+  /** Files skipped as no Kubernetes manifests (not among `files`). */
+  skipped?: number;
   /** Findings per enforcement action. */
   byAction: Record<string, number>;
   errors: number;
@@ -67,6 +76,8 @@ export interface Report {
    * labels are unknown.
    */
   warnings: string[];
+  /** Files read and set aside: none of their documents has apiVersion and kind (`--strict` makes them errors instead). */
+  skipped?: SkippedFile[];
   summary: Summary;
 }
 

@@ -39,10 +39,12 @@ export interface SummaryInput {
   errors: readonly InputError[];
   /** Manifest files read. */
   files: number;
+  /** Files skipped as no Kubernetes manifests. */
+  skipped?: number;
   /** Objects reviewed (as written in the files; a workload's generated Pods are not counted). */
   objects: number;
 }
 
-export function summarize({ findings, errors, files, objects }: SummaryInput): Summary {
-  return { files, objects, byAction: countByAction(findings), errors: errors.length };
+export function summarize({ findings, errors, files, objects, skipped = 0 }: SummaryInput): Summary {
+  return { files, objects, skipped, byAction: countByAction(findings), errors: errors.length };
 }

@@ -21,6 +21,12 @@ export function render(report: Report, opts: RenderOptions): string {
     lines.push(command('error', { ...place(e.file, e.line, e.column, cwd), title: 'offgate: input error' }, e.message));
   }
   for (const w of report.warnings) lines.push(command('warning', { title: 'offgate' }, w));
+  // One notice per skipped file would bury the findings (GitHub shows few annotations per step).
+  const skipped = report.skipped ?? [];
+  if (skipped.length > 0) {
+    const list = skipped.map((s) => `${portablePath(s.file, cwd)}: ${s.reason}`).join('\n');
+    lines.push(command('notice', { title: `offgate: ${skipped.length === 1 ? '1 file' : `${skipped.length} files`} skipped (not Kubernetes objects)` }, list));
+  }
 
   lines.push(oneLine(summaryLine(report.summary)), oneLine(sourcesLine(report.sources)));
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,6 @@
 // The machine format (`-o json`), documented in json.md. Every object is built here key
 // by key, so the key order is part of the schema and does not follow the model's.
-import type { Finding, InputError, ObjectRef, Report, Summary } from '../model';
+import type { Finding, InputError, ObjectRef, Report, SkippedFile, Summary } from '../model';
 import { compareActions } from '../summary';
 import type { RenderOptions } from './types';
 
@@ -11,7 +11,14 @@ export interface JsonReport {
   results: JsonResult[];
   errors: JsonInputError[];
   warnings: string[];
+  skipped: JsonSkippedFile[];
   summary: JsonSummary;
+}
+
+/** A file read but not linted: none of its documents has apiVersion and kind. */
+export interface JsonSkippedFile {
+  file: string;
+  reason: string;
 }
 
 export interface JsonObjectRef {
@@ -48,6 +55,7 @@ export interface JsonInputError {
 export interface JsonSummary {
   files: number;
   objects: number;
+  skipped: number;
   byAction: Record<string, number>;
   errors: number;
 }
@@ -64,6 +72,7 @@ export function toJsonReport(report: Report): JsonReport {
     results: report.findings.map(result),
     errors: report.errors.map(inputError),
     warnings: report.warnings,
+    skipped: (report.skipped ?? []).map(skippedFile),
     summary: summary(report.summary),
   };
 }
@@ -95,7 +104,11 @@ function inputError(e: InputError): JsonInputError {
   return { file: e.file, line: e.line ?? null, column: e.column ?? null, message: e.message };
 }
 
+function skippedFile(s: SkippedFile): JsonSkippedFile {
+  return { file: s.file, reason: s.reason };
+}
+
 function summary(s: Summary): JsonSummary {
   const byAction = Object.fromEntries(Object.entries(s.byAction).sort(([a], [b]) => compareActions(a, b)));
-  return { files: s.files, objects: s.objects, byAction, errors: s.errors };
+  return { files: s.files, objects: s.objects, skipped: s.skipped ?? 0, byAction, errors: s.errors };
 }

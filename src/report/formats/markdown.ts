@@ -29,6 +29,12 @@ export function render(report: Report, opts: RenderOptions): string {
     out.push(...more(report.errors.length, 'input error'), '');
   }
   for (const w of report.warnings) out.push(`> ${cell(w)}`, '');
+  const skipped = report.skipped ?? [];
+  if (skipped.length > 0) {
+    out.push('<details><summary>skipped: not Kubernetes objects</summary>', '', '| skipped file | reason |', '|---|---|');
+    for (const s of skipped.slice(0, MAX_ROWS)) out.push(`| ${code(where(s.file, undefined, undefined, cwd))} | ${cell(s.reason)} |`);
+    out.push(...more(skipped.length, 'skipped file'), '', '</details>', '');
+  }
   return `${out.join('\n')}\n`;
 }
 

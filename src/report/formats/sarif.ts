@@ -57,6 +57,12 @@ export function render(report: Report, opts: RenderOptions): string {
       descriptor: { id: 'input-error' },
     })),
     ...report.warnings.map((w) => ({ level: 'warning' as const, message: { text: w }, descriptor: { id: 'warning' } })),
+    ...(report.skipped ?? []).map((s) => ({
+      level: 'note' as const,
+      message: { text: `skipped: ${s.reason}` },
+      locations: [location(s.file, undefined, undefined, cwd)],
+      descriptor: { id: 'skipped' },
+    })),
   ];
 
   const log = {

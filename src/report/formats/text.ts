@@ -57,6 +57,12 @@ export function render(report: Report, opts: RenderOptions): string {
     sections.push(report.warnings.map((w) => `${p.yellow('warning:')} ${oneLine(w)}`));
   }
 
+  // The summary line counts them; which ones, and why, only when asked (a repository's root has many).
+  const skipped = report.skipped ?? [];
+  if (opts.verbose && skipped.length > 0) {
+    sections.push([p.bold('skipped'), ...skipped.map((s) => `  ${oneLine(s.file)}  ${p.dim(oneLine(s.reason))}`)]);
+  }
+
   const failing = report.errors.length > 0 || report.findings.some((f) => isFailing(f, opts.failOn));
   const verdict = failing ? p.red : report.findings.length > 0 ? p.yellow : p.green;
   sections.push([p.bold(verdict(oneLine(summaryLine(report.summary)))), p.dim(oneLine(sourcesLine(report.sources)))]);
