@@ -44,6 +44,8 @@ program
   .option('--timeout <seconds>', 'evaluation deadline per template and object', LINT_DEFAULTS.timeout)
   .option('--max-file-size <size>', 'larger input files are refused, not read (e.g. 10MB, 64MiB, bytes)', LINT_DEFAULTS.maxFileSize)
   .option('--gatekeeper-namespace <ns>', "namespace of Gatekeeper's Config (named config)", LINT_DEFAULTS.gatekeeperNamespace)
+  .option('--kustomize <mode>', 'build kustomizations with kustomize or kubectl: auto (when on PATH), always, never', 'auto')
+  .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
   .option('--no-color', 'no colour even on a terminal')
   .option('-v, --verbose', 'field paths, generated Pods and details in text output')
   .action((paths: string[], opts) =>
