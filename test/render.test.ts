@@ -3,6 +3,7 @@
 // The renderers are stub scripts put alone on PATH (they print what the test prepared, or
 // fail, or hang), so these tests run anywhere; the last ones run the real kubectl or
 // kustomize on the fixture repository when one is installed, and say so when not.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -223,5 +224,25 @@ describe('kustomize, the real renderer', () => {
     expect(found[0]).toMatchObject({ file: 'overlays/prod/kustomization.yaml', rendered: { from: 'overlays/prod' } });
     const hostPort = r.findings.find((f) => f.constraint.kind === 'K8sPSPHostNetworkingPorts' && f.rendered?.from === 'overlays/prod');
     expect(hostPort).toMatchObject({ file: 'base/deployment.yaml', line: 17, column: 15 });
+  });
+});
+
+describe('offgate lint, the CLI', () => {
+  const BIN = join(__dirname, '../bin/offgate.js');
+  const cli = (args: string[], path: string) =>
+    spawnSync(process.execPath, [BIN, 'lint', ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, PATH: path, STUB_OUTPUTS: path, NO_COLOR: '1' } });
+
+  it('says which build a finding comes from, and exits 1 on the overlay’s privileged Deployment', () => {
+    const s = stubs({ kustomize: PRINT_BUILD }, { base: BASE_BUILD, prod: PROD_BUILD });
+    const r = cli(['overlays', '--helm-values', 'chart/values.yaml'], s.dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('overlays/prod/kustomization.yaml\n  1:1  deny  Deployment prod/web: container web runs privileged');
+    expect(r.stdout).toContain('rendered by kustomize build overlays/prod');
+  });
+
+  it('--kustomize takes auto, always or never', () => {
+    const r = cli(['--kustomize', 'sometimes', 'base'], '/nonexistent');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--kustomize sometimes: must be auto, always, never');
   });
 });
