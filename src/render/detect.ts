@@ -35,8 +35,13 @@ export interface Detected {
 export function detect(inputs: string[], filesRead: string[], cwd: string): Detected {
   const kustomizations = new Map<string, Kustomization>();
   const charts = new Map<string, Chart>();
+  const considered = new Set<string>();
+  const chartOf = new Map<string, string | undefined>();
   const consider = (dir: string) => {
-    const chart = chartAbove(dir);
+    // Thousands of files share a few folders: each folder is looked at once.
+    if (considered.has(dir)) return;
+    considered.add(dir);
+    const chart = chartAbove(dir, chartOf);
     if (chart) {
       charts.set(chart, { dir: chart });
       return;
@@ -75,11 +80,13 @@ export function kustomizationFile(dir: string): string | undefined {
 }
 
 /** The chart `dir` belongs to: the nearest folder at or above it holding Chart.yaml, not above a repository's root. */
-function chartAbove(dir: string): string | undefined {
-  for (let d = dir; ; d = dirname(d)) {
-    if (isFile(join(d, 'Chart.yaml'))) return d;
-    if (existsSync(join(d, '.git')) || dirname(d) === d) return undefined;
-  }
+function chartAbove(dir: string, memo: Map<string, string | undefined>): string | undefined {
+  if (memo.has(dir)) return memo.get(dir);
+  let chart: string | undefined;
+  if (isFile(join(dir, 'Chart.yaml'))) chart = dir;
+  else if (!existsSync(join(dir, '.git')) && dirname(dir) !== dir) chart = chartAbove(dirname(dir), memo);
+  memo.set(dir, chart);
+  return chart;
 }
 
 /** Fields of a kustomization naming files or folders it reads. */
@@ -142,18 +149,19 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
+// Most folders hold no Chart.yaml nor kustomization: a missing file must cost no exception.
 function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  return statOf(path)?.isDirectory() ?? false;
 }
 
 function isFile(path: string): boolean {
+  return statOf(path)?.isFile() ?? false;
+}
+
+function statOf(path: string) {
   try {
-    return statSync(path).isFile();
+    return statSync(path, { throwIfNoEntry: false });
   } catch {
-    return false;
+    return undefined; // ENOTDIR, EACCES…: nothing to render there
   }
 }
