@@ -138,9 +138,10 @@ describe('kustomize, through a stub renderer on PATH', () => {
     expect(r.findings[0].rendered).toEqual({ by: 'kubectl kustomize', from: 'base' });
   });
 
-  it('without a renderer, warns once per kustomization and lints its files as written', async () => {
+  it('without a renderer, warns once per kustomization and lints its resources as written (its patches are no objects: not read)', async () => {
     stubs({});
     const r = await run(['base', 'overlays']);
+    expect(r.errors).toEqual([]);
     expect(r.warnings.filter((w) => w.includes('not built'))).toEqual([
       'base: not built: kustomize or kubectl not found; its resources were linted as written',
       'overlays/prod: not built: kustomize or kubectl not found; its resources were linted as written',
@@ -157,8 +158,9 @@ describe('kustomize, through a stub renderer on PATH', () => {
 
   it('--kustomize never runs no renderer and lints the files as written', async () => {
     const s = stubs({ kustomize: PRINT_BUILD }, { base: BASE_BUILD });
-    const r = await run(['base'], { kustomize: 'never' });
+    const r = await run(['base', 'overlays'], { kustomize: 'never' });
     expect(s.calls()).toEqual([]);
+    expect(r.errors).toEqual([]);
     expect(r.warnings.filter((w) => w.includes('not built'))).toEqual([]);
     expect(r.findings.some((f) => f.file === 'base/deployment.yaml' && f.rendered === undefined)).toBe(true);
   });

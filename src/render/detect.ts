@@ -121,8 +121,23 @@ export function sourcesOf(k: Kustomization, maxFileSize: number): Set<string> {
   return files;
 }
 
-/** The paths a kustomization file names (resources, bases, patches…); none when it cannot be read. */
-function referencesOf(file: string, maxFileSize: number): string[] {
+/**
+ * The patch files a kustomization names (absolute): not resources, so not linted as written
+ * when it is not built (a JSON patch is a list, a strategic-merge patch a fragment of an object).
+ */
+export function patchesOf(k: Kustomization, maxFileSize: number): Set<string> {
+  const patches = new Set<string>();
+  for (const ref of referencesOf(k.file, maxFileSize, PATCH_KEYS)) {
+    const abs = resolve(k.dir, ref);
+    if (isFile(abs)) patches.add(abs);
+  }
+  return patches;
+}
+
+const PATCH_KEYS = new Set(['patchesStrategicMerge', 'patches', 'patchesJson6902']);
+
+/** The paths a kustomization file names (resources, bases, patches…, or only the fields in `only`); none when it cannot be read. */
+function referencesOf(file: string, maxFileSize: number, only?: Set<string>): string[] {
   const got = readInputFile(file, maxFileSize);
   if ('error' in got) return [];
   const { values } = parseYamlValues(got.text, basename(file));
@@ -131,10 +146,12 @@ function referencesOf(file: string, maxFileSize: number): string[] {
   const refs: string[] = [];
   const record = doc as Record<string, unknown>;
   for (const key of PATH_LISTS) {
+    if (only && !only.has(key)) continue;
     const list = record[key];
     if (Array.isArray(list)) for (const item of list) if (typeof item === 'string') refs.push(item);
   }
   for (const key of PATH_OBJECT_LISTS) {
+    if (only && !only.has(key)) continue;
     const list = record[key];
     if (Array.isArray(list)) for (const item of list) if (item && typeof (item as { path?: unknown }).path === 'string') refs.push((item as { path: string }).path);
   }

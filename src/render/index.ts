@@ -6,7 +6,7 @@
 import { append } from '../arrays';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseManifestText, readInputFile, type ManifestObject, type ReadError, type ReadResult } from '../manifests';
-import { detect, sourcesOf, type Chart, type Kustomization } from './detect';
+import { detect, patchesOf, sourcesOf, type Chart, type Kustomization } from './detect';
 import { sourceLocator } from './positions';
 import { helmRenderer, kustomizeRenderer, runRenderer, type RunOptions } from './run';
 
@@ -61,8 +61,11 @@ export async function applyRendering(read: ReadResult, inputs: string[], opts: R
 
   const mode = opts.kustomize ?? 'auto';
   const kustomize = mode === 'never' ? undefined : kustomizeRenderer(env.PATH);
-  for (const k of mode === 'never' ? [] : found.kustomizations) {
+  for (const k of found.kustomizations) {
     if (!kustomize) {
+      // Its resources are linted as written; its patches are no objects of their own.
+      for (const f of patchesOf(k, opts.maxFileSize)) consumed.add(f);
+      if (mode === 'never') continue;
       if (mode === 'always') errors.push({ file: shown(k.dir), message: 'not built: kustomize or kubectl not found (--kustomize always)' });
       else warnings.push({ file: shown(k.dir), message: 'not built: kustomize or kubectl not found; its resources were linted as written' });
       continue;
