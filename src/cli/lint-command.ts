@@ -3,6 +3,7 @@
 // finding fails the run, 2 for usage or input errors.
 import { cacheMaxBytes } from '../gatekeeper/module-cache';
 import { lint, type LintOptions } from '../lint/lint';
+import { KUSTOMIZE_MODES, type KustomizeMode } from '../render';
 import { isFailing, type Report } from '../report/model';
 import { formats, isFormatName, FORMAT_NAMES, type FormatName } from '../report/formats/index';
 import { parseSize } from '../size';
@@ -31,6 +32,10 @@ export interface LintCommandOptions {
   exclude?: string[];
   /** `--strict`: skipped files are input errors. */
   strict?: boolean;
+  /** `--kustomize auto|always|never` (default auto). */
+  kustomize?: string;
+  /** `--helm-values FILE`, repeatable. */
+  helmValues?: string[];
 }
 
 export interface Io {
@@ -76,6 +81,8 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
   if (failOn !== 'deny' && failOn !== 'warn') throw new UsageError(`--fail-on ${failOn}: must be deny or warn`);
   if (paths.length === 0) throw new UsageError('lint: name files, folders or globs to lint, or - for standard input');
   const limits = parseLimits(opts);
+  const kustomize = opts.kustomize ?? 'auto';
+  if (!isKustomizeMode(kustomize)) throw new UsageError(`--kustomize ${kustomize}: must be ${KUSTOMIZE_MODES.join(', ')}`);
   const cacheBound = cacheMaxBytes(io.env);
   if (typeof cacheBound !== 'number') throw new UsageError(cacheBound.error);
 
@@ -90,6 +97,8 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
     namespace: opts.namespace,
     exclude: opts.exclude,
     strict: opts.strict,
+    kustomize,
+    helmValues: opts.helmValues,
     ...limits,
     onProgress: progress ? (n) => n > 20 && io.stderr(`\rread ${n} files…`) : undefined,
   });
@@ -128,4 +137,8 @@ export function parseLimits(opts: LintCommandOptions): Required<Pick<LintOptions
     throw new UsageError(`--gatekeeper-namespace ${gatekeeperNamespace}: not a namespace name (lower-case letters, digits and -, at most 63)`);
   }
   return { timeoutMs, maxFileSize, gatekeeperNamespace };
+}
+
+function isKustomizeMode(s: string): s is KustomizeMode {
+  return (KUSTOMIZE_MODES as readonly string[]).includes(s);
 }

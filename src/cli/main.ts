@@ -46,6 +46,8 @@ program
   .option('--gatekeeper-namespace <ns>', "namespace of Gatekeeper's Config (named config)", LINT_DEFAULTS.gatekeeperNamespace)
   .option('--exclude <glob>', 'paths not to read (gitignore-style, relative to the working directory); repeatable', collect, [])
   .option('--strict', 'a file that holds no Kubernetes object is an input error instead of skipped')
+  .option('--kustomize <mode>', 'build kustomizations with kustomize or kubectl: auto (when on PATH), always, never', 'auto')
+  .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
   .option('--no-color', 'no colour even on a terminal')
   .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
   .action((paths: string[], opts) =>

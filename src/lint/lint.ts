@@ -11,10 +11,11 @@ import { evaluate, type Located, type PrecompiledTemplate, type Result } from '.
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
 import { GATEKEEPER_NAMESPACE } from '../gatekeeper/match';
 import type { K8sObject } from '../gatekeeper/types';
-import { formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
+import { DEFAULT_MAX_FILE_SIZE, formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
 import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
 import type { Finding, InputError, Report } from '../report/model';
 import { summarize } from '../report/summary';
+import { applyRendering, isRendered, type KustomizeMode } from '../render';
 import { describeContents, listed, objectLabel, plural, policyKindOf, sortPolicyObjects, type PolicyContents } from './policy';
 
 export interface LintOptions {
@@ -47,6 +48,12 @@ export interface LintOptions {
   strict?: boolean;
   /** `--exclude GLOB` (repeatable): gitignore-style patterns, relative to `cwd`, of inputs not to read. */
   exclude?: string[];
+  /** `--kustomize`: build kustomizations with kustomize or kubectl (auto, the default: when on PATH; always; never). */
+  kustomize?: KustomizeMode;
+  /** `--helm-values FILE`: values for every chart rendered with `helm template`. */
+  helmValues?: string[];
+  /** Deadline of each renderer run (kustomize, helm), in milliseconds (default 120,000). */
+  renderTimeoutMs?: number;
   /** Called with the number of files read so far (progress display). */
   onProgress?: (done: number) => void;
 }
@@ -69,6 +76,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error, fatalErrors: loaded.errors };
   const exclude = [{ patterns: opts.exclude ?? [] }, { base: loaded.config ? dirname(loaded.config.path) : undefined, patterns: loaded.config?.exclude ?? [] }];
   const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize, skipNonKubernetes: true, exclude });
+  // Kustomizations and charts: what they render is linted in place of their files (src/render).
+  await applyRendering(read, opts.paths, { cwd, kustomize: opts.kustomize, helmValues: opts.helmValues, timeoutMs: opts.renderTimeoutMs, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
   // A file of another tool (a workflow, a compose file) is accounted for, not linted; --strict
   // wants every input to be a manifest.
   if (opts.strict) {
@@ -233,6 +242,7 @@ function toFinding(r: Result, byOrigin: Map<object, ManifestObject>, fixes: Map<
   if (r.workload) finding.workload = r.workload;
   if (r.scopedActions) finding.scopedActions = r.scopedActions;
   if (r.path) finding.path = r.path;
+  if (m && isRendered(m)) finding.rendered = { ...m.rendered };
   const fix = fixes.get(r.constraint.kind);
   if (fix && !r.evaluationError && !r.autoreject) finding.fix = fix;
   if (r.evaluationError) finding.evaluationError = true;

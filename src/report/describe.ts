@@ -45,6 +45,7 @@ export function notesOf(f: Finding): string[] {
   if (f.workload) notes.push(podsConsequence(f.workload, effectiveAction(f)));
   if (f.evaluationError) notes.push(EVALUATION_ERROR_NOTE);
   if (f.autoreject) notes.push(AUTOREJECT_NOTE);
+  if (f.rendered) notes.push(`rendered by ${f.rendered.by} ${f.rendered.from}`);
   return notes;
 }
 

@@ -26,6 +26,8 @@ export interface Finding {
   path?: string;
   /** A one-line fix hint (bundled templates). */
   fix?: string;
+  /** The object was rendered (kustomize build, helm template) from this folder: file and line are where its field was written. */
+  rendered?: { by: string; from: string };
   /** The template itself failed to evaluate on this object (Gatekeeper reports the error). */
   evaluationError?: boolean;
   /** The constraint could not be matched (e.g. its namespaceSelector needs a Namespace nobody describes). */

@@ -43,6 +43,7 @@ export interface JsonResult {
   fix?: string;
   evaluationError?: true;
   autoreject?: true;
+  rendered?: { by: string; from: string };
 }
 
 export interface JsonInputError {
@@ -97,6 +98,7 @@ function result(f: Finding): JsonResult {
     ...(f.fix !== undefined ? { fix: f.fix } : {}),
     ...(f.evaluationError ? { evaluationError: true as const } : {}),
     ...(f.autoreject ? { autoreject: true as const } : {}),
+    ...(f.rendered ? { rendered: { by: f.rendered.by, from: f.rendered.from } } : {}),
   };
 }
 
