@@ -30,6 +30,8 @@ export interface Config {
 	path: string;
 	/** In file order. */
 	environments: Map<string, Environment>;
+	/** `exclude:`: gitignore-style patterns, relative to the file's folder, of paths `lint` does not read. */
+	exclude?: string[];
 }
 type LoadResult = {
 	config: Config | null;
@@ -69,7 +71,13 @@ export interface JsonReport {
 	results: JsonResult[];
 	errors: JsonInputError[];
 	warnings: string[];
+	skipped: JsonSkippedFile[];
 	summary: JsonSummary;
+}
+/** A file read but not linted: none of its documents has apiVersion and kind. */
+export interface JsonSkippedFile {
+	file: string;
+	reason: string;
 }
 export interface JsonObjectRef {
 	apiVersion: string;
@@ -98,6 +106,10 @@ export interface JsonResult {
 	fix?: string;
 	evaluationError?: true;
 	autoreject?: true;
+	rendered?: {
+		by: string;
+		from: string;
+	};
 }
 export interface JsonInputError {
 	file: string;
@@ -108,6 +120,7 @@ export interface JsonInputError {
 export interface JsonSummary {
 	files: number;
 	objects: number;
+	skipped: number;
 	byAction: Record<string, number>;
 	errors: number;
 }
@@ -133,6 +146,10 @@ export interface LintOptions {
 	maxFileSize?: number;
 	/** Where Gatekeeper runs (its Config is read there under policyDirs; default gatekeeper-system). */
 	gatekeeperNamespace?: string;
+	/** Paths not to read: gitignore-style patterns relative to `cwd` (offgate.yaml's `exclude:` adds to them). */
+	exclude?: string[];
+	/** A file that holds no Kubernetes object is an input error (exit code 2) instead of listed in `report.skipped`. */
+	strict?: boolean;
 }
 export interface LintResult {
 	/** What `offgate lint -o json` prints. */

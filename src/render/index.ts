@@ -110,6 +110,8 @@ export async function applyRendering(read: ReadResult, inputs: string[], opts: R
   };
   read.objects = read.objects.filter((m) => !isConsumed(m.origin.file));
   read.errors = read.errors.filter((e) => !isConsumed(e.file));
+  // A kustomization file that was built is accounted for by its build, not as a skipped file.
+  read.skipped = read.skipped.filter((f) => !isConsumed(f.file));
   read.files = read.files.filter((f) => !isConsumed(f));
   append(read.files, units);
   append(read.objects, objects);
