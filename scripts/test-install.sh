@@ -5,7 +5,8 @@
 #   1. npm pack, then npm install --omit=dev of the tarball (also: pack prints only the name,
 #      which pre-commit relies on);
 #   2. npm install -g of a git+file:// URL;
-#   3. pre-commit try-repo with the offgate hook (skipped, saying so, without pre-commit);
+#   3. pre-commit try-repo with the offgate hook (skipped, saying so, without pre-commit),
+#      which must also pass a commit of YAML that is not Kubernetes (a workflow, a compose file);
 #   4. a TypeScript consumer importing "offgate" and "offgate/compiler" type-checks against
 #      the installed package and runs.
 # Nothing is installed outside a temporary folder (npm's global prefix is redirected there).
@@ -65,6 +66,15 @@ if command -v pre-commit >/dev/null; then
   out="$(cd "$work/manifests" && pre-commit try-repo "$work/clone" offgate --files pod.yaml 2>&1)" || code=$?
   [[ $code -eq 1 && "$out" == *pod.yaml* && "$out" == *privileged* ]] || fail "pre-commit try-repo exited $code: $out"
   echo "ok: pre-commit's offgate hook fails on the privileged Pod, naming pod.yaml"
+  # YAML of other tools in the commit (a workflow, a compose file) must not fail it.
+  mkdir -p "$work/manifests/.github/workflows"
+  printf 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n' > "$work/manifests/.github/workflows/ci.yaml"
+  printf 'services:\n  web:\n    image: nginx\n' > "$work/manifests/docker-compose.yml"
+  (cd "$work/manifests" && git add .github docker-compose.yml)
+  code=0
+  out="$(cd "$work/manifests" && pre-commit try-repo "$work/clone" offgate --files .github/workflows/ci.yaml docker-compose.yml 2>&1)" || code=$?
+  [[ $code -eq 0 && "$out" == *skipped* ]] || fail "pre-commit on a workflow and a compose file exited $code: $out"
+  echo "ok: the hook passes a commit of a GitHub workflow and a compose file (reported as skipped)"
 else
   echo "skipped: pre-commit is not on PATH (apt-get install pre-commit, or pip install pre-commit)"
 fi
