@@ -1,6 +1,6 @@
 export type RegoVersion = "v0" | "v1";
-type ErrorCode = "rego_parse_error" | "rego_compile_error" | "rego_unsafe_var_error" | "rego_recursion_error" | "rego_type_error";
-interface EvaluationLimits {
+export type ErrorCode = "rego_parse_error" | "rego_compile_error" | "rego_unsafe_var_error" | "rego_recursion_error" | "rego_type_error";
+export interface EvaluationLimits {
 	/** Per evaluation (one template, one object); 0 or Infinity: none. */
 	timeoutMs: number;
 	/** The maximum of each module's memory. */

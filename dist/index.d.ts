@@ -3,21 +3,27 @@ declare const ENFORCEMENT_ACTIONS: readonly [
 	"dryrun",
 	"warn"
 ];
-type EnforcementAction = (typeof ENFORCEMENT_ACTIONS)[number];
+export type EnforcementAction = (typeof ENFORCEMENT_ACTIONS)[number];
 type Parameters$1 = Record<string, unknown>;
-interface Scope {
+/**
+ * Where and how a restriction is enforced, as opposed to what it checks. Allowed
+ * on an environment (for all its restrictions) and on a single restriction.
+ */
+export interface Scope {
 	enforcementAction?: EnforcementAction;
 	/** Namespace patterns (`kube-*` allowed) the Constraints skip. */
 	excludedNamespaces?: string[];
 	/** When given, the only namespace patterns the Constraints apply to. */
 	namespaces?: string[];
 }
-interface RestrictionOn extends Scope {
+/** A restriction turned on, with its own parameters and scope when written. */
+export interface RestrictionOn extends Scope {
 	/** Absent when the YAML gave no Gatekeeper parameter: then inherited (or the defaults). */
 	parameters?: Parameters$1;
 }
-type RestrictionSetting = boolean | RestrictionOn;
-interface Environment extends Scope {
+/** `true` (on), `false` (off) or on with parameters and/or scope. */
+export type RestrictionSetting = boolean | RestrictionOn;
+export interface Environment extends Scope {
 	/** A preset or another environment this one starts from. */
 	extends?: string;
 	/** Keyed by restriction name (template folder); restrictions not listed are inherited. */
@@ -33,7 +39,8 @@ export interface Config {
 	/** `exclude:`: gitignore-style patterns, relative to the file's folder, of paths `lint` does not read. */
 	exclude?: string[];
 }
-type LoadResult = {
+/** `warnings`, when there are any: a configuration file seen but not used, and why. */
+export type LoadResult = {
 	config: Config | null;
 	warnings?: string[];
 } | {
