@@ -38,6 +38,7 @@ describe('the schema and the loader agree', () => {
     ['the starter file', starterConfig()],
     ['the starter file with every example on', uncommented],
     ['the fixtures chain', readFileSync(packagePath('fixtures/config/chain.yaml'), 'utf8')],
+    ['policy folders', 'policy: [policy/, ../shared-policy]\nenvironments:\n  prod: {extends: baseline}\n'],
     ['scope keys on an environment and a restriction', 'environments:\n  prod:\n    extends: restricted\n    namespaces: ["team-*"]\n    restrictions:\n      users: {enforcementAction: warn, excludedNamespaces: [kube-system]}\n'],
   ];
   const refused: [string, string][] = [
@@ -48,6 +49,7 @@ describe('the schema and the loader agree', () => {
     ['a parameter of the wrong type', 'environments:\n  prod:\n    restrictions:\n      host-network-ports: {hostNetwork: "no"}\n'],
     ['an unknown parameter', 'environments:\n  prod:\n    restrictions:\n      privileged-containers: {exemptImage: [x]}\n'],
     ['a restriction set to a string', 'environments:\n  prod:\n    restrictions:\n      apparmor: "yes"\n'],
+    ['policy as a string', 'policy: policy/\nenvironments:\n  prod: {}\n'],
     ['an environment name with capitals', 'environments:\n  Prod: {}\n'],
   ];
 

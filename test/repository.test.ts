@@ -95,6 +95,23 @@ describe('offgate lint . --policy policy/ on a repository', () => {
     expect(r.sources).toContain('--policy policy (1 ExpansionTemplate, 1 Config)');
   });
 
+  it('offgate.yaml\'s policy: names the same folder: the same verdicts, the source named after the file', async () => {
+    const dir = repository();
+    writeFileSync(join(dir, 'offgate.yaml'), 'policy: [policy/]\nenvironments:\n  default:\n    extends: baseline\n');
+    const { report: r, fatal } = await lint({ paths: ['.'], cwd: dir });
+    expect(fatal).toBeUndefined();
+    expect(r.errors).toEqual([]);
+    expect(found(r)).toEqual([
+      'k8s/overlays/prod/kustomization.yaml Pod K8sPSPPrivilegedContainer',
+      'rollouts/canary.yaml Pod K8sPSPHostNamespace',
+      'widgets/widget.yaml Pod K8sPSPHostNetworkingPorts',
+    ]);
+    expect(r.sources).toContain('policy policy of offgate.yaml (1 ExpansionTemplate, 1 Config)');
+    // Named by both, the folder is read once.
+    const both = await lint({ paths: ['.'], cwd: dir, policyDirs: ['policy'] });
+    expect(both.report.sources.filter((s) => s.includes('ExpansionTemplate'))).toEqual(['--policy policy (1 ExpansionTemplate, 1 Config)']);
+  });
+
   it.skipIf(!['kustomize', 'kubectl'].some((c) => onPath(c, ORIGINAL_PATH)))('with the real kustomize or kubectl: the same verdicts', async () => {
     const dir = repository();
     process.env.PATH = ORIGINAL_PATH;

@@ -40,7 +40,7 @@ import { hint } from './suggest';
 /** Looked for in each directory from the working directory up, in this order. */
 export const CONFIG_FILE_NAMES = ['offgate.yaml', '.offgate.yaml', 'offgate.yml', '.offgate.yml'];
 
-const TOP_KEYS = ['environments', 'exclude'];
+const TOP_KEYS = ['environments', 'exclude', 'policy'];
 const ENVIRONMENT_KEYS = ['extends', ...SCOPE_KEYS, 'restrictions'];
 
 /** `warnings`, when there are any: a configuration file seen but not used, and why. */
@@ -134,7 +134,7 @@ export function parseConfig(text: string, file: string, path: string = file): Pa
   const reader = new Reader(text, file);
   const environments = reader.read();
   if (reader.errors.length) return failure(reader.errors);
-  return { config: { file, path, environments, ...(reader.exclude ? { exclude: reader.exclude } : {}) } };
+  return { config: { file, path, environments, ...(reader.exclude ? { exclude: reader.exclude } : {}), ...(reader.policy ? { policy: reader.policy } : {}) } };
 }
 
 function failure(errors: string[]): { error: string; errors: string[] } {
@@ -178,6 +178,8 @@ class Reader {
   readonly errors: string[] = [];
   /** `exclude:` as written, when the file has it. */
   exclude?: string[];
+  /** `policy:` as written, when the file has it. */
+  policy?: string[];
   private readonly lines: LineIndex;
   private readonly root: Node | null = null;
   /** `extends` values and where they were written, checked once every environment is known. */
@@ -223,6 +225,7 @@ class Reader {
     for (const e of top) {
       if (e.key === 'environments') envs = e;
       else if (e.key === 'exclude') this.exclude = this.patterns(e);
+      else if (e.key === 'policy') this.policy = this.folders(e);
       else this.errorAtOffset(e.at, `unknown key "${e.key}"${hint(e.key, TOP_KEYS)}`);
     }
     if (!envs) {
@@ -474,6 +477,16 @@ class Reader {
     const v = k.value?.value;
     if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p.trim() !== '')) {
       this.errorAtOffset(this.offsetOf(k), `"exclude" must be a list of path patterns (gitignore-style, e.g. "charts/*/templates/"), got ${describe(v)}`);
+      return undefined;
+    }
+    return v as string[];
+  }
+
+  /** `policy:`: a list of non-empty folder paths. */
+  private folders(k: Entry): string[] | undefined {
+    const v = k.value?.value;
+    if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p.trim() !== '')) {
+      this.errorAtOffset(this.offsetOf(k), `"policy" must be a list of folders of ConstraintTemplates and Constraints (e.g. [policy/]), got ${describe(v)}`);
       return undefined;
     }
     return v as string[];

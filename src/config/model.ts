@@ -54,6 +54,8 @@ export interface Config {
   environments: Map<string, Environment>;
   /** `exclude:`: gitignore-style patterns, relative to the file's folder, of paths `lint` does not read. */
   exclude?: string[];
+  /** `policy:`: folders, relative to the file's folder, of the repository's own policy, as `--policy` (which adds to them). */
+  policy?: string[];
 }
 
 // ---------------------------------------------------------------------------

@@ -75,6 +75,11 @@ export function configJsonSchema(): JsonSchema {
         description: EXCLUDE_DESCRIPTION,
         items: { type: 'string', pattern: '\\S' },
       },
+      policy: {
+        type: 'array',
+        description: POLICY_DESCRIPTION,
+        items: { type: 'string', pattern: '\\S' },
+      },
     },
     additionalProperties: false,
   };
@@ -82,6 +87,9 @@ export function configJsonSchema(): JsonSchema {
 
 const EXCLUDE_DESCRIPTION =
   'Paths `offgate lint` does not read: gitignore-style patterns (`vendor/`, `charts/*/templates/`, `*.tmpl.yaml`, `!keep.yaml`), relative to the folder of this file; with `--exclude GLOB`, which adds to them.';
+
+const POLICY_DESCRIPTION =
+  "Folders of the repository's own policy (ConstraintTemplates, Constraints, ExpansionTemplates, Gatekeeper's Config, Namespaces), relative to the folder of this file, used as `--policy DIR` is (which adds to them); their files are applied, not linted.";
 
 export function configReference(): string {
   const names = restrictionNames();
@@ -126,6 +134,10 @@ export function configReference(): string {
     '## Excludes',
     '',
     `\`exclude\`: ${EXCLUDE_DESCRIPTION} They apply to files named on the command line too, so a pre-commit hook handing offgate every changed file honours them. Folder walks also leave out \`node_modules/\`, dot-folders (\`.git/\`) and what the repository's \`.gitignore\` files ignore.`,
+    '',
+    '## Policy folders',
+    '',
+    `\`policy\`: ${POLICY_DESCRIPTION}`,
     '',
     '## Restrictions',
     '',

@@ -3,7 +3,7 @@
 // (environment, or the user's own under --policy; never the linted files': see
 // policy.ts), evaluate with the engine, place each finding at its field in the file.
 import { append } from '../arrays';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { loadConfig } from '../config/load';
 import { resolveEnvironment } from '../config/resolve';
 import { loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
@@ -94,16 +94,23 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     }
   }
   // One folder at a time, so that the sources line can say what each brought.
-  const policyDirs: { dir: string; contents: PolicyContents<ManifestObject> }[] = [];
+  const policyDirs: { dir: string; label: string; contents: PolicyContents<ManifestObject> }[] = [];
   const policyErrors: ReadError[] = [];
   const policyWarnings: ReadError[] = [];
   const policyFiles = new Set<string>();
-  for (const dir of opts.policyDirs ?? []) {
+  // --policy folders, then offgate.yaml's `policy:` (relative to its own folder), each read once.
+  const configPolicy = (loaded.config?.policy ?? []).map((d) => relative(cwd, resolve(dirname(loaded.config!.path), d)) || '.');
+  const flagged = opts.policyDirs ?? [];
+  const policyFolders = [
+    ...flagged.map((dir) => ({ dir, label: `--policy ${dir}` })),
+    ...configPolicy.filter((d) => !flagged.some((p) => resolve(cwd, p) === resolve(cwd, d))).map((dir) => ({ dir, label: `policy ${dir} of ${loaded.config!.file}` })),
+  ];
+  for (const { dir, label } of policyFolders) {
     const r = await readManifests([dir], { cwd, maxFileSize: opts.maxFileSize });
     append(policyErrors, r.errors);
     append(policyWarnings, r.warnings);
     for (const f of r.files) policyFiles.add(resolve(cwd, f));
-    policyDirs.push({ dir, contents: sortPolicyObjects(r.objects, (m) => m.object as K8sObject, gatekeeperNamespace) });
+    policyDirs.push({ dir, label, contents: sortPolicyObjects(r.objects, (m) => m.object as K8sObject, gatekeeperNamespace) });
   }
   opts.onProgress?.(read.files.length);
 
@@ -161,7 +168,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     errors.push({ ...m.origin, message: `ConstraintTemplate ${name}: ${kind} is a bundled template, and the ${envSource} uses it; a --policy template cannot replace it (give it a kind of its own)` });
     return false;
   });
-  for (const p of policyDirs) sources.push(`--policy ${p.dir} (${describeContents({ ...p.contents, templates: p.contents.templates.filter((m) => templates.includes(m)) })})`);
+  for (const p of policyDirs) sources.push(`${p.label} (${describeContents({ ...p.contents, templates: p.contents.templates.filter((m) => templates.includes(m)) })})`);
   const userTemplateKinds = new Set(templates.map((m) => templateKind(m.object as K8sObject)));
 
   // Constraints of a bundled kind use the bundled template unless the user brings one.
