@@ -93,6 +93,9 @@ describe('offgate lint . --policy policy/ on a repository', () => {
     ]);
     expect(r.warnings).toContain('charts/shop: not rendered: helm not found; the chart was skipped');
     expect(r.sources).toContain('--policy policy (1 ExpansionTemplate, 1 Config)');
+    // Reviewed: the two builds (web and node-debugger each), the Rollout and the Widget; the
+    // policy folder's ExpansionTemplate and Config are applied, not linted as well.
+    expect(r.summary.objects).toBe(6);
   });
 
   it('offgate.yaml\'s policy: names the same folder: the same verdicts, the source named after the file', async () => {

@@ -124,7 +124,10 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
   // The linted files were written by whoever opened the pull request: their policy
   // objects are reviewed like any other object, and never change the policy.
-  // (A file that is also under --policy is applied from there, and linted here.)
+  // The policy objects of a policy folder that is also among the inputs (`offgate lint .` with
+  // `--policy policy/`) are the repository's policy: applied from there, not linted twice.
+  // Other objects there (a Pod) are linted, as inputs.
+  read.objects = read.objects.filter((m) => !(policyFiles.has(resolve(cwd, m.origin.file)) && policyKindOf(m.object as K8sObject) !== undefined));
   const notApplied = read.objects.filter((m) => policyKindOf(m.object as K8sObject) !== undefined && !policyFiles.has(resolve(cwd, m.origin.file)));
   if (notApplied.length > 0) {
     warnings.push(`${plural(notApplied.length, 'policy object')} among the inputs ${notApplied.length === 1 ? 'was' : 'were'} not applied; pass --policy DIR to use them`);
