@@ -4,11 +4,10 @@
 // fail, or hang), so these tests run anywhere; the last ones run the real kubectl or
 // kustomize on the fixture repository when one is installed, and say so when not.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lint, type LintOptions } from '../src/lint/lint';
+import { PRINT_BUILD, stubs } from './helpers/stub-renderers';
 import { onPath } from '../src/render/run';
 import type { Report } from '../src/report/model';
 
@@ -62,26 +61,6 @@ spec:
           image: nginx:1.27
 `;
 
-/**
- * A folder of stub renderers, the only thing on PATH. Each records its arguments in
- * `calls` and prints `outputs/<name of the folder it was given>.yaml`.
- */
-function stubs(scripts: Record<string, string>, outputs: Record<string, string> = {}): { dir: string; calls: () => string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'offgate-render-'));
-  const log = join(dir, 'calls');
-  for (const [name, body] of Object.entries(scripts)) {
-    const file = join(dir, name);
-    writeFileSync(file, `#!/bin/sh\necho "${name} $*" >> "${log}"\n${body}\n`);
-    chmodSync(file, 0o755);
-  }
-  for (const [name, text] of Object.entries(outputs)) writeFileSync(join(dir, `${name}.yaml`), text);
-  process.env.PATH = dir;
-  process.env.STUB_OUTPUTS = dir;
-  return { dir, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []) };
-}
-
-/** Prints the prepared build of the folder named last among its arguments. */
-const PRINT_BUILD = 'for a; do last="$a"; done; exec /bin/cat "$STUB_OUTPUTS/${last##*/}.yaml"';
 const PRINT_HELM = 'exec /bin/cat "$STUB_OUTPUTS/helm.yaml"';
 
 async function run(paths: string[], more: Partial<LintOptions> = {}): Promise<Report> {

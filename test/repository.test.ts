@@ -7,19 +7,21 @@
 // errors, other tools' files skipped and listed, the chart named in a warning without helm.
 // kustomize is a stub on PATH printing the builds (so this runs anywhere); the real kubectl
 // or kustomize is used too when installed.
-import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lint } from '../src/lint/lint';
 import { onPath } from '../src/render/run';
 import type { Report } from '../src/report/model';
+import { PRINT_BUILD, stubs } from './helpers/stub-renderers';
 
 const FIXTURE = join(__dirname, 'repository-fixtures/repo');
 const ORIGINAL_PATH = process.env.PATH;
 
 afterEach(() => {
   process.env.PATH = ORIGINAL_PATH;
+  delete process.env.STUB_OUTPUTS;
 });
 
 const BASE_BUILD = `apiVersion: apps/v1
@@ -56,12 +58,7 @@ const PROD_BUILD = BASE_BUILD.replace('  name: web\n', '  name: web\n  namespace
 function repository(): string {
   const dir = mkdtempSync(join(tmpdir(), 'offgate-repository-'));
   cpSync(FIXTURE, dir, { recursive: true });
-  const bin = mkdtempSync(join(tmpdir(), 'offgate-repository-bin-'));
-  writeFileSync(join(bin, 'base.yaml'), BASE_BUILD);
-  writeFileSync(join(bin, 'prod.yaml'), PROD_BUILD);
-  writeFileSync(join(bin, 'kustomize'), `#!/bin/sh\nfor a; do last="$a"; done\nexec /bin/cat "${bin}/\${last##*/}.yaml"\n`);
-  chmodSync(join(bin, 'kustomize'), 0o755);
-  process.env.PATH = bin;
+  stubs({ kustomize: PRINT_BUILD }, { base: BASE_BUILD, prod: PROD_BUILD });
   return dir;
 }
 

@@ -224,8 +224,8 @@ class Reader {
     let envs: Entry | undefined;
     for (const e of top) {
       if (e.key === 'environments') envs = e;
-      else if (e.key === 'exclude') this.exclude = this.patterns(e);
-      else if (e.key === 'policy') this.policy = this.folders(e);
+      else if (e.key === 'exclude') this.exclude = this.strings(e, '"exclude" must be a list of path patterns (gitignore-style, e.g. "charts/*/templates/")');
+      else if (e.key === 'policy') this.policy = this.strings(e, '"policy" must be a list of folders of ConstraintTemplates and Constraints (e.g. [policy/])');
       else this.errorAtOffset(e.at, `unknown key "${e.key}"${hint(e.key, TOP_KEYS)}`);
     }
     if (!envs) {
@@ -472,24 +472,12 @@ class Reader {
     }));
   }
 
-  /** `exclude:`: a list of non-empty strings (gitignore-style patterns). */
-  private patterns(k: Entry): string[] | undefined {
+  /** A list of non-empty strings (`exclude:` patterns, `policy:` folders), or an error saying what it must be. */
+  private strings(k: Entry, message: string): string[] | undefined {
     const v = k.value?.value;
-    if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p.trim() !== '')) {
-      this.errorAtOffset(this.offsetOf(k), `"exclude" must be a list of path patterns (gitignore-style, e.g. "charts/*/templates/"), got ${describe(v)}`);
-      return undefined;
-    }
-    return v as string[];
-  }
-
-  /** `policy:`: a list of non-empty folder paths. */
-  private folders(k: Entry): string[] | undefined {
-    const v = k.value?.value;
-    if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p.trim() !== '')) {
-      this.errorAtOffset(this.offsetOf(k), `"policy" must be a list of folders of ConstraintTemplates and Constraints (e.g. [policy/]), got ${describe(v)}`);
-      return undefined;
-    }
-    return v as string[];
+    if (Array.isArray(v) && v.every((p) => typeof p === 'string' && p.trim() !== '')) return v as string[];
+    this.errorAtOffset(this.offsetOf(k), `${message}, got ${describe(v)}`);
+    return undefined;
   }
 
   private string(k: Entry, message: string): string | undefined {
