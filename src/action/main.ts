@@ -6,6 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { UsageError } from '../cli/errors';
 import { lintChecked } from '../cli/lint-command';
 import { writeOutputFile } from '../cli/output';
+import { appendStepSummary } from '../cli/step-summary';
 import { oneLine } from '../report/formats/escape';
 import { formats, isFormatName, FORMAT_NAMES, type FormatName } from '../report/formats/index';
 import { isFailing } from '../report/model';
@@ -59,10 +60,10 @@ export async function runAction(io: ActionIo): Promise<number> {
     if (!isFormatName(inputs.format)) throw new UsageError(`format ${inputs.format}: unknown format (one of ${FORMAT_NAMES.join(', ')})`);
     const format = inputs.format;
     checked = await lintChecked(inputs.paths, opts, { stdout: io.stdout, stderr: io.stderr, isTTY: false, env: io.env });
-    const render = (name: FormatName) => formats[name](checked!.report, { color: false, failOn: checked!.failOn });
+    const render = (name: FormatName) => formats[name](checked!.report, { color: false, failOn: checked!.failOn, jobSummary: Boolean(io.env.GITHUB_STEP_SUMMARY) });
     io.stdout(render(format));
     if (inputs.sarif) writeOutputFile(inputs.sarif, render('sarif'));
-    if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, render('markdown'));
+    appendStepSummary(checked.report, io.env, { failOn: checked.failOn });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     for (const m of e.messages) io.stdout(`::error title=offgate::${oneLine(m)}\n`);

@@ -7,10 +7,13 @@ import { KUSTOMIZE_MODES, type KustomizeMode } from '../render';
 import { isFailing, type Report } from '../report/model';
 import { formats, isFormatName, FORMAT_NAMES, type FormatName } from '../report/formats/index';
 import { parseSize } from '../size';
+import { terminalWidth } from '../report/wrap';
 import { useColor } from './color';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { removeStaleReport, writeOutputFile } from './output';
+import { startProgress } from './progress';
+import { appendStepSummary, githubLinks } from './step-summary';
 
 export interface LintCommandOptions {
   output?: string;
@@ -36,6 +39,8 @@ export interface LintCommandOptions {
   kustomize?: string;
   /** `--helm-values FILE`, repeatable. */
   helmValues?: string[];
+  /** `--quiet`: the text format prints its summary only. */
+  quiet?: boolean;
 }
 
 export interface Io {
@@ -44,6 +49,10 @@ export interface Io {
   stdin?: NodeJS.ReadableStream;
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** Standard error is a terminal: the progress line of a long run goes there. */
+  stderrIsTTY?: boolean;
+  /** Standard output's columns when it is a terminal: the text format wraps to them. */
+  columns?: number;
 }
 
 /** Lints and reports; returns the exit code. A run that fails before its report is written removes a report file left by an earlier run. */
@@ -61,9 +70,11 @@ async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io):
   const format = formatOf(opts);
   const { report, failOn, exitCode } = await lintChecked(paths, opts, io);
   const color = format === 'text' && !opts.outputFile && useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
-  const text = formats[format](report, { color, verbose: opts.verbose, failOn });
+  const width = terminalWidth(io.env, opts.outputFile ? undefined : io.columns);
+  const text = formats[format](report, { color, verbose: opts.verbose, failOn, width, quiet: opts.quiet, links: githubLinks(io.env, process.cwd()), jobSummary: Boolean(io.env.GITHUB_STEP_SUMMARY) });
   if (opts.outputFile) writeOutputFile(opts.outputFile, text);
   else io.stdout(text);
+  if (format === 'github') appendStepSummary(report, io.env, { failOn });
   return exitCode;
 }
 
@@ -76,7 +87,7 @@ export interface CheckedLint {
 
 /** The options checked (a bad one is a UsageError), then the lint: what every front end of `lint` renders. */
 export async function lintChecked(paths: string[], opts: LintCommandOptions, io: Io): Promise<CheckedLint> {
-  const format = formatOf(opts);
+  formatOf(opts); // a bad -o fails before the lint, not after it
   const failOn = opts.failOn ?? 'deny';
   if (failOn !== 'deny' && failOn !== 'warn') throw new UsageError(`--fail-on ${failOn}: must be deny or warn`);
   if (paths.length === 0) throw new UsageError('lint: name files, folders or globs to lint, or - for standard input');
@@ -86,8 +97,8 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
   const cacheBound = cacheMaxBytes(io.env);
   if (typeof cacheBound !== 'number') throw new UsageError(cacheBound.error);
 
-  // Progress only where a person watches: a TTY, text output, not CI.
-  const progress = format === 'text' && io.isTTY && !io.env.CI;
+  // Progress only where a person watches: a terminal, not CI, and a run of more than 2 s.
+  const progress = startProgress({ write: io.stderr, isTTY: io.stderrIsTTY === true, env: io.env });
   const outcome = await lint({
     paths,
     stdin: io.stdin,
@@ -100,9 +111,8 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
     kustomize,
     helmValues: opts.helmValues,
     ...limits,
-    onProgress: progress ? (n) => n > 20 && io.stderr(`\rread ${n} files…`) : undefined,
-  });
-  if (progress) io.stderr('\r\x1b[K');
+    onProgress: (n) => progress.update(`checking ${n === 1 ? '1 file' : `${n} files`}`),
+  }).finally(() => progress.done());
   if (outcome.fatal) throw new UsageError(outcome.fatal, outcome.fatalErrors);
   const { report } = outcome;
   const exitCode = report.errors.length > 0 ? 2 : report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
