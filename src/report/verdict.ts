@@ -5,32 +5,33 @@ import { actionCount, plural } from './describe';
 import type { Finding, Summary } from './model';
 import { countByKind, outcomes, type Outcome } from './summary';
 
-/** What an action does to the objects it meets, as the end of a sentence. */
-function consequence(action: string): string {
-  switch (action) {
-    case 'deny':
-      return 'would be rejected';
-    case 'warn':
-      return 'would be admitted with a warning';
-    case 'dryrun':
-      return 'would be admitted (dryrun: the violations are only recorded)';
-    default:
-      return `would meet enforcementAction "${action}"`;
-  }
-}
-
 /** `1 workload and 2 objects would be rejected (4 findings)`. */
 export function outcomeLine(o: Outcome): string {
   const subjects = [o.workloads > 0 ? plural(o.workloads, 'workload') : '', o.objects > 0 ? plural(o.objects, 'object') : ''].filter(Boolean).join(' and ');
-  return `${subjects} ${consequence(o.action)} (${plural(o.findings, 'finding')})`;
+  const findings = plural(o.findings, 'finding');
+  switch (o.action) {
+    case 'deny':
+      return `${subjects} would be rejected (${findings})`;
+    case 'warn':
+      return `${subjects} would be admitted with warnings (${findings})`;
+    case 'dryrun':
+      return `${subjects} would be admitted, the violations only recorded (dryrun: ${findings})`;
+    default:
+      return `${subjects} would meet enforcementAction "${o.action}" (${findings})`;
+  }
 }
 
-/** One line per action met, most severe first; `no violations` when none; then the input errors. */
-export function verdictLines(findings: readonly Finding[], s: Summary): string[] {
-  const lines = outcomes(findings).map(outcomeLine);
-  if (lines.length === 0) lines.push('no violations');
-  if (s.errors > 0) lines.push(`${plural(s.errors, 'input error')}: not everything could be checked`);
+/** What the cluster would do, one line per action met, most severe first (`no violations` when none), then the input errors; each with the action it stands for (`error` for input errors). */
+export function verdicts(findings: readonly Finding[], s: Summary): { action: string; text: string }[] {
+  const lines = outcomes(findings).map((o) => ({ action: o.action, text: outcomeLine(o) }));
+  if (lines.length === 0) lines.push({ action: '', text: 'no violations' });
+  if (s.errors > 0) lines.push({ action: 'error', text: `${plural(s.errors, 'input error')}: not everything could be checked` });
   return lines;
+}
+
+/** The verdict lines, as text. */
+export function verdictLines(findings: readonly Finding[], s: Summary): string[] {
+  return verdicts(findings, s).map((v) => v.text);
 }
 
 /** `checked 12 objects in 4 files · 3 files skipped: not Kubernetes objects`. */

@@ -28,26 +28,45 @@ export function words(text: string, paint?: (text: string) => string): Word[] {
  * on a line of its own overflows it, unsplit.
  */
 export function wrap(items: readonly Word[], width: number, first = '', hanging = ''): string[] {
-  const lines: string[] = [];
-  let line = first;
+  const lines: Word[][] = [[]];
   let used = columns(first);
-  let empty = true;
   for (const w of items) {
+    const line = lines[lines.length - 1]!;
     const len = columns(w.text);
-    if (!empty && used + 1 + len > width) {
-      lines.push(line);
-      line = hanging;
-      used = columns(hanging);
-      empty = true;
+    if (line.length > 0 && used + 1 + len > width && !COMMAND_START.test(w.text)) {
+      lines.push([w]);
+      used = columns(hanging) + len;
+    } else {
+      line.push(w);
+      used += (line.length > 1 ? 1 : 0) + len;
     }
-    const painted = w.paint ? w.paint(w.text) : w.text;
-    line += empty ? painted : ` ${painted}`;
-    used += empty ? len : 1 + len;
-    empty = false;
   }
-  lines.push(line);
-  return lines;
+  return lines.map((line, i) => (i === 0 ? first : hanging) + painted(line));
 }
+
+/** A line's words joined by spaces, each run of words of the same paint painted once (one colour code per run, not per word). */
+function painted(line: readonly Word[]): string {
+  let out = '';
+  for (let i = 0; i < line.length; ) {
+    let j = i + 1;
+    while (j < line.length && line[j]!.paint === line[i]!.paint) j++;
+    const run = line
+      .slice(i, j)
+      .map((w) => w.text)
+      .join(' ');
+    const paint = line[i]!.paint;
+    out += (i > 0 ? ' ' : '') + (paint ? paint(run) : run);
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * What a CI runner reads as a workflow command at the start of a line, after any spaces
+ * (`::error …`, and the older `##[error]`). Such a word, which can only come from the
+ * inputs, never starts a line: it stays on the line before, overflowing it.
+ */
+const COMMAND_START = /^(::|##\[)/;
 
 /** Columns a plain string takes: one per code point (manifests' names are mostly ASCII). */
 export function columns(text: string): number {

@@ -4,9 +4,9 @@
 // below. Then input errors (`path:line:col: error: …`), warnings, and the summary: a
 // table of findings by constraint kind, what the cluster would do, what was checked.
 import { byPosition, constraintLabel, groupByFile, notesOf, portablePath, positionSuffix, refLabel, sourcesLine, subjectLabel } from '../describe';
-import { isFailing, type Finding, type Report } from '../model';
+import type { Finding, Report } from '../model';
 import { effectiveAction } from '../summary';
-import { checkedLine, kindRows, verdictLines } from '../verdict';
+import { checkedLine, kindRows, verdicts } from '../verdict';
 import { DEFAULT_WIDTH, columns, words, wrap, type Word } from '../wrap';
 import { oneLine } from './escape';
 import type { RenderOptions } from './types';
@@ -43,7 +43,8 @@ export function render(report: Report, opts: RenderOptions): string {
   const sections: string[][] = [];
 
   if (!opts.quiet) {
-    for (const [, findings] of groupByFile(report.findings)) {
+    // Files in path order (findings arrive in the order templates are evaluated), each file's findings by position.
+    for (const [, findings] of [...groupByFile(report.findings)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       for (const f of [...findings].sort(byPosition)) sections.push(findingLines(f, p, width, cwd, opts.verbose === true));
     }
     const notices: string[] = [];
@@ -59,7 +60,7 @@ export function render(report: Report, opts: RenderOptions): string {
     if (notices.length > 0) sections.push(notices);
   }
 
-  sections.push(...summaryLines(report, p, width, opts));
+  sections.push(...summaryLines(report, p, width));
   return sections.map((lines) => lines.join('\n')).join('\n\n') + '\n';
 }
 
@@ -80,11 +81,13 @@ function findingLines(f: Finding, p: Palette, width: number, cwd: string, verbos
 
 /** The file as given, or relative to the working directory when given absolute inside it. */
 function place(file: string, cwd: string): string {
-  return oneLine(portablePath(file, cwd));
+  const path = oneLine(portablePath(file, cwd));
+  // A file named `::error …` must not start a line a CI runner reads as a command.
+  return /^(::|##\[)/.test(path) ? `./${path}` : path;
 }
 
 /** The findings-by-restriction table (when there are findings), then the verdict, what was checked and the constraints' sources. */
-function summaryLines(report: Report, p: Palette, width: number, opts: RenderOptions): string[][] {
+function summaryLines(report: Report, p: Palette, width: number): string[][] {
   const sections: string[][] = [];
   const rows = kindRows(report.findings);
   if (rows.length > 0) {
@@ -93,12 +96,13 @@ function summaryLines(report: Report, p: Palette, width: number, opts: RenderOpt
     const row = (r: { kind: string; count: string }) => `${NOTE}${oneLine(r.kind).padEnd(kindWidth)}  ${r.count}`;
     sections.push([p.dim(row(header)), ...rows.map(row)]);
   }
-  const failing = report.errors.length > 0 || report.findings.some((f) => isFailing(f, opts.failOn));
-  const verdict = failing ? p.red : report.findings.length > 0 ? p.yellow : p.green;
   const lines: string[] = [];
-  for (const line of verdictLines(report.findings, report.summary)) lines.push(...wrap(words(line, (t) => p.bold(verdict(t))), width, '', NOTE));
-  lines.push(...wrap(words(checkedLine(report.summary)), width, '', NOTE));
-  lines.push(...wrap(words(oneLine(sourcesLine(report.sources)), p.dim), width, '', NOTE));
+  for (const v of verdicts(report.findings, report.summary)) {
+    const paint = v.action === '' ? p.green : v.action === 'error' ? p.red : actionPaint(p, v.action);
+    lines.push(...wrap(words(v.text, (t) => p.bold(paint(t))), width, '', HANGING));
+  }
+  lines.push(...wrap(words(checkedLine(report.summary)), width, '', HANGING));
+  lines.push(...wrap(words(oneLine(sourcesLine(report.sources)), p.dim), width, '', HANGING));
   sections.push(lines);
   return sections;
 }
