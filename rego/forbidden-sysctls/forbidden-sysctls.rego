@@ -6,6 +6,7 @@ package k8spspforbiddensysctls
 import data.lib.exclude_update.is_update
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
@@ -18,7 +19,7 @@ findings[[msg, path]] {
 	name := pods.pod.spec.securityContext.sysctls[i].name
 	matches_any(name, input.parameters.forbiddenSysctls)
 	path := sprintf("spec.securityContext.sysctls[%d].name", [i])
-	msg := sprintf("pod %v sets sysctl %v, which is forbidden; forbidden sysctls: %v", [input.review.object.metadata.name, name, input.parameters.forbiddenSysctls])
+	msg := sprintf("pod %v sets sysctl %v, which is forbidden (forbidden: %v)", [input.review.object.metadata.name, name, words.list(input.parameters.forbiddenSysctls)])
 }
 
 # R2: not on the allow-list (only when there is one).
@@ -27,7 +28,7 @@ findings[[msg, path]] {
 	name := pods.pod.spec.securityContext.sysctls[i].name
 	not allowed(name)
 	path := sprintf("spec.securityContext.sysctls[%d].name", [i])
-	msg := sprintf("pod %v sets sysctl %v, which is not on the allow-list; allowed sysctls: %v", [input.review.object.metadata.name, name, input.parameters.allowedSysctls])
+	msg := sprintf("pod %v sets sysctl %v, which is not allowed (allowed: %v)", [input.review.object.metadata.name, name, words.list(input.parameters.allowedSysctls)])
 }
 
 allowed(name) {

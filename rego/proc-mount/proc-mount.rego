@@ -9,6 +9,7 @@ import data.lib.exclude_update.is_update
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
@@ -23,9 +24,8 @@ findings[[msg, path]] {
 	allowed := allowed_proc_mount
 	not proc_mount_permitted(allowed, c)
 	path := concat("", [entry.path, ".securityContext.procMount"])
-	# Carries only the container name and the allowed type, so containers with
-	# the same name give one result, whatever their procMount values.
-	msg := sprintf("container %v asks for a proc mount type the constraint does not allow; allowed: %v", [c.name, allowed])
+	# Only "default" refuses anything, so Default is all that is allowed here.
+	msg := sprintf("container %v uses proc mount type %v, which is not allowed (allowed: Default)", [c.name, words.value(c.securityContext.procMount)])
 }
 
 # The most permissive type the constraint allows, lower-cased: "unmasked" only

@@ -21,6 +21,7 @@ package k8spspseccomp
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 pod_annotation_key := "seccomp.security.alpha.kubernetes.io/pod"
 
@@ -73,7 +74,14 @@ findings[[msg, path]] {
 	found := profile_of(entry)
 	not profile_allowed(found.profile, allowed)
 	path := found.path
-	msg := sprintf("container %v uses seccomp profile %v (read from %v), which the constraint does not allow; allowed profiles: %v", [c.name, found.profile, found.where, sort(allowed)])
+	msg := sprintf("container %v %v, which is not allowed (allowed: %v)", [c.name, profile_text(found), words.list(sort(allowed))])
+}
+
+profile_text(found) = "has no seccomp profile (no seccompProfile field or seccomp annotation)" {
+	found.profile == "not configured"
+	found.where == "nowhere: no seccomp setting found"
+} else = s {
+	s := sprintf("uses seccomp profile %v (set in %v)", [words.value(found.profile), found.where])
 }
 
 # The allow-set A: every allowedProfiles entry as written, plus, only when

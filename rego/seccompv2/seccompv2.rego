@@ -18,6 +18,7 @@ package k8spspseccompv2
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not every_profile_allowed
@@ -151,25 +152,32 @@ profile_of(entry) = {"type": "not configured", "file": "", "where": "nowhere: no
 }
 
 message(found, name, accepted) = msg {
-	found.type != "Localhost"
-	msg := sprintf("container %v uses seccomp profile type %v (read from %v), which the constraint does not allow; accepted: %v", [name, found.type, found.where, accepted_text(accepted)])
+	found.type == "not configured"
+	found.where == "nowhere: no seccomp setting found"
+	msg := sprintf("container %v has no seccomp profile (no seccompProfile in its or the pod's securityContext), which is not allowed (allowed: %v)", [name, accepted_text(accepted)])
 }
 
 message(found, name, accepted) = msg {
-	found.type == "Localhost"
-	msg := sprintf("container %v uses seccomp profile type Localhost with file %v (read from %v), which the constraint does not allow; accepted: %v", [name, json.marshal(found.file), found.where, accepted_text(accepted)])
+	found.where != "nowhere: no seccomp setting found"
+	msg := sprintf("container %v uses seccomp profile %v (set in %v), which is not allowed (allowed: %v)", [name, entry_text(found), found.where, accepted_text(accepted)])
 }
 
-# The accepted entries as text: each type, and Localhost with file "f" (file
-# names quoted, so that the empty one shows), sorted, comma-separated.
+# The accepted entries as text: each type, and Localhost with file f (or with
+# no file), sorted, comma-separated.
 accepted_text(accepted) = concat(", ", sort({s | e := accepted[_]; s := entry_text(e)})) {
 	count(accepted) > 0
-} else = "nothing"
+} else = "none"
 
-entry_text(e) = sprintf("%v", [e.type]) {
+entry_text(e) = words.value(e.type) {
 	e.type != "Localhost"
 }
 
-entry_text(e) = sprintf("Localhost with file %v", [json.marshal(e.file)]) {
+entry_text(e) = "Localhost with no file" {
 	e.type == "Localhost"
+	e.file == ""
+}
+
+entry_text(e) = sprintf("Localhost with file %v", [words.value(e.file)]) {
+	e.type == "Localhost"
+	e.file != ""
 }
