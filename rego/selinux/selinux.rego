@@ -39,9 +39,10 @@ findings[[msg, path, facts]] {
 
 option_fields := ["user", "role", "type", "level"]
 
-# "user system_u, type spc_t": the fields set, in the order Kubernetes lists them.
+# "user system_u, type spc_t": the fields set, in the order Kubernetes lists them
+# (an empty string says no more than an absent field, so it is left out).
 options_text(options) = s {
-	parts := [sprintf("%v %v", [f, words.value(options[f])]) | f := option_fields[_]; is_set(options, f)]
+	parts := [sprintf("%v %v", [f, words.value(options[f])]) | f := option_fields[_]; is_set(options, f); options[f] != ""]
 	count(parts) > 0
 	s := concat(", ", parts)
 } else = "(none set)"
