@@ -153,7 +153,7 @@ describe('containers sharing a name, for the seccomp templates', () => {
     const r = offgate(['lint', '--env', 'sec', '-o', 'json', 'pods.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
     const results = (JSON.parse(r.stdout) as { results: JsonResult[] }).results.filter((x) => x.constraint.kind.startsWith('K8sPSPSeccomp'));
-    const of = (name: string) => results.filter((x) => x.object.name === name).map((x) => `${x.constraint.kind}: ${x.message.replace(/ \((no|set in) .*$/, '')}`).sort();
+    const of = (name: string) => results.filter((x) => x.object.name === name).map((x) => `${x.constraint.kind}: ${x.message.replace(/ \((no|none) .*$/, '')}`).sort();
     for (const name of ['differ', 'across-lists']) {
       expect(of(name)).toEqual([
         'K8sPSPSeccomp: eval_conflict_error: object keys must be unique (rule data.k8spspseccomp.containers_by_name produced conflicting values)',

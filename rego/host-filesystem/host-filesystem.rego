@@ -36,7 +36,7 @@ problem(allowed, volume) = s {
 	prefix := read_only_prefix(allowed, volume.hostPath.path)
 	writers := [c.name | c := pods.containers[_].container; writes(c, volume.name)]
 	count(writers) > 0
-	s := sprintf("mounts %v, which may only be mounted read-only (under %v), but %v %v %v it writable; set readOnly: true on %v volumeMount", [volume.hostPath.path, prefix, plural(writers, "container", "containers"), words.list(writers), plural(writers, "mounts", "mount"), plural(writers, "its", "their")])
+	s := sprintf("mounts %v, which may only be mounted read-only (under %v), but %v %v %v it writable", [volume.hostPath.path, prefix, plural(writers, "container", "containers"), words.list(writers), plural(writers, "mounts", "mount")])
 } else = s {
 	prefix := read_only_prefix(allowed, volume.hostPath.path)
 	not volume.name

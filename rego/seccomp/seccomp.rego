@@ -81,7 +81,7 @@ profile_text(found) = "has no seccomp profile (no seccompProfile field or seccom
 	found.profile == "not configured"
 	found.where == "nowhere: no seccomp setting found"
 } else = s {
-	s := sprintf("uses seccomp profile %v (set in %v)", [words.value(found.profile), found.where])
+	s := sprintf("uses seccomp profile %v (from %v)", [words.value(found.profile), found.where])
 }
 
 # The allow-set A: every allowedProfiles entry as written, plus, only when
@@ -158,13 +158,13 @@ annotation_set(key) {
 annotation_path(key) = concat("", ["metadata.annotations[\"", key, "\"]"])
 
 # The profile a container runs with: {profile, where (for the message), path}.
-profile_of(entry) = {"profile": p, "where": "the container's securityContext.seccompProfile", "path": path} {
+profile_of(entry) = {"profile": p, "where": "the container's securityContext", "path": path} {
 	container_field_set(entry.container)
 	p := field_profile(entry.container.securityContext.seccompProfile)
 	path := concat("", [entry.path, ".securityContext.seccompProfile"])
 }
 
-profile_of(entry) = {"profile": p, "where": "the pod's securityContext.seccompProfile", "path": "spec.securityContext.seccompProfile"} {
+profile_of(entry) = {"profile": p, "where": "the pod's securityContext", "path": "spec.securityContext.seccompProfile"} {
 	not container_field_set(entry.container)
 	pod_field_set
 	p := field_profile(pods.pod.spec.securityContext.seccompProfile)

@@ -130,7 +130,7 @@ pod_field_set {
 
 # The profile a container runs with: {type, file, where (for the message), path}.
 # A seccompProfile field without type gives none: the container passes.
-profile_of(entry) = {"type": t, "file": f, "where": "the container's securityContext.seccompProfile", "path": path} {
+profile_of(entry) = {"type": t, "file": f, "where": "the container's securityContext", "path": path} {
 	container_field_set(entry.container)
 	sp := entry.container.securityContext.seccompProfile
 	t := sp.type
@@ -138,7 +138,7 @@ profile_of(entry) = {"type": t, "file": f, "where": "the container's securityCon
 	path := concat("", [entry.path, ".securityContext.seccompProfile"])
 }
 
-profile_of(entry) = {"type": t, "file": f, "where": "the pod's securityContext.seccompProfile", "path": "spec.securityContext.seccompProfile"} {
+profile_of(entry) = {"type": t, "file": f, "where": "the pod's securityContext", "path": "spec.securityContext.seccompProfile"} {
 	not container_field_set(entry.container)
 	sp := pods.pod.spec.securityContext.seccompProfile
 	t := sp.type
@@ -154,12 +154,12 @@ profile_of(entry) = {"type": "not configured", "file": "", "where": "nowhere: no
 message(found, name, accepted) = msg {
 	found.type == "not configured"
 	found.where == "nowhere: no seccomp setting found"
-	msg := sprintf("container %v has no seccomp profile (no seccompProfile in its or the pod's securityContext), which is not allowed (allowed: %v)", [name, accepted_text(accepted)])
+	msg := sprintf("container %v has no seccomp profile (none in its or the pod's securityContext), which is not allowed (allowed: %v)", [name, accepted_text(accepted)])
 }
 
 message(found, name, accepted) = msg {
 	found.where != "nowhere: no seccomp setting found"
-	msg := sprintf("container %v uses seccomp profile %v (set in %v), which is not allowed (allowed: %v)", [name, entry_text(found), found.where, accepted_text(accepted)])
+	msg := sprintf("container %v uses seccomp profile %v (from %v), which is not allowed (allowed: %v)", [name, entry_text(found), found.where, accepted_text(accepted)])
 }
 
 # The accepted entries as text: each type, and Localhost with file f (or with
