@@ -75,7 +75,7 @@ const EXPECTED: Record<string, Record<string, Expected[]>> = {
     'disallowed-deployment.yaml': [{ says: ['container migrate', 'allowPrivilegeEscalation: true', 'must be false'] }],
   },
   apparmor: {
-    'disallowed.yaml': [{ says: ['container nginx', 'AppArmor profile unconfined', 'allowed: runtime/default, localhost/k8s-deny-write'] }],
+    'disallowed.yaml': [{ says: ['container nginx', 'AppArmor profile unconfined', 'allowed: runtime/default, localhost/k8s-deny-write'], details: { profile: 'unconfined' } }],
     'disallowed-annotation.yaml': [{ says: ['container redis', 'AppArmor profile unconfined', 'allowed: runtime/default'] }],
   },
   capabilities: {
@@ -88,14 +88,14 @@ const EXPECTED: Record<string, Record<string, Expected[]>> = {
     'disallowed.yaml': [{ says: ['flexVolume reports', 'driver azure/blobfuse', 'allowed drivers: fstab/cifs'] }],
   },
   'forbidden-sysctls': {
-    'disallowed.yaml': [{ says: ['sysctl kernel.shm_rmid_forced', 'forbidden: kernel.*, vm.*'] }],
+    'disallowed.yaml': [{ says: ['sysctl kernel.shm_rmid_forced', 'forbidden: kernel.*, vm.*'], details: { sysctl: 'kernel.shm_rmid_forced', forbiddenSysctls: ['kernel.*', 'vm.*'] } }],
   },
   fsgroup: {
     'disallowed.yaml': [{ says: ['pod uploads', 'fsGroup 0', 'MustRunAs 1000-65535'], details: { fsGroup: 0 } }],
     'disallowed-missing.yaml': [{ says: ['pod uploads', 'sets no fsGroup', 'MustRunAs 1000-65535 requires one'] }],
   },
   'host-filesystem': {
-    'disallowed.yaml': [{ says: ['hostPath volume docker-sock', 'mounts /var/run/docker.sock', 'not under an allowed host path', 'allowed: /var/log read-only'] }],
+    'disallowed.yaml': [{ says: ['hostPath volume docker-sock', 'mounts /var/run/docker.sock', 'not under an allowed host path', 'allowed: /var/log read-only'], details: { volume: { name: 'docker-sock', hostPath: { path: '/var/run/docker.sock' } } } }],
     // Under a read-only prefix, the path is fine and the writable mount is not: the message says so.
     'disallowed-daemonset.yaml': [{ says: ['hostPath volume varlog', 'mounts /var/log', 'may only be mounted read-only', 'container fluent-bit mounts it writable'] }],
   },
@@ -117,13 +117,13 @@ const EXPECTED: Record<string, Record<string, Expected[]>> = {
     'disallowed-deployment.yaml': [{ says: ['container sysctl runs privileged', 'securityContext.privileged: true'] }],
   },
   'proc-mount': {
-    'disallowed.yaml': [{ says: ['container buildah', 'proc mount type Unmasked', 'allowed: Default'] }],
+    'disallowed.yaml': [{ says: ['container buildah', 'proc mount type Unmasked', 'allowed: Default'], details: { procMount: 'Unmasked' } }],
   },
   'read-only-root-filesystem': {
     'disallowed.yaml': [{ says: ['container nginx', 'readOnlyRootFilesystem: false', 'must be true'] }],
   },
   seccomp: {
-    'disallowed.yaml': [{ says: ['container nginx', 'seccomp profile unconfined', "from the container's securityContext", 'allowed: localhost/*, runtime/default'] }],
+    'disallowed.yaml': [{ says: ['container nginx', 'seccomp profile unconfined', "from the container's securityContext", 'allowed: localhost/*, runtime/default'], details: { profile: 'unconfined' } }],
     'disallowed-unset.yaml': [{ says: ['container redis', 'no seccomp profile', 'allowed: localhost/*, runtime/default'] }],
   },
   seccompv2: {
@@ -136,7 +136,7 @@ const EXPECTED: Record<string, Record<string, Expected[]>> = {
     'disallowed.yaml': [{ says: ['container nginx', 'as user 0', 'runAsUser policy MustRunAs 1000-65535'], details: { runAsUser: 0 } }],
   },
   volumes: {
-    'disallowed.yaml': [{ says: ['volume type hostPath', '(volume data)', 'allowed: configMap, csi'] }],
+    'disallowed.yaml': [{ says: ['volume type hostPath', '(volume data)', 'allowed: configMap, csi'], details: { volumeType: 'hostPath', volumes: ['data'] } }],
     'disallowed-statefulset.yaml': [{ says: ['volume type nfs', '(volume backups)'] }],
   },
 };

@@ -10,16 +10,17 @@ import data.lib.results
 import data.lib.words
 
 violation[v] {
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	entry := pods.containers[_]
 	c := entry.container
 	not is_exempt(c)
 	not profile_allowed(c)
 	path := profile_path(entry)
 	msg := sprintf("container %v of pod %v runs with AppArmor profile %v, which is not allowed (allowed: %v)", [c.name, input.review.object.metadata.name, profile_text(c), words.list(input.parameters.allowedProfiles)])
+	facts := {"profile": profile_text(c), "allowedProfiles": input.parameters.allowedProfiles}
 }
 
 # The profile as the message names it; a setting that translates to no profile

@@ -13,10 +13,10 @@ import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	entry := pods.containers[_]
 	c := entry.container
 	c.securityContext.procMount != null
@@ -26,6 +26,7 @@ findings[[msg, path]] {
 	path := concat("", [entry.path, ".securityContext.procMount"])
 	# Only "default" refuses anything, so Default is all that is allowed here.
 	msg := sprintf("container %v uses proc mount type %v, which is not allowed (allowed: Default)", [c.name, words.value(c.securityContext.procMount)])
+	facts := {"procMount": c.securityContext.procMount, "allowedProcMount": allowed}
 }
 
 # The most permissive type the constraint allows, lower-cased: "unmasked" only

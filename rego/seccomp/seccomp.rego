@@ -29,7 +29,7 @@ container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 
 violation[v] {
 	not every_profile_allowed
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
 # An allowedProfiles entry "*" switches the template off.
@@ -64,7 +64,7 @@ name_repeats {
 	names[next] == name
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	index_holds
 	allowed := allowed_profiles
 	entry := pods.containers[_]
@@ -75,6 +75,7 @@ findings[[msg, path]] {
 	not profile_allowed(found.profile, allowed)
 	path := found.path
 	msg := sprintf("container %v %v, which is not allowed (allowed: %v)", [c.name, profile_text(found), words.list(sort(allowed))])
+	facts := {"profile": found.profile, "allowedProfiles": sort(allowed)}
 }
 
 profile_text(found) = "has no seccomp profile (no seccompProfile field or seccomp annotation)" {

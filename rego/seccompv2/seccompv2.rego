@@ -22,7 +22,7 @@ import data.lib.words
 
 violation[v] {
 	not every_profile_allowed
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
 # An allowedProfiles entry "*" switches the template off.
@@ -63,7 +63,7 @@ name_repeats {
 	names[next] == name
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	index_holds
 	accepted := accepted_entries
 	entry := pods.containers[_]
@@ -74,6 +74,7 @@ findings[[msg, path]] {
 	not profile_accepted(found, accepted)
 	path := found.path
 	msg := message(found, c.name, accepted)
+	facts := {"profile": object.remove(found, ["where", "path"]), "accepted": sort([e | e := accepted[_]])}
 }
 
 # The accepted entries: {"type": t} for every allowedProfiles entry but

@@ -10,12 +10,12 @@ import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
 # One finding per volume using a disallowed type; the message names the type
 # and every volume of that type, so volumes of the same type share one result.
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	volume := pods.pod.spec.volumes[i]
 	volume[type]
 	type != "name"
@@ -23,6 +23,7 @@ findings[[msg, path]] {
 	path := sprintf("spec.volumes[%d].%v", [i, type])
 	names := [words.value(object.get(vol, "name", "(unnamed)")) | vol := pods.pod.spec.volumes[_]; vol[type]]
 	msg := sprintf("pod %v uses volume type %v (%v %v), which is not allowed (allowed: %v)", [pods.pod.metadata.name, type, plural(names), words.list(names), words.list(input.parameters.volumes)])
+	facts := {"volumeType": type, "volumes": names, "allowedVolumeTypes": input.parameters.volumes}
 }
 
 type_allowed(_) {
