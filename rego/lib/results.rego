@@ -15,9 +15,9 @@ package lib.results
 violations(findings) = {v | v := sort(_grouped([[m, p, {}] | [m, p] := findings[_]]))[_]}
 
 # findings: a set of [msg, path, facts] triples, facts an object of the values
-# the message names (the capability, the allowed list...) for JSON and SARIF to
-# carry: as violations, with the facts of each message's first finding merged
-# into its details.
+# the message names in words (the capability, the allowed list...), kept whole
+# for the report's details (-o json): as violations, with the facts of each
+# message's first finding merged into its details.
 detailed(findings) = {v | v := sort(_grouped([[m, p, f] | [m, p, f] := findings[_]]))[_]}
 
 _grouped(pairs) = [v |
