@@ -7,6 +7,7 @@ import data.lib.exclude_update.is_update
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
@@ -19,7 +20,8 @@ findings[[msg, path]] {
 	not is_exempt(c)
 	not escalation_disabled(c)
 	path := concat("", [entry.path, ".securityContext.allowPrivilegeEscalation"])
-	msg := sprintf("container %v may escalate privileges; set securityContext.allowPrivilegeEscalation to false", [c.name])
+	setting := words.field(c, ["securityContext", "allowPrivilegeEscalation"])
+	msg := sprintf("container %v may escalate privileges (%v); it must be false", [c.name, setting])
 }
 
 escalation_disabled(c) {

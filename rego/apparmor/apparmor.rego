@@ -7,19 +7,38 @@ package k8spspapparmor
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	entry := pods.containers[_]
 	c := entry.container
 	not is_exempt(c)
 	not profile_allowed(c)
 	path := profile_path(entry)
-	msg := sprintf("container %v of pod %v runs with an AppArmor profile outside the allowed set %v", [c.name, input.review.object.metadata.name, input.parameters.allowedProfiles])
+	msg := sprintf("container %v of pod %v runs with AppArmor profile %v, which is not allowed (allowed: %v)", [c.name, input.review.object.metadata.name, profile_text(c), words.list(input.parameters.allowedProfiles)])
+	facts := {"profile": profile_text(c), "allowedProfiles": input.parameters.allowedProfiles}
 }
+
+# The profile as the message names it; a setting that translates to no profile
+# is described instead.
+profile_text(c) = s {
+	s := words.value(profile(c))
+} else = s {
+	setting := untranslated(c)
+	setting.type == "Localhost"
+	s := "Localhost with no localhostProfile"
+} else = s {
+	s := sprintf("of unknown type %v", [words.value(untranslated(c).type)])
+} else = "with no type"
+
+untranslated(c) = s {
+	s := container_setting(c)
+	s != null
+} else = pod_setting
 
 # A container with no translatable profile is never allowed.
 profile_allowed(c) {

@@ -6,20 +6,28 @@ package k8spspflexvolumes
 import data.lib.exclude_update.is_update
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	some i
 	volume := pods.pod.spec.volumes[i]
 	volume.flexVolume
 	not driver_allowed(volume)
 	path := sprintf("spec.volumes[%d].flexVolume.driver", [i])
-	msg := sprintf("pod %v mounts flexVolume %v, whose driver is not allowed; allowed drivers: %v", [input.review.object.metadata.name, volume, input.parameters.allowedFlexVolumes])
+	allowed := input.parameters.allowedFlexVolumes
+	drivers := [d | d := allowed[_].driver]
+	msg := sprintf("pod %v mounts flexVolume %v %v, which is not allowed (allowed drivers: %v)", [input.review.object.metadata.name, words.value(object.get(volume, "name", "(unnamed)")), driver_text(volume), words.list(drivers)])
+	facts := {"volume": volume, "allowedFlexVolumes": allowed}
 }
+
+driver_text(volume) = s {
+	s := sprintf("with driver %v", [words.value(volume.flexVolume.driver)])
+} else = "with no driver"
 
 driver_allowed(volume) {
 	input.parameters.allowedFlexVolumes[_].driver == volume.flexVolume.driver

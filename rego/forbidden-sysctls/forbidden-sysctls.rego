@@ -6,28 +6,31 @@ package k8spspforbiddensysctls
 import data.lib.exclude_update.is_update
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
 # R1: forbidden.
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	some i
 	name := pods.pod.spec.securityContext.sysctls[i].name
 	matches_any(name, input.parameters.forbiddenSysctls)
 	path := sprintf("spec.securityContext.sysctls[%d].name", [i])
-	msg := sprintf("pod %v sets sysctl %v, which is forbidden; forbidden sysctls: %v", [input.review.object.metadata.name, name, input.parameters.forbiddenSysctls])
+	msg := sprintf("pod %v sets sysctl %v, which is forbidden (forbidden: %v)", [input.review.object.metadata.name, name, words.list(input.parameters.forbiddenSysctls)])
+	facts := {"sysctl": name, "forbiddenSysctls": input.parameters.forbiddenSysctls}
 }
 
 # R2: not on the allow-list (only when there is one).
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	some i
 	name := pods.pod.spec.securityContext.sysctls[i].name
 	not allowed(name)
 	path := sprintf("spec.securityContext.sysctls[%d].name", [i])
-	msg := sprintf("pod %v sets sysctl %v, which is not on the allow-list; allowed sysctls: %v", [input.review.object.metadata.name, name, input.parameters.allowedSysctls])
+	msg := sprintf("pod %v sets sysctl %v, which is not allowed (allowed: %v)", [input.review.object.metadata.name, name, words.list(input.parameters.allowedSysctls)])
+	facts := {"sysctl": name, "allowedSysctls": input.parameters.allowedSysctls}
 }
 
 allowed(name) {

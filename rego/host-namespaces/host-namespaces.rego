@@ -5,17 +5,28 @@ package k8spsphostnamespace
 
 import data.lib.exclude_update.is_update
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
 	v := results.violations(findings)[_]
 }
 
-# The message carries only the pod name, so hostPID and hostIPC together give
-# one result listing both paths.
+# The message is one per pod, naming every shared namespace, so hostPID and
+# hostIPC together give one result listing both paths.
 findings[[msg, path]] {
 	field := ["hostPID", "hostIPC"][_]
 	input.review.object.spec[field]
 	path := concat(".", ["spec", field])
-	msg := sprintf("pod %v shares a host namespace (process IDs or IPC); host namespaces may not be shared", [input.review.object.metadata.name])
+	msg := sprintf("pod %v shares the host's %v (%v), which is not allowed", [input.review.object.metadata.name, shared_text, settings_text])
 }
+
+shared := [f | f := ["hostPID", "hostIPC"][_]; input.review.object.spec[f]]
+
+shared_text = "process and IPC namespaces" {
+	count(shared) == 2
+} else = "process namespace" {
+	shared[_] == "hostPID"
+} else = "IPC namespace"
+
+settings_text := concat(", ", [sprintf("spec.%v: %v", [f, words.literal(input.review.object.spec[f])]) | f := shared[_]])

@@ -17,7 +17,7 @@ violation[v] {
 findings[[msg, path]] {
 	input.review.object.spec.securityContext.windowsOptions.hostProcess == true
 	path := "spec.securityContext.windowsOptions.hostProcess"
-	msg := sprintf("pod %v asks for Windows HostProcess in its pod security context; HostProcess is not allowed", [input.review.object.metadata.name])
+	msg := sprintf("pod %v runs as a Windows HostProcess (spec.securityContext.windowsOptions.hostProcess: true), which is not allowed", [input.review.object.metadata.name])
 }
 
 # Container level: the message carries the container name.
@@ -27,5 +27,5 @@ findings[[msg, path]] {
 	not is_exempt(c)
 	c.securityContext.windowsOptions.hostProcess == true
 	path := concat("", [entry.path, ".securityContext.windowsOptions.hostProcess"])
-	msg := sprintf("container %v asks for Windows HostProcess; HostProcess is not allowed", [c.name])
+	msg := sprintf("container %v runs as a Windows HostProcess (securityContext.windowsOptions.hostProcess: true), which is not allowed", [c.name])
 }

@@ -6,17 +6,19 @@ import data.lib.exclude_update.is_update
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	entry := pods.containers[_]
 	c := entry.container
 	not is_exempt(c)
 	c.securityContext.privileged
 	path := concat("", [entry.path, ".securityContext.privileged"])
-	msg := sprintf("container %v runs privileged (securityContext: %v); privileged mode is not allowed", [c.name, c.securityContext])
+	msg := sprintf("container %v runs privileged (securityContext.privileged: %v), which is not allowed", [c.name, words.literal(c.securityContext.privileged)])
+	facts := {"container": c.name, "securityContext": c.securityContext}
 }

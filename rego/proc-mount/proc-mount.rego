@@ -9,13 +9,14 @@ import data.lib.exclude_update.is_update
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	entry := pods.containers[_]
 	c := entry.container
 	c.securityContext.procMount != null
@@ -23,9 +24,9 @@ findings[[msg, path]] {
 	allowed := allowed_proc_mount
 	not proc_mount_permitted(allowed, c)
 	path := concat("", [entry.path, ".securityContext.procMount"])
-	# Carries only the container name and the allowed type, so containers with
-	# the same name give one result, whatever their procMount values.
-	msg := sprintf("container %v asks for a proc mount type the constraint does not allow; allowed: %v", [c.name, allowed])
+	# Only "default" refuses anything, so Default is all that is allowed here.
+	msg := sprintf("container %v uses proc mount type %v, which is not allowed (allowed: Default)", [c.name, words.value(c.securityContext.procMount)])
+	facts := {"procMount": c.securityContext.procMount, "allowedProcMount": allowed}
 }
 
 # The most permissive type the constraint allows, lower-cased: "unmasked" only

@@ -7,6 +7,7 @@ import data.lib.exclude_update.is_update
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
@@ -19,7 +20,8 @@ findings[[msg, path]] {
 	not is_exempt(c)
 	not read_only_root(c)
 	path := concat("", [entry.path, ".securityContext.readOnlyRootFilesystem"])
-	msg := sprintf("container %v has a writable root filesystem; only containers with a read-only root filesystem are allowed", [c.name])
+	setting := words.field(c, ["securityContext", "readOnlyRootFilesystem"])
+	msg := sprintf("container %v has a writable root filesystem (%v); it must be true", [c.name, setting])
 }
 
 read_only_root(c) {

@@ -21,6 +21,7 @@ package k8spspseccomp
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 pod_annotation_key := "seccomp.security.alpha.kubernetes.io/pod"
 
@@ -28,7 +29,7 @@ container_annotation_prefix := "container.seccomp.security.alpha.kubernetes.io/"
 
 violation[v] {
 	not every_profile_allowed
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
 # An allowedProfiles entry "*" switches the template off.
@@ -63,7 +64,7 @@ name_repeats {
 	names[next] == name
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	index_holds
 	allowed := allowed_profiles
 	entry := pods.containers[_]
@@ -73,7 +74,15 @@ findings[[msg, path]] {
 	found := profile_of(entry)
 	not profile_allowed(found.profile, allowed)
 	path := found.path
-	msg := sprintf("container %v uses seccomp profile %v (read from %v), which the constraint does not allow; allowed profiles: %v", [c.name, found.profile, found.where, sort(allowed)])
+	msg := sprintf("container %v %v, which is not allowed (allowed: %v)", [c.name, profile_text(found), words.list(sort(allowed))])
+	facts := {"profile": found.profile, "allowedProfiles": sort(allowed)}
+}
+
+profile_text(found) = "has no seccomp profile (no seccompProfile field or seccomp annotation)" {
+	found.profile == "not configured"
+	found.where == "nowhere: no seccomp setting found"
+} else = s {
+	s := sprintf("uses seccomp profile %v (from %v)", [words.value(found.profile), found.where])
 }
 
 # The allow-set A: every allowedProfiles entry as written, plus, only when
@@ -150,13 +159,13 @@ annotation_set(key) {
 annotation_path(key) = concat("", ["metadata.annotations[\"", key, "\"]"])
 
 # The profile a container runs with: {profile, where (for the message), path}.
-profile_of(entry) = {"profile": p, "where": "the container's securityContext.seccompProfile", "path": path} {
+profile_of(entry) = {"profile": p, "where": "the container's securityContext", "path": path} {
 	container_field_set(entry.container)
 	p := field_profile(entry.container.securityContext.seccompProfile)
 	path := concat("", [entry.path, ".securityContext.seccompProfile"])
 }
 
-profile_of(entry) = {"profile": p, "where": "the pod's securityContext.seccompProfile", "path": "spec.securityContext.seccompProfile"} {
+profile_of(entry) = {"profile": p, "where": "the pod's securityContext", "path": "spec.securityContext.seccompProfile"} {
 	not container_field_set(entry.container)
 	pod_field_set
 	p := field_profile(pods.pod.spec.securityContext.seccompProfile)

@@ -18,10 +18,11 @@ package k8spspseccompv2
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not every_profile_allowed
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
 # An allowedProfiles entry "*" switches the template off.
@@ -62,7 +63,7 @@ name_repeats {
 	names[next] == name
 }
 
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	index_holds
 	accepted := accepted_entries
 	entry := pods.containers[_]
@@ -73,6 +74,7 @@ findings[[msg, path]] {
 	not profile_accepted(found, accepted)
 	path := found.path
 	msg := message(found, c.name, accepted)
+	facts := {"profile": object.remove(found, ["where", "path"]), "accepted": sort([e | e := accepted[_]])}
 }
 
 # The accepted entries: {"type": t} for every allowedProfiles entry but
@@ -129,7 +131,7 @@ pod_field_set {
 
 # The profile a container runs with: {type, file, where (for the message), path}.
 # A seccompProfile field without type gives none: the container passes.
-profile_of(entry) = {"type": t, "file": f, "where": "the container's securityContext.seccompProfile", "path": path} {
+profile_of(entry) = {"type": t, "file": f, "where": "the container's securityContext", "path": path} {
 	container_field_set(entry.container)
 	sp := entry.container.securityContext.seccompProfile
 	t := sp.type
@@ -137,7 +139,7 @@ profile_of(entry) = {"type": t, "file": f, "where": "the container's securityCon
 	path := concat("", [entry.path, ".securityContext.seccompProfile"])
 }
 
-profile_of(entry) = {"type": t, "file": f, "where": "the pod's securityContext.seccompProfile", "path": "spec.securityContext.seccompProfile"} {
+profile_of(entry) = {"type": t, "file": f, "where": "the pod's securityContext", "path": "spec.securityContext.seccompProfile"} {
 	not container_field_set(entry.container)
 	sp := pods.pod.spec.securityContext.seccompProfile
 	t := sp.type
@@ -151,25 +153,32 @@ profile_of(entry) = {"type": "not configured", "file": "", "where": "nowhere: no
 }
 
 message(found, name, accepted) = msg {
-	found.type != "Localhost"
-	msg := sprintf("container %v uses seccomp profile type %v (read from %v), which the constraint does not allow; accepted: %v", [name, found.type, found.where, accepted_text(accepted)])
+	found.type == "not configured"
+	found.where == "nowhere: no seccomp setting found"
+	msg := sprintf("container %v has no seccomp profile (none in its or the pod's securityContext), which is not allowed (allowed: %v)", [name, accepted_text(accepted)])
 }
 
 message(found, name, accepted) = msg {
-	found.type == "Localhost"
-	msg := sprintf("container %v uses seccomp profile type Localhost with file %v (read from %v), which the constraint does not allow; accepted: %v", [name, json.marshal(found.file), found.where, accepted_text(accepted)])
+	found.where != "nowhere: no seccomp setting found"
+	msg := sprintf("container %v uses seccomp profile %v (from %v), which is not allowed (allowed: %v)", [name, entry_text(found), found.where, accepted_text(accepted)])
 }
 
-# The accepted entries as text: each type, and Localhost with file "f" (file
-# names quoted, so that the empty one shows), sorted, comma-separated.
+# The accepted entries as text: each type, and Localhost with file f (or with
+# no file), sorted, comma-separated.
 accepted_text(accepted) = concat(", ", sort({s | e := accepted[_]; s := entry_text(e)})) {
 	count(accepted) > 0
-} else = "nothing"
+} else = "none"
 
-entry_text(e) = sprintf("%v", [e.type]) {
+entry_text(e) = words.value(e.type) {
 	e.type != "Localhost"
 }
 
-entry_text(e) = sprintf("Localhost with file %v", [json.marshal(e.file)]) {
+entry_text(e) = "Localhost with no file" {
 	e.type == "Localhost"
+	e.file == ""
+}
+
+entry_text(e) = sprintf("Localhost with file %v", [words.value(e.file)]) {
+	e.type == "Localhost"
+	e.file != ""
 }

@@ -7,23 +7,25 @@ import data.lib.exclude_update.is_update
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
 # Pod level: never exempted by image.
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	options := pods.pod.spec.securityContext.seLinuxOptions
 	options != false
 	not options_allowed(options)
 	path := "spec.securityContext.seLinuxOptions"
-	msg := sprintf("pod %v sets SELinux options that match none of the allowed combinations %v", [pods.pod.metadata.name, input.parameters.allowedSELinuxOptions])
+	msg := sprintf("pod %v sets SELinux options %v, which match none of the allowed combinations (allowed: %v)", [pods.pod.metadata.name, options_text(options), allowed_text])
+	facts := {"seLinuxOptions": options, "allowedSELinuxOptions": input.parameters.allowedSELinuxOptions}
 }
 
 # Container level, every list.
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	entry := pods.containers[_]
 	c := entry.container
 	not is_exempt(c)
@@ -31,8 +33,25 @@ findings[[msg, path]] {
 	options != false
 	not options_allowed(options)
 	path := concat("", [entry.path, ".securityContext.seLinuxOptions"])
-	msg := sprintf("container %v of pod %v sets SELinux options that match none of the allowed combinations %v", [c.name, pods.pod.metadata.name, input.parameters.allowedSELinuxOptions])
+	msg := sprintf("container %v of pod %v sets SELinux options %v, which match none of the allowed combinations (allowed: %v)", [c.name, pods.pod.metadata.name, options_text(options), allowed_text])
+	facts := {"seLinuxOptions": options, "allowedSELinuxOptions": input.parameters.allowedSELinuxOptions}
 }
+
+option_fields := ["user", "role", "type", "level"]
+
+# "user system_u, type spc_t": the fields set, in the order Kubernetes lists them
+# (an empty string says no more than an absent field, so it is left out).
+options_text(options) = s {
+	parts := [sprintf("%v %v", [f, words.value(options[f])]) | f := option_fields[_]; is_set(options, f); options[f] != ""]
+	count(parts) > 0
+	s := concat(", ", parts)
+} else = "(none set)"
+
+# The allowed combinations, "; " between them; an empty list allows none.
+allowed_text = s {
+	count(input.parameters.allowedSELinuxOptions) > 0
+	s := concat("; ", [options_text(e) | e := input.parameters.allowedSELinuxOptions[_]])
+} else = "none"
 
 # Some entry accepts every one of the four fields.
 options_allowed(options) {

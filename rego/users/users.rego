@@ -7,10 +7,11 @@ import data.lib.exclude_update.is_update
 import data.lib.exempt_container.is_exempt
 import data.lib.pods
 import data.lib.results
+import data.lib.words
 
 violation[v] {
 	not is_update(input.review)
-	v := results.violations(findings)[_]
+	v := results.detailed(findings)[_]
 }
 
 group_fields := ["runAsGroup", "supplementalGroups", "fsGroup"]
@@ -96,33 +97,36 @@ user_allowed(rule, user, params) {
 }
 
 # A present user outside the policy.
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	params := input.parameters.runAsUser
 	rule := params.rule
 	entry := checked[_]
 	[user, path] := effective("runAsUser", entry)
 	not user_allowed(rule, user, params)
 	not false_under_must_run_as(rule, user)
-	msg := sprintf("container %v would run as user %v, outside what this policy allows (runAsUser: %v)", [entry.container.name, user, params])
+	msg := sprintf("container %v would run as user %v, which the runAsUser policy %v does not allow", [entry.container.name, words.literal(user), words.id_policy(params)])
+	facts := {"runAsUser": user, "policy": params}
 }
 
 # MustRunAs without any user.
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	input.parameters.runAsUser.rule == "MustRunAs"
 	entry := checked[_]
 	not is_set("runAsUser", entry)
 	path := missing_path("runAsUser", entry)
-	msg := sprintf("container %v sets no runAsUser, and this policy requires one", [entry.container.name])
+	msg := sprintf("container %v sets no runAsUser, and the runAsUser policy %v requires one", [entry.container.name, words.id_policy(input.parameters.runAsUser)])
+	facts := {"policy": input.parameters.runAsUser}
 }
 
 # MustRunAsNonRoot with neither a user nor runAsNonRoot.
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	input.parameters.runAsUser.rule == "MustRunAsNonRoot"
 	entry := checked[_]
 	not is_set("runAsUser", entry)
 	not is_set("runAsNonRoot", entry)
 	path := concat("", [entry.path, ".securityContext.runAsNonRoot"])
-	msg := sprintf("container %v must either set runAsNonRoot to true or run as a non-zero runAsUser", [entry.container.name])
+	msg := sprintf("container %v sets neither runAsNonRoot nor runAsUser, and the runAsUser policy MustRunAsNonRoot requires one of them (runAsNonRoot: true, or a non-zero runAsUser)", [entry.container.name])
+	facts := {"policy": input.parameters.runAsUser}
 }
 
 # ---------------------------------------------------------------- group ids
@@ -143,7 +147,7 @@ value_allowed(rule, value, ranges) {
 
 # A present single value outside the policy. Needs the block's ranges key: a
 # block without one never flags a present value (§1.3).
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	field := group_fields[_]
 	params := input.parameters[field]
 	rule := params.rule
@@ -153,12 +157,13 @@ findings[[msg, path]] {
 	not is_array(value)
 	not value_allowed(rule, value, ranges)
 	not false_under_must_run_as(rule, value)
-	msg := sprintf("container %v would run with %v %v, outside what this policy allows (%v: %v)", [entry.container.name, field, value, field, params])
+	msg := sprintf("container %v would run with %v %v, which the %v policy %v does not allow", [entry.container.name, field, words.literal(value), field, words.id_policy(params)])
+	facts := {field: value, "policy": params}
 }
 
 # An array value (supplementalGroups): one result per container, listing the
-# path of every element outside the policy.
-findings[[msg, path]] {
+# path of every element outside the policy, and naming them.
+findings[[msg, path, facts]] {
 	field := group_fields[_]
 	params := input.parameters[field]
 	rule := params.rule
@@ -169,16 +174,19 @@ findings[[msg, path]] {
 	value := values[i]
 	not value_allowed(rule, value, ranges)
 	path := sprintf("%s[%d]", [base, i])
-	msg := sprintf("container %v would run with the group list %v %v, some of it outside what this policy allows (%v: %v)", [entry.container.name, field, values, field, params])
+	refused := [x | x := values[_]; not value_allowed(rule, x, ranges)]
+	msg := sprintf("container %v would run with %v %v, which the %v policy %v does not allow", [entry.container.name, field, words.list(refused), field, words.id_policy(params)])
+	facts := {field: values, "policy": params}
 }
 
 # MustRunAs without any value.
-findings[[msg, path]] {
+findings[[msg, path, facts]] {
 	field := group_fields[_]
 	params := input.parameters[field]
 	params.rule == "MustRunAs"
 	entry := checked[_]
 	not is_set(field, entry)
 	path := missing_path(field, entry)
-	msg := sprintf("container %v sets no %v, and this policy requires one (%v: %v)", [entry.container.name, field, field, params])
+	msg := sprintf("container %v sets no %v, and the %v policy %v requires one", [entry.container.name, field, field, words.id_policy(params)])
+	facts := {"policy": params}
 }
