@@ -689,7 +689,8 @@ class Reader {
     if (!k.value || k.value.value === null) return {};
     const entries = this.entries(k.value, what);
     if (!entries) return undefined;
-    const out: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
+    // Names are DNS labels (checked below): never `__proto__`.
+    const out: Record<string, Record<string, string>> = {};
     for (const e of entries) {
       // A namespace name is a DNS-1123 label.
       if (e.key.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(e.key)) {
