@@ -349,3 +349,15 @@ describe('the other criteria', () => {
     expect((await denied(base('    kinds: [{apiGroups: ["*"], kinds: [Pod]}]\n'))).names).toEqual(['agent', 'proxy', 'web', 'web-canary']);
   });
 });
+
+describe('offgate init shows the new keys, commented', () => {
+  it('paths, labelSelector, namespaceSelector and namespaces: are in the starter file, and load when uncommented', async () => {
+    const { starterConfig } = await import('../src/config/init');
+    const text = starterConfig();
+    for (const key of ['# paths: [k8s/prod/]', '# labelSelector:', '# namespaceSelector:', '# namespaces:', '#   shop: {labels:']) expect(text).toContain(key);
+    const uncommented = config(text.replace(/^(\s*)# /gm, '$1'));
+    expect(uncommented.namespaceLabels).toEqual({ shop: { env: 'prod', team: 'payments' } });
+    expect(uncommented.environments.get('production')!.paths).toEqual(['k8s/prod/']);
+    expect(constraintOf(uncommented, 'production', 'K8sPSPPrivilegedContainer').spec.match.namespaceSelector).toEqual({ matchLabels: { env: 'prod' } });
+  });
+});

@@ -194,3 +194,30 @@ describe('environmentRouter: gitignore-style patterns, first match wins', () => 
     expect(routesByPath(null)).toBe(false);
   });
 });
+
+describe('--policy next to environments chosen by path', () => {
+  it('the repository’s own constraints apply to every file, and their load errors are said once', async () => {
+    const { lint } = await import('../src/lint/lint');
+    const cwd = repo({
+      ...TREE,
+      'policy/privileged.yaml': `apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sPSPPrivilegedContainer
+metadata:
+  name: team-no-privileged
+spec:
+  enforcementAction: deny
+`,
+      'policy/unknown.yaml': `apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sNoSuchTemplate
+metadata:
+  name: typo
+`,
+    });
+    const { report, fatal } = await lint({ paths: ['k8s/'], cwd, policyDirs: ['policy'] });
+    expect(fatal).toBeUndefined();
+    const team = report.findings.filter((f) => f.constraint.name === 'team-no-privileged');
+    expect(team.map((f) => `${f.file} ${f.environment}`).sort()).toEqual(['k8s/dev/web.yaml default', 'k8s/prod/web.yaml production', 'k8s/staging/web.yaml staging']);
+    expect(report.errors.filter((e) => e.message.includes('K8sNoSuchTemplate'))).toHaveLength(1);
+    expect(report.sources.at(-1)).toMatch(/^--policy policy \(/);
+  });
+});
