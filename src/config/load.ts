@@ -599,7 +599,8 @@ class Reader {
       if (typeof v !== 'string') {
         ok = false;
         // `true`, `1`, `null` are no strings in YAML: a label value must be quoted then.
-        this.errorAtOffset(this.offsetOf(e), `label "${e.key}" in ${what} must be a string (quote it: "${v === undefined || v === null ? '' : String(v)}"), got ${describe(v)}`);
+        const quote = typeof v === 'number' || typeof v === 'boolean' ? ` (quote it: "${String(v)}")` : '';
+        this.errorAtOffset(this.offsetOf(e), `label "${e.key}" in ${what} must be a string${quote}, got ${describe(v)}`);
         continue;
       }
       const valueErrors = labelValueErrors(v);

@@ -204,10 +204,11 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const applied = [...templates, ...policy.constraints, ...policy.expansions, ...policy.configs, ...policy.namespaces];
   const out: EngineOutput = { results: [], errors: [], warnings: [] };
   const environmentOf = new Map<Result, string>();
-  const parts = groups.flatMap((group) => splitUndecided(group, described, opts.namespace, warnings).map((part) => ({ group, part })));
-  const nonEmpty = parts.filter((p) => p.part.objects.length > 0);
-  // Evaluated even with nothing to review: the --policy objects' load errors are still reported.
-  const evaluations = nonEmpty.length > 0 ? nonEmpty : [{ group: { objects: [] } as Group, part: { objects: [], constraints: groups[0]?.env?.constraints ?? [], undescribed: [] } as Part }];
+  // One evaluation per environment, and per part of it whose namespaceSelectors could not be
+  // decided; at least one, so that the --policy objects' load errors are reported even with
+  // nothing to review.
+  const evaluations = groups.flatMap((group) => splitUndecided(group, described, opts.namespace, warnings).map((part) => ({ group, part }))).filter((e) => e.part.objects.length > 0);
+  if (evaluations.length === 0) evaluations.push({ group: groups[0] ?? { objects: [] }, part: { objects: [], constraints: groups[0]?.env?.constraints ?? [], undescribed: [] } });
   for (const { group, part } of evaluations) {
     const undecided = Object.fromEntries(part.undescribed.map((ns) => [ns, {}]));
     const result = evaluate({
