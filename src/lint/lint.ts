@@ -278,9 +278,11 @@ function groupByEnvironment(config: Config, objects: ManifestObject[], cwd: stri
     const env = resolveEnvironment(config, name);
     const files = [...new Set(members.map((m) => m.origin.file))];
     if ('error' in env) {
-      for (const file of files) {
-        errors.push({ file, message: `matches the paths of no environment of ${config.file}, and none is named "default": add it to an environment's paths, add a "default" environment, or choose one with --env` });
-      }
+      const message =
+        name === undefined
+          ? `matches the paths of no environment of ${config.file}, and none is named "default": add it to an environment's paths, add a "default" environment, or choose one with --env`
+          : env.error;
+      for (const file of files) errors.push({ file, message });
       continue;
     }
     groups.push({ env, objects: members });
