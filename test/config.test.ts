@@ -365,7 +365,7 @@ describe('errors in offgate.yaml', () => {
     ['a restriction nothing resembles', 'environments:\n  p:\n    restrictions: {gpu: true}\n', `offgate.yaml:3:20: unknown key "gpu" in environment "p" (restrictions: ${restrictionNames().join(', ')})`],
     ['a wrong type deep in the parameters', 'environments:\n  p:\n    restrictions:\n      host-filesystem:\n        allowedHostPaths:\n          - {pathPrefix: /var/log, readOnly: "yes"}\n', 'offgate.yaml:6:46: parameter "allowedHostPaths[0].readOnly" of restriction "host-filesystem" in environment "p" must be of type boolean, got string'],
     ['a value outside an enum', 'environments:\n  p:\n    restrictions:\n      users: {runAsUser: {rule: NonRoot}}\n', 'offgate.yaml:4:33: parameter "runAsUser.rule" of restriction "users" in environment "p" must be one of "MustRunAs", "MustRunAsNonRoot", "RunAsAny", got "NonRoot"'],
-    ['parameters for a restriction that takes none', 'environments:\n  p:\n    restrictions:\n      host-namespaces: {hostPID: false}\n', 'offgate.yaml:4:25: unknown key "hostPID" in restriction "host-namespaces" of environment "p" (it takes no parameters, only enforcementAction, excludedNamespaces, namespaces)'],
+    ['parameters for a restriction that takes none', 'environments:\n  p:\n    restrictions:\n      host-namespaces: {hostPID: false}\n', 'offgate.yaml:4:25: unknown key "hostPID" in restriction "host-namespaces" of environment "p" (it takes no parameters, only enforcementAction, excludedNamespaces, namespaces, kinds, labelSelector, namespaceSelector, scope, name)'],
     ['a parameter without a value', 'environments:\n  p:\n    restrictions:\n      volumes: {volumes: }\n', 'offgate.yaml:4:17: parameter "volumes" of restriction "volumes" in environment "p" has no value'],
     ['a restriction without a value', 'environments:\n  p:\n    restrictions:\n      apparmor:\n', 'offgate.yaml:4:7: restriction "apparmor" in environment "p" has no value: write true, false or its parameters'],
     ['a restriction-level action', 'environments:\n  p:\n    restrictions:\n      volumes: {enforcementAction: wran}\n', 'offgate.yaml:4:36: enforcementAction of restriction "volumes" in environment "p" must be one of deny, dryrun, warn, got "wran" (did you mean "warn"?)'],
@@ -380,7 +380,7 @@ describe('errors in offgate.yaml', () => {
     ['a second document', 'environments:\n  p: {}\n---\nenvironments: {}\n', 'offgate.yaml:4:1: a second YAML document: offgate.yaml holds one'],
     ['an empty file', '# nothing yet\n', 'offgate.yaml:1:1: no environments: the file must define "environments:"'],
     ['no environment at all', 'environments:\n', 'offgate.yaml:1:1: no environments: define at least one under "environments:"'],
-    ['an environment that is not a mapping', 'environments:\n  p: [baseline]\n', 'offgate.yaml:2:6: environment "p" must be a mapping (keys: extends, enforcementAction, excludedNamespaces, namespaces, restrictions), got a list'],
+    ['an environment that is not a mapping', 'environments:\n  p: [baseline]\n', 'offgate.yaml:2:6: environment "p" must be a mapping (keys: extends, paths, enforcementAction, excludedNamespaces, namespaces, kinds, labelSelector, namespaceSelector, scope, name, restrictions), got a list'],
   ];
 
   it.each(cases)('%s', (_, text, error) => {

@@ -38,6 +38,7 @@ function valuesOf(command: string, o: OptionSpec): readonly string[] | undefined
 /** Arguments that are words, by command. */
 export const COMMAND_WORDS: Record<string, readonly string[]> = {
   cache: ['dir', 'info', 'clean'],
+  config: ['show'],
   completion: SHELLS,
   export: ['templates', 'expansions'],
 };

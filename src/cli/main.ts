@@ -78,6 +78,21 @@ program
   );
 
 program
+  .command('config')
+  .description('what offgate.yaml puts in force: config show')
+  .command('show')
+  .description("an environment's constraints, each parameter and match key with where it was set (offgate.yaml line, preset, default)")
+  .option('--env <name>', 'environment of offgate.yaml, or a preset (default: the default environment)')
+  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
+  .option('-o, --output <format>', 'yaml or json', 'yaml')
+  .action((opts) =>
+    run(async () => {
+      const { runConfigShow } = await import('./config-command');
+      runConfigShow(opts, process.cwd(), (t) => process.stdout.write(t));
+    }),
+  );
+
+program
   .command('compile')
   .description('compile Rego files or ConstraintTemplates to an OPA wasm module')
   .argument('<files...>', '.rego files or ConstraintTemplate YAML')

@@ -87,12 +87,18 @@ const HEADER = `## offgate.yaml: the constraints \`offgate lint\` checks manifes
 ##   enforcementAction:  deny | dryrun | warn, for every restriction (default deny)
 ##   excludedNamespaces: namespaces (or patterns like kube-*) the constraints skip
 ##   namespaces:         when given, the only namespaces the constraints apply to
+##   kinds, scope, labelSelector, namespaceSelector, name:
+##                       the rest of Gatekeeper's match (labelSelector: skip labelled
+##                       workloads; namespaceSelector: by the labels of their namespace)
+##   paths:              files checked against this environment when no --env is given
+##                       (gitignore-style, relative to this file's folder; first match wins)
 ##   restrictions:
 ##     <restriction>: true          on (with inherited parameters, or its defaults)
 ##     <restriction>: false         off
 ##     <restriction>: {...}         on with these Gatekeeper parameters (replacing the
 ##                                  inherited ones) and/or its own enforcementAction,
-##                                  excludedNamespaces, namespaces
+##                                  excludedNamespaces, namespaces and match keys
+##                                  (each replacing the environment's same key)
 ## Restrictions not listed are inherited from what the environment extends. The nearest
 ## environment that sets enforcementAction or a namespace list wins, whether it sets it
 ## environment-wide or on the restriction.
@@ -122,9 +128,18 @@ export function starterConfig(schema?: string): string {
     '    extends: restricted',
     '    enforcementAction: deny',
     '    # namespaces: [shop, "team-*"]',
+    '    # paths: [k8s/prod/]              # offgate lint . checks these files against production',
+    '    # labelSelector:                  # workloads labelled security.example/exempt are skipped',
+    '    #   matchExpressions: [{key: security.example/exempt, operator: DoesNotExist}]',
+    '    # namespaceSelector: {matchLabels: {env: prod}}   # only namespaces labelled env=prod',
     '    # restrictions:',
     '    #   read-only-root-filesystem: true',
     '    #   apparmor: false',
+    '',
+    "## The labels of the cluster's namespaces, for namespaceSelector (Namespace objects among",
+    '## the linted files or under --policy count too; these labels win over theirs).',
+    '# namespaces:',
+    '#   shop: {labels: {env: prod, team: payments}}',
     '',
   );
   return out.join('\n');

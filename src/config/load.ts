@@ -12,7 +12,9 @@ import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CORE_SCHEMA, YAMLException } from 'js-yaml';
 import { CONSTRAINT_GROUP, validateConstraint } from '../gatekeeper/constraint-schema';
+import { SELECTOR_OPERATORS, labelValueErrors, qualifiedNameErrors } from '../gatekeeper/label-selector';
 import { isValidPattern } from '../gatekeeper/patterns';
+import type { LabelSelector } from '../gatekeeper/types';
 import { LineIndex, deref, loadWithPositions, type PosNode } from '../manifests/locate';
 import { readInputFile } from '../manifests/file';
 import { DEFAULT_MAX_FILE_SIZE, NestingTooDeep } from '../manifests/limits';
@@ -20,6 +22,7 @@ import { checkAliases, keyText, quoteless } from '../manifests/parse';
 import type { Schema } from '../gatekeeper/schema';
 import {
   ENFORCEMENT_ACTIONS,
+  MATCH_SCOPES,
   SCOPE_KEYS,
   isRestriction,
   maxEnvironmentNameLength,
@@ -30,7 +33,10 @@ import {
   type Config,
   type EnforcementAction,
   type Environment,
+  type MatchKind,
+  type MatchScope,
   type Parameters,
+  type Position,
   type RestrictionSetting,
   type Scope,
 } from './model';
@@ -40,8 +46,11 @@ import { hint } from './suggest';
 /** Looked for in each directory from the working directory up, in this order. */
 export const CONFIG_FILE_NAMES = ['offgate.yaml', '.offgate.yaml', 'offgate.yml', '.offgate.yml'];
 
-const TOP_KEYS = ['environments', 'exclude', 'policy'];
-const ENVIRONMENT_KEYS = ['extends', ...SCOPE_KEYS, 'restrictions'];
+const TOP_KEYS = ['environments', 'exclude', 'policy', 'namespaces'];
+const ENVIRONMENT_KEYS = ['extends', 'paths', ...SCOPE_KEYS, 'restrictions'];
+const SELECTOR_KEYS = ['matchLabels', 'matchExpressions'];
+const REQUIREMENT_KEYS = ['key', 'operator', 'values'];
+const KIND_KEYS = ['apiGroups', 'kinds'];
 
 /** `warnings`, when there are any: a configuration file seen but not used, and why. */
 export type LoadResult = { config: Config | null; warnings?: string[] } | { error: string; errors: string[] };
@@ -134,7 +143,16 @@ export function parseConfig(text: string, file: string, path: string = file): Pa
   const reader = new Reader(text, file);
   const environments = reader.read();
   if (reader.errors.length) return failure(reader.errors);
-  return { config: { file, path, environments, ...(reader.exclude ? { exclude: reader.exclude } : {}), ...(reader.policy ? { policy: reader.policy } : {}) } };
+  return {
+    config: {
+      file,
+      path,
+      environments,
+      ...(reader.exclude ? { exclude: reader.exclude } : {}),
+      ...(reader.policy ? { policy: reader.policy } : {}),
+      ...(reader.namespaceLabels ? { namespaceLabels: reader.namespaceLabels } : {}),
+    },
+  };
 }
 
 function failure(errors: string[]): { error: string; errors: string[] } {
@@ -180,6 +198,8 @@ class Reader {
   exclude?: string[];
   /** `policy:` as written, when the file has it. */
   policy?: string[];
+  /** `namespaces:`, when the file has it: labels by namespace name. */
+  namespaceLabels?: Record<string, Record<string, string>>;
   private readonly lines: LineIndex;
   private readonly root: Node | null = null;
   /** `extends` values and where they were written, checked once every environment is known. */
@@ -226,6 +246,7 @@ class Reader {
       if (e.key === 'environments') envs = e;
       else if (e.key === 'exclude') this.exclude = this.strings(e, '"exclude" must be a list of path patterns (gitignore-style, e.g. "charts/*/templates/")');
       else if (e.key === 'policy') this.policy = this.strings(e, '"policy" must be a list of folders of ConstraintTemplates and Constraints (e.g. [policy/])');
+      else if (e.key === 'namespaces') this.namespaceLabels = this.namespaces(e);
       else this.errorAtOffset(e.at, `unknown key "${e.key}"${hint(e.key, TOP_KEYS)}`);
     }
     if (!envs) {
@@ -272,7 +293,8 @@ class Reader {
   }
 
   private environment(e: Entry): Environment {
-    const env: Environment = { restrictions: {} };
+    const positions: Record<string, Position> = {};
+    const env: Environment = { restrictions: {}, positions };
     const name = e.key;
     if (!e.value || e.value.value === null) return env; // every line commented out: an empty environment
     const entries = this.entries(e.value, `environment "${name}" must be a mapping (keys: ${ENVIRONMENT_KEYS.join(', ')})`);
@@ -284,18 +306,26 @@ class Reader {
           if (target !== undefined) {
             env.extends = target;
             this.extendsAt.set(name, k.value!);
+            positions.extends = this.positionOf(k);
           }
           break;
         }
-        case 'enforcementAction':
-        case 'excludedNamespaces':
-        case 'namespaces':
-          this.scopeKey(k, env, where);
+        case 'paths': {
+          const paths = this.strings(k, `"paths" ${where} must be a list of path patterns (gitignore-style, relative to the folder of ${this.file}, e.g. [k8s/prod/])`);
+          if (paths !== undefined) {
+            env.paths = paths;
+            positions.paths = this.positionOf(k);
+          }
           break;
+        }
         case 'restrictions':
-          if (k.value && k.value.value !== null) env.restrictions = this.restrictions(k.value, name);
+          if (k.value && k.value.value !== null) env.restrictions = this.restrictions(k.value, name, positions);
           break;
         default: {
+          if ((SCOPE_KEYS as readonly string[]).includes(k.key)) {
+            if (this.scopeKey(k, env, where)) positions[k.key] = this.positionOf(k);
+            break;
+          }
           const extra = isRestriction(k.key) ? ' (restrictions go under "restrictions:")' : hint(k.key, ENVIRONMENT_KEYS);
           this.errorAtOffset(k.at, `unknown key "${k.key}" in environment "${name}"${extra}`);
         }
@@ -304,7 +334,7 @@ class Reader {
     return env;
   }
 
-  private restrictions(node: Node, env: string): Record<string, RestrictionSetting> {
+  private restrictions(node: Node, env: string, positions: Record<string, Position>): Record<string, RestrictionSetting> {
     const out: Record<string, RestrictionSetting> = {};
     const entries = this.entries(node, `"restrictions" in environment "${env}" must be a mapping of restriction names to true, false or parameters`);
     for (const r of entries ?? []) {
@@ -312,13 +342,16 @@ class Reader {
         this.errorAtOffset(r.at, `unknown key "${r.key}" in environment "${env}"${hint(r.key, restrictionNames(), 'restrictions')}`);
         continue;
       }
-      const setting = this.restriction(r, env);
-      if (setting !== undefined) out[r.key] = setting;
+      const setting = this.restriction(r, env, positions);
+      if (setting !== undefined) {
+        out[r.key] = setting;
+        positions[`restrictions.${r.key}`] = this.positionOf(r);
+      }
     }
     return out;
   }
 
-  private restriction(r: Entry, env: string): RestrictionSetting | undefined {
+  private restriction(r: Entry, env: string, positions: Record<string, Position>): RestrictionSetting | undefined {
     const name = r.key;
     const what = `restriction "${name}" in environment "${env}"`;
     const value = r.value;
@@ -338,12 +371,15 @@ class Reader {
     const where = `of restriction "${name}" in environment "${env}"`;
     for (const k of this.entries(value, '') ?? []) {
       if ((SCOPE_KEYS as readonly string[]).includes(k.key)) {
-        this.scopeKey(k, setting, where);
+        if (this.scopeKey(k, setting, where)) positions[`restrictions.${name}.${k.key}`] = this.positionOf(k);
       } else if (declared.includes(k.key)) {
         // The API server drops a null parameter, so the Constraint would silently lack it.
         if (!k.value || k.value.value === null) this.errorAtOffset(k.at, `parameter "${k.key}" ${where} has no value`);
-        // A copy: an alias elsewhere in the file shares the loaded value.
-        else parameters[k.key] = structuredClone(k.value.value);
+        else {
+          // A copy: an alias elsewhere in the file shares the loaded value.
+          parameters[k.key] = structuredClone(k.value.value);
+          positions[`restrictions.${name}.${k.key}`] = this.positionOf(k);
+        }
       } else {
         const extra = declared.length
           ? hint(k.key, [...declared, ...SCOPE_KEYS])
@@ -396,36 +432,287 @@ class Reader {
 
   // ---- scope keys ---------------------------------------------------------------
 
-  private scopeKey(k: Entry, into: Scope, where: string): void {
-    if (k.key === 'enforcementAction') {
-      const action = this.string(k, `enforcementAction ${where} must be one of ${ENFORCEMENT_ACTIONS.join(', ')}`);
-      if (action === undefined) return;
-      if (!(ENFORCEMENT_ACTIONS as readonly string[]).includes(action)) {
-        this.error(k.value!, `enforcementAction ${where} must be one of ${ENFORCEMENT_ACTIONS.join(', ')}, got "${action}"${hintOnly(action, ENFORCEMENT_ACTIONS)}`);
-        return;
+  /** Reads one scope or match key into `into`; false (with errors) when it is not usable. */
+  private scopeKey(k: Entry, into: Scope, where: string): boolean {
+    switch (k.key) {
+      case 'enforcementAction': {
+        const action = this.string(k, `enforcementAction ${where} must be one of ${ENFORCEMENT_ACTIONS.join(', ')}`);
+        if (action === undefined) return false;
+        if (!(ENFORCEMENT_ACTIONS as readonly string[]).includes(action)) {
+          this.error(k.value!, `enforcementAction ${where} must be one of ${ENFORCEMENT_ACTIONS.join(', ')}, got "${action}"${hintOnly(action, ENFORCEMENT_ACTIONS)}`);
+          return false;
+        }
+        into.enforcementAction = action as EnforcementAction;
+        return true;
       }
-      into.enforcementAction = action as EnforcementAction;
-      return;
+      case 'excludedNamespaces':
+      case 'namespaces': {
+        const patterns = this.namespacePatterns(k, where);
+        if (patterns) into[k.key] = patterns;
+        return patterns !== undefined;
+      }
+      case 'kinds': {
+        const kinds = this.kinds(k, where);
+        if (kinds) into.kinds = kinds;
+        return kinds !== undefined;
+      }
+      case 'labelSelector':
+      case 'namespaceSelector': {
+        const selector = this.selector(k, where);
+        if (selector) into[k.key] = selector;
+        return selector !== undefined;
+      }
+      case 'scope': {
+        const scope = this.string(k, `scope ${where} must be one of ${MATCH_SCOPES.join(', ')}`);
+        if (scope === undefined) return false;
+        if (!(MATCH_SCOPES as readonly string[]).includes(scope)) {
+          this.error(k.value!, `scope ${where} must be one of ${MATCH_SCOPES.join(', ')}, got "${scope}"${hintOnly(scope, MATCH_SCOPES)}`);
+          return false;
+        }
+        into.scope = scope as MatchScope;
+        return true;
+      }
+      case 'name': {
+        const name = this.string(k, `name ${where} must be an object name or pattern (e.g. "web" or "web-*")`);
+        if (name === undefined) return false;
+        if (!isValidPattern(name)) {
+          this.error(k.value!, `name ${where} must be an object name or pattern (lower case letters, digits, "-" and ":", with an optional "*" at either end), got ${describe(name)}`);
+          return false;
+        }
+        into.name = name;
+        return true;
+      }
+      default:
+        throw new Error(`scopeKey: ${k.key} is not a scope key`);
     }
-    const key = k.key as 'excludedNamespaces' | 'namespaces';
+  }
+
+  private namespacePatterns(k: Entry, where: string): string[] | undefined {
+    const key = k.key;
     const value = k.value;
     if (!value || !Array.isArray(value.value)) {
       this.errorAtOffset(this.offsetOf(k), `${key} ${where} must be a list of namespace names or patterns, got ${describe(value?.value)}`);
-      return;
+      return undefined;
     }
     const items = deref(value.pos).items ?? [];
     const patterns: string[] = [];
+    let ok = true;
     value.value.forEach((v: unknown, i: number) => {
       if (typeof v === 'string' && isValidPattern(v)) {
         patterns.push(v);
       } else {
+        ok = false;
         this.errorAtOffset(
-          items[i] && items[i]!.start >= 0 ? items[i]!.start : value.pos.start,
+          itemOffset(items, i, value),
           `${key}[${i}] ${where} must be a namespace name or pattern (lower case letters, digits, "-" and ":", with an optional "*" at either end), got ${describe(v)}`,
         );
       }
     });
-    into[key] = patterns;
+    return ok ? patterns : undefined;
+  }
+
+  /** `kinds: [{apiGroups: [""], kinds: [Pod]}]`, as in a Constraint's match. */
+  private kinds(k: Entry, where: string): MatchKind[] | undefined {
+    const example = 'e.g. [{apiGroups: [""], kinds: [Pod]}]';
+    const value = k.value;
+    if (!value || !Array.isArray(value.value) || value.value.length === 0) {
+      const got = Array.isArray(value?.value) ? 'an empty list' : describe(value?.value);
+      this.errorAtOffset(this.offsetOf(k), `kinds ${where} must be a list of {apiGroups, kinds} (${example}; ["*"] matches any), got ${got}`);
+      return undefined;
+    }
+    const items = deref(value.pos).items ?? [];
+    const out: MatchKind[] = [];
+    let ok = true;
+    value.value.forEach((v: unknown, i: number) => {
+      const item: Node = { value: v, pos: items[i] ?? value.pos };
+      const entries = this.entries(item, `kinds[${i}] ${where} must be a mapping with apiGroups and kinds (${example})`);
+      if (!entries) {
+        ok = false;
+        return;
+      }
+      const kind: MatchKind = { apiGroups: [], kinds: [] };
+      for (const e of entries) {
+        if (!KIND_KEYS.includes(e.key)) {
+          ok = false;
+          this.errorAtOffset(e.at, `unknown key "${e.key}" in kinds[${i}] ${where}${hint(e.key, KIND_KEYS)}`);
+          continue;
+        }
+        const list = e.value?.value;
+        // The core group is "": an empty string is a group, an empty kind is nothing.
+        const valid = Array.isArray(list) && list.every((s) => typeof s === 'string' && (e.key === 'apiGroups' || s !== ''));
+        if (!valid) {
+          ok = false;
+          this.errorAtOffset(this.offsetOf(e), `kinds[${i}].${e.key} ${where} must be a list of ${e.key === 'apiGroups' ? 'API groups ("" for the core group, "*" for any)' : 'kinds (e.g. Pod, "*" for any)'}, got ${describe(list)}`);
+          continue;
+        }
+        kind[e.key as keyof MatchKind] = [...(list as string[])];
+      }
+      out.push(kind);
+    });
+    return ok ? out : undefined;
+  }
+
+  /** A Kubernetes label selector, checked as the API server checks one, each problem at its key or value. */
+  private selector(k: Entry, where: string): LabelSelector | undefined {
+    const field = k.key;
+    const what = `${field} ${where} must be a label selector (matchLabels and/or matchExpressions)`;
+    if (!k.value || k.value.value === null) {
+      this.errorAtOffset(k.at, `${what}, got nothing`);
+      return undefined;
+    }
+    const entries = this.entries(k.value, what);
+    if (!entries) return undefined;
+    const selector: LabelSelector = {};
+    let ok = true;
+    for (const e of entries) {
+      if (e.key === 'matchLabels') {
+        const labels = this.labels(e, `${field}.matchLabels ${where}`);
+        if (labels) selector.matchLabels = labels;
+        else ok = false;
+      } else if (e.key === 'matchExpressions') {
+        const expressions = this.requirements(e, `${field}.matchExpressions`, where);
+        if (expressions) selector.matchExpressions = expressions;
+        else ok = false;
+      } else {
+        ok = false;
+        this.errorAtOffset(e.at, `unknown key "${e.key}" in ${field} ${where}${hint(e.key, SELECTOR_KEYS)}`);
+      }
+    }
+    return ok ? selector : undefined;
+  }
+
+  /** A mapping of label keys to label values (matchLabels, a namespace's labels). */
+  private labels(k: Entry, what: string): Record<string, string> | undefined {
+    if (!k.value || k.value.value === null) return {};
+    const entries = this.entries(k.value, `${what} must be a mapping of label keys to values`);
+    if (!entries) return undefined;
+    const labels: Record<string, string> = {};
+    let ok = true;
+    for (const e of entries) {
+      const keyErrors = qualifiedNameErrors(e.key);
+      if (keyErrors.length) {
+        ok = false;
+        this.errorAtOffset(e.at, `label key "${e.key}" in ${what} is not valid: ${keyErrors[0]}`);
+        continue;
+      }
+      const v = e.value?.value;
+      if (typeof v !== 'string') {
+        ok = false;
+        // `true`, `1`, `null` are no strings in YAML: a label value must be quoted then.
+        const quote = typeof v === 'number' || typeof v === 'boolean' ? ` (quote it: "${String(v)}")` : '';
+        this.errorAtOffset(this.offsetOf(e), `label "${e.key}" in ${what} must be a string${quote}, got ${describe(v)}`);
+        continue;
+      }
+      const valueErrors = labelValueErrors(v);
+      if (valueErrors.length) {
+        ok = false;
+        this.errorAtOffset(this.offsetOf(e), `label "${e.key}" in ${what} has an invalid value ${JSON.stringify(v)}: ${valueErrors[0]}`);
+        continue;
+      }
+      labels[e.key] = v;
+    }
+    return ok ? labels : undefined;
+  }
+
+  private requirements(k: Entry, field: string, where: string): NonNullable<LabelSelector['matchExpressions']> | undefined {
+    const value = k.value;
+    if (!value || !Array.isArray(value.value)) {
+      this.errorAtOffset(this.offsetOf(k), `${field} ${where} must be a list of {key, operator, values}, got ${describe(value?.value)}`);
+      return undefined;
+    }
+    const items = deref(value.pos).items ?? [];
+    const out: NonNullable<LabelSelector['matchExpressions']> = [];
+    let ok = true;
+    value.value.forEach((v: unknown, i: number) => {
+      const at = `${field}[${i}] ${where}`;
+      const item: Node = { value: v, pos: items[i] ?? value.pos };
+      const entries = this.entries(item, `${at} must be a mapping with key, operator and values`);
+      if (!entries) {
+        ok = false;
+        return;
+      }
+      const get = (key: string) => entries.find((e) => e.key === key);
+      for (const e of entries) {
+        if (!REQUIREMENT_KEYS.includes(e.key)) {
+          ok = false;
+          this.errorAtOffset(e.at, `unknown key "${e.key}" in ${at}${hint(e.key, REQUIREMENT_KEYS)}`);
+        }
+      }
+      const itemAt = itemOffset(items, i, value);
+      const keyEntry = get('key');
+      const key = keyEntry?.value?.value;
+      if (typeof key !== 'string') {
+        ok = false;
+        this.errorAtOffset(keyEntry ? this.offsetOf(keyEntry) : itemAt, `${at} needs a "key": a label key, got ${describe(key)}`);
+      } else if (qualifiedNameErrors(key).length) {
+        ok = false;
+        this.errorAtOffset(this.offsetOf(keyEntry!), `key "${key}" in ${at} is not a valid label key: ${qualifiedNameErrors(key)[0]}`);
+      }
+      const operatorEntry = get('operator');
+      const operator = operatorEntry?.value?.value;
+      if (typeof operator !== 'string' || !(SELECTOR_OPERATORS as readonly string[]).includes(operator)) {
+        ok = false;
+        const got = typeof operator === 'string' ? `"${operator}"${hintOnly(operator, SELECTOR_OPERATORS)}` : describe(operator);
+        this.errorAtOffset(operatorEntry ? this.offsetOf(operatorEntry) : itemAt, `operator of ${at} must be one of ${SELECTOR_OPERATORS.join(', ')}, got ${got}`);
+      }
+      const valuesEntry = get('values');
+      const values = valuesEntry?.value?.value;
+      const valuesAt = valuesEntry ? this.offsetOf(valuesEntry) : itemAt;
+      const strings = Array.isArray(values) && values.every((s) => typeof s === 'string') ? (values as string[]) : undefined;
+      if (valuesEntry && values !== null && values !== undefined && !strings) {
+        ok = false;
+        this.errorAtOffset(valuesAt, `values of ${at} must be a list of label values (quote numbers and true/false), got ${describe(values)}`);
+      } else if ((operator === 'In' || operator === 'NotIn') && !strings?.length) {
+        ok = false;
+        this.errorAtOffset(valuesAt, `${at}: operator ${operator} needs at least one value in "values"`);
+      } else if ((operator === 'Exists' || operator === 'DoesNotExist') && strings?.length) {
+        ok = false;
+        this.errorAtOffset(valuesAt, `${at}: operator ${operator} takes no "values"`);
+      } else {
+        for (const s of strings ?? []) {
+          const errors = labelValueErrors(s);
+          if (errors.length) {
+            ok = false;
+            this.errorAtOffset(valuesAt, `value ${JSON.stringify(s)} of ${at} is not a valid label value: ${errors[0]}`);
+          }
+        }
+      }
+      if (ok) out.push({ key: key as string, operator: operator as string, ...(strings?.length ? { values: [...strings] } : {}) });
+    });
+    return ok ? out : undefined;
+  }
+
+  // ---- namespaces ---------------------------------------------------------------------
+
+  /** `namespaces: {NAME: {labels: {...}}}`: what the cluster's Namespaces carry, for namespaceSelector. */
+  private namespaces(k: Entry): Record<string, Record<string, string>> | undefined {
+    const what = '"namespaces" must be a mapping of namespace names to {labels: {...}}';
+    if (!k.value || k.value.value === null) return {};
+    const entries = this.entries(k.value, what);
+    if (!entries) return undefined;
+    // Names are DNS labels (checked below): never `__proto__`.
+    const out: Record<string, Record<string, string>> = {};
+    for (const e of entries) {
+      // A namespace name is a DNS-1123 label.
+      if (e.key.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(e.key)) {
+        this.errorAtOffset(e.at, `namespace name "${e.key}" under "namespaces" must be lower case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters`);
+        continue;
+      }
+      // `shop:` alone, or `shop: {}`: a namespace known to carry no labels (besides kubernetes.io/metadata.name).
+      if (!e.value || e.value.value === null) {
+        out[e.key] = {};
+        continue;
+      }
+      const fields = this.entries(e.value, `namespace "${e.key}" under "namespaces" must be a mapping with "labels"`);
+      if (!fields) continue;
+      let labels: Record<string, string> | undefined = {};
+      for (const f of fields) {
+        if (f.key === 'labels') labels = this.labels(f, `the labels of namespace "${e.key}"`);
+        else this.errorAtOffset(f.at, `unknown key "${f.key}" in namespace "${e.key}" under "namespaces"${hint(f.key, ['labels'])}`);
+      }
+      if (labels) out[e.key] = labels;
+    }
+    return out;
   }
 
   // ---- extends --------------------------------------------------------------------
@@ -487,6 +774,11 @@ class Reader {
     return undefined;
   }
 
+  /** Where an entry's value is written (or its key when it has none), as a line and column. */
+  private positionOf(k: Entry): Position {
+    return this.lines.position(this.offsetOf(k));
+  }
+
   /** Where an entry's value is written, or its key when it has none. */
   private offsetOf(k: Entry): number {
     return k.value && k.value.pos.start >= 0 ? k.value.pos.start : k.at;
@@ -501,6 +793,12 @@ class Reader {
     // One line per error, whatever the user's keys contain.
     this.errors.push(`${this.file}:${line}:${column}: ${message.replace(/\r?\n/g, '\\n')}`);
   }
+}
+
+/** Where item `i` of a list is written, else where the list is. */
+function itemOffset(items: PosNode[], i: number, list: Node): number {
+  const item = items[i];
+  return item && item.start >= 0 ? item.start : Math.max(list.pos.start, 0);
 }
 
 /** The node at a parameters path under a restriction's mapping: its offset, and its key's. */

@@ -3,7 +3,7 @@
 // is one of offgate's bundled pod-security templates, named by its folder under
 // rego/, so the list can never drift from what offgate can actually enforce.
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
-import type { K8sObject } from '../gatekeeper/types';
+import type { K8sObject, LabelSelector } from '../gatekeeper/types';
 
 /** The enforcement actions offgate.yaml accepts (Gatekeeper's `scoped` needs more than a word). */
 export const ENFORCEMENT_ACTIONS = ['deny', 'dryrun', 'warn'] as const;
@@ -15,6 +15,25 @@ export const DEFAULT_ENFORCEMENT_ACTION: EnforcementAction = 'deny';
 /** Gatekeeper parameters, as written under a restriction. */
 export type Parameters = Record<string, unknown>;
 
+/** Where a value is written in offgate.yaml (1-based), for errors and `offgate config show`. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** One entry of Gatekeeper's `match.kinds`: empty lists (or `*`) match any group or kind. */
+export interface MatchKind {
+  apiGroups: string[];
+  kinds: string[];
+}
+
+/** Gatekeeper's `match.scope` values (anything else would filter nothing, so offgate.yaml refuses it). */
+export const MATCH_SCOPES = ['*', 'Cluster', 'Namespaced'] as const;
+export type MatchScope = (typeof MATCH_SCOPES)[number];
+
+/** What the Constraints of an environment match when offgate.yaml says nothing: Pods (workloads reach them through expansion). */
+export const DEFAULT_KINDS: MatchKind[] = [{ apiGroups: [''], kinds: ['Pod'] }];
+
 /**
  * Where and how a restriction is enforced, as opposed to what it checks. Allowed
  * on an environment (for all its restrictions) and on a single restriction.
@@ -25,9 +44,23 @@ export interface Scope {
   excludedNamespaces?: string[];
   /** When given, the only namespace patterns the Constraints apply to. */
   namespaces?: string[];
+  /** Gatekeeper's `match.kinds`; default DEFAULT_KINDS. */
+  kinds?: MatchKind[];
+  /** Gatekeeper's `match.labelSelector`, on the reviewed object's labels. */
+  labelSelector?: LabelSelector;
+  /** Gatekeeper's `match.namespaceSelector`, on the labels of the object's Namespace. */
+  namespaceSelector?: LabelSelector;
+  /** Gatekeeper's `match.scope`. */
+  scope?: MatchScope;
+  /** Gatekeeper's `match.name`: an object name or pattern (`web-*`). */
+  name?: string;
 }
 
-export const SCOPE_KEYS = ['enforcementAction', 'excludedNamespaces', 'namespaces'] as const satisfies readonly (keyof Scope)[];
+/** The keys of Gatekeeper's `spec.match` offgate.yaml accepts, in the order a Constraint carries them. */
+export const MATCH_KEYS = ['kinds', 'scope', 'namespaces', 'excludedNamespaces', 'labelSelector', 'namespaceSelector', 'name'] as const satisfies readonly (keyof Scope)[];
+export type MatchKey = (typeof MATCH_KEYS)[number];
+
+export const SCOPE_KEYS = ['enforcementAction', 'excludedNamespaces', 'namespaces', 'kinds', 'labelSelector', 'namespaceSelector', 'scope', 'name'] as const satisfies readonly (keyof Scope)[];
 
 /** A restriction turned on, with its own parameters and scope when written. */
 export interface RestrictionOn extends Scope {
@@ -41,8 +74,19 @@ export type RestrictionSetting = boolean | RestrictionOn;
 export interface Environment extends Scope {
   /** A preset or another environment this one starts from. */
   extends?: string;
+  /**
+   * `paths:`: gitignore-style patterns, relative to the configuration file's folder, of the
+   * files `offgate lint` checks against this environment when no `--env` is given. Not inherited.
+   */
+  paths?: string[];
   /** Keyed by restriction name (template folder); restrictions not listed are inherited. */
   restrictions: Record<string, RestrictionSetting>;
+  /**
+   * Where each value was written (offgate.yaml only; presets have none), keyed by its path
+   * in the environment: `enforcementAction`, `restrictions.capabilities`,
+   * `restrictions.capabilities.allowedCapabilities`.
+   */
+  positions?: Record<string, Position>;
 }
 
 export interface Config {
@@ -56,6 +100,8 @@ export interface Config {
   exclude?: string[];
   /** `policy:`: folders, relative to the file's folder, of the repository's own policy, as `--policy` (which adds to them). */
   policy?: string[];
+  /** `namespaces:`: the labels of namespaces by name, for namespaceSelector (cluster state, like Namespace objects). */
+  namespaceLabels?: Record<string, Record<string, string>>;
 }
 
 // ---------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 //   - configReference(): the Markdown reference (docs/configuration.md).
 // `npm run docs` writes both; a test fails when either is stale, and another checks that the
 // schema and the loader accept and refuse the same files.
-import { ENFORCEMENT_ACTIONS, SCOPE_KEYS, maxEnvironmentNameLength, restrictionNames, restrictionTemplate } from './model';
+import { SELECTOR_OPERATORS } from '../gatekeeper/label-selector';
+import { PATTERN_SCHEMA } from '../gatekeeper/patterns';
+import { ENFORCEMENT_ACTIONS, MATCH_SCOPES, SCOPE_KEYS, maxEnvironmentNameLength, restrictionNames, restrictionTemplate } from './model';
 import { PRESET_NAMES, defaultParameters, presetEnvironment } from './presets';
 
 type JsonSchema = Record<string, unknown>;
@@ -18,16 +20,57 @@ const SCOPE_DESCRIPTIONS: Record<(typeof SCOPE_KEYS)[number], string> = {
   enforcementAction: "What a violation does: deny (rejected), warn (admitted with a warning) or dryrun (only audited). Gatekeeper's default is deny.",
   excludedNamespaces: 'Namespace patterns (`kube-*` allowed) the constraints skip.',
   namespaces: 'When given, the only namespace patterns the constraints apply to.',
+  kinds: 'Gatekeeper\'s `match.kinds`: the kinds the constraints review, as `[{apiGroups: [""], kinds: [Pod]}]` (in an entry, a left-out or empty list, or `*`, matches any group or kind). Default: Pods, which is how workloads are checked too (through the Pods their controllers create).',
+  scope: `Gatekeeper's \`match.scope\`: ${MATCH_SCOPES.map((s) => `\`${s}\``).join(', ')} (namespaced objects only, cluster-scoped only, or both, the default).`,
+  labelSelector: `Gatekeeper's \`match.labelSelector\`: only objects whose labels match (\`matchLabels\` and \`matchExpressions\` with ${SELECTOR_OPERATORS.join(', ')}); e.g. \`{matchExpressions: [{key: security.example/exempt, operator: DoesNotExist}]}\` exempts labelled workloads.`,
+  namespaceSelector: "Gatekeeper's `match.namespaceSelector`: only objects whose Namespace's labels match (see Namespaces: the labels come from Namespace objects among the inputs or under --policy, or from `namespaces:` here).",
+  name: "Gatekeeper's `match.name`: only objects of this name or pattern (`web-*`, `*-canary`).",
 };
 
 function scopeProperties(): Record<string, JsonSchema> {
-  const namespaces = { type: 'array', items: { type: 'string', pattern: '^[a-z0-9*]([-a-z0-9*]*[a-z0-9*])?$' } };
+  const namespaces = { type: 'array', items: { type: 'string', pattern: PATTERN_SCHEMA } };
   return {
     enforcementAction: { description: SCOPE_DESCRIPTIONS.enforcementAction, enum: [...ENFORCEMENT_ACTIONS] },
     excludedNamespaces: { description: SCOPE_DESCRIPTIONS.excludedNamespaces, ...namespaces },
     namespaces: { description: SCOPE_DESCRIPTIONS.namespaces, ...namespaces },
+    kinds: {
+      description: SCOPE_DESCRIPTIONS.kinds,
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: { apiGroups: { type: 'array', items: { type: 'string' } }, kinds: { type: 'array', items: { type: 'string', minLength: 1 } } },
+        additionalProperties: false,
+      },
+    },
+    scope: { description: SCOPE_DESCRIPTIONS.scope, enum: [...MATCH_SCOPES] },
+    labelSelector: { description: SCOPE_DESCRIPTIONS.labelSelector, ...selectorSchema() },
+    namespaceSelector: { description: SCOPE_DESCRIPTIONS.namespaceSelector, ...selectorSchema() },
+    name: { description: SCOPE_DESCRIPTIONS.name, type: 'string', pattern: PATTERN_SCHEMA },
   };
 }
+
+/** A Kubernetes label selector (the loader checks label syntax too, as the API server does). */
+function selectorSchema(): JsonSchema {
+  return {
+    type: 'object',
+    properties: {
+      matchLabels: LABELS_SCHEMA,
+      matchExpressions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['key', 'operator'],
+          properties: { key: { type: 'string' }, operator: { enum: [...SELECTOR_OPERATORS] }, values: { type: 'array', items: { type: 'string' } } },
+          additionalProperties: false,
+        },
+      },
+    },
+    additionalProperties: false,
+  };
+}
+
+const LABELS_SCHEMA: JsonSchema = { type: ['object', 'null'], additionalProperties: { type: 'string' } };
 
 /** A restriction's setting: true, false, or its parameters and scope. */
 function restrictionSchema(name: string): JsonSchema {
@@ -59,6 +102,7 @@ export function configJsonSchema(): JsonSchema {
           type: ['object', 'null'],
           properties: {
             extends: { type: 'string', description: `A preset (${PRESET_NAMES.join(', ')}) or another environment this one starts from.` },
+            paths: { type: 'array', description: PATHS_DESCRIPTION, items: { type: 'string', pattern: '\\S' } },
             ...scopeProperties(),
             restrictions: {
               type: ['object', 'null'],
@@ -80,6 +124,12 @@ export function configJsonSchema(): JsonSchema {
         description: POLICY_DESCRIPTION,
         items: { type: 'string', pattern: '\\S' },
       },
+      namespaces: {
+        type: ['object', 'null'],
+        description: NAMESPACES_DESCRIPTION,
+        propertyNames: { pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' },
+        additionalProperties: { type: ['object', 'null'], properties: { labels: LABELS_SCHEMA }, additionalProperties: false },
+      },
     },
     additionalProperties: false,
   };
@@ -90,6 +140,12 @@ const EXCLUDE_DESCRIPTION =
 
 const POLICY_DESCRIPTION =
   "Folders of the repository's own policy (ConstraintTemplates, Constraints, ExpansionTemplates, Gatekeeper's Config, Namespaces), relative to the folder of this file, used as `--policy DIR` is (which adds to them); their files are applied, not linted.";
+
+const PATHS_DESCRIPTION =
+  'The files `offgate lint` checks against this environment when no `--env` is given: gitignore-style patterns (`k8s/prod/`, `apps/*/overlays/prod/`, `*.prod.yaml`), relative to the folder of this file. Each file goes to the first environment (in file order) whose paths match it, else to the default environment. Not inherited through `extends`.';
+
+const NAMESPACES_DESCRIPTION =
+  "The labels of the cluster's namespaces, by name (`shop: {labels: {team: payments}}`), for `namespaceSelector`: cluster state, as Namespace objects among the inputs or under --policy are (these labels win over theirs). A namespace with nothing written (`shop: {}`) is known to have no labels.";
 
 export function configReference(): string {
   const names = restrictionNames();
@@ -112,6 +168,9 @@ export function configReference(): string {
     '    extends: restricted            # a preset, or another environment',
     '    enforcementAction: deny        # for every restriction of the environment',
     '    excludedNamespaces: [kube-system]',
+    '    labelSelector:                 # Gatekeeper match: skip workloads labelled as exempt',
+    '      matchExpressions: [{key: security.example/exempt, operator: DoesNotExist}]',
+    '    paths: [k8s/prod/]             # offgate lint . checks these files against production',
     '    restrictions:',
     '      privileged-containers: true  # on',
     '      apparmor: false              # off',
@@ -119,6 +178,8 @@ export function configReference(): string {
     '        requiredDropCapabilities: [ALL]',
     '        enforcementAction: warn',
     'exclude: [vendor/, "*.tmpl.yaml"]   # not linted (see Excludes)',
+    'namespaces:                        # namespace labels, for namespaceSelector',
+    '  shop: {labels: {team: payments}}',
     '```',
     '',
     '## Environments',
@@ -126,10 +187,25 @@ export function configReference(): string {
     '| key | meaning |',
     '|---|---|',
     `| \`extends\` | A preset (${PRESET_NAMES.map((p) => `\`${p}\``).join(', ')}) or another environment: its restrictions, parameters and scope are the starting point. |`,
+    `| \`paths\` | ${PATHS_DESCRIPTION} |`,
     ...SCOPE_KEYS.map((k) => `| \`${k}\` | ${SCOPE_DESCRIPTIONS[k]} Applies to every restriction of the environment unless the restriction says otherwise. |`),
     '| `restrictions` | Restrictions by name: `true` (on), `false` (off), or a mapping of its parameters and scope keys (on). |',
     '',
     `An environment's name is lower-case letters, digits and \`-\`, at most ${maxEnvironmentNameLength()} characters (the constraints it makes are named \`offgate-<environment>-<restriction>\`, at most 63). With no configuration, \`offgate lint\` uses the \`baseline\` preset.`,
+    '',
+    '## Match',
+    '',
+    "`kinds`, `scope`, `namespaces`, `excludedNamespaces`, `labelSelector`, `namespaceSelector` and `name` become the `spec.match` of the environment's Constraints, and are evaluated as Gatekeeper evaluates them. Each is allowed on an environment (for all its restrictions) and on a restriction (for that one). **A restriction's key replaces the same key of its environment; it is not merged with it** (a restriction's `labelSelector` is the whole selector of that constraint; keys the restriction does not set come from the environment). Along `extends`, the nearest environment that sets a key wins, whether on the restriction or environment-wide; `offgate config show --env NAME` lists every value with where it was set.",
+    '',
+    'A `namespaceSelector` reads the labels of the object\'s Namespace: a Namespace object among the linted files or under `--policy`, or `namespaces:` of this file. When none describes the namespace, whether the selector matches cannot be decided: the constraints with that selector are not applied to its objects, and a warning says so (Gatekeeper\'s gator cannot decide it either; it rejects). Only `kubernetes.io/metadata.name`, which the API server puts on every Namespace, is always known.',
+    '',
+    '## Paths',
+    '',
+    `\`paths\`: ${PATHS_DESCRIPTION} With \`--env\`, every file is checked against that environment. The default environment is the one named \`default\`, or the only one; a file that matches no \`paths\` when there is neither is an input error. Each finding of such a run says its environment (JSON \`environment\`), and the sources line lists the environments used.`,
+    '',
+    '## Namespaces',
+    '',
+    `\`namespaces\`: ${NAMESPACES_DESCRIPTION}`,
     '',
     '## Excludes',
     '',

@@ -7,15 +7,22 @@
 //   - parameters: the nearest that gives parameters (as a whole: parameter objects are
 //     replaced, never merged, so a child cannot leave half of its parent's list behind);
 //     a `false` further up cuts the inheritance, and with none, the restriction's defaults;
-//   - enforcementAction / excludedNamespaces / namespaces, key by key: the nearest
-//     environment that sets the key, either on the restriction or environment-wide (the
-//     restriction's own setting winning within one environment); then Gatekeeper's
-//     defaults (deny, no namespace filter). So `staging: {extends: production,
-//     enforcementAction: warn}` makes every inherited restriction warn.
+//   - enforcementAction and the match keys (kinds, scope, namespaces, excludedNamespaces,
+//     labelSelector, namespaceSelector, name), key by key: the nearest environment that
+//     sets the key, either on the restriction or environment-wide (the restriction's own
+//     setting winning within one environment: it replaces that key, it is not merged into
+//     it); then the defaults (deny, Pods, no other filter). So `staging: {extends:
+//     production, enforcementAction: warn}` makes every inherited restriction warn.
+//
+// Each effective value remembers where it was set (SetBy), for `offgate config show`
+// (src/config/provenance.ts).
 import { CONSTRAINT_GROUP, validateConstraint } from '../gatekeeper/constraint-schema';
 import type { K8sObject } from '../gatekeeper/types';
 import {
   DEFAULT_ENFORCEMENT_ACTION,
+  DEFAULT_KINDS,
+  MATCH_KEYS,
+  SCOPE_KEYS,
   constraintName,
   renderedTemplate,
   restrictionNames,
@@ -44,13 +51,34 @@ export interface ResolvedEnvironment {
   environment: string;
   /** The environment and what it extends, nearest first: `['staging', 'production', 'restricted']`. */
   chain: string[];
+  /** The same chain with each environment (a preset's too), for provenance. */
+  layers: Layer[];
+  /** What each constraint was built from, and where each value was set; parallel to `constraints`. */
+  effective: EffectiveRestriction[];
 }
 
 export type ResolveResult = ResolvedEnvironment | { error: string };
 
-interface Layer {
+export interface Layer {
   name: string;
   env: Environment;
+  /** A built-in preset, not an environment of offgate.yaml. */
+  preset: boolean;
+}
+
+/**
+ * Where an effective value was set: in layer `layer` of the chain under `key` (a key of
+ * Environment.positions: `enforcementAction`, `restrictions.capabilities`,
+ * `restrictions.capabilities.namespaces`), or by a default: Gatekeeper's (deny, no filter),
+ * offgate's (kinds: Pods) or the restriction's own parameters for `true` (presets.ts).
+ */
+export type SetBy = { layer: number; key: string } | { default: 'gatekeeper' | 'offgate' | 'restriction' };
+
+/** A restriction as it ends up in an environment, each value with where it was set. */
+export interface EffectiveRestriction extends Scope {
+  restriction: string;
+  parameters: Parameters;
+  from: { on: SetBy; parameters: SetBy } & Partial<Record<(typeof SCOPE_KEYS)[number], SetBy>>;
 }
 
 /**
@@ -67,6 +95,7 @@ export function resolveEnvironment(config: Config | null, envName?: string): Res
   if ('error' in layers) return layers;
 
   const constraints: K8sObject[] = [];
+  const effectives: EffectiveRestriction[] = [];
   for (const restriction of restrictionNames()) {
     const effective = effectiveRestriction(layers, restriction);
     if (!effective) continue;
@@ -77,8 +106,9 @@ export function resolveEnvironment(config: Config | null, envName?: string): Res
       return { error: `${source}: ${checked.errors[0]}` };
     }
     constraints.push(constraint);
+    effectives.push(effective);
   }
-  return { constraints, source, environment: name, chain: layers.map((l) => l.name) };
+  return { constraints, source, environment: name, chain: layers.map((l) => l.name), layers, effective: effectives };
 }
 
 function pick(config: Config | null, envName: string | undefined): { name: string; source: string } | { error: string } {
@@ -111,10 +141,10 @@ function chainOf(config: Config | null, name: string): Layer[] | { error: string
     }
     const env: Environment | undefined = config?.environments.get(next);
     if (env) {
-      layers.push({ name: next, env });
+      layers.push({ name: next, env, preset: false });
       next = env.extends;
     } else if (isPreset(next)) {
-      layers.push({ name: next, env: presetEnvironment(next) });
+      layers.push({ name: next, env: presetEnvironment(next), preset: true });
       next = undefined;
     } else {
       return { error: `${config?.file ?? 'offgate.yaml'}: environment "${layers[layers.length - 1]?.name ?? name}" extends unknown environment "${next}"` };
@@ -123,13 +153,10 @@ function chainOf(config: Config | null, name: string): Layer[] | { error: string
   return layers;
 }
 
-interface Effective extends Scope {
-  parameters: Parameters;
-}
-
 /** What the chain says about one restriction; undefined when it ends up off. */
-function effectiveRestriction(layers: Layer[], restriction: string): Effective | undefined {
+function effectiveRestriction(layers: Layer[], restriction: string): EffectiveRestriction | undefined {
   const setting = (i: number) => (Object.hasOwn(layers[i]!.env.restrictions, restriction) ? layers[i]!.env.restrictions[restriction] : undefined);
+  const own = `restrictions.${restriction}`;
 
   const first = layers.findIndex((_, i) => setting(i) !== undefined);
   if (first < 0 || setting(first) === false) return undefined;
@@ -138,34 +165,54 @@ function effectiveRestriction(layers: Layer[], restriction: string): Effective |
   let last = first;
   while (last + 1 < layers.length && setting(last + 1) !== false) last++;
 
-  let parameters: Parameters | undefined;
-  for (let i = first; i <= last && parameters === undefined; i++) {
+  const effective: EffectiveRestriction = {
+    restriction,
+    parameters: defaultParameters(restriction),
+    from: { on: { layer: first, key: own }, parameters: { default: 'restriction' } },
+  };
+  for (let i = first; i <= last; i++) {
     const s = setting(i);
-    if (typeof s === 'object' && s.parameters) parameters = structuredClone(s.parameters);
+    if (typeof s === 'object' && s.parameters) {
+      effective.parameters = structuredClone(s.parameters);
+      effective.from.parameters = { layer: i, key: own };
+      break;
+    }
   }
 
-  const scoped = <K extends keyof Scope>(key: K): Scope[K] => {
+  const scoped = <K extends (typeof SCOPE_KEYS)[number]>(key: K): { value: Scope[K]; from: SetBy } | undefined => {
     for (let i = 0; i < layers.length; i++) {
       const s = setting(i);
-      if (i <= last && typeof s === 'object' && (s as RestrictionOn)[key] !== undefined) return (s as RestrictionOn)[key];
-      if (layers[i]!.env[key] !== undefined) return layers[i]!.env[key];
+      if (i <= last && typeof s === 'object' && (s as RestrictionOn)[key] !== undefined) return { value: (s as RestrictionOn)[key], from: { layer: i, key: `${own}.${key}` } };
+      if (layers[i]!.env[key] !== undefined) return { value: layers[i]!.env[key], from: { layer: i, key } };
     }
     return undefined;
   };
-
-  return {
-    parameters: parameters ?? defaultParameters(restriction),
-    enforcementAction: scoped('enforcementAction') ?? DEFAULT_ENFORCEMENT_ACTION,
-    excludedNamespaces: scoped('excludedNamespaces'),
-    namespaces: scoped('namespaces'),
-  };
+  for (const key of SCOPE_KEYS) {
+    const found = scoped(key);
+    if (found) {
+      (effective as Scope)[key] = structuredClone(found.value) as never;
+      effective.from[key] = found.from;
+    }
+  }
+  if (effective.enforcementAction === undefined) {
+    effective.enforcementAction = DEFAULT_ENFORCEMENT_ACTION;
+    effective.from.enforcementAction = { default: 'gatekeeper' };
+  }
+  if (effective.kinds === undefined) {
+    effective.kinds = structuredClone(DEFAULT_KINDS);
+    effective.from.kinds = { default: 'offgate' };
+  }
+  return effective;
 }
 
-function buildConstraint(environment: string, restriction: string, e: Effective, source: string): K8sObject {
-  const match: Record<string, unknown> = { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] };
-  // An empty list filters nothing; leaving it out keeps the Constraint as a person would write it.
-  if (e.namespaces?.length) match.namespaces = [...e.namespaces];
-  if (e.excludedNamespaces?.length) match.excludedNamespaces = [...e.excludedNamespaces];
+function buildConstraint(environment: string, restriction: string, e: EffectiveRestriction, source: string): K8sObject {
+  const match: Record<string, unknown> = {};
+  for (const key of MATCH_KEYS) {
+    const value = e[key];
+    // An empty list filters nothing; leaving it out keeps the Constraint as a person would write it.
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    match[key] = structuredClone(value);
+  }
   const spec: Record<string, unknown> = { enforcementAction: e.enforcementAction, match };
   if (Object.keys(e.parameters).length) spec.parameters = e.parameters;
   return {

@@ -5,12 +5,14 @@
 import { append } from '../arrays';
 import { dirname, relative, resolve } from 'node:path';
 import { loadConfig } from '../config/load';
-import { resolveEnvironment } from '../config/resolve';
+import type { Config } from '../config/model';
+import { environmentRouter, routesByPath } from '../config/paths';
+import { resolveEnvironment, type ResolvedEnvironment } from '../config/resolve';
 import { loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
-import { evaluate, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
+import { evaluate, type EngineOutput, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
-import { GATEKEEPER_NAMESPACE } from '../gatekeeper/match';
-import type { K8sObject } from '../gatekeeper/types';
+import { GATEKEEPER_NAMESPACE, METADATA_NAME_LABEL, isClusterScoped, syntheticNamespace } from '../gatekeeper/match';
+import { gvkOf, isNamespaceObject, type K8sObject, type LabelSelector } from '../gatekeeper/types';
 import { DEFAULT_MAX_FILE_SIZE, formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
 import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
 import type { Finding, InputError, Report } from '../report/model';
@@ -147,17 +149,25 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
   // Which constraints apply: an environment (chosen, or from offgate.yaml, or the default
   // preset), unless the user brought constraints of their own and chose no environment.
+  // Without --env, offgate.yaml's `paths:` may send each file to an environment of its own:
+  // the objects are then grouped by environment, and each group evaluated with its constraints.
   warnings.push(...(loaded.warnings ?? []));
   const sources: string[] = [];
-  let envConstraints: K8sObject[] = [];
-  let envSource = '';
-  if (opts.env || loaded.config || policy.constraints.length === 0) {
+  const routed = !opts.env && routesByPath(loaded.config);
+  let groups: Group[];
+  if (routed) {
+    const byEnvironment = groupByEnvironment(loaded.config as Config, read.objects, cwd, errors);
+    groups = byEnvironment.groups;
+    sources.push(...byEnvironment.sources);
+  } else if (opts.env || loaded.config || policy.constraints.length === 0) {
     const env = resolveEnvironment(loaded.config, opts.env);
     if ('error' in env) return { report: emptyReport([]), fatal: env.error };
-    envConstraints = env.constraints;
-    envSource = env.source;
+    groups = [{ env, objects: read.objects }];
     sources.push(env.source);
+  } else {
+    groups = [{ objects: read.objects }];
   }
+  const envConstraints = groups.flatMap((g) => g.env?.constraints ?? []);
 
   // A --policy template may bring a kind of its own, or replace a bundled template nothing
   // else relies on; replacing one the environment's constraints use would change what the
@@ -168,6 +178,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     const kind = templateKind(m.object as K8sObject);
     if (!envKinds.has(kind) || !bundledKinds.has(kind)) return true;
     const name = String((m.object as K8sObject).metadata?.name ?? '');
+    const envSource = groups.find((g) => g.env?.constraints.some((c) => c.kind === kind))!.env!.source;
     errors.push({ ...m.origin, message: `ConstraintTemplate ${name}: ${kind} is a bundled template, and the ${envSource} uses it; a --policy template cannot replace it (give it a kind of its own)` });
     return false;
   });
@@ -179,23 +190,54 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const bundled = bundledTemplates().filter((t) => kinds.has(t.metadata.kind) && !userTemplateKinds.has(t.metadata.kind));
   const precompiled = bundled.map(precompile);
 
+  // The cluster as far as anyone can tell: the linted objects, the Namespaces under --policy,
+  // and the namespaces offgate.yaml describes (`namespaces:`, whose labels win).
+  const namespaceLabels = loaded.config?.namespaceLabels ?? {};
+  const knownNamespaces = [...policy.namespaces, ...read.objects].map((m) => m.object as K8sObject).filter(isNamespaceObject);
+  const described = new Set([...knownNamespaces.map((n) => String(n.metadata?.name ?? '')), ...Object.keys(namespaceLabels)]);
+  const inventory = [
+    ...[...policy.namespaces, ...read.objects].map((m) => m.object as K8sObject),
+    ...Object.entries(namespaceLabels).filter(([name]) => !knownNamespaces.some((n) => n.metadata?.name === name)).map(([name, labels]) => syntheticNamespace(name, labels)),
+  ];
+  const policySelects = policy.constraints.some((m) => (m.object as K8sObject & { spec?: { match?: { namespaceSelector?: unknown } } }).spec?.match?.namespaceSelector != null);
+
   const applied = [...templates, ...policy.constraints, ...policy.expansions, ...policy.configs, ...policy.namespaces];
-  const out = evaluate({
-    objects: [...envConstraints.map((object) => ({ object })), ...applied.map(located)],
-    review: read.objects.map(located),
-    precompiled,
-    options: {
-      defaultNamespace: opts.namespace,
-      gatekeeperNamespace,
-      timeoutMs: opts.timeoutMs,
-      memoryLimitBytes: opts.memoryLimitBytes,
-      // The cluster as far as anyone can tell: the linted objects, and the Namespaces under --policy.
-      inventory: [...policy.namespaces, ...read.objects].map((m) => m.object as K8sObject),
-    },
-  });
+  const out: EngineOutput = { results: [], errors: [], warnings: [] };
+  const environmentOf = new Map<Result, string>();
+  // One evaluation per environment, and per part of it whose namespaceSelectors could not be
+  // decided; at least one, so that the --policy objects' load errors are reported even with
+  // nothing to review.
+  const evaluations = groups.flatMap((group) => splitUndecided(group, described, opts.namespace, warnings).map((part) => ({ group, part }))).filter((e) => e.part.objects.length > 0);
+  if (evaluations.length === 0) evaluations.push({ group: groups[0] ?? { objects: [] }, part: { objects: [], constraints: groups[0]?.env?.constraints ?? [], undescribed: [] } });
+  for (const { group, part } of evaluations) {
+    const undecided = Object.fromEntries(part.undescribed.map((ns) => [ns, {}]));
+    const result = evaluate({
+      objects: [...part.constraints.map((object) => ({ object })), ...applied.map(located)],
+      review: part.objects.map(located),
+      precompiled,
+      options: {
+        defaultNamespace: opts.namespace,
+        gatekeeperNamespace,
+        timeoutMs: opts.timeoutMs,
+        memoryLimitBytes: opts.memoryLimitBytes,
+        inventory,
+        // An undescribed namespace whose selectors read only kubernetes.io/metadata.name is
+        // decided on that label alone (unless a --policy selector would then go unwarned).
+        namespaceLabels: policySelects ? namespaceLabels : { ...undecided, ...namespaceLabels },
+      },
+    });
+    if (routed && group.env) for (const r of result.results) environmentOf.set(r, group.env.environment);
+    append(out.results, result.results);
+    append(out.errors, result.errors);
+    append(out.warnings, result.warnings);
+  }
+  // Each group loads the same --policy objects: their load errors and warnings are said once.
+  out.errors = uniqueBy(out.errors, (e) => JSON.stringify([e.message, e.origin]));
+  out.warnings = [...new Set(out.warnings)];
+  if (evaluations.length > 1) out.results.sort((a, b) => cmp(a.enforcementAction, b.enforcementAction) || cmp(a.message, b.message));
 
   const fixes = new Map(bundled.map((t) => [t.metadata.kind, t.metadata.fix]));
-  const findings = out.results.map((r) => toFinding(r, byOrigin, fixes));
+  const findings = out.results.map((r) => toFinding(r, byOrigin, fixes, environmentOf.get(r)));
   for (const e of out.errors) errors.push({ file: e.origin?.file ?? '', line: e.origin?.line, column: e.origin?.column, message: e.message });
   const report: Report = {
     version: compilerVersion(),
@@ -207,6 +249,119 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     summary: summarize({ findings, errors, files: read.files.length, objects: read.objects.length, skipped: read.skipped.length }),
   };
   return { report };
+}
+
+/** Objects checked against one environment (none: only --policy constraints apply). */
+interface Group {
+  env?: ResolvedEnvironment;
+  objects: ManifestObject[];
+}
+
+/**
+ * offgate.yaml's `paths:` at work: each object goes to the first environment whose paths match
+ * its file, else to the default one. Files that need the default when there is none (several
+ * environments, none named `default`) are input errors, one per file. The sources say which
+ * environment checked how many files, in the order of offgate.yaml.
+ */
+function groupByEnvironment(config: Config, objects: ManifestObject[], cwd: string, errors: InputError[]): { groups: Group[]; sources: string[] } {
+  const route = environmentRouter(config, cwd);
+  const byName = new Map<string | undefined, ManifestObject[]>();
+  for (const m of objects) {
+    const name = route(m.origin.file);
+    byName.set(name, [...(byName.get(name) ?? []), m]);
+  }
+  const groups: Group[] = [];
+  const sources: string[] = [];
+  const order = [...config.environments.keys(), undefined];
+  for (const name of order.filter((n) => byName.has(n))) {
+    const members = byName.get(name)!;
+    const env = resolveEnvironment(config, name);
+    const files = [...new Set(members.map((m) => m.origin.file))];
+    if ('error' in env) {
+      const message =
+        name === undefined
+          ? `matches the paths of no environment of ${config.file}, and none is named "default": add it to an environment's paths, add a "default" environment, or choose one with --env`
+          : env.error;
+      for (const file of files) errors.push({ file, message });
+      continue;
+    }
+    groups.push({ env, objects: members });
+    sources.push(`${env.source}: ${plural(files.length, 'file')}${name === undefined ? ' (in the paths of no environment)' : ''}`);
+  }
+  if (groups.length === 0) {
+    // Nothing was linted: the sources still say what the default would have been.
+    const fallback = resolveEnvironment(config, undefined);
+    if (!('error' in fallback)) sources.push(fallback.source);
+  }
+  return { groups, sources };
+}
+
+/** A part of a group: its objects, and the constraints that can be decided for them. */
+interface Part {
+  objects: ManifestObject[];
+  constraints: K8sObject[];
+  /** Namespaces of these objects nobody describes (no Namespace object, not in offgate.yaml). */
+  undescribed: string[];
+}
+
+/**
+ * A namespaceSelector reads the labels of the object's Namespace. For an object in a namespace
+ * nobody describes, a selector that needs any label but kubernetes.io/metadata.name (which the
+ * API server sets) cannot be decided: those constraints are left out for such objects, and a
+ * warning per namespace says so. Gatekeeper's gator rejects such objects instead (autoreject);
+ * deciding for the user either way would be a guess.
+ */
+function splitUndecided(group: Group, described: Set<string>, defaultNamespace: string | undefined, warnings: string[]): Part[] {
+  const constraints = group.env?.constraints ?? [];
+  const undecidable = constraints.filter((c) => needsNamespaceLabels(c));
+  if (undecidable.length === 0) {
+    const undescribed = group.objects.map((m) => namespaceOf(m.object as K8sObject, defaultNamespace)).filter((ns): ns is string => ns !== undefined && !described.has(ns));
+    return [{ objects: group.objects, constraints, undescribed: [...new Set(undescribed)] }];
+  }
+  const decided: ManifestObject[] = [];
+  const undecided = new Map<string, ManifestObject[]>();
+  for (const m of group.objects) {
+    const ns = namespaceOf(m.object as K8sObject, defaultNamespace);
+    if (ns === undefined || described.has(ns)) decided.push(m);
+    else undecided.set(ns, [...(undecided.get(ns) ?? []), m]);
+  }
+  for (const [ns, members] of undecided) {
+    const names = undecidable.map((c) => String(c.metadata?.name));
+    const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+    warnings.push(
+      `namespace "${ns}" is described by no Namespace object (among the inputs or under --policy) and not under "namespaces:" in offgate.yaml: ` +
+        `whether the namespaceSelector of ${shown} matches ${listed(members.map((m) => m.object as K8sObject))} could not be decided, so ${names.length === 1 ? 'it was' : 'they were'} not applied there`,
+    );
+  }
+  const rest = constraints.filter((c) => !undecidable.includes(c));
+  return [
+    { objects: decided, constraints, undescribed: [] },
+    { objects: [...undecided.values()].flat(), constraints: rest, undescribed: [...undecided.keys()] },
+  ];
+}
+
+/** Whether a constraint's namespaceSelector reads a label other than kubernetes.io/metadata.name. */
+function needsNamespaceLabels(constraint: K8sObject): boolean {
+  const selector = (constraint.spec as { match?: { namespaceSelector?: LabelSelector } } | undefined)?.match?.namespaceSelector;
+  if (selector == null) return false;
+  const keys = [...Object.keys(selector.matchLabels ?? {}), ...(selector.matchExpressions ?? []).map((e) => e.key)];
+  return keys.some((k) => k !== METADATA_NAME_LABEL);
+}
+
+/** The namespace an object lands in (`--namespace`, else `default`, when it names none); undefined for cluster-scoped kinds. */
+function namespaceOf(obj: K8sObject, defaultNamespace: string | undefined): string | undefined {
+  if (isNamespaceObject(obj) || isClusterScoped(gvkOf(obj))) return undefined;
+  const own = obj.metadata?.namespace;
+  return typeof own === 'string' && own !== '' ? own : (defaultNamespace ?? 'default');
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function mergeContents<T>(all: PolicyContents<T>[]): PolicyContents<T> {
@@ -236,7 +391,7 @@ function precompile(t: BundledTemplate): PrecompiledTemplate {
 }
 
 /** A result placed at its field: the offending field's line when the template names it, else the object's. */
-function toFinding(r: Result, byOrigin: Map<object, ManifestObject>, fixes: Map<string, string>): Finding {
+function toFinding(r: Result, byOrigin: Map<object, ManifestObject>, fixes: Map<string, string>, environment: string | undefined): Finding {
   const m = r.origin ? byOrigin.get(r.origin) : undefined;
   const at = m && r.path ? m.locate(r.path) : (m?.origin ?? r.origin);
   const finding: Finding = {
@@ -257,6 +412,7 @@ function toFinding(r: Result, byOrigin: Map<object, ManifestObject>, fixes: Map<
   if (fix && !r.evaluationError && !r.autoreject) finding.fix = fix;
   if (r.evaluationError) finding.evaluationError = true;
   if (r.autoreject) finding.autoreject = true;
+  if (environment !== undefined) finding.environment = environment;
   return finding;
 }
 

@@ -32,6 +32,8 @@ export interface Finding {
   evaluationError?: boolean;
   /** The constraint could not be matched (e.g. its namespaceSelector needs a Namespace nobody describes). */
   autoreject?: boolean;
+  /** The environment of offgate.yaml the file was checked against, when `paths:` sent files to environments. */
+  environment?: string;
 }
 
 /** A file or document that could not be read or a policy that could not be loaded. */

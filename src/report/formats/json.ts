@@ -44,6 +44,7 @@ export interface JsonResult {
   evaluationError?: true;
   autoreject?: true;
   rendered?: { by: string; from: string };
+  environment?: string;
 }
 
 export interface JsonInputError {
@@ -99,6 +100,7 @@ function result(f: Finding): JsonResult {
     ...(f.evaluationError ? { evaluationError: true as const } : {}),
     ...(f.autoreject ? { autoreject: true as const } : {}),
     ...(f.rendered ? { rendered: { by: f.rendered.by, from: f.rendered.from } } : {}),
+    ...(f.environment !== undefined ? { environment: f.environment } : {}),
   };
 }
 
