@@ -48,6 +48,9 @@ program
   .option('--strict', 'a file that holds no Kubernetes object is an input error instead of skipped')
   .option('--kustomize <mode>', 'build kustomizations with kustomize or kubectl: auto (when on PATH), always, never', 'auto')
   .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
+  .option('--baseline <file>', 'findings recorded in this file (--write-baseline) are baselined: reported, not failing the run')
+  .option('--write-baseline <file>', "record this run's findings in a baseline file (exit 0 unless input errors)")
+  .option('--shard <i/n>', 'lint only shard I of N of the files (by path hash; join the reports with offgate merge)')
   .option('--no-color', 'no colour even on a terminal')
   .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
   .action((paths: string[], opts) =>

@@ -1,7 +1,7 @@
 // GitHub Actions workflow commands: an annotation per finding on the offending line
 // (`::error` when its action fails the run per --fail-on, else `::warning` for warn and
 // `::notice` for the rest), input errors and warnings as annotations, then the summary.
-import { constraintLabel, notesOf, portablePath, sourcesLine, subjectLabel, summaryLine } from '../describe';
+import { baselinedLine, constraintLabel, notesOf, portablePath, sourcesLine, subjectLabel, summaryLine } from '../describe';
 import { isFailing, type Finding, type Report } from '../model';
 import { effectiveAction } from '../summary';
 import { oneLine } from './escape';
@@ -14,6 +14,7 @@ export function render(report: Report, opts: RenderOptions): string {
   const lines: string[] = [];
 
   for (const f of report.findings) {
+    if (f.baselined) continue; // accepted in the baseline: counted in one notice below
     const message = [`${subjectLabel(f)}: ${f.message}`, ...notesOf(f), ...(f.fix !== undefined ? [`fix: ${f.fix}`] : [])].join('\n');
     lines.push(command(commandFor(f, opts.failOn), { ...place(f.file, f.line, f.column, cwd), title: constraintLabel(f) }, message));
   }
@@ -28,6 +29,8 @@ export function render(report: Report, opts: RenderOptions): string {
     lines.push(command('notice', { title: `offgate: ${skipped.length === 1 ? '1 file' : `${skipped.length} files`} skipped (not Kubernetes objects)` }, list));
   }
 
+  const baselined = baselinedLine(report);
+  if (baselined) lines.push(command('notice', { title: 'offgate: baseline' }, baselined));
   lines.push(oneLine(summaryLine(report.summary)), oneLine(sourcesLine(report.sources)));
   return `${lines.join('\n')}\n`;
 }

@@ -13,6 +13,8 @@ export interface JsonReport {
   warnings: string[];
   skipped: JsonSkippedFile[];
   summary: JsonSummary;
+  /** The `--baseline` file results were compared with. */
+  baseline?: string;
 }
 
 /** A file read but not linted: none of its documents has apiVersion and kind. */
@@ -44,6 +46,7 @@ export interface JsonResult {
   evaluationError?: true;
   autoreject?: true;
   rendered?: { by: string; from: string };
+  baselined?: true;
 }
 
 export interface JsonInputError {
@@ -59,6 +62,7 @@ export interface JsonSummary {
   skipped: number;
   byAction: Record<string, number>;
   errors: number;
+  baselined?: number;
 }
 
 export function render(report: Report, _opts: RenderOptions): string {
@@ -75,6 +79,7 @@ export function toJsonReport(report: Report): JsonReport {
     warnings: report.warnings,
     skipped: (report.skipped ?? []).map(skippedFile),
     summary: summary(report.summary),
+    ...(report.baseline !== undefined ? { baseline: report.baseline } : {}),
   };
 }
 
@@ -99,6 +104,7 @@ function result(f: Finding): JsonResult {
     ...(f.evaluationError ? { evaluationError: true as const } : {}),
     ...(f.autoreject ? { autoreject: true as const } : {}),
     ...(f.rendered ? { rendered: { by: f.rendered.by, from: f.rendered.from } } : {}),
+    ...(f.baselined ? { baselined: true as const } : {}),
   };
 }
 
@@ -112,5 +118,5 @@ function skippedFile(s: SkippedFile): JsonSkippedFile {
 
 function summary(s: Summary): JsonSummary {
   const byAction = Object.fromEntries(Object.entries(s.byAction).sort(([a], [b]) => compareActions(a, b)));
-  return { files: s.files, objects: s.objects, skipped: s.skipped ?? 0, byAction, errors: s.errors };
+  return { files: s.files, objects: s.objects, skipped: s.skipped ?? 0, byAction, errors: s.errors, ...(s.baselined !== undefined ? { baselined: s.baselined } : {}) };
 }

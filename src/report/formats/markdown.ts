@@ -1,7 +1,7 @@
 // Markdown for people reading a CI page (a GitHub job summary, a merge-request note): the
 // verdict and summary first, then one table row per finding and per input error, the
 // longest lists cut so the page stays readable (GitHub caps a step summary at 1 MiB).
-import { constraintLabel, portablePath, positionSuffix, sourcesLine, subjectLabel, summaryLine } from '../describe';
+import { baselinedLine, constraintLabel, portablePath, positionSuffix, sourcesLine, subjectLabel, summaryLine } from '../describe';
 import { isFailing, type Report } from '../model';
 import { effectiveAction } from '../summary';
 import { oneLine } from './escape';
@@ -14,14 +14,16 @@ export function render(report: Report, opts: RenderOptions): string {
   const cwd = opts.cwd ?? process.cwd();
   const failing = report.findings.filter((f) => isFailing(f, opts.failOn)).length;
   const verdict = report.errors.length > 0 ? '⚠️ some inputs could not be checked' : failing > 0 ? '❌ the cluster would reject some of these' : '✅ the cluster would accept these';
-  const out = [`### offgate: ${verdict}`, '', cell(summaryLine(report.summary)), '', cell(sourcesLine(report.sources)), ''];
+  const baselined = baselinedLine(report);
+  const out = [`### offgate: ${verdict}`, '', cell(summaryLine(report.summary)), '', ...(baselined ? [cell(baselined), ''] : []), cell(sourcesLine(report.sources)), ''];
+  const shown = report.findings.filter((f) => !f.baselined);
 
-  if (report.findings.length > 0) {
+  if (shown.length > 0) {
     out.push('| where | action | object | message | constraint |', '|---|---|---|---|---|');
-    for (const f of report.findings.slice(0, MAX_ROWS)) {
+    for (const f of shown.slice(0, MAX_ROWS)) {
       out.push(`| ${code(where(f.file, f.line, f.column, cwd))} | ${effectiveAction(f)} | ${cell(subjectLabel(f))} | ${cell(f.message)} | ${cell(constraintLabel(f))} |`);
     }
-    out.push(...more(report.findings.length, 'finding'), '');
+    out.push(...more(shown.length, 'finding'), '');
   }
   if (report.errors.length > 0) {
     out.push('| input error | message |', '|---|---|');

@@ -2,6 +2,7 @@
 // finding (`line:col  action  Object: message  Constraint/name`) with its explanations
 // and fix hint on dim lines below, then input errors, warnings and a summary.
 import {
+  baselinedLine,
   byPosition,
   constraintLabel,
   groupByFile,
@@ -42,7 +43,8 @@ export function render(report: Report, opts: RenderOptions): string {
   const p = palette(opts.color);
   const sections: string[][] = [];
 
-  for (const [file, findings] of groupByFile(report.findings)) {
+  // Baselined findings are accepted ones: counted on one line below, not listed.
+  for (const [file, findings] of groupByFile(report.findings.filter((f) => !f.baselined))) {
     sections.push([p.underline(oneLine(file)), ...fileRows([...findings].sort(byPosition), p, opts)]);
   }
 
@@ -64,8 +66,9 @@ export function render(report: Report, opts: RenderOptions): string {
   }
 
   const failing = report.errors.length > 0 || report.findings.some((f) => isFailing(f, opts.failOn));
-  const verdict = failing ? p.red : report.findings.length > 0 ? p.yellow : p.green;
-  sections.push([p.bold(verdict(oneLine(summaryLine(report.summary)))), p.dim(oneLine(sourcesLine(report.sources)))]);
+  const verdict = failing ? p.red : report.findings.some((f) => !f.baselined) ? p.yellow : p.green;
+  const baselined = baselinedLine(report);
+  sections.push([p.bold(verdict(oneLine(summaryLine(report.summary)))), ...(baselined ? [oneLine(baselined)] : []), p.dim(oneLine(sourcesLine(report.sources)))]);
 
   return sections.map((lines) => lines.join('\n')).join('\n\n') + '\n';
 }
