@@ -67,6 +67,22 @@ program
   );
 
 program
+  .command('merge')
+  .description("join the JSON (or SARIF) reports of a lint's shards (--shard I/N) into one report")
+  .argument('<reports...>', 'report files written by offgate lint --shard I/N -o json (or -o sarif)')
+  .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
+  .option('--output-file <file>', 'write the report to a file instead of standard output')
+  .option('--fail-on <action>', 'deny (default) or warn: which findings make the exit code 1', 'deny')
+  .option('--no-color', 'no colour even on a terminal')
+  .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
+  .action((reports: string[], opts) =>
+    run(async () => {
+      const { runMerge } = await import('./merge-command');
+      process.exitCode = runMerge(reports, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr, isTTY: Boolean(process.stdout.isTTY), env: process.env });
+    }),
+  );
+
+program
   .command('init')
   .description('write a commented starter offgate.yaml with every restriction listed')
   .option('--force', 'overwrite an existing offgate.yaml')
