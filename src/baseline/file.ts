@@ -3,6 +3,7 @@
 // removed lines in its diff. No timestamps and no line numbers: writing it twice from the
 // same repository gives the same bytes.
 import { readFileSync } from 'node:fs';
+import { scanJsonValue } from '../manifests/json';
 import { compareEntries, ENTRY_KEYS, type BaselineEntry } from './entry';
 
 /** Version of the file format; a file of another version is refused, not guessed at. */
@@ -37,8 +38,11 @@ export function parseBaseline(text: string, path: string): Baseline | { error: s
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (e) {
-    return { error: `${path}${jsonErrorPosition(text, (e as Error).message)}: not a baseline: the file is not JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')})` };
+  } catch {
+    // V8's messages quote the text (newlines and all) and seldom say where: the scanner of JSON manifests does.
+    const scan = scanJsonValue(text, 0);
+    const where = 'error' in scan ? { at: position(text, scan.offset), what: scan.error } : { at: '', what: 'more than one JSON value' };
+    return { error: `${path}${where.at}: not a baseline: the file is not JSON (${where.what})` };
   }
   if (!isRecord(doc) || !('offgateBaseline' in doc)) return { error: `${path}: not a baseline: no "offgateBaseline" version (write one with --write-baseline)` };
   if (doc.offgateBaseline !== BASELINE_VERSION) {
@@ -67,16 +71,6 @@ function entryProblem(item: unknown): string | undefined {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `:LINE:COL` of a JSON syntax error, from the position V8 names; nothing when it names none. */
-function jsonErrorPosition(text: string, message: string): string {
-  const at = /at position (\d+)/.exec(message);
-  if (!at) {
-    const lc = /line (\d+) column (\d+)/.exec(message);
-    return lc ? `:${lc[1]}:${lc[2]}` : '';
-  }
-  return position(text, Number(at[1]));
 }
 
 /** `:LINE:COL` of the i-th entry of "findings" as written one a line; nothing when the file is laid out otherwise. */
