@@ -27,6 +27,7 @@ const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  n
 function monorepo(): string {
   const files: Record<string, string> = {
     '.github/workflows/ci.yaml': 'on: push\njobs:\n  test: { runs-on: ubuntu-latest, steps: [] }\n',
+    'deploy/compose.yaml': 'services:\n  web: { image: nginx }\n',
     'docs/values.yaml': 'replicas: 2\n',
     'platform/template.yaml': 'apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: k8sx\nspec:\n  crd: { spec: { names: { kind: K8sX } } }\n  targets: []\n',
   };
@@ -153,7 +154,7 @@ describe('offgate merge of --shard reports', { timeout: 300_000 }, () => {
     expect(JSON.parse(lost.stdout).runs[0].invocations[0]).toMatchObject({ executionSuccessful: false });
   });
 
-  it('joins the input errors of shards (exit 2) and honours --fail-on', () => {
+  it('joins the input errors of shards: exit 2, as the single run', () => {
     const cwd = workspace({
       'a/broken.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: [\n',
       'b/warned.yaml': pod('warned'),
@@ -175,6 +176,7 @@ describe('offgate merge of --shard reports', { timeout: 300_000 }, () => {
     expect(y.stderr).toMatch(/^offgate: y\.json: not a JSON report: [^\n]*\n$/);
     expect(run(['merge', 'nope.json'], cwd)).toMatchObject({ code: 2, stderr: 'offgate: nope.json: cannot read: no such file or directory\n' });
     expect(run(['merge', '-o', 'xml', 'x.json'], cwd).code).toBe(2);
+    expect(run(['merge', '--fail-on', 'error', 'x.json'], cwd)).toMatchObject({ code: 2, stderr: 'offgate: --fail-on error: must be deny or warn\n' });
   });
 
   it('carries baselines through: baselined findings do not fail the merged run', () => {
@@ -183,7 +185,8 @@ describe('offgate merge of --shard reports', { timeout: 300_000 }, () => {
     const parts = shards(cwd, 3, 'json', ['--baseline', 'offgate-baseline.json']);
     const merged = run(['merge', ...parts], cwd);
     expect(merged.code).toBe(0);
-    expect(merged.stdout).toMatch(/^no violations · \d+ objects in \d+ files · 3 files skipped: not Kubernetes objects\n\d+ findings baselined \(offgate-baseline\.json\)\n/m);
+    // Skipped: docs/values.yaml, deploy/compose.yaml and the baseline itself (.github/ is a dot-folder, not walked).
+    expect(merged.stdout).toMatch(/^no violations · 40 objects in 28 files · 3 files skipped: not Kubernetes objects\n28 findings baselined \(offgate-baseline\.json\)\n/m);
   });
 });
 
