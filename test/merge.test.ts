@@ -168,6 +168,29 @@ describe('offgate merge of --shard reports', { timeout: 300_000 }, () => {
     expect(sortedJson(merged.stdout)).toBe(sortedJson(one.stdout));
   });
 
+  it('keeps once what every shard reports alike: a --policy template that does not compile', () => {
+    const files: Record<string, string> = {
+      'policy/broken.yaml': 'apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: k8sbroken\nspec:\n  crd: { spec: { names: { kind: K8sBroken } } }\n  targets:\n    - target: admission.k8s.gatekeeper.sh\n      rego: |\n        package k8sbroken\n        violation[{"msg": msg}] {\n          msg := \n        }\n',
+      'policy/constraint.yaml': 'apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sBroken\nmetadata:\n  name: broken\n',
+    };
+    for (let i = 0; i < 6; i++) files[`k8s/pod-${i}.yaml`] = pod(`p${i}`);
+    const cwd = workspace(files);
+    const one = run(['lint', '-o', 'json', '--policy', 'policy', 'k8s'], cwd);
+    expect(one.code).toBe(2);
+    const errors = JSON.parse(one.stdout).errors;
+    expect(errors.length).toBeGreaterThan(0);
+    const out = mkdtempSync(join(tmpdir(), 'offgate-shards-'));
+    const parts = [1, 2, 3].map((i) => {
+      const file = join(out, `p${i}.json`);
+      run(['lint', '--shard', `${i}/3`, '-o', 'json', '--output-file', file, '--policy', 'policy', 'k8s'], cwd);
+      return file;
+    });
+    const merged = run(['merge', '-o', 'json', ...parts], cwd);
+    expect(merged.code).toBe(2);
+    expect(JSON.parse(merged.stdout).errors).toEqual(errors);
+    expect(sortedJson(merged.stdout)).toBe(sortedJson(one.stdout));
+  });
+
   it('refuses what is not a report: one line, exit 2', () => {
     const cwd = workspace({ 'x.json': '{"hello": 1}\n', 'y.json': 'not json\n' });
     expect(run(['merge', 'x.json'], cwd)).toMatchObject({ code: 2, stderr: 'offgate: x.json: not an offgate JSON report (write the shards\' reports with offgate lint -o json)\n' });

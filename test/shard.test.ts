@@ -42,6 +42,11 @@ describe('--shard I/N', { timeout: 120_000 }, () => {
     expect(r.stderr).toBe('offgate: --shard 3/2: must be I/N with 1 ≤ I ≤ N ≤ 1024 (e.g. 2/4: the second of four shards)\n');
   });
 
+  it('--write-baseline is refused with --shard: a shard would record only its share', () => {
+    const r = offgate(['lint', '--shard', '1/2', '--write-baseline', 'b.json', '.'], { cwd: workspace({ 'a.yaml': pod('a') }) });
+    expect(r).toMatchObject({ code: 2, stderr: 'offgate: --write-baseline records every finding of the repository: write it from a run without --shard\n' });
+  });
+
   it('hashes the path relative to the working directory, with / separators', () => {
     expect(shardPath('/repo/k8s/a.yaml', '/repo')).toBe('k8s/a.yaml');
     expect(shardPath('./k8s/a.yaml', '/repo')).toBe('k8s/a.yaml');

@@ -95,6 +95,7 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
   if (typeof cacheBound !== 'number') throw new UsageError(cacheBound.error);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   if (shard && 'error' in shard) throw new UsageError(shard.error);
+  if (shard && opts.writeBaseline) throw new UsageError('--write-baseline records every finding of the repository: write it from a run without --shard');
   const baseline = loadBaselineFlag(opts);
 
   // Progress only where a person watches: a TTY, text output, not CI.

@@ -134,7 +134,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // Other objects there (a Pod) are linted, as inputs.
   const isAppliedPolicy = (m: ManifestObject) => policyFiles.has(resolve(cwd, m.origin.file)) && policyKindOf(m.object as K8sObject) !== undefined;
   read.objects = read.objects.filter((m) => !isAppliedPolicy(m));
-  const notApplied = read.objects.filter((m) => policyKindOf(m.object as K8sObject) !== undefined && !policyFiles.has(resolve(cwd, m.origin.file)));
+  // (Counted over every shard's files: each shard then says the same, and `offgate merge` keeps it once.)
+  const notApplied = [...read.objects, ...(others?.objects ?? [])].filter((m) => policyKindOf(m.object as K8sObject) !== undefined && !policyFiles.has(resolve(cwd, m.origin.file)));
   if (notApplied.length > 0) {
     warnings.push(`${plural(notApplied.length, 'policy object')} among the inputs ${notApplied.length === 1 ? 'was' : 'were'} not applied; pass --policy DIR to use them`);
   }

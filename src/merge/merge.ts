@@ -1,7 +1,8 @@
 // `offgate merge`: the reports of the shards of one lint (`offgate lint --shard I/N -o json`)
 // joined into the report one run over every file would have given. Findings, input errors
 // and skipped files are each a shard's own (a file is on one shard only), so joining them is
-// concatenating; counts are added; the sources line is every shard's, less the shard lines.
+// concatenating (what every shard reports alike, a --policy template's error, is kept once);
+// counts are added; the sources line is every shard's, less the shard lines.
 // A shard missing or given twice is an input error of the merged report: a CI job that lost
 // a shard must not pass for a clean run.
 import type { Finding, InputError, Report, SkippedFile } from '../report/model';
@@ -29,7 +30,7 @@ export function mergeReports(inputs: readonly NamedReport[]): Report {
 
   const sources = unique(inputs.flatMap((i) => i.report.sources.filter((s) => !parseShardSource(s))));
   const findings = inputs.flatMap((i) => i.report.findings).sort(compareFindings);
-  const inputErrors = inputs.flatMap((i) => i.report.errors).sort(compareInputErrors);
+  const inputErrors = joinShared(inputs.map((i) => i.report.errors), (e) => JSON.stringify([e.file, e.line, e.column, e.message])).sort(compareInputErrors);
   const skipped = inputs.flatMap((i) => i.report.skipped ?? []).sort(compareSkipped);
   const allErrors = [...errors, ...inputErrors];
   const anyBaselined = inputs.some((i) => i.report.summary.baselined !== undefined);
@@ -38,7 +39,7 @@ export function mergeReports(inputs: readonly NamedReport[]): Report {
     sources,
     findings,
     errors: allErrors,
-    warnings: unique(inputs.flatMap((i) => i.report.warnings)),
+    warnings: joinShared(inputs.map((i) => i.report.warnings), (w) => w),
     skipped,
     summary: {
       files: sum(inputs, (r) => r.summary.files),
@@ -105,6 +106,31 @@ function refText(r: { apiVersion: string; kind: string; namespace?: string; name
 
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Lists of the shards joined, each item as many times as the report that has it most often.
+ * A file's errors are on one shard only, so they are all kept; what every shard reports
+ * alike (a --policy template that does not compile, a warning about offgate.yaml) is the
+ * run's, not each shard's, and is kept once.
+ */
+export function joinShared<T>(lists: readonly (readonly T[])[], keyOf: (item: T) => string): T[] {
+  const most = new Map<string, number>();
+  for (const list of lists) {
+    const here = new Map<string, number>();
+    for (const item of list) here.set(keyOf(item), (here.get(keyOf(item)) ?? 0) + 1);
+    for (const [k, n] of here) most.set(k, Math.max(most.get(k) ?? 0, n));
+  }
+  const out: T[] = [];
+  for (const list of lists) {
+    for (const item of list) {
+      const left = most.get(keyOf(item)) ?? 0;
+      if (left === 0) continue;
+      most.set(keyOf(item), left - 1);
+      out.push(item);
+    }
+  }
+  return out;
 }
 
 export function unique(items: string[]): string[] {

@@ -1,10 +1,10 @@
 // SARIF logs of a lint's shards (`offgate lint --shard I/N -o sarif`) joined into one log of
 // one run, as the single run would have written it: the rules of every shard (a rule per
 // template kind, its constraints and fix hints joined), every result with its rule's new
-// index, the notifications joined (each warning once), the sources less the shard lines. A
+// index, the notifications joined (what every shard gives alike once), the sources less the shard lines. A
 // shard missing or given twice is an error notification, and the run is then unsuccessful.
 import { parseShardSource } from '../shard/shard';
-import { compareText, shardProblems, unique } from './merge';
+import { compareText, joinShared, shardProblems, unique } from './merge';
 
 type Json = Record<string, unknown>;
 
@@ -43,17 +43,15 @@ export function mergeSarifLogs(inputs: readonly NamedLog[]): Json | { error: str
     ...(versions.length > 1 ? [{ file: inputs.map((i) => i.file).join(', '), message: `logs of different offgate versions (${versions.join(', ')})` }] : []),
     ...shardProblems(runs.map((r) => ({ file: r.file, sources: sourcesOf(r.run) }))),
   ];
-  const notifications = runs.flatMap((r) => ((r.run.invocations as Json[] | undefined) ?? []).flatMap((inv) => (inv.toolExecutionNotifications as Json[] | undefined) ?? []));
-  const byId = (id: string) => notifications.filter((n) => (n.descriptor as Json | undefined)?.id === id);
-  const seenWarnings = new Set<string>();
+  // Each shard's notifications, those every shard gives alike (a --policy error, a warning) once.
+  const perRun = runs.map((r) => ((r.run.invocations as Json[] | undefined) ?? []).flatMap((inv) => (inv.toolExecutionNotifications as Json[] | undefined) ?? []));
+  const notifications = joinShared(perRun, (n) => JSON.stringify(n));
+  const idOf = (n: Json) => String((n.descriptor as Json | undefined)?.id);
   const merged = [
     ...problems.map((p) => ({ level: 'error', message: { text: `${p.file}: ${p.message}` }, descriptor: { id: 'input-error' } })),
-    ...byId('input-error'),
-    ...byId('warning').filter((n) => {
-      const text = String((n.message as Json | undefined)?.text);
-      return !seenWarnings.has(text) && Boolean(seenWarnings.add(text));
-    }),
-    ...notifications.filter((n) => !['input-error', 'warning'].includes(String((n.descriptor as Json | undefined)?.id))),
+    ...notifications.filter((n) => idOf(n) === 'input-error'),
+    ...notifications.filter((n) => idOf(n) === 'warning'),
+    ...notifications.filter((n) => !['input-error', 'warning'].includes(idOf(n))),
   ];
 
   const firstRun = runs[0]!.run;
