@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, baselineEntries } from '../src/baseline/apply';
 import { formatBaseline, parseBaseline, BASELINE_VERSION } from '../src/baseline/file';
+import { formats } from '../src/report/formats/index';
 import type { Finding, Report } from '../src/report/model';
 import { offgate } from './helpers/cli';
 
@@ -161,6 +162,25 @@ describe('the baseline file', () => {
     expect(is({ ...f, object: { ...f.object, namespace: 'prod' } })).toBe(false);
     expect(is({ ...f, constraint: { kind: 'K8sPSPHostNamespace', name: f.constraint.name } })).toBe(false);
     expect(is({ ...f, message: 'container a runs privileged!' })).toBe(false);
+  });
+
+  it('every format: baselined findings fail nothing; github and markdown show the new ones only, with one line for the rest', () => {
+    const opts = { file: 'offgate-baseline.json', cwd: '/repo' };
+    const old = finding('k8s/a.yaml', 'a', 'container a runs privileged');
+    const base = parseBaseline(formatBaseline(baselineEntries(report([old]), opts)), 'b.json');
+    if ('error' in base) throw new Error(base.error);
+    const marked = applyBaseline(report([old, finding('k8s/b.yaml', 'b', 'container b runs privileged')]), base, opts);
+    const render = (name: keyof typeof formats) => formats[name](marked, { color: false, failOn: 'deny', cwd: '/repo' });
+    const github = render('github');
+    expect(github.match(/^::error /gm)).toHaveLength(1);
+    expect(github).not.toContain('container a runs');
+    expect(github).toContain('::notice title=offgate%3A baseline::1 finding baselined (offgate-baseline.json)');
+    const markdown = render('markdown');
+    expect(markdown).not.toContain('container a runs');
+    expect(markdown).toContain('1 finding baselined (offgate-baseline.json)');
+    const junit = render('junit');
+    expect(junit.match(/<failure /g)).toHaveLength(1);
+    expect(junit).toContain('container a runs'); // kept, passing
   });
 
   it('refuses what it cannot read, in one line with the place', () => {
