@@ -1,11 +1,13 @@
 // `offgate lint [PATH|GLOB|-]...`: would the cluster accept these manifests?
 // Exit 0 clean (warn and dryrun do not fail unless --fail-on warn), 1 when a
 // finding fails the run, 2 for usage or input errors.
+import { finishBaseline, loadBaselineFlag } from '../baseline/cli';
 import { cacheMaxBytes } from '../gatekeeper/module-cache';
 import { lint, type LintOptions } from '../lint/lint';
 import { KUSTOMIZE_MODES, type KustomizeMode } from '../render';
 import { isFailing, type Report } from '../report/model';
 import { formats, isFormatName, FORMAT_NAMES, type FormatName } from '../report/formats/index';
+import { parseShard } from '../shard/shard';
 import { parseSize } from '../size';
 import { terminalWidth } from '../report/wrap';
 import { useColor } from './color';
@@ -41,6 +43,12 @@ export interface LintCommandOptions {
   helmValues?: string[];
   /** `--quiet`: the text format prints its summary only. */
   quiet?: boolean;
+  /** `--baseline FILE`: findings it records are baselined (kept, not failing). */
+  baseline?: string;
+  /** `--write-baseline FILE`: record this run's findings. */
+  writeBaseline?: string;
+  /** `--shard I/N`: lint only this shard's files. */
+  shard?: string;
 }
 
 export interface Io {
@@ -96,6 +104,10 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
   if (!isKustomizeMode(kustomize)) throw new UsageError(`--kustomize ${kustomize}: must be ${KUSTOMIZE_MODES.join(', ')}`);
   const cacheBound = cacheMaxBytes(io.env);
   if (typeof cacheBound !== 'number') throw new UsageError(cacheBound.error);
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  if (shard && 'error' in shard) throw new UsageError(shard.error);
+  if (shard && opts.writeBaseline) throw new UsageError('--write-baseline records every finding of the repository: write it from a run without --shard');
+  const baseline = loadBaselineFlag(opts);
 
   // Progress only where a person watches: a terminal, not CI, and a run of more than 2 s.
   const progress = startProgress({ write: io.stderr, isTTY: io.stderrIsTTY === true, env: io.env });
@@ -110,12 +122,13 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
     strict: opts.strict,
     kustomize,
     helmValues: opts.helmValues,
+    shard,
     ...limits,
     onProgress: (n) => progress.update(`checking ${n === 1 ? '1 file' : `${n} files`}`),
   }).finally(() => progress.done());
   if (outcome.fatal) throw new UsageError(outcome.fatal, outcome.fatalErrors);
-  const { report } = outcome;
-  const exitCode = report.errors.length > 0 ? 2 : report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
+  const { report, exitCode: recorded } = finishBaseline(outcome.report, opts, baseline, process.cwd());
+  const exitCode = recorded ?? (report.errors.length > 0 ? 2 : report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0);
   return { report, failOn, exitCode };
 }
 

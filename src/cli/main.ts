@@ -48,6 +48,9 @@ program
   .option('--strict', 'a file that holds no Kubernetes object is an input error instead of skipped')
   .option('--kustomize <mode>', 'build kustomizations with kustomize or kubectl: auto (when on PATH), always, never', 'auto')
   .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
+  .option('--baseline <file>', 'findings recorded in this file (--write-baseline) are baselined: reported, not failing the run')
+  .option('--write-baseline <file>', "record this run's findings in a baseline file (exit 0 unless input errors)")
+  .option('--shard <i/n>', 'lint only shard I of N of the files (by path hash; join the reports with offgate merge)')
   .option('--no-color', 'no colour even on a terminal')
   .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
   .option('-q, --quiet', 'text output: the summary only (counts by restriction, the verdict, the sources)')
@@ -63,6 +66,22 @@ program
         stderrIsTTY: Boolean(process.stderr.isTTY),
         columns: process.stdout.columns,
       });
+    }),
+  );
+
+program
+  .command('merge')
+  .description("join the JSON (or SARIF) reports of a lint's shards (--shard I/N) into one report")
+  .argument('<reports...>', 'report files written by offgate lint --shard I/N -o json (or -o sarif)')
+  .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
+  .option('--output-file <file>', 'write the report to a file instead of standard output')
+  .option('--fail-on <action>', 'deny (default) or warn: which findings make the exit code 1', 'deny')
+  .option('--no-color', 'no colour even on a terminal')
+  .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
+  .action((reports: string[], opts) =>
+    run(async () => {
+      const { runMerge } = await import('./merge-command');
+      process.exitCode = runMerge(reports, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr, isTTY: Boolean(process.stdout.isTTY), env: process.env });
     }),
   );
 

@@ -18,6 +18,7 @@ import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
 import type { Finding, InputError, Report } from '../report/model';
 import { summarize } from '../report/summary';
 import { applyRendering, isRendered, type KustomizeMode } from '../render';
+import { shardSource, takeShard, type Shard } from '../shard/shard';
 import { describeContents, listed, objectLabel, plural, policyKindOf, sortPolicyObjects, type PolicyContents } from './policy';
 
 export interface LintOptions {
@@ -56,6 +57,8 @@ export interface LintOptions {
   helmValues?: string[];
   /** Deadline of each renderer run (kustomize, helm), in milliseconds (default 120,000). */
   renderTimeoutMs?: number;
+  /** `--shard I/N`: review only this shard's files (by path hash); the others are still cluster state. */
+  shard?: Shard;
   /** Called with the number of files read so far (progress display). */
   onProgress?: (done: number) => void;
 }
@@ -115,6 +118,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     policyDirs.push({ dir, label, contents: sortPolicyObjects(r.objects, (m) => m.object as K8sObject, gatekeeperNamespace) });
   }
   opts.onProgress?.(read.files.length);
+  // --shard I/N: this run reviews its share of the files; every input stays cluster state (src/shard).
+  const others = opts.shard ? takeShard(read, opts.shard, cwd) : undefined;
 
   const byOrigin = new Map<object, ManifestObject>();
   const located = (m: ManifestObject): Located => {
@@ -129,8 +134,10 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // The policy objects of a policy folder that is also among the inputs (`offgate lint .` with
   // `--policy policy/`) are the repository's policy: applied from there, not linted twice.
   // Other objects there (a Pod) are linted, as inputs.
-  read.objects = read.objects.filter((m) => !(policyFiles.has(resolve(cwd, m.origin.file)) && policyKindOf(m.object as K8sObject) !== undefined));
-  const notApplied = read.objects.filter((m) => policyKindOf(m.object as K8sObject) !== undefined && !policyFiles.has(resolve(cwd, m.origin.file)));
+  const isAppliedPolicy = (m: ManifestObject) => policyFiles.has(resolve(cwd, m.origin.file)) && policyKindOf(m.object as K8sObject) !== undefined;
+  read.objects = read.objects.filter((m) => !isAppliedPolicy(m));
+  // (Counted over every shard's files: each shard then says the same, and `offgate merge` keeps it once.)
+  const notApplied = [...read.objects, ...(others?.objects ?? [])].filter((m) => policyKindOf(m.object as K8sObject) !== undefined && !policyFiles.has(resolve(cwd, m.origin.file)));
   if (notApplied.length > 0) {
     warnings.push(`${plural(notApplied.length, 'policy object')} among the inputs ${notApplied.length === 1 ? 'was' : 'were'} not applied; pass --policy DIR to use them`);
   }
@@ -138,7 +145,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   for (const m of policy.ignoredConfigs) {
     warnings.push(`${at(m.origin)}: ${objectLabel(m.object as K8sObject)} is not the Config Gatekeeper reads (config in namespace ${gatekeeperNamespace}): not applied`);
   }
-  const inputFiles = new Set(read.files.map((f) => resolve(cwd, f)));
+  const inputFiles = new Set([...read.files, ...(others?.files ?? [])].map((f) => resolve(cwd, f)));
   const unlinted = policy.other.filter((m) => !inputFiles.has(resolve(cwd, m.origin.file)));
   if (unlinted.length > 0) {
     const n = unlinted.length;
@@ -193,10 +200,12 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // The cluster as far as anyone can tell: the linted objects, the Namespaces under --policy,
   // and the namespaces offgate.yaml describes (`namespaces:`, whose labels win).
   const namespaceLabels = loaded.config?.namespaceLabels ?? {};
-  const knownNamespaces = [...policy.namespaces, ...read.objects].map((m) => m.object as K8sObject).filter(isNamespaceObject);
+  // Under --shard, the other shards' files are cluster state too (their Namespaces, the inventory).
+  const clusterState = [...policy.namespaces, ...read.objects, ...(others?.objects ?? []).filter((m) => !isAppliedPolicy(m))];
+  const knownNamespaces = clusterState.map((m) => m.object as K8sObject).filter(isNamespaceObject);
   const described = new Set([...knownNamespaces.map((n) => String(n.metadata?.name ?? '')), ...Object.keys(namespaceLabels)]);
   const inventory = [
-    ...[...policy.namespaces, ...read.objects].map((m) => m.object as K8sObject),
+    ...clusterState.map((m) => m.object as K8sObject),
     ...Object.entries(namespaceLabels).filter(([name]) => !knownNamespaces.some((n) => n.metadata?.name === name)).map(([name, labels]) => syntheticNamespace(name, labels)),
   ];
   const policySelects = policy.constraints.some((m) => (m.object as K8sObject & { spec?: { match?: { namespaceSelector?: unknown } } }).spec?.match?.namespaceSelector != null);
@@ -239,6 +248,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const fixes = new Map(bundled.map((t) => [t.metadata.kind, t.metadata.fix]));
   const findings = out.results.map((r) => toFinding(r, byOrigin, fixes, environmentOf.get(r)));
   for (const e of out.errors) errors.push({ file: e.origin?.file ?? '', line: e.origin?.line, column: e.origin?.column, message: e.message });
+  if (opts.shard && others) sources.push(shardSource(opts.shard, read.files.length, others.total));
   const report: Report = {
     version: compilerVersion(),
     sources,

@@ -101,6 +101,12 @@ export function summaryLine(s: Summary): string {
   return parts.join(' · ');
 }
 
+/** `12 findings baselined (offgate-baseline.json)`, for a run with `--baseline`; nothing without one. */
+export function baselinedLine(report: { summary: Summary; baseline?: string }): string | undefined {
+  if (report.baseline === undefined) return undefined;
+  return `${plural(report.summary.baselined ?? 0, 'finding')} baselined (${report.baseline})`;
+}
+
 /** `line:col`, or just `line`, or nothing, for an input error's position. */
 export function positionSuffix(line?: number, column?: number): string {
   if (line === undefined) return '';

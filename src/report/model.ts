@@ -34,6 +34,8 @@ export interface Finding {
   autoreject?: boolean;
   /** The environment of offgate.yaml the file was checked against, when `paths:` sent files to environments. */
   environment?: string;
+  /** Recorded in the `--baseline` file: kept in the report, never failing the run. */
+  baselined?: boolean;
 }
 
 /** A file or document that could not be read or a policy that could not be loaded. */
@@ -59,6 +61,8 @@ export interface Summary {
   /** Findings per enforcement action. */
   byAction: Record<string, number>;
   errors: number;
+  /** Findings marked baselined by `--baseline` (not among `byAction`); set only when a baseline was given. */
+  baselined?: number;
 }
 
 export interface Report {
@@ -83,10 +87,13 @@ export interface Report {
   /** Files read and set aside: none of their documents has apiVersion and kind (`--strict` makes them errors instead). */
   skipped?: SkippedFile[];
   summary: Summary;
+  /** The `--baseline` file the findings were compared with, as named. */
+  baseline?: string;
 }
 
 /** The actions that fail a run by default; `--fail-on warn` adds warn. */
 export function isFailing(f: Finding, failOn: 'deny' | 'warn'): boolean {
+  if (f.baselined) return false; // accepted in the --baseline file
   const actions = f.enforcementAction === 'scoped' ? (f.scopedActions ?? []) : [f.enforcementAction];
   return actions.includes('deny') || (failOn === 'warn' && actions.includes('warn'));
 }

@@ -4,7 +4,7 @@
 // at most 10 annotations of each severity per step and silently drops the rest, so each
 // severity gets 9, and its 10th says how many more there are and where they are: listed
 // in the log below the annotations, and in the job summary.
-import { constraintLabel, notesOf, portablePath, positionSuffix, sourcesLine, subjectLabel } from '../describe';
+import { baselinedLine, constraintLabel, notesOf, portablePath, positionSuffix, sourcesLine, subjectLabel } from '../describe';
 import { isFailing, type Finding, type Report } from '../model';
 import { effectiveAction } from '../summary';
 import { checkedLine, verdictLines } from '../verdict';
@@ -35,6 +35,7 @@ export function render(report: Report, opts: RenderOptions): string {
     all.push({ command: 'error', line: command('error', { ...place(e.file, e.line, e.column, cwd), title: 'offgate: input error' }, e.message), plain: `${where}: error: ${e.message}`, finding: false });
   }
   for (const f of report.findings) {
+    if (f.baselined) continue; // accepted in the baseline: counted in one notice below
     const message = [`${subjectLabel(f)}: ${f.message}`, ...notesOf(f), ...(f.fix !== undefined ? [`fix: ${f.fix}`] : [])].join('\n');
     const c = commandFor(f, opts.failOn);
     const where = `${f.file === '-' ? '-' : portablePath(f.file, cwd)}:${f.line}:${f.column}`;
@@ -59,7 +60,9 @@ export function render(report: Report, opts: RenderOptions): string {
     for (const a of heldAll) lines.push(`  - ${oneLine(a.plain)}`);
   }
 
-  for (const l of [...verdictLines(report.findings, report.summary), checkedLine(report.summary), sourcesLine(report.sources)]) lines.push(oneLine(l));
+  const current = report.findings.filter((f) => !f.baselined);
+  const baselined = baselinedLine(report);
+  for (const l of [...verdictLines(current, report.summary), ...(baselined ? [baselined] : []), checkedLine(report.summary), sourcesLine(report.sources)]) lines.push(oneLine(l));
   return `${lines.join('\n')}\n`;
 }
 

@@ -13,6 +13,8 @@ export interface JsonReport {
   warnings: string[];
   skipped: JsonSkippedFile[];
   summary: JsonSummary;
+  /** The `--baseline` file results were compared with. */
+  baseline?: string;
 }
 
 /** A file read but not linted: none of its documents has apiVersion and kind. */
@@ -45,6 +47,7 @@ export interface JsonResult {
   autoreject?: true;
   rendered?: { by: string; from: string };
   environment?: string;
+  baselined?: true;
 }
 
 export interface JsonInputError {
@@ -60,6 +63,7 @@ export interface JsonSummary {
   skipped: number;
   byAction: Record<string, number>;
   errors: number;
+  baselined?: number;
 }
 
 export function render(report: Report, _opts: RenderOptions): string {
@@ -76,6 +80,7 @@ export function toJsonReport(report: Report): JsonReport {
     warnings: report.warnings,
     skipped: (report.skipped ?? []).map(skippedFile),
     summary: summary(report.summary),
+    ...(report.baseline !== undefined ? { baseline: report.baseline } : {}),
   };
 }
 
@@ -101,6 +106,7 @@ function result(f: Finding): JsonResult {
     ...(f.autoreject ? { autoreject: true as const } : {}),
     ...(f.rendered ? { rendered: { by: f.rendered.by, from: f.rendered.from } } : {}),
     ...(f.environment !== undefined ? { environment: f.environment } : {}),
+    ...(f.baselined ? { baselined: true as const } : {}),
   };
 }
 
@@ -114,5 +120,5 @@ function skippedFile(s: SkippedFile): JsonSkippedFile {
 
 function summary(s: Summary): JsonSummary {
   const byAction = Object.fromEntries(Object.entries(s.byAction).sort(([a], [b]) => compareActions(a, b)));
-  return { files: s.files, objects: s.objects, skipped: s.skipped ?? 0, byAction, errors: s.errors };
+  return { files: s.files, objects: s.objects, skipped: s.skipped ?? 0, byAction, errors: s.errors, ...(s.baselined !== undefined ? { baselined: s.baselined } : {}) };
 }

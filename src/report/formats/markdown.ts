@@ -4,7 +4,7 @@
 // repository's address is known. The longest lists are cut so the page stays readable,
 // and the whole within GitHub's cap on a step summary (1 MiB).
 import { isAbsolute, relative, resolve } from 'node:path';
-import { actionCount, constraintLabel, portablePath, sourcesLine, subjectLabel } from '../describe';
+import { actionCount, baselinedLine, constraintLabel, portablePath, sourcesLine, subjectLabel } from '../describe';
 import { isFailing, type Finding, type Report } from '../model';
 import { countByAction, effectiveAction } from '../summary';
 import { checkedLine, kindRows, verdictLines } from '../verdict';
@@ -35,24 +35,28 @@ function renderRows(report: Report, opts: RenderOptions, maxRows: number): strin
   const failing = report.findings.filter((f) => isFailing(f, opts.failOn)).length;
   const verdict = report.errors.length > 0 ? '⚠️ some inputs could not be checked' : failing > 0 ? '❌ the cluster would reject some of these' : '✅ the cluster would accept these';
   const out = [`### offgate: ${verdict}`, ''];
-  for (const line of verdictLines(report.findings, report.summary)) out.push(`**${cell(line)}**<br>`);
+  // Baselined findings are accepted ones: counted on one line, not listed.
+  const current = report.findings.filter((f) => !f.baselined);
+  for (const line of verdictLines(current, report.summary)) out.push(`**${cell(line)}**<br>`);
+  const baselined = baselinedLine(report);
+  if (baselined) out.push(`${cell(baselined)}<br>`);
   out.push(cell(checkedLine(report.summary)), '', cell(sourcesLine(report.sources)), '');
 
-  if (report.findings.length > 0) {
+  if (current.length > 0) {
     out.push('#### Findings by restriction', '', '| constraint kind | findings |', '|---|---|');
-    for (const r of kindRows(report.findings)) out.push(`| ${cell(r.kind)} | ${cell(r.count)} |`);
+    for (const r of kindRows(current)) out.push(`| ${cell(r.kind)} | ${cell(r.count)} |`);
     out.push('');
 
-    const subjects = bySubject(report.findings);
+    const subjects = bySubject(current);
     out.push('#### Findings by workload', '', '| object | where | findings |', '|---|---|---|');
     for (const s of subjects.slice(0, maxRows)) out.push(`| ${cell(s.label)} | ${at(s.file, s.line)} | ${cell(s.count)} |`);
     out.push(...more(subjects.length, maxRows, 'object'), '');
 
     out.push('#### Findings', '', '| where | action | object | message | constraint |', '|---|---|---|---|---|');
-    for (const f of report.findings.slice(0, maxRows)) {
+    for (const f of current.slice(0, maxRows)) {
       out.push(`| ${at(f.file, f.line)} | ${effectiveAction(f)} | ${cell(subjectLabel(f))} | ${cell(f.message)} | ${cell(constraintLabel(f))} |`);
     }
-    out.push(...more(report.findings.length, maxRows, 'finding'), '');
+    out.push(...more(current.length, maxRows, 'finding'), '');
   }
   if (report.errors.length > 0) {
     out.push('| input error | message |', '|---|---|');

@@ -35,6 +35,8 @@ export function render(report: Report, opts: RenderOptions): string {
       message: { text: [`${subjectLabel(f)}: ${f.message}`, ...notesOf(f), `constraint: ${constraintLabel(f)} (${action})`].join('\n') },
       locations: [location(f.file, f.line, f.column, cwd)],
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, cwd, occurrences) },
+      // With --baseline: SARIF's own word for findings the baseline holds, and for the others.
+      ...(report.baseline !== undefined ? { baselineState: f.baselined ? ('unchanged' as const) : ('new' as const) } : {}),
       properties: {
         constraint: { kind: f.constraint.kind, name: f.constraint.name },
         enforcementAction: f.enforcementAction,

@@ -3,7 +3,7 @@
 // message, wrapped to the terminal with a hanging indent; its explanations and fix hint
 // below. Then input errors (`path:line:col: error: …`), warnings, and the summary: a
 // table of findings by constraint kind, what the cluster would do, what was checked.
-import { byPosition, constraintLabel, groupByFile, notesOf, portablePath, positionSuffix, refLabel, sourcesLine, subjectLabel } from '../describe';
+import { baselinedLine, byPosition, constraintLabel, groupByFile, notesOf, portablePath, positionSuffix, refLabel, sourcesLine, subjectLabel } from '../describe';
 import type { Finding, Report } from '../model';
 import { effectiveAction } from '../summary';
 import { checkedLine, kindRows, verdicts } from '../verdict';
@@ -44,7 +44,8 @@ export function render(report: Report, opts: RenderOptions): string {
 
   if (!opts.quiet) {
     // Files in path order (findings arrive in the order templates are evaluated), each file's findings by position.
-    for (const [, findings] of [...groupByFile(report.findings)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // Baselined findings are accepted ones: counted on one line in the summary, not listed.
+    for (const [, findings] of [...groupByFile(report.findings.filter((f) => !f.baselined))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       for (const f of [...findings].sort(byPosition)) sections.push(findingLines(f, p, width, cwd, opts.verbose === true));
     }
     const notices: string[] = [];
@@ -89,7 +90,8 @@ function place(file: string, cwd: string): string {
 /** The findings-by-restriction table (when there are findings), then the verdict, what was checked and the constraints' sources. */
 function summaryLines(report: Report, p: Palette, width: number): string[][] {
   const sections: string[][] = [];
-  const rows = kindRows(report.findings);
+  const current = report.findings.filter((f) => !f.baselined);
+  const rows = kindRows(current);
   if (rows.length > 0) {
     const header = { kind: 'constraint kind', count: 'findings' };
     const kindWidth = Math.max(...[header, ...rows].map((r) => columns(r.kind)));
@@ -97,10 +99,12 @@ function summaryLines(report: Report, p: Palette, width: number): string[][] {
     sections.push([p.dim(row(header)), ...rows.map(row)]);
   }
   const lines: string[] = [];
-  for (const v of verdicts(report.findings, report.summary)) {
+  for (const v of verdicts(current, report.summary)) {
     const paint = v.action === '' ? p.green : v.action === 'error' ? p.red : actionPaint(p, v.action);
     lines.push(...wrap(words(v.text, (t) => p.bold(paint(t))), width, '', HANGING));
   }
+  const baselined = baselinedLine(report);
+  if (baselined) lines.push(...wrap(words(baselined), width, '', HANGING));
   lines.push(...wrap(words(checkedLine(report.summary)), width, '', HANGING));
   lines.push(...wrap(words(oneLine(sourcesLine(report.sources)), p.dim), width, '', HANGING));
   sections.push(lines);
