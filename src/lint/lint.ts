@@ -64,6 +64,20 @@ export interface LintOutcome {
   fatal?: string;
   /** Every problem when there are several (offgate.yaml's errors, all at once); the first is `fatal`. */
   fatalErrors?: string[];
+  /** What was applied, for commands that explain a finding (`offgate explain`): absent when `fatal`. */
+  applied?: AppliedPolicy;
+}
+
+/** The policy a lint applied, and the policy objects among the inputs it did not. */
+export interface AppliedPolicy {
+  /** The environment or preset whose constraints applied (none: `--policy` constraints alone). */
+  environment?: string;
+  /** The Constraints evaluated: the environment's (no origin), then those under `--policy` (with their file:line). */
+  constraints: { object: K8sObject; origin?: { file: string; line?: number; column?: number } }[];
+  /** The ConstraintTemplates under `--policy` that were applied. */
+  templates: K8sObject[];
+  /** Constraints among the linted inputs: linted, never applied. */
+  notApplied: { object: K8sObject; origin: { file: string; line?: number; column?: number } }[];
 }
 
 export async function lint(opts: LintOptions): Promise<LintOutcome> {
@@ -151,11 +165,13 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const sources: string[] = [];
   let envConstraints: K8sObject[] = [];
   let envSource = '';
+  let envName: string | undefined;
   if (opts.env || loaded.config || policy.constraints.length === 0) {
     const env = resolveEnvironment(loaded.config, opts.env);
     if ('error' in env) return { report: emptyReport([]), fatal: env.error };
     envConstraints = env.constraints;
     envSource = env.source;
+    envName = env.environment;
     sources.push(env.source);
   }
 
@@ -206,7 +222,13 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     skipped: read.skipped,
     summary: summarize({ findings, errors, files: read.files.length, objects: read.objects.length, skipped: read.skipped.length }),
   };
-  return { report };
+  const appliedPolicy: AppliedPolicy = {
+    environment: envName,
+    constraints: [...envConstraints.map((object) => ({ object })), ...policy.constraints.map((m) => ({ object: m.object as K8sObject, origin: m.origin }))],
+    templates: templates.map((m) => m.object as K8sObject),
+    notApplied: notApplied.filter((m) => policyKindOf(m.object as K8sObject) === 'Constraint').map((m) => ({ object: m.object as K8sObject, origin: m.origin })),
+  };
+  return { report, applied: appliedPolicy };
 }
 
 function mergeContents<T>(all: PolicyContents<T>[]): PolicyContents<T> {
