@@ -74,8 +74,8 @@ export interface AppliedPolicy {
   environment?: string;
   /** The Constraints evaluated: the environment's (no origin), then those under `--policy` (with their file:line). */
   constraints: { object: K8sObject; origin?: { file: string; line?: number; column?: number } }[];
-  /** The ConstraintTemplates under `--policy` that were applied. */
-  templates: K8sObject[];
+  /** The ConstraintTemplates under `--policy` that were applied, with their file:line. */
+  templates: { object: K8sObject; origin: { file: string; line?: number; column?: number } }[];
   /** Constraints among the linted inputs: linted, never applied. */
   notApplied: { object: K8sObject; origin: { file: string; line?: number; column?: number } }[];
 }
@@ -225,7 +225,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const appliedPolicy: AppliedPolicy = {
     environment: envName,
     constraints: [...envConstraints.map((object) => ({ object })), ...policy.constraints.map((m) => ({ object: m.object as K8sObject, origin: m.origin }))],
-    templates: templates.map((m) => m.object as K8sObject),
+    templates: templates.map((m) => ({ object: m.object as K8sObject, origin: m.origin })),
     notApplied: notApplied.filter((m) => policyKindOf(m.object as K8sObject) === 'Constraint').map((m) => ({ object: m.object as K8sObject, origin: m.origin })),
   };
   return { report, applied: appliedPolicy };
