@@ -38,7 +38,7 @@ const DENIED = /admission webhook \\?"([^"\\]+)\\?" denied the request(?::\s?|\s
 const VIOLATION = /^\[([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)\]\s?(.*)$/;
 /** `[NAME] ` inside a line that newlines were flattened out of (NAME with a letter, so `[0]` is no name). */
 const INLINE_VIOLATION = /\s(?=\[(?=[-a-z0-9.]*[a-z])[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\]\s)/;
-/** A terminal's width: a pasted line this long may have been wrapped by it. */
+/** A terminal's width, less one: a pasted line this long may have been wrapped by it. */
 const WRAP_WIDTH = 79;
 
 /**
@@ -49,32 +49,27 @@ export function parseDenials(text: string): ParsedDenials {
   // eslint-disable-next-line no-control-regex
   const lines = text.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r\n?/g, '\n').split('\n');
   if (lines.every((l) => l.trim() === '')) return { error: 'the message is empty: paste what kubectl printed (or an event), or pipe it with --message -' };
+  const logical = unwrap(lines);
   const denials: Denial[] = [];
   const context = new Context();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  for (let i = 0; i < logical.length; i++) {
+    const { text: line, line: at, pieces } = logical[i]!;
     context.read(line);
     const denied = DENIED.exec(line);
     if (!denied) continue;
-    const hint = { ...context.hint(), ...rowHint(line.slice(0, denied.index), context), ...fileHint(line) };
+    const hint = clean({ ...context.hint(), ...rowHint(line.slice(0, denied.index), context), ...fileHint(line) });
     const json = denied[0].includes('\\"');
-    const first = json ? unescapeJson(line.slice(denied.index + denied[0].length)) : line.slice(denied.index + denied[0].length);
-    // The violations: the rest of this line, then lines that start `[NAME] ` (Gatekeeper's
-    // newlines) or continue a line a terminal wrapped.
-    const physical: string[][] = [[first]];
-    let j = i + 1;
-    for (; !json && j < lines.length; j++) {
-      const next = lines[j]!;
-      if (VIOLATION.test(next.trim()) && !DENIED.test(next)) physical.push([next.trim()]);
-      else if (lines[j - 1]!.length >= WRAP_WIDTH && !startsRecord(next)) physical[physical.length - 1]!.push(next);
-      else break;
+    const rest = line.slice(denied.index + denied[0].length);
+    // The violations: the rest of this line, then the lines that start `[NAME] ` (Gatekeeper's newlines).
+    const violations = [{ line: at, text: json ? unescapeJson(rest) : rest, pieces }];
+    for (; !json && i + 1 < logical.length && VIOLATION.test(logical[i + 1]!.text.trim()) && !DENIED.test(logical[i + 1]!.text); i++) {
+      violations.push({ line: logical[i + 1]!.line, text: logical[i + 1]!.text.trim(), pieces: logical[i + 1]!.pieces });
     }
-    i = j - 1;
-    for (const pieces of physical) {
-      for (const v of splitFlattened(pieces.join(''))) {
-        const m = VIOLATION.exec(v.trim());
-        const denial: Denial = { constraint: m ? m[1]! : '', message: (m ? m[2]! : v).trim(), webhook: denied[1]!, line: i + 1, hint: clean(hint) };
-        if (pieces.length > 1) denial.pieces = pieces.map((p) => p.trim());
+    for (const v of violations) {
+      for (const part of splitFlattened(v.text)) {
+        const m = VIOLATION.exec(part.trim());
+        const denial: Denial = { constraint: m ? m[1]! : '', message: (m ? m[2]! : part).trim(), webhook: denied[1]!, line: v.line, hint };
+        if (v.pieces.length > 1) denial.pieces = v.pieces.map((p) => p.trim());
         denials.push(denial);
       }
     }
@@ -83,6 +78,36 @@ export function parseDenials(text: string): ParsedDenials {
     return { error: 'no denial found in the message: expected what kubectl printed, e.g. admission webhook "validation.gatekeeper.sh" denied the request: [NAME] MESSAGE' };
   }
   return { denials: unique(denials) };
+}
+
+interface LogicalLine {
+  text: string;
+  /** 1-based line of its first piece. */
+  line: number;
+  /** The physical lines it was joined from. */
+  pieces: string[];
+}
+
+/**
+ * Lines a terminal wrapped, joined back: a line as long as a terminal is wide, followed by
+ * one that starts nothing new (see startsRecord), continues it. Joined without a space, as
+ * a terminal breaks anywhere, mid-word too.
+ */
+function unwrap(lines: string[]): LogicalLine[] {
+  const out: LogicalLine[] = [];
+  let previous = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const last = out[out.length - 1];
+    if (last && previous.length >= WRAP_WIDTH && !startsRecord(line) && !VIOLATION.test(line.trim())) {
+      last.text += line;
+      last.pieces.push(line);
+    } else {
+      out.push({ text: line, line: i + 1, pieces: [line] });
+    }
+    previous = line;
+  }
+  return out;
 }
 
 /** `[a] x [b] y` (a paste that lost Gatekeeper's newlines) → `[a] x`, `[b] y`; JSON's `\n` too. */

@@ -99,7 +99,8 @@ function sameMessage(f: Finding, denial: string): boolean {
       .trim();
   const d = norm(denial);
   let pattern = escapeRegExp(norm(f.message));
-  if (f.workload && f.object.name) pattern = pattern.split(escapeRegExp(f.object.name)).join('[-a-z0-9.]*');
+  // `pod web-pod uses` ~ `pod  uses` (squeezed to one space) and `pod web-7c5ddbdf54-x2x7k uses`.
+  if (f.workload && f.object.name) pattern = pattern.split(` ${escapeRegExp(f.object.name)}`).join('(?: [-a-z0-9.]*)?');
   const cut = /(…|\.\.\.)$/.exec(d);
   if (new RegExp(`^${pattern}$`).test(d)) return true;
   if (!cut || d.length < cut[0].length + 10) return false;
@@ -147,7 +148,7 @@ function quotedWords(denial: Denial): Set<string> {
   const words = new Set<string>();
   for (const text of [denial.message, ...(denial.pieces ?? [])]) {
     for (const raw of text.split(/[\s,;:'"`(){}[\]=<>]+/)) {
-      const w = raw.replace(/\.+$/, '');
+      const w = raw.replace(/[.-]+$/, '');
       if (w === '') continue;
       words.add(w);
       for (const g of generatedFrom(w)) words.add(g);

@@ -70,9 +70,17 @@ function subject(f: Finding): string {
   return f.workload ? `${refLabel(f.workload)}, through the pods it creates` : refLabel(f.object);
 }
 
+/** `hostNetwork: false, min: 0 (set by preset baseline)`: settings of one origin together. */
 function settingsLine(settings: Setting[]): string {
   if (settings.length === 0) return 'none';
-  return settings.map((s) => `${s.key}: ${JSON.stringify(s.value)}${s.setBy ? ` (${s.setBy})` : ''}`).join('; ');
+  const groups: { setBy?: string; items: string[] }[] = [];
+  for (const s of settings) {
+    const item = `${s.key}: ${JSON.stringify(s.value)}`;
+    const last = groups[groups.length - 1];
+    if (last && last.setBy === s.setBy) last.items.push(item);
+    else groups.push({ setBy: s.setBy, items: [item] });
+  }
+  return groups.map((g) => `${g.items.join(', ')}${g.setBy ? ` (set by ${visible(g.setBy)})` : ''}`).join('; ');
 }
 
 // ---------------------------------------------------------------------------
@@ -104,7 +112,8 @@ export function nameText(e: NameExplanation): string {
       out.push(`${label}: none (the template has no ${label === 'failing example' ? 'disallowed' : 'allowed'} example)`);
       continue;
     }
-    const verdict = ex.verdict === (label === 'failing example' ? 'fails' : 'passes') ? `${ex.verdict} here` : `${ex.verdict} here, under the parameters in force`;
+    const said = ex.verdict === 'fails' ? 'violates it here' : 'passes here';
+    const verdict = ex.verdict === (label === 'failing example' ? 'fails' : 'passes') ? said : `${said}, under the settings in force`;
     out.push(`${label} (${ex.file}; ${verdict}):`);
     out.push(...ex.text.replace(/\n+$/, '').split('\n').map((l) => `    ${visible(l)}`));
     out.push('');

@@ -4,7 +4,7 @@
 // (the environment's and --policy's), then the bundled restrictions and template kinds.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { Config } from '../config/model';
+import { constraintName, type Config } from '../config/model';
 import { closest } from '../config/suggest';
 import { bundledTemplateByKind, bundledTemplates, type BundledTemplate } from '../gatekeeper/library';
 import type { K8sObject } from '../gatekeeper/types';
@@ -31,7 +31,10 @@ export function resolveRule(name: string, applied: AppliedPolicy): ResolvedRule 
     const kind = String(constraint.object.kind);
     return { kind, restriction: restrictionOfKind(kind, applied), constraintName: name };
   }
-  const bundled = bundledTemplates().find((t) => t.folder === name || t.metadata.kind.toLowerCase() === name.toLowerCase());
+  // A restriction, its kind, or the name its constraint has in this environment (even when off).
+  const bundled = bundledTemplates().find(
+    (t) => t.folder === name || t.metadata.kind.toLowerCase() === name.toLowerCase() || (applied.environment !== undefined && constraintName(applied.environment, t.folder) === name),
+  );
   if (bundled) return { kind: bundled.metadata.kind, restriction: restrictionOfKind(bundled.metadata.kind, applied) };
   const policyKind = applied.templates.map((t) => templateKind(t.object)).find((k) => k.toLowerCase() === name.toLowerCase());
   if (policyKind) return { kind: policyKind };
@@ -174,7 +177,7 @@ function offReason(rule: ResolvedRule, bundled: BundledTemplate | undefined, ctx
   const env = ctx.applied.environment;
   if (bundled && env) {
     const p = restrictionProvenance(ctx.config, env, bundled.folder);
-    if (!('error' in p) && p.onSetBy) return `${bundled.folder} is off in ${environmentLabel(ctx.config, env)}: ${p.onSetBy} turns it off`;
+    if (!('error' in p) && p.onSetBy) return `${p.onSetBy} turns ${bundled.folder} off`;
     return `${bundled.folder} is not turned on in ${environmentLabel(ctx.config, env)} nor in what it extends; turn it on in offgate.yaml (restrictions: {${bundled.folder}: true})`;
   }
   return `no constraint of kind ${rule.kind} is ${env ? `in environment ${env} nor ` : ''}under --policy`;
