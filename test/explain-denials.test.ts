@@ -87,6 +87,13 @@ describe('parseDenials', () => {
     expect(d).toEqual([expect.objectContaining({ constraint: '', message: "Object 'Kind' is missing in 'null'" })]);
   });
 
+  it("a shell prompt after a long denial line starts something new: not joined to the message", () => {
+    const line = `Error from server (Forbidden): error when creating "k8s/debug-pod.yaml": admission webhook "validation.gatekeeper.sh" denied the request: [psp-privileged-container] ${PRIVILEGED}`;
+    expect(denials(`${line}\ndev@laptop:~/shop$ kubectl get pods\n`).map((x) => x.message)).toEqual([PRIVILEGED]);
+    // What no pattern knows is taken for the wrapped rest of the line.
+    expect(denials(`${line}\nsomething else\n`).map((x) => x.message)).toEqual([`${PRIVILEGED}something else`]);
+  });
+
   it('empty or unrelated text is an error, never zero denials', () => {
     expect(parseDenials('')).toEqual({ error: expect.stringMatching(/^the message is empty/) });
     expect(parseDenials('  \n\n')).toEqual({ error: expect.stringMatching(/^the message is empty/) });
@@ -146,8 +153,8 @@ describe('matchDenials', () => {
     expect(r.matches).toEqual([expect.objectContaining({ by: 'names', findings: [job] })]);
   });
 
-  it('nothing named: the object the pasted text names (a ReplicaSet of the Deployment)', () => {
-    const r = matchDenials([denial('host network refused', { kind: 'replicaset', name: 'web-7c5ddbdf54' })], [finding({}), job], applied, '/');
+  it('nothing named: the object the pasted text names (a ReplicaSet of the Deployment), whatever its namespace (kubectl -n)', () => {
+    const r = matchDenials([denial('host network refused', { kind: 'replicaset', name: 'web-7c5ddbdf54', namespace: 'prod' })], [finding({}), job], applied, '/');
     expect(r.matches).toEqual([expect.objectContaining({ by: 'object', findings: [finding({})] })]);
   });
 

@@ -139,6 +139,7 @@ function startsRecord(line: string): boolean {
     /^(Error from server|Error|error|Warning|warning)[ (:]/.test(line) ||
     /^\S+\/\S+ (created|configured|unchanged|deleted)\b/.test(line) ||
     /^\s*(\$|#|>) /.test(line) ||
+    /^\S+@\S+.*[$#%>] /.test(line) ||
     /^kubectl\s/.test(line)
   );
 }

@@ -116,7 +116,7 @@ function escapeRegExp(s: string): string {
 /** Whether a finding is about the object the pasted text names (its file, it or its controller). */
 function fitsHint(f: Finding, hint: ObjectHint, cwd: string): boolean {
   if (hint.file && !sameFile(f.file, hint.file, cwd)) return false;
-  if (hint.namespace && (f.workload ?? f.object).namespace && (f.workload ?? f.object).namespace !== hint.namespace) return false;
+  // Not the namespace: a manifest without one is applied with `kubectl -n`, and lint puts it in `default`.
   if (!hint.name) return true;
   const names = [f.object.name, f.workload?.name].filter((n): n is string => typeof n === 'string');
   return names.some((n) => n === hint.name || generatedFrom(hint.name!).includes(n));
