@@ -34,6 +34,13 @@ describe('parseDenials', () => {
     expect(d[0]!.webhook).toBe('validation.gatekeeper.sh');
   });
 
+  it("kubectl apply's refused patch: the object kubectl names (Kind=, Name:, Namespace:) and its file", () => {
+    const d = denials(text('kubectl-apply-patch.txt'));
+    expect(d.map((x) => [x.constraint, x.message, x.hint])).toEqual([
+      ['psp-privileged-container', 'Privileged container is not allowed: shell, securityContext: {"privileged": true}', { kind: 'Pod', name: 'debug', namespace: 'shop', file: 'k8s/debug-pod.yaml' }],
+    ]);
+  });
+
   it('kubectl describe rs: repeated events once each, the controller as the object', () => {
     const d = denials(text('describe-rs.txt'));
     expect(d.map((x) => [x.constraint, x.message])).toEqual([
