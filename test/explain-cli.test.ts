@@ -112,6 +112,11 @@ describe('offgate explain --message', () => {
     expect(r.stdout).toContain('  parameters in force: runAsUser: {"rule":"MustRunAs","ranges":[{"min":1000,"max":65535}]} (set by environment "production" of offgate.yaml)');
     expect(r.stdout).not.toContain("offgate's message");
 
+    // Without --env (offgate.yaml has two environments, none named default): the one the denial's constraint is named after.
+    const named = offgate(['explain', '--message', message, 'k8s/'], { cwd: ENV });
+    expect(named.code).toBe(0);
+    expect(named.stdout).toContain('constraints: environment "production" of offgate.yaml (extends restricted)\n');
+
     const staging = offgate(['explain', '--env', 'production', '--message', message.replace('offgate-production-users', 'offgate-staging-users'), 'k8s/'], { cwd: ENV });
     expect(staging.code).toBe(1);
     expect(staging.stdout).toContain('not matched: constraint offgate-staging-users is not configured in environment production nor under --policy (an offgate name: try --env staging)');

@@ -101,6 +101,14 @@ describe('parseDenials', () => {
     expect(denials(`${line}\nsomething else\n`).map((x) => x.message)).toEqual([`${PRIVILEGED}something else`]);
   });
 
+  it("without a webhook's words: [NAME] MSG lines pasted alone, and kubectl's Warning: lines of warn constraints", () => {
+    const d = denials(`Warning: [psp-host-network-ports] ${HOST_NETWORK_JOB}\n[psp-privileged-container] ${PRIVILEGED}\nservice/web created\n`);
+    expect(d.map((x) => [x.constraint, x.message, x.webhook, x.line])).toEqual([
+      ['psp-host-network-ports', HOST_NETWORK_JOB, '', 1],
+      ['psp-privileged-container', PRIVILEGED, '', 2],
+    ]);
+  });
+
   it('empty or unrelated text is an error, never zero denials', () => {
     expect(parseDenials('')).toEqual({ error: expect.stringMatching(/^the message is empty/) });
     expect(parseDenials('  \n\n')).toEqual({ error: expect.stringMatching(/^the message is empty/) });

@@ -21,7 +21,7 @@ export interface Denial {
   constraint: string;
   /** The violation's message, as the cluster wrote it. */
   message: string;
-  /** The webhook that refused: `validation.gatekeeper.sh`. */
+  /** The webhook that refused: `validation.gatekeeper.sh`; empty for a `[NAME] MSG` line pasted alone. */
   webhook: string;
   /** 1-based line of the pasted text where the denial starts. */
   line: number;
@@ -74,8 +74,16 @@ export function parseDenials(text: string): ParsedDenials {
       }
     }
   }
+  // No webhook's words: violations as Gatekeeper writes them, one a line (copied alone, or
+  // kubectl's `Warning: [NAME] MSG` of a warn constraint).
   if (denials.length === 0) {
-    return { error: 'no denial found in the message: expected what kubectl printed, e.g. admission webhook "validation.gatekeeper.sh" denied the request: [NAME] MESSAGE' };
+    for (const { text: line, line: at } of logical) {
+      const m = VIOLATION.exec(line.trim().replace(/^Warning:\s+/, ''));
+      if (m) denials.push({ constraint: m[1]!, message: m[2]!.trim(), webhook: '', line: at, hint: {} });
+    }
+  }
+  if (denials.length === 0) {
+    return { error: 'no denial found in the message: expected what kubectl printed, e.g. admission webhook "validation.gatekeeper.sh" denied the request: [NAME] MESSAGE, or a [NAME] MESSAGE line' };
   }
   return { denials: unique(denials) };
 }

@@ -35,7 +35,15 @@ export interface MessageExplanation {
 export async function explainMessage(text: string, paths: string[], opts: ExplainLintOptions): Promise<MessageExplanation | { fatal: string; fatalErrors?: string[] }> {
   const parsed = parseDenials(text);
   if ('error' in parsed) return { fatal: `--message: ${parsed.error}` };
-  const outcome = await lint({ ...opts, paths });
+  // Constraints offgate exported are named after their environment (`offgate-production-users`):
+  // when --env does not say, and the denials name one environment, that one.
+  let env = opts.env;
+  if (env === undefined) {
+    const loaded = loadConfig({ cwd: opts.cwd ?? process.cwd(), configPath: opts.configPath, maxFileSize: opts.maxFileSize });
+    const named = new Set(parsed.denials.map((d) => environmentNamed(d.constraint, 'error' in loaded ? null : loaded.config)).filter((e) => e !== undefined));
+    if (named.size === 1) env = [...named][0];
+  }
+  const outcome = await lint({ ...opts, env, paths });
   if (outcome.fatal || !outcome.applied) return { fatal: outcome.fatal ?? 'nothing was linted', fatalErrors: outcome.fatalErrors };
   const applied = outcome.applied;
   const cwd = opts.cwd ?? process.cwd();
