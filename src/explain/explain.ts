@@ -35,20 +35,21 @@ export interface MessageExplanation {
 export async function explainMessage(text: string, paths: string[], opts: ExplainLintOptions): Promise<MessageExplanation | { fatal: string; fatalErrors?: string[] }> {
   const parsed = parseDenials(text);
   if ('error' in parsed) return { fatal: `--message: ${parsed.error}` };
+  const cwd = opts.cwd ?? process.cwd();
+  // offgate.yaml, for the provenance of parameters; a broken one is reported by the lint below.
+  const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
+  const config = 'error' in loaded ? null : loaded.config;
   // Constraints offgate exported are named after their environment (`offgate-production-users`):
   // when --env does not say, and the denials name one environment, that one.
   let env = opts.env;
   if (env === undefined) {
-    const loaded = loadConfig({ cwd: opts.cwd ?? process.cwd(), configPath: opts.configPath, maxFileSize: opts.maxFileSize });
-    const named = new Set(parsed.denials.map((d) => environmentNamed(d.constraint, 'error' in loaded ? null : loaded.config)).filter((e) => e !== undefined));
+    const named = new Set(parsed.denials.map((d) => environmentNamed(d.constraint, config)).filter((e) => e !== undefined));
     if (named.size === 1) env = [...named][0];
   }
   const outcome = await lint({ ...opts, env, paths });
   if (outcome.fatal || !outcome.applied) return { fatal: outcome.fatal ?? 'nothing was linted', fatalErrors: outcome.fatalErrors };
   const applied = outcome.applied;
-  const cwd = opts.cwd ?? process.cwd();
   const matched = matchDenials(parsed.denials, outcome.report.findings, applied, cwd);
-  const config = configOf(opts);
   const matches: ExplainedMatch[] = [];
   for (const m of matched.matches) {
     const c = applied.constraints.find((x) => x.object.metadata?.name === m.denial.constraint)!;
@@ -113,11 +114,6 @@ function environmentNamed(name: string, config: Config | null): string | undefin
     if (isRestriction(restriction) && offgateConstraintName(env, restriction) === name && (isPreset(env) || config?.environments.has(env))) return env;
   }
   return undefined;
-}
-
-function configOf(opts: ExplainLintOptions): Config | null {
-  const loaded = loadConfig({ cwd: opts.cwd ?? process.cwd(), configPath: opts.configPath, maxFileSize: opts.maxFileSize });
-  return 'error' in loaded ? null : loaded.config;
 }
 
 /** What a template checks, in plain words: a bundled template's description, a --policy template's annotation. */
