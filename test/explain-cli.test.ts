@@ -42,7 +42,7 @@ describe('offgate explain --message', () => {
     expect(r.stdout).toMatch(/^2 denials: 2 matched \(1 object\), 0 not matched$/m);
   });
 
-  it.each(['get-events.txt', 'get-events-wrapped.txt', 'events.json', 'describe-job.txt'])('%s: the Job and the Deployment of each event', (file) => {
+  it.each(['get-events.txt', 'get-events-wrapped.txt', 'events.json', 'describe-job.txt', 'describe-sts.txt'])('%s: the workload (Deployment, Job, StatefulSet) of each event', (file) => {
     const r = explainLibrary(file, '-o', 'json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -54,6 +54,7 @@ describe('offgate explain --message', () => {
       'get-events-wrapped.txt': ['k8s/migrate.yaml:17:15 Job/migrate psp-host-network-ports', 'k8s/web.yaml:2:1 Deployment/web psp-privileged-container'],
       'events.json': ['k8s/web.yaml:2:1 Deployment/web psp-privileged-container', 'k8s/web.yaml:19:7 Deployment/web psp-host-network-ports'],
       'describe-job.txt': ['k8s/migrate.yaml:17:15 Job/migrate psp-host-network-ports'],
+      'describe-sts.txt': ['k8s/db.yaml:1:1 StatefulSet/db psp-privileged-container'],
     }[file];
     expect(at).toEqual(expected);
   });

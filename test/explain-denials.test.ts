@@ -50,10 +50,18 @@ describe('parseDenials', () => {
     for (const x of d) expect(x.hint).toEqual({ kind: 'Deployment', name: 'web', namespace: 'shop' });
   });
 
-  it('kubectl describe job: the event alone', () => {
+  it("kubectl describe job: the event alone, the From column's controller as the kind", () => {
     const d = denials(text('describe-job.txt'));
     expect(d).toHaveLength(1);
     expect(d[0]!.message).toBe(HOST_NETWORK_JOB);
+    expect(d[0]!.hint).toEqual({ kind: 'Job' });
+  });
+
+  it("kubectl describe statefulset: the StatefulSet's own event (create Pod db-0 … failed error: …)", () => {
+    const d = denials(text('describe-sts.txt'));
+    expect(d.map((x) => [x.constraint, x.message, x.hint])).toEqual([
+      ['psp-privileged-container', 'Privileged container is not allowed: postgres, securityContext: {"privileged": true}', { kind: 'StatefulSet', name: 'db', namespace: 'shop' }],
+    ]);
   });
 
   it('kubectl get events: the OBJECT column of each row', () => {
@@ -121,6 +129,8 @@ describe('generatedFrom', () => {
     expect(generatedFrom('web-7c5ddbdf54-x2x7k')).toEqual(['web-7c5ddbdf54', 'web']);
     expect(generatedFrom('migrate-x7q2d')).toEqual(['migrate']);
     expect(generatedFrom('nightly-28391725')).toEqual(['nightly']);
+    expect(generatedFrom('db-0')).toEqual(['db']);
+    expect(generatedFrom('web-7c5ddbdf54-48213')).toEqual(['web-7c5ddbdf54', 'web']);
     expect(generatedFrom('web-server')).toEqual([]);
     expect(generatedFrom('web')).toEqual([]);
   });

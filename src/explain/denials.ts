@@ -175,13 +175,17 @@ class Context {
       this.kind = undefined;
     } else if ((m = /^Namespace:\s+(\S+)\s*$/.exec(line))) this.namespace = m[1];
     else if ((m = /^Controlled By:\s+([A-Za-z]+)\/(\S+)\s*$/.exec(line))) this.controller = { kind: m[1]!, name: m[2]! };
-    else if (/^Pods Status(es)?:/.test(line)) this.kind ??= /^Pods Statuses:/.test(line) ? 'Job' : 'ReplicaSet';
     else if ((m = /^\s*(NAMESPACE\s+)?LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/.exec(line))) this.namespaced = m[1] !== undefined;
     // kubectl apply's patch errors: `Name: "web", Namespace: "shop"`; `Kind=Deployment`.
     else if ((m = /^Name: "([^"]*)", Namespace: "([^"]*)"/.exec(line))) {
       this.name = m[1] || undefined;
       this.namespace = m[2] || undefined;
     } else if ((m = /GroupVersionKind: "[^"]*Kind=(\w+)"/.exec(line))) this.kind = m[1];
+  }
+
+  /** Whether the described object names its controller (`Controlled By:`). */
+  get controlled(): boolean {
+    return this.controller !== undefined;
   }
 
   hint(): ObjectHint {
@@ -194,12 +198,18 @@ class Context {
 function rowHint(prefix: string, context: Context): ObjectHint {
   const words = prefix.trim().split(/\s+/);
   const at = words.findIndex((w) => /^[a-z][a-z0-9.]*\/[a-z0-9][-a-z0-9.]*$/.test(w));
-  if (at < 0) return {};
+  if (at < 0) {
+    // A describe event row names its controller in the From column: the kind of the object described.
+    const from = /\b(replicaset|statefulset|daemonset|job|cronjob)-controller\b/.exec(prefix);
+    return from && !context.controlled ? { kind: CONTROLLER_KINDS[from[1]!] } : {};
+  }
   const [kind, name] = words[at]!.split('/') as [string, string];
   const hint: ObjectHint = { kind: kind.split('.')[0], name };
   if (context.namespaced && at >= 4) hint.namespace = words[0];
   return hint;
 }
+
+const CONTROLLER_KINDS: Record<string, string> = { replicaset: 'ReplicaSet', statefulset: 'StatefulSet', daemonset: 'DaemonSet', job: 'Job', cronjob: 'CronJob' };
 
 /** kubectl's `error when creating "deploy.yaml"` (applying, patching, replacing…). */
 function fileHint(line: string): ObjectHint {

@@ -128,11 +128,15 @@ function sameFile(file: string, hinted: string, cwd: string): boolean {
 
 /**
  * The names a controller-made name was made from: `web-5d8f7c9b4d-x2x7k` (a Deployment's
- * Pod) → `web-5d8f7c9b4d`, `web`; `migrate-28391725` (a CronJob's Job) → `migrate`. Only
- * suffixes with a digit are taken for generated, so `web-server` stays whole.
+ * Pod) → `web-5d8f7c9b4d`, `web`; `migrate-28391725` (a CronJob's Job) → `migrate`; `db-0`
+ * (a StatefulSet's Pod) → `db`. Only suffixes with a digit are taken for generated, so
+ * `web-server` stays whole.
  */
 export function generatedFrom(name: string): string[] {
   const out: string[] = [];
+  // A StatefulSet's Pod: `db-0` of `db`.
+  const ordinal = /^(.+)-\d{1,4}$/.exec(name);
+  if (ordinal) return [ordinal[1]!];
   let n = name;
   for (let i = 0; i < 2; i++) {
     const m = /^(.+)-([a-z0-9]{5,11})$/.exec(n);
