@@ -152,6 +152,22 @@ program
   );
 
 program
+  .command('explain')
+  .description('from what the cluster said back to the manifest (--message), or what a restriction, template kind or constraint checks')
+  .argument('[args...]', 'with --message: the manifests to look in (default .); without: a restriction, template kind or constraint name')
+  .option('--message <text>', "what the cluster said (kubectl's output, an event, kubectl describe or get events), or - for standard input")
+  .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
+  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
+  .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
+  .option('-o, --output <format>', 'text or json', 'text')
+  .action((args: string[], opts) =>
+    run(async () => {
+      const { runExplain } = await import('./explain-command');
+      process.exitCode = await runExplain(args, opts, { stdout: (t) => process.stdout.write(t), stdin: process.stdin, cwd: process.cwd() });
+    }),
+  );
+
+program
   .command('version')
   .description("offgate's, the bundled templates', the OPA wasm ABI's and Node's versions, and the module cache")
   .action(() =>

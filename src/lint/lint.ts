@@ -69,6 +69,20 @@ export interface LintOutcome {
   fatal?: string;
   /** Every problem when there are several (offgate.yaml's errors, all at once); the first is `fatal`. */
   fatalErrors?: string[];
+  /** What was applied, for commands that explain a finding (`offgate explain`): absent when `fatal`. */
+  applied?: AppliedPolicy;
+}
+
+/** The policy a lint applied, and the policy objects among the inputs it did not. */
+export interface AppliedPolicy {
+  /** The environment or preset whose constraints applied (none: `--policy` constraints alone). */
+  environment?: string;
+  /** The Constraints evaluated: the environment's (no origin), then those under `--policy` (with their file:line). */
+  constraints: { object: K8sObject; origin?: { file: string; line?: number; column?: number } }[];
+  /** The ConstraintTemplates under `--policy` that were applied, with their file:line. */
+  templates: { object: K8sObject; origin: { file: string; line?: number; column?: number } }[];
+  /** Constraints among the linted inputs: linted, never applied. */
+  notApplied: { object: K8sObject; origin: { file: string; line?: number; column?: number } }[];
 }
 
 export async function lint(opts: LintOptions): Promise<LintOutcome> {
@@ -258,7 +272,14 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     skipped: read.skipped,
     summary: summarize({ findings, errors, files: read.files.length, objects: read.objects.length, skipped: read.skipped.length }),
   };
-  return { report };
+  const appliedPolicy: AppliedPolicy = {
+    // One environment for the whole run (paths: may send files to several: then none is named).
+    environment: groups.length === 1 ? groups[0]!.env?.environment : undefined,
+    constraints: [...envConstraints.map((object) => ({ object })), ...policy.constraints.map((m) => ({ object: m.object as K8sObject, origin: m.origin }))],
+    templates: templates.map((m) => ({ object: m.object as K8sObject, origin: m.origin })),
+    notApplied: notApplied.filter((m) => policyKindOf(m.object as K8sObject) === 'Constraint').map((m) => ({ object: m.object as K8sObject, origin: m.origin })),
+  };
+  return { report, applied: appliedPolicy };
 }
 
 /** Objects checked against one environment (none: only --policy constraints apply). */
