@@ -70,7 +70,7 @@ program
   .option('--from <side>', 'an environment, a preset, FILE.yaml#ENV, or git:REV (config and manifests of a revision)')
   .option('--to <side>', 'the same (default: the working tree with the current offgate.yaml and --env)')
   .option('-o, --output <format>', 'text or json', 'text')
-  .option('--env <name>', 'environment of the working tree and git:REV sides (default: offgate.yaml\'s)')
+  .option('--env <name>', "environment of the working tree and git:REV sides (default: offgate.yaml's)")
   .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
   .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own; repeatable', collect, [])
   .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
@@ -115,9 +115,13 @@ program
 
 program
   .command('export')
-  .description('export the bundled constraint templates (ConstraintTemplates) or the default expansions (ExpansionTemplates)')
-  .argument('<what>', 'what to export: templates or expansions')
+  .description("export the bundled constraint templates (ConstraintTemplates), the default expansions (ExpansionTemplates), or an environment's constraints")
+  .argument('<what>', "what to export: templates, expansions, or constraints (an environment's ConstraintTemplates and Constraints)")
   .option('--out <dir>', 'write one file per template (or file of expansions) into this directory (default: a YAML stream on stdout)')
+  .option('--output-dir <dir>', 'the same as --out')
+  .option('--env <name>', 'export constraints: environment of offgate.yaml, or a preset: baseline, restricted')
+  .option('--config <file>', 'export constraints: offgate.yaml to use (default: found upward from the working directory)')
+  .option('--format <format>', 'export constraints: yaml (default), or kustomize (adds kustomization.yaml; needs --output-dir)')
   .action((what: string, opts) =>
     run(async () => {
       const { runExport } = await import('./export-command');
