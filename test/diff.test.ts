@@ -120,7 +120,7 @@ function identity(f: { file: string; object: { kind: string; namespace?: string 
   return [f.file, f.object.kind, f.object.namespace ?? '', f.object.name ?? '', f.constraint.kind, f.enforcementAction, f.message].join(' | ');
 }
 
-describe('comparing findings', () => {
+describe('comparing findings', { timeout: 180_000 }, () => {
   const finding = (over: Partial<Finding>): Finding => ({
     file: 'k8s/web.yaml',
     line: 10,
@@ -166,7 +166,7 @@ describe('comparing findings', () => {
   });
 });
 
-describe('offgate diff between presets and environments', () => {
+describe('offgate diff between presets and environments', { timeout: 180_000 }, () => {
   const repo = workspace({ 'k8s/web.yaml': DEPLOYMENT(PRIVILEGED_SIDECAR), 'k8s/report.yaml': WORKER, 'k8s/service.yaml': SERVICE });
 
   it('--from baseline --to restricted is the difference of two lint runs', async () => {
@@ -237,7 +237,7 @@ describe('offgate diff between presets and environments', () => {
   });
 });
 
-describe('offgate diff against git revisions', () => {
+describe('offgate diff against git revisions', { timeout: 180_000 }, () => {
   const tempCheckouts = () => readdirSync(tmpdir()).filter((n) => n.startsWith('offgate-diff-')).length;
 
   /** A repository of three commits: the Deployment; comment lines inserted above its violation; a privileged sidecar. */
