@@ -307,6 +307,20 @@ describe('offgate diff against git revisions', { timeout: 180_000 }, () => {
     expect(doc.added.every((f) => f.file === 'k8s/web.yaml')).toBe(true); // the CronJob is restricted-clean
   });
 
+  it('--config outside the repository is the same file on both sides', () => {
+    const parent = workspace({ 'platform/offgate.yaml': 'environments:\n  strict:\n    extends: restricted\n' });
+    const repo = join(parent, 'shop');
+    write(repo, { 'k8s/report.yaml': WORKER });
+    git(repo, 'init', '-q', '-b', 'main');
+    commitAll(repo, 'report');
+    write(repo, { 'k8s/report.yaml': WORKER.replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true') });
+    const { code, doc } = diffJson(['--from', 'git:main', '--config', '../platform/offgate.yaml', '--env', 'strict', 'k8s'], repo);
+    expect(doc.from.sources).toEqual(doc.to.sources);
+    expect(doc.to.sources[0]).toMatch(/^environment "strict" of \.\.\/platform\/offgate\.yaml/);
+    expect(doc.added.map((f) => f.constraint.name)).toEqual(['offgate-strict-allow-privilege-escalation']);
+    expect(code).toBe(1);
+  });
+
   it('a file new in the working tree: its findings are added, the old side says it had none', () => {
     const repo = history();
     write(repo, { 'k8s/agent.yaml': DEPLOYMENT(PRIVILEGED_SIDECAR).replace(/name: web$/m, 'name: agent') });

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { lint, type LintOptions } from '../lint/lint';
 import type { Finding, InputError, Report } from '../report/model';
 import { compareFindings, type Comparison } from './compare';
-import { checkoutRevision, fromCheckout, pathInCheckout, resolveRevision, type Checkout } from './git';
+import { checkoutRevision, fromCheckout, pathInCheckout, resolveRevision } from './git';
 import { parseSide, sideLabel, type Side } from './side';
 
 /** The options of one lint that are the same on both sides. */
@@ -73,7 +73,8 @@ async function lintSide(side: Side, option: string, opts: DiffOptions, cwd: stri
   const checkout = checkoutRevision(revision.toplevel, revision.commit, cwd, side.rev);
   if ('error' in checkout) return { error: `${option} ${checkout.error}` };
   try {
-    const inCheckout = (p: string) => pathInCheckout(checkout, p);
+    const inCheckout = (p: string) => pathInCheckout(checkout, cwd, p);
+    const configPath = opts.configPath === undefined ? undefined : inCheckout(opts.configPath);
     const outcome = await lint({
       ...base,
       cwd: checkout.cwd,
@@ -81,16 +82,21 @@ async function lintSide(side: Side, option: string, opts: DiffOptions, cwd: stri
       policyDirs: opts.lint?.policyDirs?.map(inCheckout),
       helmValues: opts.lint?.helmValues?.map(inCheckout),
       env: opts.env,
-      configPath: opts.configPath === undefined ? undefined : inCheckout(opts.configPath),
+      configPath,
     });
-    return report(side, named, outcome, checkout);
+    // Named as the user named them: the checkout's files as the working tree's, and an
+    // offgate.yaml outside the repository (read by its absolute path) as given.
+    const back = (text: string) => {
+      const inTree = fromCheckout(checkout, text);
+      return configPath && opts.configPath && configPath !== opts.configPath ? inTree.split(configPath).join(opts.configPath) : inTree;
+    };
+    return report(side, named, outcome, back);
   } finally {
     checkout.cleanup();
   }
 }
 
-function report(side: Side, named: string, outcome: { report: Report; fatal?: string }, checkout?: Checkout): SideResult | { error: string } {
-  const back = (text: string) => (checkout ? fromCheckout(checkout, text) : text);
+function report(side: Side, named: string, outcome: { report: Report; fatal?: string }, back: (text: string) => string = (t) => t): SideResult | { error: string } {
   if (outcome.fatal) return { error: `${named}${back(outcome.fatal)}` };
   const r = outcome.report;
   return {

@@ -69,11 +69,16 @@ export function checkoutRevision(toplevel: string, commit: string, cwd: string, 
   return { toplevel, root, cwd: sideCwd, cleanup };
 }
 
-/** A path given on the command line, as the same path in the checkout: relative paths stay; absolute ones inside the repository move. */
-export function pathInCheckout(c: Checkout, path: string): string {
-  if (!isAbsolute(path)) return path;
-  const inRepo = relative(c.toplevel, resolve(path));
-  return inRepo.startsWith('..') || isAbsolute(inRepo) ? path : join(c.root, inRepo);
+/**
+ * A path given on the command line (relative to the working directory `cwd`), as the same
+ * path in the checkout: inside the repository, relative paths stay (the checkout has its own
+ * working directory) and absolute ones move; outside it, the path is the same file on both
+ * sides, named absolutely.
+ */
+export function pathInCheckout(c: Checkout, cwd: string, path: string): string {
+  const inRepo = relative(c.toplevel, resolve(realpathSync(cwd), path));
+  if (inRepo.startsWith('..') || isAbsolute(inRepo)) return resolve(cwd, path);
+  return isAbsolute(path) ? join(c.root, inRepo) : path;
 }
 
 /** Text naming files of the checkout, naming the working tree's instead. */
