@@ -20,6 +20,8 @@ export interface Checkout {
   cleanup: () => void;
 }
 
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 type Git = { ok: true; stdout: string } | { ok: false; stderr: string; missing?: boolean };
 
 function git(args: string[], cwd: string, env?: NodeJS.ProcessEnv): Git {
@@ -50,9 +52,16 @@ export function checkoutRevision(toplevel: string, commit: string, cwd: string, 
     if (removed) return;
     removed = true;
     process.removeListener('exit', cleanup);
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     rmSync(temp, { recursive: true, force: true });
   };
+  // Interrupted (Ctrl-C, a CI job cancelled): removed, then ended by the same signal as before.
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanup();
+    process.kill(process.pid, signal);
+  };
   process.on('exit', cleanup);
+  for (const signal of SIGNALS) process.once(signal, onSignal);
   const root = join(temp, 'tree');
   const env = { ...process.env, GIT_INDEX_FILE: join(temp, 'index') };
   const read = git(['read-tree', commit], toplevel, env);
