@@ -227,6 +227,7 @@ describe('offgate diff between presets and environments', { timeout: 180_000 }, 
     [['--from', 'baseline', '--to', 'nowhere/offgate.yaml#prod', 'k8s'], /^offgate: --to nowhere\/offgate\.yaml#prod: nowhere\/offgate\.yaml: no such file\n$/],
     [['k8s'], /^offgate: diff: --from is required/],
     [['--from', 'baseline', '-'], /^offgate: diff: standard input cannot be linted twice/],
+    [['--from', 'baseline', '--to', 'restricted', '--env', 'baseline', 'k8s'], /^offgate: diff: --env baseline has no side to apply to/],
     [['--from', 'baseline', '-o', 'sarif', 'k8s'], /^offgate: -o sarif: unknown format for diff \(one of text, json\)\n$/],
   ])('bad input %j: one line, exit 2', (args, message) => {
     const r = offgate(['diff', ...args], { cwd: repo });
