@@ -52,8 +52,8 @@ export async function diff(opts: DiffOptions): Promise<DiffResult | { error: str
   if ('error' in from) return from;
   const to: Side | { error: string } = opts.to === undefined ? { kind: 'worktree', spec: '' } : parseSide(opts.to, '--to');
   if ('error' in to) return to;
-  const named = (s: Side) => s.kind === 'env' || s.kind === 'config';
-  if (opts.env !== undefined && named(from) && named(to)) return { error: `diff: --env ${opts.env} has no side to apply to: --from and --to name their environments themselves` };
+  const namesItsEnvironment = (s: Side) => s.kind === 'env' || s.kind === 'config';
+  if (opts.env !== undefined && namesItsEnvironment(from) && namesItsEnvironment(to)) return { error: `diff: --env ${opts.env} has no side to apply to: --from and --to name their environments themselves` };
   const a = await lintSide(from, '--from', opts, cwd);
   if ('error' in a) return a;
   const b = await lintSide(to, '--to', opts, cwd);
