@@ -28,6 +28,8 @@ export interface CommandSpec {
 const VALUES: Record<string, Record<string, readonly string[]>> = {
   lint: { '--output': FORMAT_NAMES, '--env': PRESET_NAMES, '--fail-on': ['deny', 'warn'], '--kustomize': ['auto', 'always', 'never'] },
   compile: { '--rego-version': ['v0', 'v1'] },
+  diff: { '--output': ['text', 'json'], '--from': PRESET_NAMES, '--to': PRESET_NAMES, '--env': PRESET_NAMES, '--fail-on': ['deny', 'warn'], '--kustomize': ['auto', 'always', 'never'] },
+  export: { '--env': PRESET_NAMES, '--format': ['yaml', 'kustomize'] },
 };
 
 /** The words an option of `command` takes, if it takes words. */
@@ -40,7 +42,7 @@ export const COMMAND_WORDS: Record<string, readonly string[]> = {
   cache: ['dir', 'info', 'clean'],
   config: ['show'],
   completion: SHELLS,
-  export: ['templates', 'expansions'],
+  export: ['templates', 'expansions', 'constraints'],
 };
 
 export function completionScript(shell: string, program: string, commands: CommandSpec[]): string {

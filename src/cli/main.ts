@@ -86,6 +86,30 @@ program
   );
 
 program
+  .command('diff')
+  .description('what a change adds and removes: findings of two environments, presets or git revisions compared')
+  .argument('[paths...]', 'files, folders or globs (default: .)')
+  .option('--from <side>', 'an environment, a preset, FILE.yaml#ENV, or git:REV (config and manifests of a revision)')
+  .option('--to <side>', 'the same (default: the working tree with the current offgate.yaml and --env)')
+  .option('-o, --output <format>', 'text or json', 'text')
+  .option('--env <name>', "environment of the working tree and git:REV sides (default: offgate.yaml's)")
+  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
+  .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own; repeatable', collect, [])
+  .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
+  .option('--fail-on <action>', 'deny (default) or warn: which added findings make the exit code 1', 'deny')
+  .option('--exclude <glob>', 'paths not to read (gitignore-style); repeatable', collect, [])
+  .option('--kustomize <mode>', 'build kustomizations: auto, always, never', 'auto')
+  .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
+  .option('--timeout <seconds>', 'evaluation deadline per template and object', LINT_DEFAULTS.timeout)
+  .option('--max-file-size <size>', 'larger input files are refused, not read', LINT_DEFAULTS.maxFileSize)
+  .action((paths: string[], opts) =>
+    run(async () => {
+      const { runDiff } = await import('./diff-command');
+      process.exitCode = await runDiff(paths, opts, process.cwd(), (t) => process.stdout.write(t));
+    }),
+  );
+
+program
   .command('init')
   .description('write a commented starter offgate.yaml with every restriction listed')
   .option('--force', 'overwrite an existing offgate.yaml')
@@ -128,9 +152,13 @@ program
 
 program
   .command('export')
-  .description('export the bundled constraint templates (ConstraintTemplates) or the default expansions (ExpansionTemplates)')
-  .argument('<what>', 'what to export: templates or expansions')
+  .description("export the bundled constraint templates (ConstraintTemplates), the default expansions (ExpansionTemplates), or an environment's constraints")
+  .argument('<what>', "what to export: templates, expansions, or constraints (an environment's ConstraintTemplates and Constraints)")
   .option('--out <dir>', 'write one file per template (or file of expansions) into this directory (default: a YAML stream on stdout)')
+  .option('--output-dir <dir>', 'the same as --out')
+  .option('--env <name>', 'export constraints: environment of offgate.yaml, or a preset: baseline, restricted')
+  .option('--config <file>', 'export constraints: offgate.yaml to use (default: found upward from the working directory)')
+  .option('--format <format>', 'export constraints: yaml (default), or kustomize (adds kustomization.yaml; needs --output-dir)')
   .action((what: string, opts) =>
     run(async () => {
       const { runExport } = await import('./export-command');
