@@ -104,13 +104,13 @@ describe('offgate explain --message', () => {
   it('offgate.yaml environments: the exact message of an exported constraint; another environment named in the reason', () => {
     const message = [
       'Error from server (Forbidden): error when creating "k8s/worker.yaml": admission webhook "validation.gatekeeper.sh" denied the request:',
-      ' [offgate-production-users] container worker would run as user 100, outside what this policy allows (runAsUser: {"ranges": [{"max": 65535, "min": 1000}], "rule": "MustRunAs"})',
+      ' [offgate-production-users] container worker would run as user 100, which the runAsUser policy MustRunAs 1000-65535 does not allow',
     ].join('');
     const r = offgate(['explain', '--env', 'production', '--message', message, 'k8s/'], { cwd: ENV });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('  k8s/worker.yaml:20:13  Deployment jobs/worker, through the pods it creates\n');
-    expect(r.stdout).toContain('  parameters in force: runAsUser: {"rule":"MustRunAs","ranges":[{"min":1000,"max":65535}]} (set by environment "production" of offgate.yaml)');
+    expect(r.stdout).toContain('  parameters in force: runAsUser: {"rule":"MustRunAs","ranges":[{"min":1000,"max":65535}]} (set by offgate.yaml:9:27)');
     expect(r.stdout).not.toContain("offgate's message");
 
     // Without --env (offgate.yaml has two environments, none named default): the one the denial's constraint is named after.
@@ -149,16 +149,16 @@ describe('offgate explain --message', () => {
 });
 
 describe('offgate explain NAME', () => {
-  it('a restriction: what it checks, each setting where it was set along the extends chain, the examples judged, the fix', () => {
+  it('a restriction: what it checks, each setting where it was set (its line in offgate.yaml, along the extends chain), the examples judged, the fix', () => {
     const r = offgate(['explain', 'privileged-containers', '--env', 'staging'], { cwd: ENV });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^privileged-containers \(K8sPSPPrivilegedContainer\): Privileged Container\nchecks: Refuses pods with a container in privileged mode/);
     expect(r.stdout).toContain('Pod Security Standards: Baseline: "Privileged Containers"');
     expect(r.stdout).toContain('in force: constraint offgate-staging-privileged-containers (environment "staging" of offgate.yaml)\n');
-    expect(r.stdout).toContain('  enforcementAction: "warn"  (set by environment "staging" of offgate.yaml (environment-wide))\n');
-    expect(r.stdout).toContain('  excludedNamespaces: ["kube-system"]  (set by environment "production" of offgate.yaml (environment-wide))\n');
-    expect(r.stdout).toContain('  exemptImages: ["registry.example/ops/*"]  (set by environment "production" of offgate.yaml)\n');
+    expect(r.stdout).toContain('  enforcementAction: "warn"  (set by offgate.yaml:12:24)\n');
+    expect(r.stdout).toContain('  excludedNamespaces: ["kube-system"]  (set by offgate.yaml:6:25 (environment production, extended))\n');
+    expect(r.stdout).toContain('  exemptImages: ["registry.example/ops/*"]  (set by offgate.yaml:8:46 (environment production, extended))\n');
     expect(r.stdout).toContain('failing example (rego/privileged-containers/examples/disallowed.yaml; violates it here):\n    # Disallowed: Docker-in-Docker');
     expect(r.stdout).toContain('passing example (rego/privileged-containers/examples/allowed.yaml; passes here):\n');
     expect(r.stdout).toContain('fix: Remove securityContext.privileged from the container, or set it to false.\n');
@@ -171,14 +171,14 @@ describe('offgate explain NAME', () => {
     expect(byName.code).toBe(0);
     const kind = JSON.parse(byKind.stdout);
     expect(kind).toMatchObject({ kind: 'K8sPSPAllowedUsers', restriction: 'users', environment: 'production', failing: { verdict: 'fails' }, passing: { verdict: 'passes' } });
-    expect(kind.constraints[0].parameters).toEqual([{ key: 'runAsUser', value: { rule: 'MustRunAs', ranges: [{ min: 1000, max: 65535 }] }, setBy: 'environment "production" of offgate.yaml' }]);
+    expect(kind.constraints[0].parameters).toEqual([{ key: 'runAsUser', value: { rule: 'MustRunAs', ranges: [{ min: 1000, max: 65535 }] }, setBy: 'offgate.yaml:9:27' }]);
     expect(JSON.parse(byName.stdout)).toEqual(kind);
   });
 
   it('a restriction an environment turns off says who turned it off', () => {
     const r = offgate(['explain', 'offgate-staging-host-network-ports'], { cwd: ENV });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('in force: none: environment "staging" of offgate.yaml turns host-network-ports off\n');
+    expect(r.stdout).toContain('in force: none: host-network-ports is turned off (set by offgate.yaml:14:27)\n');
   });
 
   it("a Gatekeeper library template under --policy: its description, its Constraint's file, its samples as examples", () => {

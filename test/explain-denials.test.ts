@@ -215,23 +215,23 @@ describe('restrictionProvenance', () => {
   if (!('config' in parsed)) throw new Error(parsed.error);
   const config = parsed.config;
 
-  it('each setting where it was set along staging → production → restricted', () => {
+  it('each setting where it was set along staging → production → restricted: its line in offgate.yaml', () => {
     expect(restrictionProvenance(config, 'staging', 'privileged-containers')).toEqual({
       on: true,
-      onSetBy: 'environment "production" of offgate.yaml',
-      parameters: [{ key: 'exemptImages', value: ['registry.example/ops/*'], setBy: 'environment "production" of offgate.yaml' }],
+      onSetBy: 'offgate.yaml:8:30 (environment production, extended)',
+      parameters: [{ key: 'exemptImages', value: ['registry.example/ops/*'], setBy: 'offgate.yaml:8:46 (environment production, extended)' }],
       scope: [
-        { key: 'enforcementAction', value: 'warn', setBy: 'environment "staging" of offgate.yaml (environment-wide)' },
-        { key: 'excludedNamespaces', value: ['kube-system'], setBy: 'environment "production" of offgate.yaml (environment-wide)' },
+        { key: 'enforcementAction', value: 'warn', setBy: 'offgate.yaml:12:24' },
+        { key: 'excludedNamespaces', value: ['kube-system'], setBy: 'offgate.yaml:6:25 (environment production, extended)' },
       ],
     });
   });
 
   it("the preset's parameters, Gatekeeper's default action; off where an environment says false", () => {
     const p = restrictionProvenance(null, 'baseline', 'capabilities');
-    expect(p).toMatchObject({ on: true, onSetBy: 'preset baseline', scope: [{ key: 'enforcementAction', value: 'deny', setBy: "Gatekeeper's default" }] });
+    expect(p).toMatchObject({ on: true, onSetBy: 'preset baseline', scope: [{ key: 'enforcementAction', value: 'deny', setBy: 'default (Gatekeeper)' }] });
     expect('parameters' in p && p.parameters.map((x) => [x.key, x.setBy])).toEqual([['allowedCapabilities', 'preset baseline']]);
-    expect(restrictionProvenance(config, 'staging', 'host-network-ports')).toEqual({ on: false, onSetBy: 'environment "staging" of offgate.yaml', parameters: [], scope: [] });
+    expect(restrictionProvenance(config, 'staging', 'host-network-ports')).toEqual({ on: false, onSetBy: 'offgate.yaml:14:27', parameters: [], scope: [] });
     expect(restrictionProvenance(null, 'baseline', 'users')).toEqual({ on: false, onSetBy: 'preset baseline', parameters: [], scope: [] });
   });
 
@@ -239,7 +239,7 @@ describe('restrictionProvenance', () => {
     const own = parseConfig('environments:\n  solo:\n    restrictions:\n      volumes: true\n', 'offgate.yaml');
     if (!('config' in own)) throw new Error(own.error);
     const p = restrictionProvenance(own.config, 'solo', 'volumes');
-    expect(p).toMatchObject({ on: true, onSetBy: 'environment "solo" of offgate.yaml' });
-    expect('parameters' in p && p.parameters[0]).toMatchObject({ key: 'volumes', setBy: "offgate's default for volumes" });
+    expect(p).toMatchObject({ on: true, onSetBy: 'offgate.yaml:4:16' });
+    expect('parameters' in p && p.parameters[0]).toMatchObject({ key: 'volumes', setBy: "default (the restriction's parameters for true)" });
   });
 });

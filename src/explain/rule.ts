@@ -177,7 +177,7 @@ function offReason(rule: ResolvedRule, bundled: BundledTemplate | undefined, ctx
   const env = ctx.applied.environment;
   if (bundled && env) {
     const p = restrictionProvenance(ctx.config, env, bundled.folder);
-    if (!('error' in p) && p.onSetBy) return `${p.onSetBy} turns ${bundled.folder} off`;
+    if (!('error' in p) && p.onSetBy) return `${bundled.folder} is turned off (set by ${p.onSetBy})`;
     return `${bundled.folder} is not turned on in ${environmentLabel(ctx.config, env)} nor in what it extends; turn it on in offgate.yaml (restrictions: {${bundled.folder}: true})`;
   }
   return `no constraint of kind ${rule.kind} is ${env ? `in environment ${env} nor ` : ''}under --policy`;
