@@ -46,6 +46,8 @@ export function notesOf(f: Finding): string[] {
   if (f.evaluationError) notes.push(EVALUATION_ERROR_NOTE);
   if (f.autoreject) notes.push(AUTOREJECT_NOTE);
   if (f.rendered) notes.push(`rendered by ${f.rendered.by} ${f.rendered.from}`);
+  // Set when offgate.yaml's `paths:` chose it: the file's environment, which the run did not name.
+  if (f.environment !== undefined) notes.push(`checked against environment ${f.environment}`);
   return notes;
 }
 

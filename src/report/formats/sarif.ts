@@ -45,6 +45,9 @@ export function render(report: Report, opts: RenderOptions): string {
         ...(f.workload ? { workload: f.workload } : {}),
         ...(f.path !== undefined ? { path: f.path } : {}),
         ...(f.fix !== undefined ? { fix: f.fix } : {}),
+        // The template's structured values (the capability refused, the allowed list…), as in -o json.
+        ...(f.details !== undefined && f.details !== null ? { details: f.details } : {}),
+        ...(f.environment !== undefined ? { environment: f.environment } : {}),
         ...(f.evaluationError ? { evaluationError: true } : {}),
         ...(f.autoreject ? { autoreject: true } : {}),
       },
