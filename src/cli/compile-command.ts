@@ -1,4 +1,4 @@
-// `offgate compile FILE... -e ENTRYPOINT... -o out.wasm`: Rego files or
+// `offgate compile FILE... -e ENTRYPOINT... --output-file out.wasm`: Rego files or
 // Gatekeeper ConstraintTemplates in, one OPA-ABI wasm module out.
 import type { RegoVersion } from '../compiler/ast';
 import { compile, type SourceModule } from '../compiler/compile';
@@ -12,7 +12,10 @@ import { writeOutputFile } from './output';
 
 export interface CompileCommandOptions {
   entrypoint?: string[];
-  output: string;
+  /** `--output-file FILE`: where the module goes. */
+  outputFile?: string;
+  /** `-o`: a format in every other command; here only an error with a hint. */
+  output?: string;
   regoVersion?: string;
   strict?: boolean;
 }
@@ -26,13 +29,15 @@ interface Sources {
 }
 
 export function runCompile(files: string[], opts: CompileCommandOptions): void {
+  if (opts.output !== undefined) throw new UsageError(`compile: -o is an output format; use --output-file FILE (--output-file ${opts.output})`);
+  if (!opts.outputFile) throw new UsageError('compile: name the module to write: --output-file FILE (e.g. --output-file policy.wasm)');
   const sources = files.map(readSources);
   const regoVersion = parseVersion(opts.regoVersion) ?? (sources.every((s) => s.regoVersion === 'v0') ? 'v0' : 'v1');
   const modules = sources.flatMap((s) => s.modules);
   const entrypoints = opts.entrypoint?.length ? opts.entrypoint : [...new Set(sources.flatMap((s) => s.defaultEntrypoints))];
   if (entrypoints.length === 0) throw new UsageError('no entrypoint: pass -e PACKAGE/RULE (e.g. -e k8spsp/violation)');
   const wasm = compile({ modules, entrypoints, regoVersion, strict: opts.strict });
-  writeOutputFile(opts.output, wasm);
+  writeOutputFile(opts.outputFile, wasm);
 }
 
 function parseVersion(v: string | undefined): RegoVersion | undefined {

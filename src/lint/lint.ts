@@ -10,6 +10,7 @@ import { loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bu
 import { evaluate, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
 import { GATEKEEPER_NAMESPACE } from '../gatekeeper/match';
+import { fileTemplateText, isConstraintTemplate } from '../gatekeeper/templates';
 import type { K8sObject } from '../gatekeeper/types';
 import { DEFAULT_MAX_FILE_SIZE, formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
 import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
@@ -117,6 +118,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const byOrigin = new Map<object, ManifestObject>();
   const located = (m: ManifestObject): Located => {
     byOrigin.set(m.origin, m);
+    // A template's Rego errors are placed in its file (read again only when there is one).
+    if (isConstraintTemplate(m.object as K8sObject)) return { object: m.object as K8sObject, origin: m.origin, source: fileTemplateText(resolve(cwd, m.origin.file), (path) => m.locate(path), opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) };
     return { object: m.object as K8sObject, origin: m.origin };
   };
   const errors: InputError[] = [...read.errors, ...policyErrors].map(readError);
