@@ -133,8 +133,8 @@ function refText(t: Term): string {
 export interface TemplateText {
   /** The file's whole text; undefined when it cannot be read (the error then stays at the field's key). */
   text(): string | undefined;
-  /** 1-based line and column of a field's key (or of a sequence item). */
-  locate(path: string): { line: number; column: number };
+  /** 1-based line and column of a field's key (or of a sequence item); undefined when the object cannot be found in the text. */
+  locate(path: string): { line: number; column: number } | undefined;
 }
 
 /** A template file's TemplateText: read again only when one of its templates has a Rego error to place. */
@@ -189,6 +189,7 @@ export function placeRegoError(template: K8sObject, file: string, err: RegoError
   const text = module === 'rego' ? rego : lib ? libs[Number(lib[1])] : undefined;
   if (typeof text !== 'string') return undefined;
   const key = source.locate(`${field}.${module}`);
+  if (!key) return undefined;
   const block = literalBlockAt(source.text(), key);
   // The line must read the same in the file and in the module: a file changed since, or a
   // block read wrongly, leaves the error at the key rather than at a wrong line.
