@@ -267,6 +267,16 @@ describe("a suite's template", () => {
   });
 });
 
+describe('offgate compile of a template', () => {
+  it('its Rego errors, the parser\'s and the compiler\'s, are placed in the file', () => {
+    const cwd = workspace({ 'parse.yaml': template(BROKEN_PARSE), 'unsafe.yaml': template('package k8sxowner\n\nviolation[{"msg": msg}] {\n  msg := owner\n}', '|-') });
+    expect(offgate(['compile', 'parse.yaml', '--output-file', 'p.wasm'], { cwd })).toMatchObject({ code: 2, stderr: `offgate: parse.yaml:18:${PAREN_IN_FILE}: rego_parse_error: unexpected ) token: expected , or ]\n` });
+    const unsafe = offgate(['compile', 'unsafe.yaml', '--output-file', 'u.wasm'], { cwd });
+    expect(unsafe.code).toBe(2);
+    expect(unsafe.stderr).toMatch(/^offgate: unsafe\.yaml:17:\d+: rego_unsafe_var_error: var \w+ is unsafe\n/);
+  });
+});
+
 describe('literalBlockAt and placeRegoError', () => {
   const text = 'spec:\n  targets:\n    - rego: |+ # a comment\n\n        package x\n          p { true }\n      libs:\n        - "package lib.a"\n';
 
