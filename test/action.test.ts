@@ -48,7 +48,7 @@ describe('the Action', () => {
     const sarif = JSON.parse(readFileSync(join(cwd, 'offgate.sarif'), 'utf8'));
     expect(sarif.runs[0].results).toHaveLength(1);
     expect(r.summary).toContain('### offgate: ❌ the cluster would reject some of these');
-    expect(r.summary).toContain('| `pod.yaml:8:');
+    expect(r.summary).toContain('| `pod.yaml:8` |');
     expect(r.outputs).toEqual({ findings: '1', failing: '1', errors: '0', 'exit-code': '1' });
   });
 

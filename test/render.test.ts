@@ -10,6 +10,7 @@ import { lint, type LintOptions } from '../src/lint/lint';
 import { PRINT_BUILD, stubs } from './helpers/stub-renderers';
 import { onPath } from '../src/render/run';
 import type { Report } from '../src/report/model';
+import { unwrapped } from './helpers/text';
 
 const REPO = join(__dirname, 'render-fixtures/repo');
 const ORIGINAL_PATH = process.env.PATH;
@@ -217,7 +218,7 @@ describe('offgate lint, the CLI', () => {
     const s = stubs({ kustomize: PRINT_BUILD }, { base: BASE_BUILD, prod: PROD_BUILD });
     const r = cli(['overlays', '--helm-values', 'chart/values.yaml'], s.dir);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('overlays/prod/kustomization.yaml\n  1:1  deny  Deployment prod/web: container web runs privileged');
+    expect(unwrapped(r.stdout)).toContain('overlays/prod/kustomization.yaml:1:1: deny Deployment prod/web: container web runs privileged');
     expect(r.stdout).toContain('rendered by kustomize build overlays/prod');
   });
 

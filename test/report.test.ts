@@ -156,45 +156,70 @@ describe('the format table', () => {
 });
 
 describe('text', () => {
-  it('groups findings by file, explains them, lists input errors and sums up', () => {
+  it('opens each finding with path:line:col, wraps to 80 columns, lists input errors and sums up', () => {
     expect(formats.text(mixed, plain)).toBe(
       [
-        'deploy/web.yaml',
-        '  4:3    warn    Deployment shop/web: you must provide labels: {"owner"}  K8sRequiredLabels/must-have-owner',
-        '  21:15  deny    Deployment shop/web: Privileged container is not allowed: nginx  K8sPSPPrivilegedContainer/psp-privileged-container',
-        '                 pods of Deployment shop/web would be rejected at creation',
-        '                 fix: Set securityContext.privileged: false on the container.',
-        '  24:11  dryrun  Deployment shop/web: Privilege escalation container is not allowed: nginx  K8sPSPAllowPrivilegeEscalationContainer/psp-ape',
-        '                 pods of Deployment shop/web would be admitted at creation (dryrun: the violation is only recorded)',
-        '                 fix: Set securityContext.allowPrivilegeEscalation: false on the container.',
+        ...[
+        'cluster/ns.yaml:3:3: warn Namespace shop: label "team" must match 50%, not a,b:c',
+        '    <&>\\nsecond line\\x1b[31m [K8sRequiredLabels/ns-must-have-team]',
         '',
-        'pods/debug.yaml',
-        '  1:1  deny  Pod shop/debug: unable to match constraints: error matching the requested object: debug :failed to run Match criteria: namespace selector for namespace-scoped object but missing Namespace  K8sPSPHostNamespace/psp-host-namespace',
-        '             the constraint could not be matched against this object (e.g. its namespaceSelector needs a Namespace no input describes); Gatekeeper rejects it',
-        '  6:5  deny  Pod shop/debug: eval_conflict_error: functions must not produce multiple outputs for same inputs  K8sBroken/broken',
-        '             the template itself failed on this object; a cluster running the Rego engine rejects it',
+        'deploy/web.yaml:4:3: warn Deployment shop/web: you must provide labels:',
+        '    {"owner"} [K8sRequiredLabels/must-have-owner]',
         '',
-        'cluster/ns.yaml',
-        // A newline from the inputs does not start a line of its own (it could begin `::error`).
-        '  3:3  warn  Namespace shop: label "team" must match 50%, not a,b:c <&>\\nsecond line\\x1b[31m  K8sRequiredLabels/ns-must-have-team',
+        'deploy/web.yaml:21:15: deny Deployment shop/web: Privileged container is not',
+        '    allowed: nginx [K8sPSPPrivilegedContainer/psp-privileged-container]',
+        '  pods of Deployment shop/web would be rejected at creation',
+        '  fix: Set securityContext.privileged: false on the container.',
         '',
-        'input errors',
-        '  broken.yaml:4:3  bad indentation of a mapping entry',
-        '  policy/templates.yaml  ConstraintTemplate k8sfoo: rego_parse_error: unexpected eof',
+        'deploy/web.yaml:24:11: dryrun Deployment shop/web: Privilege escalation',
+        '    container is not allowed: nginx',
+        '    [K8sPSPAllowPrivilegeEscalationContainer/psp-ape]',
+        '  pods of Deployment shop/web would be admitted at creation (dryrun: the',
+        '    violation is only recorded)',
+        '  fix: Set securityContext.allowPrivilegeEscalation: false on the container.',
         '',
-        'warning: constraint K8sRequiredLabels/ns-must-have-team: spec.match.namespaceSelector matches no Namespace in the inputs',
+        'pods/debug.yaml:1:1: deny Pod shop/debug: unable to match constraints: error',
+        '    matching the requested object: debug :failed to run Match criteria:',
+        '    namespace selector for namespace-scoped object but missing Namespace',
+        '    [K8sPSPHostNamespace/psp-host-namespace]',
+        '  the constraint could not be matched against this object (e.g. its',
+        '    namespaceSelector needs a Namespace no input describes); Gatekeeper rejects',
+        '    it',
         '',
-        '3 denied, 2 warnings, 1 dry-run · 2 input errors · 5 objects in 4 files',
+        'pods/debug.yaml:6:5: deny Pod shop/debug: eval_conflict_error: functions must',
+        '    not produce multiple outputs for same inputs [K8sBroken/broken]',
+        '  the template itself failed on this object; a cluster running the Rego engine',
+        '    rejects it',
+        '',
+        'broken.yaml:4:3: error: bad indentation of a mapping entry',
+        'policy/templates.yaml: error: ConstraintTemplate k8sfoo: rego_parse_error:',
+        '    unexpected eof',
+        'warning: constraint K8sRequiredLabels/ns-must-have-team:',
+        '    spec.match.namespaceSelector matches no Namespace in the inputs',
+        '',
+        '  constraint kind                          findings',
+        '  K8sRequiredLabels                        2 warnings',
+        '  K8sBroken                                1 denied',
+        '  K8sPSPAllowPrivilegeEscalationContainer  1 dry-run',
+        '  K8sPSPHostNamespace                      1 denied',
+        '  K8sPSPPrivilegedContainer                1 denied',
+        '',
+        '1 workload and 1 object would be rejected (3 findings)',
+        '1 workload and 1 object would be admitted with warnings (2 findings)',
+        '1 workload would be admitted, the violations only recorded (dryrun: 1 finding)',
+        '2 input errors: not everything could be checked',
+        'checked 5 objects in 4 files',
         'constraints: bundled baseline preset, ./gitops/constraints',
+      ],
         '',
       ].join('\n'),
     );
   });
 
   it('says so when there is nothing to report', () => {
-    expect(formats.text(empty, plain)).toBe('no violations · 12 objects in 4 files\nconstraints: bundled baseline preset\n');
+    expect(formats.text(empty, plain)).toBe('no violations\nchecked 12 objects in 4 files\nconstraints: bundled baseline preset\n');
     expect(formats.text(onlyErrors, plain)).toBe(
-      'input errors\n  broken.yaml:4:3  bad indentation of a mapping entry\n\nno violations · 1 input error · 0 objects in 1 file\nconstraints: none\n',
+      'broken.yaml:4:3: error: bad indentation of a mapping entry\n\nno violations\n1 input error: not everything could be checked\nchecked 0 objects in 1 file\nconstraints: none\n',
     );
   });
 
@@ -202,22 +227,23 @@ describe('text', () => {
     const out = formats.text({ ...mixed, findings: [findings[0]!, findings[5]!] }, { ...plain, verbose: true });
     expect(out).toContain(
       [
-        '               pods of Deployment shop/web would be rejected at creation',
-        '               at spec.template.spec.containers[0].securityContext.privileged',
-        '               reviewed as Pod shop/web-pod (built-in expansion offgate-expand-deployment)',
-        '               details: {"path":"spec.containers[0].securityContext.privileged"}',
-        '               fix: Set securityContext.privileged: false on the container.',
+        '  pods of Deployment shop/web would be rejected at creation',
+        '  at spec.template.spec.containers[0].securityContext.privileged',
+        '  reviewed as Pod shop/web-pod (built-in expansion offgate-expand-deployment)',
+        '  details: {"path":"spec.containers[0].securityContext.privileged"}',
+        '  fix: Set securityContext.privileged: false on the container.',
       ].join('\n'),
     );
-    expect(out).toContain('             enforcementAction scoped: warn\n');
+    expect(out).toContain('\n  enforcementAction scoped: warn\n');
   });
 
-  it('colours actions and the verdict', () => {
+  it('colours places, actions and the verdict, a run of words at a time', () => {
     const out = formats.text(mixed, { ...plain, color: true });
-    expect(out).toContain('\x1b[4mdeploy/web.yaml\x1b[24m');
-    expect(out).toContain('\x1b[31mdeny  \x1b[39m');
-    expect(out).toContain('\x1b[33mwarn  \x1b[39m');
-    expect(out).toContain('\x1b[1m\x1b[31m3 denied');
+    expect(out).toContain('\x1b[1mdeploy/web.yaml:21:15:\x1b[22m \x1b[31mdeny\x1b[39m Deployment shop/web:');
+    expect(out).toContain('\x1b[33mwarn\x1b[39m');
+    expect(out).toContain('\n  \x1b[2mpods of Deployment shop/web would be rejected at creation\x1b[22m\n');
+    expect(out).toContain('\x1b[1m\x1b[31m1 workload and 1 object would be rejected (3 findings)\x1b[39m\x1b[22m');
+    expect(out).toContain('\x1b[1m\x1b[33m1 workload and 1 object would be admitted with warnings (2 findings)\x1b[39m\x1b[22m');
     expect(formats.text(empty, { ...plain, color: true })).toContain('\x1b[32mno violations');
   });
 });
@@ -415,20 +441,26 @@ describe('junit', () => {
 });
 
 describe('github', () => {
-  it('annotates each finding at its place, escaping data and properties', () => {
+  it('annotates each input error and finding at its place, escaping data and properties', () => {
     expect(formats.github(mixed, plain)).toBe(
       [
+        ...[
+        '::error file=broken.yaml,line=4,col=3,title=offgate%3A input error::bad indentation of a mapping entry',
+        '::error file=policy/templates.yaml,title=offgate%3A input error::ConstraintTemplate k8sfoo: rego_parse_error: unexpected eof',
         '::error file=deploy/web.yaml,line=21,col=15,title=K8sPSPPrivilegedContainer/psp-privileged-container::Deployment shop/web: Privileged container is not allowed: nginx%0Apods of Deployment shop/web would be rejected at creation%0Afix: Set securityContext.privileged: false on the container.',
         '::warning file=deploy/web.yaml,line=4,col=3,title=K8sRequiredLabels/must-have-owner::Deployment shop/web: you must provide labels: {"owner"}',
         '::notice file=deploy/web.yaml,line=24,col=11,title=K8sPSPAllowPrivilegeEscalationContainer/psp-ape::Deployment shop/web: Privilege escalation container is not allowed: nginx%0Apods of Deployment shop/web would be admitted at creation (dryrun: the violation is only recorded)%0Afix: Set securityContext.allowPrivilegeEscalation: false on the container.',
         '::error file=pods/debug.yaml,line=6,col=5,title=K8sBroken/broken::Pod shop/debug: eval_conflict_error: functions must not produce multiple outputs for same inputs%0Athe template itself failed on this object; a cluster running the Rego engine rejects it',
         '::error file=pods/debug.yaml,line=1,col=1,title=K8sPSPHostNamespace/psp-host-namespace::Pod shop/debug: unable to match constraints: error matching the requested object: debug :failed to run Match criteria: namespace selector for namespace-scoped object but missing Namespace%0Athe constraint could not be matched against this object (e.g. its namespaceSelector needs a Namespace no input describes); Gatekeeper rejects it',
         '::warning file=cluster/ns.yaml,line=3,col=3,title=K8sRequiredLabels/ns-must-have-team::Namespace shop: label "team" must match 50%25, not a,b:c <&>%0Asecond line\\x1b[31m',
-        '::error file=broken.yaml,line=4,col=3,title=offgate%3A input error::bad indentation of a mapping entry',
-        '::error file=policy/templates.yaml,title=offgate%3A input error::ConstraintTemplate k8sfoo: rego_parse_error: unexpected eof',
         '::warning title=offgate::constraint K8sRequiredLabels/ns-must-have-team: spec.match.namespaceSelector matches no Namespace in the inputs',
-        '3 denied, 2 warnings, 1 dry-run · 2 input errors · 5 objects in 4 files',
+        '1 workload and 1 object would be rejected (3 findings)',
+        '1 workload and 1 object would be admitted with warnings (2 findings)',
+        '1 workload would be admitted, the violations only recorded (dryrun: 1 finding)',
+        '2 input errors: not everything could be checked',
+        'checked 5 objects in 4 files',
         'constraints: bundled baseline preset, ./gitops/constraints',
+      ],
         '',
       ].join('\n'),
     );
@@ -449,6 +481,6 @@ describe('github', () => {
   });
 
   it('annotates nothing for a clean run', () => {
-    expect(formats.github(empty, plain)).toBe('no violations · 12 objects in 4 files\nconstraints: bundled baseline preset\n');
+    expect(formats.github(empty, plain)).toBe('no violations\nchecked 12 objects in 4 files\nconstraints: bundled baseline preset\n');
   });
 });

@@ -12,6 +12,7 @@ import { lint } from '../src/api';
 import { knownShape, skipReason } from '../src/manifests/classify';
 import { readManifests } from '../src/manifests';
 import { offgate } from './helpers/cli';
+import { unwrapped } from './helpers/text';
 
 const REPO = join(import.meta.dirname, 'skip-fixtures/repo');
 
@@ -166,11 +167,11 @@ describe('offgate lint on a repository', () => {
     expect(report.summary).toMatchObject({ skipped, errors: 0 });
 
     const text = offgate(['lint', '--kustomize', 'never', '.'], { cwd: dir });
-    expect(text.stdout).toContain(`2 denied · ${report.summary.objects} objects in ${report.summary.files} files · ${skipped} files skipped: not Kubernetes objects`);
+    expect(unwrapped(text.stdout)).toContain(`(2 findings)\nchecked ${report.summary.objects} objects in ${report.summary.files} files · ${skipped} files skipped: not Kubernetes objects\n`);
     expect(text.stdout).not.toContain('docker-compose.yml');
     const verbose = offgate(['lint', '-v', '--kustomize', 'never', '.'], { cwd: dir });
-    expect(verbose.stdout).toMatch(/^skipped\n {2}\S+ {2}not a Kubernetes object \(/m);
-    expect(verbose.stdout).toMatch(/^ {2}docker-compose\.yml {2}not a Kubernetes object \(docker compose file\)$/m);
+    expect(verbose.stdout).toMatch(/^\S+: skipped: not a Kubernetes object \(/m);
+    expect(unwrapped(verbose.stdout)).toMatch(/^docker-compose\.yml: skipped: not a Kubernetes object \(docker compose file\)$/m);
   });
 
   it('--exclude adds to offgate.yaml\'s', () => {
@@ -184,7 +185,7 @@ describe('offgate lint on a repository', () => {
     const dir = repoCopy();
     const r = offgate(['lint', '.github/workflows/ci.yaml', 'docker-compose.yml'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('no violations · 0 objects in 0 files · 2 files skipped: not Kubernetes objects');
+    expect(r.stdout).toContain('no violations\nchecked 0 objects in 0 files · 2 files skipped: not Kubernetes objects\n');
   });
 
   it('--strict: every skip is an input error (exit 2)', () => {
@@ -234,7 +235,7 @@ describe('offgate lint on a repository', () => {
 
     const markdown = offgate(['lint', '-o', 'markdown', ...args], { cwd: dir }).stdout;
     expect(markdown).toContain('| `docker-compose.yml` | not a Kubernetes object (docker compose file) |');
-    expect(markdown).toContain('1 denied · 1 object in 1 file · 1 file skipped: not Kubernetes objects');
+    expect(markdown).toContain('**1 workload would be rejected (1 finding)**<br>\nchecked 1 object in 1 file · 1 file skipped: not Kubernetes objects\n');
   });
 
   it('the library API reports skipped files too', async () => {

@@ -8,8 +8,9 @@ import { UsageError } from '../cli/errors';
 import { lintChecked, renderedFailOn, writeReports } from '../cli/lint-command';
 import { removeStaleReport, WriteError } from '../cli/output';
 import { outputTargets, reportFiles } from '../cli/output-plan';
+import { appendStepSummary } from '../cli/step-summary';
 import { oneLine } from '../report/formats/escape';
-import { formats, isFormatName, FORMAT_NAMES } from '../report/formats/index';
+import { isFormatName, FORMAT_NAMES } from '../report/formats/index';
 import { isFailing } from '../report/model';
 
 export interface ActionInputs {
@@ -68,8 +69,8 @@ export async function runAction(io: ActionIo): Promise<number> {
     if (!isFormatName(inputs.format)) throw new UsageError(`format ${inputs.format}: unknown format (one of ${FORMAT_NAMES.join(', ')})`);
     const targets = outputTargets(opts);
     checked = await lintChecked(inputs.paths, opts, { stdout: io.stdout, stderr: io.stderr, isTTY: false, env: io.env });
-    writeReports(checked.report, targets, { failOn: checked.failOn, color: false }, io.stdout, written);
-    if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, formats.markdown(checked.report, { color: false, failOn: renderedFailOn(checked.failOn) }));
+    writeReports(checked.report, targets, { failOn: checked.failOn, color: false, env: io.env }, io.stdout, written);
+    appendStepSummary(checked.report, io.env, { failOn: renderedFailOn(checked.failOn) });
   } catch (e) {
     if (!(e instanceof UsageError || e instanceof WriteError)) throw e;
     // An earlier run's report must not pass for this one's.

@@ -7,12 +7,14 @@ import { KUSTOMIZE_MODES, type KustomizeMode } from '../render';
 import { isFailing, type Report } from '../report/model';
 import { formats, type FormatName } from '../report/formats/index';
 import { parseSize } from '../size';
+import { terminalWidth } from '../report/wrap';
 import { useColor } from './color';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { removeStaleReport, writeOutputFile } from './output';
 import { outputTargets, reportFiles, summaryOnStdout, type OutputTarget } from './output-plan';
-import { textSummary } from './text-summary';
+import { startProgress } from './progress';
+import { appendStepSummary, githubLinks } from './step-summary';
 
 export interface LintCommandOptions {
   /** `-o FORMAT[=FILE]`, repeatable. */
@@ -40,6 +42,8 @@ export interface LintCommandOptions {
   kustomize?: string;
   /** `--helm-values FILE`, repeatable. */
   helmValues?: string[];
+  /** `--quiet`: the text format prints its summary only. */
+  quiet?: boolean;
 }
 
 export interface Io {
@@ -48,6 +52,10 @@ export interface Io {
   stdin?: NodeJS.ReadableStream;
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** Standard error is a terminal: the progress line of a long run goes there. */
+  stderrIsTTY?: boolean;
+  /** Standard output's columns when it is a terminal: the text format wraps to them. */
+  columns?: number;
 }
 
 /**
@@ -69,20 +77,45 @@ async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io, 
   const targets = outputTargets(opts);
   const { report, failOn, exitCode } = await lintChecked(paths, opts, io);
   const color = useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
-  writeReports(report, targets, { verbose: opts.verbose, failOn, color }, io.stdout, written);
+  writeReports(report, targets, { verbose: opts.verbose, quiet: opts.quiet, failOn, color, columns: io.columns, env: io.env }, io.stdout, written);
+  if (targets.some((t) => t.format === 'github')) appendStepSummary(report, io.env, { failOn: renderedFailOn(failOn) });
   return exitCode;
+}
+
+export interface ReportOptions {
+  verbose?: boolean;
+  /** `--quiet`: the text format's summary only. */
+  quiet?: boolean;
+  failOn: FailOn;
+  /** Colour for standard output's text; files never get colour. */
+  color: boolean;
+  /** Standard output's columns when it is a terminal: its text wraps to them, a file's to the default. */
+  columns?: number;
+  env: NodeJS.ProcessEnv;
 }
 
 /**
  * Each target's report: files written (each recorded in `written`), then standard output's
- * report, or the text summary when every report went to a file. `color` is for standard
- * output's text; files never get colour.
+ * report, or the text summary when every report went to a file (a CI log shows the verdict).
+ * Each format is rendered once from the one report (text twice only when it goes both to a
+ * terminal and to a file).
  */
-export function writeReports(report: Report, targets: OutputTarget[], opts: { verbose?: boolean; failOn: FailOn; color: boolean }, stdout: (s: string) => void, written: Set<string>): void {
-  const failOn = renderedFailOn(opts.failOn);
-  const render = renderOnce(report, { verbose: opts.verbose, failOn });
+export function writeReports(report: Report, targets: OutputTarget[], opts: ReportOptions, stdout: (s: string) => void, written: Set<string>): void {
+  const common = { verbose: opts.verbose, quiet: opts.quiet, failOn: renderedFailOn(opts.failOn), links: githubLinks(opts.env, process.cwd()), jobSummary: Boolean(opts.env.GITHUB_STEP_SUMMARY) };
+  const rendered = new Map<string, string>();
+  const render = (format: FormatName, toStdout: boolean): string => {
+    const color = toStdout && format === 'text' && opts.color;
+    const width = terminalWidth(opts.env, toStdout ? opts.columns : undefined);
+    const key = `${format}/${color}/${width}`;
+    let text = rendered.get(key);
+    if (text === undefined) {
+      text = formats[format](report, { ...common, color, width });
+      rendered.set(key, text);
+    }
+    return text;
+  };
   // Every report rendered before any is written: a renderer that throws leaves no file half-done.
-  const outputs = targets.map((t) => ({ target: t, text: render(t.format, t.file === undefined && t.format === 'text' && opts.color) }));
+  const outputs = targets.map((t) => ({ target: t, text: render(t.format, t.file === undefined) }));
   for (const { target, text } of outputs) {
     if (target.file === undefined) continue;
     writeOutputFile(target.file, text);
@@ -90,21 +123,7 @@ export function writeReports(report: Report, targets: OutputTarget[], opts: { ve
   }
   const toStdout = outputs.find((o) => o.target.file === undefined);
   if (toStdout) stdout(toStdout.text);
-  if (summaryOnStdout(targets)) stdout(textSummary(report, { color: opts.color, failOn }));
-}
-
-/** Each format rendered once from the one report (text twice only when coloured for a terminal and plain for a file). */
-function renderOnce(report: Report, opts: { verbose?: boolean; failOn: 'deny' | 'warn' }): (format: FormatName, color: boolean) => string {
-  const done = new Map<string, string>();
-  return (format, color) => {
-    const key = `${format}/${color}`;
-    let text = done.get(key);
-    if (text === undefined) {
-      text = formats[format](report, { ...opts, color });
-      done.set(key, text);
-    }
-    return text;
-  };
+  if (summaryOnStdout(targets)) stdout(formats.text(report, { ...common, quiet: true, color: opts.color, width: terminalWidth(opts.env, opts.columns) }));
 }
 
 /**
@@ -129,7 +148,7 @@ export interface CheckedLint {
 
 /** The options checked (a bad one is a UsageError), then the lint: what every front end of `lint` renders. */
 export async function lintChecked(paths: string[], opts: LintCommandOptions, io: Io): Promise<CheckedLint> {
-  const targets = outputTargets(opts);
+  outputTargets(opts); // a bad -o fails before the lint, not after it
   const failOn = opts.failOn ?? 'deny';
   if (!isFailOn(failOn)) throw new UsageError(`--fail-on ${failOn}: must be deny, warn or none`);
   if (paths.length === 0) throw new UsageError('lint: name files, folders or globs to lint, or - for standard input');
@@ -139,8 +158,8 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
   const cacheBound = cacheMaxBytes(io.env);
   if (typeof cacheBound !== 'number') throw new UsageError(cacheBound.error);
 
-  // Progress only where a person watches: a TTY, text (or its summary) on it, not CI.
-  const progress = targets.every((t) => t.file !== undefined || t.format === 'text') && io.isTTY && !io.env.CI;
+  // Progress only where a person watches: a terminal, not CI, and a run of more than 2 s.
+  const progress = startProgress({ write: io.stderr, isTTY: io.stderrIsTTY === true, env: io.env });
   const outcome = await lint({
     paths,
     stdin: io.stdin,
@@ -153,9 +172,8 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
     kustomize,
     helmValues: opts.helmValues,
     ...limits,
-    onProgress: progress ? (n) => n > 20 && io.stderr(`\rread ${n} files…`) : undefined,
-  });
-  if (progress) io.stderr('\r\x1b[K');
+    onProgress: (n) => progress.update(`checking ${n === 1 ? '1 file' : `${n} files`}`),
+  }).finally(() => progress.done());
   if (outcome.fatal) throw new UsageError(outcome.fatal, outcome.fatalErrors);
   const { report } = outcome;
   const exitCode = report.errors.length > 0 ? 2 : failOn !== 'none' && report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;

@@ -50,6 +50,7 @@ program
   .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
   .option('--no-color', 'no colour even on a terminal')
   .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
+  .option('-q, --quiet', 'text output: the summary only (counts by restriction, the verdict, the sources)')
   .action((paths: string[], opts) =>
     run(async () => {
       const { runLint } = await import('./lint-command');
@@ -59,6 +60,8 @@ program
         stdin: process.stdin,
         isTTY: Boolean(process.stdout.isTTY),
         env: process.env,
+        stderrIsTTY: Boolean(process.stderr.isTTY),
+        columns: process.stdout.columns,
       });
     }),
   );

@@ -75,7 +75,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function actionCount(action: string, n: number): string {
+export function actionCount(action: string, n: number): string {
   switch (action) {
     case 'deny':
       return `${n} denied`;

@@ -48,3 +48,61 @@ export interface SummaryInput {
 export function summarize({ findings, errors, files, objects, skipped = 0 }: SummaryInput): Summary {
   return { files, objects, skipped, byAction: countByAction(findings), errors: errors.length };
 }
+
+/**
+ * For one action: how many objects of the files (a workload for its generated Pods) it
+ * meets, and with how many findings. A workload is counted once however many of its
+ * containers fail.
+ */
+export interface Outcome {
+  action: string;
+  /** Workloads (Deployments, CronJobs, …) whose generated Pods have a finding. */
+  workloads: number;
+  /** Other objects with a finding of their own. */
+  objects: number;
+  findings: number;
+}
+
+/** The objects each action meets, most severe action first; an object is counted under each action it meets. */
+export function outcomes(findings: readonly Finding[]): Outcome[] {
+  const byAction = new Map<string, { workloads: Set<string>; objects: Set<string>; findings: number }>();
+  // A workload whose own fields are also reviewed is still one workload.
+  const workloads = new Set(findings.filter((f) => f.workload).map(subjectKey));
+  for (const f of findings) {
+    const action = effectiveAction(f);
+    let entry = byAction.get(action);
+    if (!entry) byAction.set(action, (entry = { workloads: new Set(), objects: new Set(), findings: 0 }));
+    const key = subjectKey(f);
+    (workloads.has(key) ? entry.workloads : entry.objects).add(key);
+    entry.findings++;
+  }
+  return [...byAction]
+    .sort(([a], [b]) => compareActions(a, b))
+    .map(([action, e]) => ({ action, workloads: e.workloads.size, objects: e.objects.size, findings: e.findings }));
+}
+
+/** The object of the files a finding is about (the workload for a generated Pod), as a key. */
+function subjectKey(f: Finding): string {
+  const o = f.workload ?? f.object;
+  return JSON.stringify([f.file, o.apiVersion, o.kind, o.namespace ?? '', o.name ?? '']);
+}
+
+/** Findings of one constraint kind (one restriction of offgate.yaml, or a template of --policy), per action. */
+export interface KindCount {
+  kind: string;
+  byAction: Record<string, number>;
+  total: number;
+}
+
+/** Findings per constraint kind: most findings first, then by kind. */
+export function countByKind(findings: readonly Finding[]): KindCount[] {
+  const byKind = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byKind.get(f.constraint.kind);
+    if (list) list.push(f);
+    else byKind.set(f.constraint.kind, [f]);
+  }
+  return [...byKind]
+    .map(([kind, list]) => ({ kind, byAction: countByAction(list), total: list.length }))
+    .sort((a, b) => b.total - a.total || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+}

@@ -110,7 +110,7 @@ describe('standard input with no documents is an error', () => {
       expect(report.errors).toEqual([{ file: 'standard input', line: null, column: null, message: 'no documents' }]);
       const text = spawnSync(process.execPath, [BIN, 'lint', '-'], { cwd, input, encoding: 'utf8' });
       expect(text.status).toBe(2);
-      expect(text.stdout).toContain('standard input  no documents');
+      expect(text.stdout).toContain('standard input: error: no documents');
     });
   }
 

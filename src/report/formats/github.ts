@@ -1,35 +1,95 @@
-// GitHub Actions workflow commands: an annotation per finding on the offending line
-// (`::error` when its action fails the run per --fail-on, else `::warning` for warn and
-// `::notice` for the rest), input errors and warnings as annotations, then the summary.
-import { constraintLabel, notesOf, portablePath, sourcesLine, subjectLabel, summaryLine } from '../describe';
+// GitHub Actions workflow commands: an annotation on the offending line (`::error` when
+// a finding's action fails the run per --fail-on, else `::warning` for warn and `::notice`
+// for the rest), input errors and warnings as annotations, then the summary. GitHub shows
+// at most 10 annotations of each severity per step and silently drops the rest, so each
+// severity gets 9, and its 10th says how many more there are and where they are: listed
+// in the log below the annotations, and in the job summary.
+import { constraintLabel, notesOf, portablePath, positionSuffix, sourcesLine, subjectLabel } from '../describe';
 import { isFailing, type Finding, type Report } from '../model';
 import { effectiveAction } from '../summary';
+import { checkedLine, verdictLines } from '../verdict';
 import { oneLine } from './escape';
 import type { RenderOptions } from './types';
 
 type Command = 'error' | 'warning' | 'notice';
 
+/** Annotations of one severity GitHub shows per step. */
+export const ANNOTATIONS_PER_SEVERITY = 10;
+
+interface Annotation {
+  command: Command;
+  line: string;
+  /** What the log says of it when it is not annotated: `path:line:col: message`. */
+  plain: string;
+  /** A finding (not an input error, warning or skipped-files notice): counted as such. */
+  finding: boolean;
+}
+
 export function render(report: Report, opts: RenderOptions): string {
   const cwd = opts.cwd ?? process.cwd();
-  const lines: string[] = [];
+  const all: Annotation[] = [];
 
+  // Input errors first: a file that could not be checked matters more than any one finding.
+  for (const e of report.errors) {
+    const where = `${e.file === '-' ? '-' : portablePath(e.file, cwd)}${positionSuffix(e.line, e.column)}`;
+    all.push({ command: 'error', line: command('error', { ...place(e.file, e.line, e.column, cwd), title: 'offgate: input error' }, e.message), plain: `${where}: error: ${e.message}`, finding: false });
+  }
   for (const f of report.findings) {
     const message = [`${subjectLabel(f)}: ${f.message}`, ...notesOf(f), ...(f.fix !== undefined ? [`fix: ${f.fix}`] : [])].join('\n');
-    lines.push(command(commandFor(f, opts.failOn), { ...place(f.file, f.line, f.column, cwd), title: constraintLabel(f) }, message));
+    const c = commandFor(f, opts.failOn);
+    const where = `${f.file === '-' ? '-' : portablePath(f.file, cwd)}:${f.line}:${f.column}`;
+    all.push({ command: c, line: command(c, { ...place(f.file, f.line, f.column, cwd), title: constraintLabel(f) }, message), plain: `${where}: ${effectiveAction(f)} ${subjectLabel(f)}: ${f.message} [${constraintLabel(f)}]`, finding: true });
   }
-  for (const e of report.errors) {
-    lines.push(command('error', { ...place(e.file, e.line, e.column, cwd), title: 'offgate: input error' }, e.message));
-  }
-  for (const w of report.warnings) lines.push(command('warning', { title: 'offgate' }, w));
-  // One notice per skipped file would bury the findings (GitHub shows few annotations per step).
+  for (const w of report.warnings) all.push({ command: 'warning', line: command('warning', { title: 'offgate' }, w), plain: `warning: ${w}`, finding: false });
+  // One notice per skipped file would bury the findings.
   const skipped = report.skipped ?? [];
   if (skipped.length > 0) {
     const list = skipped.map((s) => `${portablePath(s.file, cwd)}: ${s.reason}`).join('\n');
-    lines.push(command('notice', { title: `offgate: ${skipped.length === 1 ? '1 file' : `${skipped.length} files`} skipped (not Kubernetes objects)` }, list));
+    const title = `offgate: ${skipped.length === 1 ? '1 file' : `${skipped.length} files`} skipped (not Kubernetes objects)`;
+    all.push({ command: 'notice', line: command('notice', { title }, list), plain: `${title}`, finding: false });
   }
 
-  lines.push(oneLine(summaryLine(report.summary)), oneLine(sourcesLine(report.sources)));
+  const { shown, held } = withinLimit(all);
+  const lines = shown.map((a) => a.line);
+  for (const [c, rest] of held) lines.push(command(c, { title: `offgate: ${rest.length} more (GitHub shows ${ANNOTATIONS_PER_SEVERITY} per step)` }, moreMessage(rest, opts.jobSummary === true)));
+  const heldAll = [...held.values()].flat();
+  if (heldAll.length > 0) {
+    // In the log, as plain lines (each led by two spaces and a dash: never a workflow command).
+    lines.push(`not annotated (GitHub shows ${ANNOTATIONS_PER_SEVERITY} annotations of each severity per step):`);
+    for (const a of heldAll) lines.push(`  - ${oneLine(a.plain)}`);
+  }
+
+  for (const l of [...verdictLines(report.findings, report.summary), checkedLine(report.summary), sourcesLine(report.sources)]) lines.push(oneLine(l));
   return `${lines.join('\n')}\n`;
+}
+
+/** The first 9 annotations of each severity, and the rest of each severity that has more than 10. */
+function withinLimit(all: readonly Annotation[]): { shown: Annotation[]; held: Map<Command, Annotation[]> } {
+  const bySeverity = new Map<Command, Annotation[]>();
+  for (const a of all) {
+    const list = bySeverity.get(a.command);
+    if (list) list.push(a);
+    else bySeverity.set(a.command, [a]);
+  }
+  const held = new Map<Command, Annotation[]>();
+  const shownSet = new Set<Annotation>();
+  for (const [c, list] of bySeverity) {
+    // Exactly 10 fit; more than 10 leave room for the one that counts the rest.
+    const keep = list.length <= ANNOTATIONS_PER_SEVERITY ? list.length : ANNOTATIONS_PER_SEVERITY - 1;
+    for (const a of list.slice(0, keep)) shownSet.add(a);
+    if (list.length > keep) held.set(c, list.slice(keep));
+  }
+  return { shown: all.filter((a) => shownSet.has(a)), held };
+}
+
+/** `and 23 more findings: see the job summary` (or the log, when no job summary is written). */
+function moreMessage(rest: readonly Annotation[], summaryWritten: boolean): string {
+  const findings = rest.filter((a) => a.finding).length;
+  const others = rest.length - findings;
+  const what = [findings > 0 ? `${findings} more ${findings === 1 ? 'finding' : 'findings'}` : '', others > 0 ? `${others} more ${others === 1 ? 'message' : 'messages'}` : '']
+    .filter(Boolean)
+    .join(' and ');
+  return `and ${what}: see ${summaryWritten ? 'the job summary, or ' : ''}the log of this step`;
 }
 
 function commandFor(f: Finding, failOn: 'deny' | 'warn'): Command {

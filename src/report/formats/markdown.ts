@@ -1,54 +1,125 @@
 // Markdown for people reading a CI page (a GitHub job summary, a merge-request note): the
-// verdict and summary first, then one table row per finding and per input error, the
-// longest lists cut so the page stays readable (GitHub caps a step summary at 1 MiB).
-import { constraintLabel, portablePath, positionSuffix, sourcesLine, subjectLabel, summaryLine } from '../describe';
-import { isFailing, type Report } from '../model';
-import { effectiveAction } from '../summary';
+// verdict and summary first, then the findings by restriction and by workload, then one
+// table row per finding and per input error, each place linked to its line when the
+// repository's address is known. The longest lists are cut so the page stays readable,
+// and the whole within GitHub's cap on a step summary (1 MiB).
+import { isAbsolute, relative, resolve } from 'node:path';
+import { actionCount, constraintLabel, portablePath, sourcesLine, subjectLabel } from '../describe';
+import { isFailing, type Finding, type Report } from '../model';
+import { countByAction, effectiveAction } from '../summary';
+import { checkedLine, kindRows, verdictLines } from '../verdict';
 import { oneLine } from './escape';
 import type { RenderOptions } from './types';
 
 /** Rows shown per table; the rest are counted. */
 export const MAX_ROWS = 200;
+/** GitHub refuses a step summary over 1 MiB (1024k); a little is left for what others append. */
+export const SUMMARY_BUDGET = 1000 * 1024;
+/** Characters of a table cell; a longer message is cut (the annotations and the log have it whole). */
+const MAX_CELL = 1000;
 
 export function render(report: Report, opts: RenderOptions): string {
+  // Fewer rows until the page fits GitHub's cap: a summary over it is dropped whole.
+  let rows = MAX_ROWS;
+  let out = renderRows(report, opts, rows);
+  while (Buffer.byteLength(out, 'utf8') > SUMMARY_BUDGET && rows > 0) {
+    rows = Math.floor(rows / 2);
+    out = renderRows(report, opts, rows);
+  }
+  return out;
+}
+
+function renderRows(report: Report, opts: RenderOptions, maxRows: number): string {
   const cwd = opts.cwd ?? process.cwd();
+  const at = (file: string, line?: number) => where(file, line, cwd, opts.links);
   const failing = report.findings.filter((f) => isFailing(f, opts.failOn)).length;
   const verdict = report.errors.length > 0 ? '⚠️ some inputs could not be checked' : failing > 0 ? '❌ the cluster would reject some of these' : '✅ the cluster would accept these';
-  const out = [`### offgate: ${verdict}`, '', cell(summaryLine(report.summary)), '', cell(sourcesLine(report.sources)), ''];
+  const out = [`### offgate: ${verdict}`, ''];
+  for (const line of verdictLines(report.findings, report.summary)) out.push(`**${cell(line)}**<br>`);
+  out.push(cell(checkedLine(report.summary)), '', cell(sourcesLine(report.sources)), '');
 
   if (report.findings.length > 0) {
-    out.push('| where | action | object | message | constraint |', '|---|---|---|---|---|');
-    for (const f of report.findings.slice(0, MAX_ROWS)) {
-      out.push(`| ${code(where(f.file, f.line, f.column, cwd))} | ${effectiveAction(f)} | ${cell(subjectLabel(f))} | ${cell(f.message)} | ${cell(constraintLabel(f))} |`);
+    out.push('#### Findings by restriction', '', '| constraint kind | findings |', '|---|---|');
+    for (const r of kindRows(report.findings)) out.push(`| ${cell(r.kind)} | ${cell(r.count)} |`);
+    out.push('');
+
+    const subjects = bySubject(report.findings);
+    out.push('#### Findings by workload', '', '| object | where | findings |', '|---|---|---|');
+    for (const s of subjects.slice(0, maxRows)) out.push(`| ${cell(s.label)} | ${at(s.file, s.line)} | ${cell(s.count)} |`);
+    out.push(...more(subjects.length, maxRows, 'object'), '');
+
+    out.push('#### Findings', '', '| where | action | object | message | constraint |', '|---|---|---|---|---|');
+    for (const f of report.findings.slice(0, maxRows)) {
+      out.push(`| ${at(f.file, f.line)} | ${effectiveAction(f)} | ${cell(subjectLabel(f))} | ${cell(f.message)} | ${cell(constraintLabel(f))} |`);
     }
-    out.push(...more(report.findings.length, 'finding'), '');
+    out.push(...more(report.findings.length, maxRows, 'finding'), '');
   }
   if (report.errors.length > 0) {
     out.push('| input error | message |', '|---|---|');
-    for (const e of report.errors.slice(0, MAX_ROWS)) out.push(`| ${code(where(e.file, e.line, e.column, cwd))} | ${cell(e.message)} |`);
-    out.push(...more(report.errors.length, 'input error'), '');
+    for (const e of report.errors.slice(0, maxRows)) out.push(`| ${at(e.file, e.line)} | ${cell(e.message)} |`);
+    out.push(...more(report.errors.length, maxRows, 'input error'), '');
   }
-  for (const w of report.warnings) out.push(`> ${cell(w)}`, '');
+  for (const w of report.warnings.slice(0, maxRows)) out.push(`> ${cell(w)}`, '');
   const skipped = report.skipped ?? [];
   if (skipped.length > 0) {
     out.push('<details><summary>skipped: not Kubernetes objects</summary>', '', '| skipped file | reason |', '|---|---|');
-    for (const s of skipped.slice(0, MAX_ROWS)) out.push(`| ${code(where(s.file, undefined, undefined, cwd))} | ${cell(s.reason)} |`);
-    out.push(...more(skipped.length, 'skipped file'), '', '</details>', '');
+    for (const s of skipped.slice(0, maxRows)) out.push(`| ${at(s.file)} | ${cell(s.reason)} |`);
+    out.push(...more(skipped.length, maxRows, 'skipped file'), '', '</details>', '');
   }
   return `${out.join('\n')}\n`;
 }
 
-function where(file: string, line: number | undefined, column: number | undefined, cwd: string): string {
-  return `${file === '-' ? '-' : portablePath(file, cwd)}${positionSuffix(line, column)}`;
+/** The objects of the files with findings (a workload for its Pods), in order of first finding, each placed at its first finding. */
+function bySubject(findings: readonly Finding[]): { label: string; file: string; line: number; count: string }[] {
+  const groups = new Map<string, { label: string; file: string; line: number; findings: Finding[] }>();
+  for (const f of findings) {
+    const o = f.workload ?? f.object;
+    const key = JSON.stringify([f.file, o.apiVersion, o.kind, o.namespace ?? '', o.name ?? '']);
+    const g = groups.get(key);
+    if (!g) groups.set(key, { label: subjectLabel(f), file: f.file, line: f.line, findings: [f] });
+    else {
+      g.findings.push(f);
+      g.line = Math.min(g.line, f.line);
+    }
+  }
+  return [...groups.values()].map((g) => ({
+    label: g.label,
+    file: g.file,
+    line: g.line,
+    count: Object.entries(countByAction(g.findings))
+      .map(([a, n]) => actionCount(a, n))
+      .join(', '),
+  }));
 }
 
-function more(total: number, what: string): string[] {
-  return total > MAX_ROWS ? ['', `…and ${total - MAX_ROWS} more ${what}s (the full list: \`offgate lint\` locally, or the annotations).`] : [];
+/**
+ * `PATH:LINE` in code, linked to the line on GitHub when the repository's address is
+ * known (`…/blob/SHA/PATH#L12`) and the file is inside its root. Standard input is `-`.
+ */
+function where(file: string, line: number | undefined, cwd: string, links: RenderOptions['links']): string {
+  if (file === '-') return code(`-${line !== undefined ? `:${line}` : ''}`);
+  const path = portablePath(file, cwd);
+  const text = code(`${path}${line !== undefined ? `:${line}` : ''}`);
+  const url = links && blobUrl(file, line, cwd, links);
+  return url ? `[${text}](${url})` : text;
 }
 
-/** Text in a table cell: one line, with what Markdown would read as markup escaped. */
+function blobUrl(file: string, line: number | undefined, cwd: string, links: NonNullable<RenderOptions['links']>): string | undefined {
+  const rel = relative(links.root, resolve(cwd, file));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  const path = rel.split(/[\\/]/).map(encodeURIComponent).join('/');
+  return `${links.base}${path}${line !== undefined ? `#L${line}` : ''}`;
+}
+
+function more(total: number, shown: number, what: string): string[] {
+  return total > shown ? ['', `…and ${total - shown} more ${what}s (the full list: \`offgate lint\` locally, or the log).`] : [];
+}
+
+/** Text in a table cell: one line, not too long, with what Markdown would read as markup escaped. */
 function cell(text: string): string {
-  return oneLine(text).replace(/[\\`*_{}[\]<>|#]/g, '\\$&');
+  const line = oneLine(text);
+  const cut = line.length > MAX_CELL ? `${line.slice(0, MAX_CELL)}…` : line;
+  return cut.replace(/[\\`*_{}[\]<>|#]/g, '\\$&');
 }
 
 function code(text: string): string {

@@ -1,19 +1,13 @@
-// The human format, after eslint's "stylish": a header per file, then one row per
-// finding (`line:col  action  Object: message  Constraint/name`) with its explanations
-// and fix hint on dim lines below, then input errors, warnings and a summary.
-import {
-  byPosition,
-  constraintLabel,
-  groupByFile,
-  notesOf,
-  positionSuffix,
-  refLabel,
-  sourcesLine,
-  subjectLabel,
-  summaryLine,
-} from '../describe';
-import { isFailing, type Finding, type Report } from '../model';
+// The human format, after ruff, rustc and eslint's unix format: every finding opens with
+// `path:line:col` (which terminals and editors open), then its action, the object and the
+// message, wrapped to the terminal with a hanging indent; its explanations and fix hint
+// below. Then input errors (`path:line:col: error: …`), warnings, and the summary: a
+// table of findings by constraint kind, what the cluster would do, what was checked.
+import { byPosition, constraintLabel, groupByFile, notesOf, portablePath, positionSuffix, refLabel, sourcesLine, subjectLabel } from '../describe';
+import type { Finding, Report } from '../model';
 import { effectiveAction } from '../summary';
+import { checkedLine, kindRows, verdicts } from '../verdict';
+import { DEFAULT_WIDTH, columns, words, wrap, type Word } from '../wrap';
 import { oneLine } from './escape';
 import type { RenderOptions } from './types';
 
@@ -22,7 +16,6 @@ type Paint = (text: string) => string;
 interface Palette {
   bold: Paint;
   dim: Paint;
-  underline: Paint;
   red: Paint;
   green: Paint;
   yellow: Paint;
@@ -31,78 +24,87 @@ interface Palette {
 
 function palette(color: boolean): Palette {
   const sgr = (open: number, close: number): Paint => (color ? (t) => `\x1b[${open}m${t}\x1b[${close}m` : (t) => t);
-  return { bold: sgr(1, 22), dim: sgr(2, 22), underline: sgr(4, 24), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
+  return { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
 }
 
 function actionPaint(p: Palette, action: string): Paint {
   return action === 'deny' ? p.red : action === 'warn' ? p.yellow : p.cyan;
 }
 
+/** Continuation lines of a finding's first line, and of its notes. */
+const HANGING = '    ';
+/** Notes and fix hints under a finding. */
+const NOTE = '  ';
+
 export function render(report: Report, opts: RenderOptions): string {
   const p = palette(opts.color);
+  const width = opts.width ?? DEFAULT_WIDTH;
+  const cwd = opts.cwd ?? process.cwd();
   const sections: string[][] = [];
 
-  for (const [file, findings] of groupByFile(report.findings)) {
-    sections.push([p.underline(oneLine(file)), ...fileRows([...findings].sort(byPosition), p, opts)]);
+  if (!opts.quiet) {
+    // Files in path order (findings arrive in the order templates are evaluated), each file's findings by position.
+    for (const [, findings] of [...groupByFile(report.findings)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (const f of [...findings].sort(byPosition)) sections.push(findingLines(f, p, width, cwd, opts.verbose === true));
+    }
+    const notices: string[] = [];
+    for (const e of report.errors) {
+      const where = `${place(e.file, cwd)}${positionSuffix(e.line, e.column)}:`;
+      notices.push(...wrap([{ text: where, paint: p.bold }, { text: 'error:', paint: (t) => p.bold(p.red(t)) }, ...words(oneLine(e.message))], width, '', HANGING));
+    }
+    for (const w of report.warnings) notices.push(...wrap([{ text: 'warning:', paint: p.yellow }, ...words(oneLine(w))], width, '', HANGING));
+    // The summary counts them; which ones, and why, only when asked (a repository's root has many).
+    if (opts.verbose) {
+      for (const s of report.skipped ?? []) notices.push(...wrap([{ text: `${place(s.file, cwd)}:`, paint: p.bold }, ...words(oneLine(`skipped: ${s.reason}`), p.dim)], width, '', HANGING));
+    }
+    if (notices.length > 0) sections.push(notices);
   }
 
-  if (report.errors.length > 0) {
-    sections.push([
-      p.bold(p.red('input errors')),
-      ...report.errors.map((e) => `  ${oneLine(e.file)}${positionSuffix(e.line, e.column)}  ${oneLine(e.message)}`),
-    ]);
-  }
-
-  if (report.warnings.length > 0) {
-    sections.push(report.warnings.map((w) => `${p.yellow('warning:')} ${oneLine(w)}`));
-  }
-
-  // The summary line counts them; which ones, and why, only when asked (a repository's root has many).
-  const skipped = report.skipped ?? [];
-  if (opts.verbose && skipped.length > 0) {
-    sections.push([p.bold('skipped'), ...skipped.map((s) => `  ${oneLine(s.file)}  ${p.dim(oneLine(s.reason))}`)]);
-  }
-
-  const failing = report.errors.length > 0 || report.findings.some((f) => isFailing(f, opts.failOn));
-  const verdict = failing ? p.red : report.findings.length > 0 ? p.yellow : p.green;
-  sections.push([p.bold(verdict(oneLine(summaryLine(report.summary)))), p.dim(oneLine(sourcesLine(report.sources)))]);
-
+  sections.push(...summaryLines(report, p, width));
   return sections.map((lines) => lines.join('\n')).join('\n\n') + '\n';
 }
 
-/** The rows of one file's findings, `line:col` and action columns aligned. */
-function fileRows(findings: Finding[], p: Palette, opts: RenderOptions): string[] {
-  const position = (f: Finding) => `${f.line}:${f.column}`;
-  // A loop, not Math.max(...): spreading tens of thousands of arguments overflows the stack.
-  let posWidth = 0;
-  let actionWidth = 0;
-  for (const f of findings) {
-    posWidth = Math.max(posWidth, position(f).length);
-    actionWidth = Math.max(actionWidth, oneLine(effectiveAction(f)).length);
-  }
-  const indent = ' '.repeat(2 + posWidth + 2 + actionWidth + 2);
+/** `path:line:col: deny Deployment shop/web: message [Kind/name]`, wrapped, then its notes and fix. */
+function findingLines(f: Finding, p: Palette, width: number, cwd: string, verbose: boolean): string[] {
+  const action = oneLine(effectiveAction(f));
+  const head: Word[] = [
+    { text: `${place(f.file, cwd)}:${f.line}:${f.column}:`, paint: p.bold },
+    { text: action, paint: actionPaint(p, action) },
+    ...words(oneLine(`${subjectLabel(f)}: ${f.message}`)),
+    { text: `[${oneLine(constraintLabel(f))}]`, paint: p.dim },
+  ];
+  const lines = wrap(head, width, '', HANGING);
+  const below = [...notesOf(f), ...(verbose ? verboseLines(f) : []), ...(f.fix ? [`fix: ${f.fix}`] : [])];
+  for (const note of below) lines.push(...wrap(words(oneLine(note), p.dim), width, NOTE, HANGING));
+  return lines;
+}
 
-  // Constraint labels, notes and fix hints repeat from finding to finding: each distinct
-  // one is made printable once (a large lint has tens of thousands of rows).
-  const printable = new Map<string, string>();
-  const once = (text: string): string => {
-    let done = printable.get(text);
-    if (done === undefined) {
-      done = oneLine(text);
-      printable.set(text, done);
-    }
-    return done;
-  };
-  const rows: string[] = [];
-  for (const f of findings) {
-    const action = oneLine(effectiveAction(f));
-    const message = oneLine(`${subjectLabel(f)}: ${f.message}`);
-    rows.push(`  ${p.dim(position(f).padEnd(posWidth))}  ${actionPaint(p, action)(action.padEnd(actionWidth))}  ${message}  ${p.dim(once(constraintLabel(f)))}`);
-    for (const note of notesOf(f)) rows.push(indent + p.dim(once(note)));
-    if (opts.verbose) for (const line of verboseLines(f)) rows.push(indent + p.dim(oneLine(line)));
-    if (f.fix) rows.push(indent + p.dim(once(`fix: ${f.fix}`)));
+/** The file as given, or relative to the working directory when given absolute inside it. */
+function place(file: string, cwd: string): string {
+  const path = oneLine(portablePath(file, cwd));
+  // A file named `::error …` must not start a line a CI runner reads as a command.
+  return /^(::|##\[)/.test(path) ? `./${path}` : path;
+}
+
+/** The findings-by-restriction table (when there are findings), then the verdict, what was checked and the constraints' sources. */
+function summaryLines(report: Report, p: Palette, width: number): string[][] {
+  const sections: string[][] = [];
+  const rows = kindRows(report.findings);
+  if (rows.length > 0) {
+    const header = { kind: 'constraint kind', count: 'findings' };
+    const kindWidth = Math.max(...[header, ...rows].map((r) => columns(r.kind)));
+    const row = (r: { kind: string; count: string }) => `${NOTE}${oneLine(r.kind).padEnd(kindWidth)}  ${r.count}`;
+    sections.push([p.dim(row(header)), ...rows.map(row)]);
   }
-  return rows;
+  const lines: string[] = [];
+  for (const v of verdicts(report.findings, report.summary)) {
+    const paint = v.action === '' ? p.green : v.action === 'error' ? p.red : actionPaint(p, v.action);
+    lines.push(...wrap(words(v.text, (t) => p.bold(paint(t))), width, '', HANGING));
+  }
+  lines.push(...wrap(words(checkedLine(report.summary)), width, '', HANGING));
+  lines.push(...wrap(words(oneLine(sourcesLine(report.sources)), p.dim), width, '', HANGING));
+  sections.push(lines);
+  return sections;
 }
 
 function verboseLines(f: Finding): string[] {
