@@ -34,7 +34,7 @@ describe('action.yml', () => {
   it('runs the committed bundle on node20, with the documented inputs and outputs', () => {
     expect(action.runs).toEqual({ using: 'node20', main: 'dist/action.cjs' });
     expect(existsSync(join(ROOT, action.runs.main))).toBe(true);
-    expect(Object.keys(action.inputs)).toEqual(['paths', 'env', 'config', 'policy', 'format', 'fail-on', 'sarif']);
+    expect(Object.keys(action.inputs)).toEqual(['paths', 'env', 'config', 'policy', 'format', 'fail-on', 'sarif', 'output']);
     expect(Object.keys(action.outputs)).toEqual(['findings', 'failing', 'errors', 'exit-code']);
   });
 });

@@ -269,9 +269,9 @@ describe('offgate export expansions', () => {
     for (const f of defaultExpansionFiles()) expect(r.stdout).toContain(f.text);
   });
 
-  it('writes one file per source with --out, a copy of which under --policy changes nothing', async () => {
+  it('writes one file per source with --output-dir, a copy of which under --policy changes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'offgate-export-expansions-'));
-    const w = offgate(['export', 'expansions', '--out', dir]);
+    const w = offgate(['export', 'expansions', '--output-dir', dir]);
     expect(w.code).toBe(0);
     expect(w.stdout).toBe(`wrote ${defaultExpansionFiles().length + 1} files of ExpansionTemplates to ${dir}\n`);
     expect(readdirSync(dir).sort()).toEqual(['kubernetes.yaml', ...defaultExpansionFiles().map((f) => f.file)].sort());

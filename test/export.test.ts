@@ -43,10 +43,10 @@ describe('offgate export templates', () => {
     expect(Buffer.from(fromExport).equals(Buffer.from(compileBundled(t)))).toBe(true);
   });
 
-  it('writes one file per template with --out, and nothing elsewhere', () => {
+  it('writes one file per template with --output-dir, and nothing elsewhere', () => {
     const dir = mkdtempSync(join(tmpdir(), 'offgate-export-'));
     const out = join(dir, 'templates');
-    const w = offgate(['export', 'templates', '--out', out]);
+    const w = offgate(['export', 'templates', '--output-dir', out]);
     expect(w.code).toBe(0);
     expect(readdirSync(dir)).toEqual(['templates']);
     expect(readdirSync(out).sort()).toEqual(bundledTemplates().map((t) => `${t.folder}.yaml`).sort());

@@ -205,7 +205,7 @@ function regoCase(rng: Rng, corpus: Corpus, c: FuzzCase): void {
     for (const lib of corpus.libs) c.files.set(`lib/${lib.name.split('/').pop()}`, lib.source);
     const pkg = /^package\s+([\w.]+)/m.exec(seed.source)?.[1] ?? 'x';
     c.primary = 'policy.rego';
-    c.args = ['compile', 'policy.rego', ...corpus.libs.map((l) => `lib/${l.name.split('/').pop()}`), '-e', `${pkg.replace(/\./g, '/')}/violation`, '--rego-version', v, '-o', 'out.wasm'];
+    c.args = ['compile', 'policy.rego', ...corpus.libs.map((l) => `lib/${l.name.split('/').pop()}`), '-e', `${pkg.replace(/\./g, '/')}/violation`, '--rego-version', v, '--output-file', 'out.wasm'];
     c.exits = [0, 2];
     return;
   }
@@ -225,7 +225,7 @@ function regoCase(rng: Rng, corpus: Corpus, c: FuzzCase): void {
   c.primary = 'policy/template.yaml';
   c.files.set('policy/template.yaml', text);
   if (rng.chance(0.4)) {
-    c.args = ['compile', 'policy/template.yaml', '-o', 'out.wasm'];
+    c.args = ['compile', 'policy/template.yaml', '--output-file', 'out.wasm'];
     c.exits = [0, 2];
     return;
   }

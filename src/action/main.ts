@@ -1,14 +1,16 @@
 // The GitHub Action (action.yml at the repository root runs dist/action.cjs on node20, with
 // no install step). Inputs arrive as INPUT_* variables; it lints as `offgate lint` does,
-// prints the report in `format` (annotations by default), writes SARIF when asked, appends a
-// Markdown summary to the job's page and sets outputs. The exit code is the CLI's.
+// prints the report in `format` (annotations by default), writes SARIF and the `output`
+// reports (`-o FORMAT=FILE`, as the CLI) when asked, appends a Markdown summary to the job's
+// page and sets outputs. The exit code is the CLI's.
 import { appendFileSync } from 'node:fs';
 import { UsageError } from '../cli/errors';
-import { lintChecked } from '../cli/lint-command';
-import { writeOutputFile } from '../cli/output';
+import { lintChecked, renderedFailOn, writeReports } from '../cli/lint-command';
+import { removeStaleReport, WriteError } from '../cli/output';
+import { outputTargets, reportFiles } from '../cli/output-plan';
 import { appendStepSummary } from '../cli/step-summary';
 import { oneLine } from '../report/formats/escape';
-import { formats, isFormatName, FORMAT_NAMES, type FormatName } from '../report/formats/index';
+import { isFormatName, FORMAT_NAMES } from '../report/formats/index';
 import { isFailing } from '../report/model';
 
 export interface ActionInputs {
@@ -19,6 +21,8 @@ export interface ActionInputs {
   format: string;
   failOn: string;
   sarif?: string;
+  /** More reports, each `FORMAT=FILE` as the CLI's `-o`. */
+  output: string[];
 }
 
 /** An input as the runner passes it: `INPUT_` and the name upper-cased, spaces as `_`. */
@@ -42,6 +46,7 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     format: input(env, 'format') || 'github',
     failOn: input(env, 'fail-on') || 'deny',
     sarif: optional('sarif'),
+    output: list(input(env, 'output')),
   };
 }
 
@@ -54,24 +59,30 @@ export interface ActionIo {
 /** Runs the Action; returns the exit code (the CLI's: 0 clean, 1 rejected, 2 input or usage errors). */
 export async function runAction(io: ActionIo): Promise<number> {
   const inputs = readInputs(io.env);
-  const opts = { env: inputs.env, config: inputs.config, policy: inputs.policy, failOn: inputs.failOn, output: inputs.format };
+  // The log's format, then the files: what `offgate lint -o FORMAT -o sarif=FILE -o …` writes.
+  const output = [inputs.format, ...(inputs.sarif ? [`sarif=${inputs.sarif}`] : []), ...inputs.output];
+  const opts = { env: inputs.env, config: inputs.config, policy: inputs.policy, failOn: inputs.failOn, output };
+  const written = new Set<string>();
   let checked;
   try {
+    // The log's format is a format only (no =FILE: reports go to files through sarif and output).
     if (!isFormatName(inputs.format)) throw new UsageError(`format ${inputs.format}: unknown format (one of ${FORMAT_NAMES.join(', ')})`);
-    const format = inputs.format;
+    const targets = outputTargets(opts);
     checked = await lintChecked(inputs.paths, opts, { stdout: io.stdout, stderr: io.stderr, isTTY: false, env: io.env });
-    const render = (name: FormatName) => formats[name](checked!.report, { color: false, failOn: checked!.failOn, jobSummary: Boolean(io.env.GITHUB_STEP_SUMMARY) });
-    io.stdout(render(format));
-    if (inputs.sarif) writeOutputFile(inputs.sarif, render('sarif'));
-    appendStepSummary(checked.report, io.env, { failOn: checked.failOn });
+    writeReports(checked.report, targets, { failOn: checked.failOn, color: false, env: io.env }, io.stdout, written);
+    appendStepSummary(checked.report, io.env, { failOn: renderedFailOn(checked.failOn) });
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    for (const m of e.messages) io.stdout(`::error title=offgate::${oneLine(m)}\n`);
+    if (!(e instanceof UsageError || e instanceof WriteError)) throw e;
+    // An earlier run's report must not pass for this one's.
+    for (const file of reportFiles(opts)) if (!written.has(file)) removeStaleReport(file);
+    const messages = e instanceof UsageError ? e.messages : [e.message];
+    for (const m of messages) io.stdout(`::error title=offgate::${oneLine(m)}\n`);
     return 2;
   }
   if (io.env.GITHUB_OUTPUT) {
     const { findings, errors } = checked.report;
-    const failing = findings.filter((f) => isFailing(f, checked.failOn)).length;
+    const failOn = checked.failOn;
+    const failing = failOn === 'none' ? 0 : findings.filter((f) => isFailing(f, failOn)).length;
     appendFileSync(io.env.GITHUB_OUTPUT, `findings=${findings.length}\nfailing=${failing}\nerrors=${errors.length}\nexit-code=${checked.exitCode}\n`);
   }
   return checked.exitCode;

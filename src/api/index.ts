@@ -27,8 +27,8 @@ export interface LintOptions {
   policyDirs?: string[];
   /** Namespace of objects that name none (default `default`). */
   namespace?: string;
-  /** `deny` (default) or `warn`: which results make `exitCode` 1. */
-  failOn?: 'deny' | 'warn';
+  /** `deny` (default) or `warn`: which results make `exitCode` 1; `none`: no result does. */
+  failOn?: 'deny' | 'warn' | 'none';
   /** Evaluation deadline per template and object, in ms (default 30,000). */
   timeoutMs?: number;
   /** Larger input files are refused, in bytes (default 64 MiB). */
@@ -72,7 +72,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const outcome = await runLint(core);
   const report = toJsonReport(outcome.report);
   if (outcome.fatal) return { report, exitCode: 2, fatal: outcome.fatal, fatalErrors: outcome.fatalErrors ?? [outcome.fatal] };
-  const exitCode = outcome.report.errors.length > 0 ? 2 : outcome.report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
+  const exitCode = outcome.report.errors.length > 0 ? 2 : failOn !== 'none' && outcome.report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
   return { report, exitCode };
 }
 
@@ -94,6 +94,8 @@ export function verify(options: VerifyOptions): VerifyResult {
     if (options.paths.length === 0) throw new VerifyError('requires at least 1 path to a Suite file or directory');
     const filter = parseFilter(options.run);
     const suites = options.paths.flatMap((p) => readSuites(p, options.cwd));
+    // As `offgate verify`: paths that hold no Suite tested nothing, which is no pass.
+    if (suites.length === 0) return { ok: false, error: `no test suites (kind: Suite) found under ${options.paths.join(' ')}` };
     const results = suites.map((s) => runSuite(s, filter));
     return { ok: !results.some(suiteFailed), suites: results, ...tally(results) };
   } catch (e) {

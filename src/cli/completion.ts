@@ -26,7 +26,7 @@ export interface CommandSpec {
 
 /** Words an option's value is one of, by command and long name. */
 const VALUES: Record<string, Record<string, readonly string[]>> = {
-  lint: { '--output': FORMAT_NAMES, '--env': PRESET_NAMES, '--fail-on': ['deny', 'warn'], '--kustomize': ['auto', 'always', 'never'] },
+  lint: { '--output': FORMAT_NAMES, '--env': PRESET_NAMES, '--fail-on': ['deny', 'warn', 'none'], '--kustomize': ['auto', 'always', 'never'] },
   compile: { '--rego-version': ['v0', 'v1'] },
   diff: { '--output': ['text', 'json'], '--from': PRESET_NAMES, '--to': PRESET_NAMES, '--env': PRESET_NAMES, '--fail-on': ['deny', 'warn'], '--kustomize': ['auto', 'always', 'never'] },
   export: { '--env': PRESET_NAMES, '--format': ['yaml', 'kustomize'] },

@@ -31,10 +31,10 @@ export async function runDiff(paths: string[], opts: DiffCommandOptions, cwd: st
   const format = (opts.output ?? 'text').toLowerCase();
   if (!isDiffFormat(format)) throw new UsageError(`-o ${opts.output}: unknown format for diff (one of ${DIFF_FORMATS.join(', ')})`);
   const failOn = opts.failOn ?? 'deny';
-  if (failOn !== 'deny' && failOn !== 'warn') throw new UsageError(`--fail-on ${failOn}: must be deny or warn`);
+  if (failOn !== 'deny' && failOn !== 'warn' && failOn !== 'none') throw new UsageError(`--fail-on ${failOn}: must be deny, warn or none`);
   const kustomize = opts.kustomize ?? 'auto';
   if (!(KUSTOMIZE_MODES as readonly string[]).includes(kustomize)) throw new UsageError(`--kustomize ${kustomize}: must be ${KUSTOMIZE_MODES.join(', ')}`);
-  const { timeoutMs, maxFileSize } = parseLimits(opts);
+  const { timeoutMs, maxFileSize } = parseLimits({ timeout: opts.timeout, maxFileSize: opts.maxFileSize });
 
   const result = await diff({
     from: opts.from,
@@ -49,7 +49,7 @@ export async function runDiff(paths: string[], opts: DiffCommandOptions, cwd: st
   if ('error' in result) throw new UsageError(result.error);
   write(format === 'json' ? renderDiffJson(result) : renderDiffText(result));
   if (result.to.errors.length > 0) return 2;
-  return result.added.some((f) => isFailing(f, failOn)) ? 1 : 0;
+  return failOn !== 'none' && result.added.some((f) => isFailing(f, failOn)) ? 1 : 0;
 }
 
 function isDiffFormat(s: string): s is DiffFormat {

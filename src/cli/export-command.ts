@@ -1,8 +1,8 @@
-// `offgate export templates [--out DIR]`: the bundled templates as complete
+// `offgate export templates [--output-dir DIR]`: the bundled templates as complete
 // templates.gatekeeper.sh/v1 ConstraintTemplates, so the very Rego offgate
 // evaluates can be applied to a cluster. One YAML stream on stdout, or one
 // file per template in DIR.
-// `offgate export expansions [--out DIR]`: every expansion offgate applies by default, as
+// `offgate export expansions [--output-dir DIR]`: every expansion offgate applies by default, as
 // ExpansionTemplates: the standard pod controllers (built into the code) and the default
 // ExpansionTemplates of rego/expansions/ as written, comments included, for users to read
 // and copy under --policy to override.
@@ -20,9 +20,10 @@ import { UsageError } from './errors';
 import { errnoText, writeOutputFile, WriteError } from './output';
 
 export interface ExportOptions {
-  out?: string;
-  /** `--output-dir D`: the same as `--out`. */
+  /** `--output-dir D`: one file per object in D. */
   outputDir?: string;
+  /** `--out`, the old name of --output-dir. */
+  out?: string;
   /** `--env`, `--config`, `--format` (yaml, kustomize): export constraints only. */
   env?: string;
   config?: string;
@@ -39,17 +40,18 @@ export function runExport(what: string, opts: ExportOptions, write: (text: strin
   }
   const docs = what === 'templates' ? bundledTemplates().map((t) => ({ folder: t.folder, yaml: stringify(renderConstraintTemplate(t), { lineWidth: 0 }) })) : expansionDocs();
   const noun = what === 'templates' ? 'ConstraintTemplates' : 'files of ExpansionTemplates';
-  if (!opts.out) {
+  const dir = opts.out;
+  if (!dir) {
     write(docs.map((d) => d.yaml).join('---\n'));
     return;
   }
   try {
-    mkdirSync(opts.out, { recursive: true });
+    mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new WriteError(`cannot create ${opts.out}: ${errnoText(e)}`);
+    throw new WriteError(`cannot create ${dir}: ${errnoText(e)}`);
   }
-  for (const d of docs) writeOutputFile(join(opts.out, `${d.folder}.yaml`), d.yaml);
-  write(`wrote ${docs.length} ${noun} to ${opts.out}\n`);
+  for (const d of docs) writeOutputFile(join(dir, `${d.folder}.yaml`), d.yaml);
+  write(`wrote ${docs.length} ${noun} to ${dir}\n`);
 }
 
 const CONSTRAINT_FORMATS = ['yaml', 'kustomize'];

@@ -1,12 +1,12 @@
 // `offgate lint [PATH|GLOB|-]...`: would the cluster accept these manifests?
-// Exit 0 clean (warn and dryrun do not fail unless --fail-on warn), 1 when a
-// finding fails the run, 2 for usage or input errors.
+// Exit 0 clean (warn and dryrun do not fail unless --fail-on warn; nothing fails with
+// --fail-on none), 1 when a finding fails the run, 2 for usage or input errors.
 import { finishBaseline, loadBaselineFlag } from '../baseline/cli';
 import { cacheMaxBytes } from '../gatekeeper/module-cache';
 import { lint, type LintOptions } from '../lint/lint';
 import { KUSTOMIZE_MODES, type KustomizeMode } from '../render';
 import { isFailing, type Report } from '../report/model';
-import { formats, isFormatName, FORMAT_NAMES, type FormatName } from '../report/formats/index';
+import { formats, type FormatName } from '../report/formats/index';
 import { parseShard } from '../shard/shard';
 import { parseSize } from '../size';
 import { terminalWidth } from '../report/wrap';
@@ -14,11 +14,14 @@ import { useColor } from './color';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { removeStaleReport, writeOutputFile } from './output';
+import { outputTargets, reportFiles, summaryOnStdout, type OutputTarget } from './output-plan';
 import { startProgress } from './progress';
 import { appendStepSummary, githubLinks } from './step-summary';
 
 export interface LintCommandOptions {
-  output?: string;
+  /** `-o FORMAT[=FILE]`, repeatable. */
+  output?: string[];
+  /** `--output-file FILE`: the file of the one format. */
   outputFile?: string;
   env?: string;
   config?: string;
@@ -63,41 +66,99 @@ export interface Io {
   columns?: number;
 }
 
-/** Lints and reports; returns the exit code. A run that fails before its report is written removes a report file left by an earlier run. */
+/**
+ * Lints and reports; returns the exit code. A run that fails before its reports are written
+ * removes the report files an earlier run left (every one it has not written itself).
+ */
 export async function runLint(paths: string[], opts: LintCommandOptions, io: Io): Promise<number> {
+  const written = new Set<string>();
   try {
-    return await lintAndReport(paths, opts, io);
+    return await lintAndReport(paths, opts, io, written);
   } catch (e) {
     // An earlier run's report at that path must not pass for this run's verdict.
-    if (opts.outputFile) removeStaleReport(opts.outputFile);
+    for (const file of reportFiles(opts)) if (!written.has(file)) removeStaleReport(file);
     throw e;
   }
 }
 
-async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io): Promise<number> {
-  const format = formatOf(opts);
+async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io, written: Set<string>): Promise<number> {
+  const targets = outputTargets(opts);
   const { report, failOn, exitCode } = await lintChecked(paths, opts, io);
-  const color = format === 'text' && !opts.outputFile && useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
-  const width = terminalWidth(io.env, opts.outputFile ? undefined : io.columns);
-  const text = formats[format](report, { color, verbose: opts.verbose, failOn, width, quiet: opts.quiet, links: githubLinks(io.env, process.cwd()), jobSummary: Boolean(io.env.GITHUB_STEP_SUMMARY) });
-  if (opts.outputFile) writeOutputFile(opts.outputFile, text);
-  else io.stdout(text);
-  if (format === 'github') appendStepSummary(report, io.env, { failOn });
+  const color = useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
+  writeReports(report, targets, { verbose: opts.verbose, quiet: opts.quiet, failOn, color, columns: io.columns, env: io.env }, io.stdout, written);
+  if (targets.some((t) => t.format === 'github')) appendStepSummary(report, io.env, { failOn: renderedFailOn(failOn) });
   return exitCode;
 }
 
+export interface ReportOptions {
+  verbose?: boolean;
+  /** `--quiet`: the text format's summary only. */
+  quiet?: boolean;
+  failOn: FailOn;
+  /** Colour for standard output's text; files never get colour. */
+  color: boolean;
+  /** Standard output's columns when it is a terminal: its text wraps to them, a file's to the default. */
+  columns?: number;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Each target's report: files written (each recorded in `written`), then standard output's
+ * report, or the text summary when every report went to a file (a CI log shows the verdict).
+ * Each format is rendered once from the one report (text twice only when it goes both to a
+ * terminal and to a file).
+ */
+export function writeReports(report: Report, targets: OutputTarget[], opts: ReportOptions, stdout: (s: string) => void, written: Set<string>): void {
+  const common = { verbose: opts.verbose, quiet: opts.quiet, failOn: renderedFailOn(opts.failOn), links: githubLinks(opts.env, process.cwd()), jobSummary: Boolean(opts.env.GITHUB_STEP_SUMMARY) };
+  const rendered = new Map<string, string>();
+  const render = (format: FormatName, toStdout: boolean): string => {
+    const color = toStdout && format === 'text' && opts.color;
+    const width = terminalWidth(opts.env, toStdout ? opts.columns : undefined);
+    const key = `${format}/${color}/${width}`;
+    let text = rendered.get(key);
+    if (text === undefined) {
+      text = formats[format](report, { ...common, color, width });
+      rendered.set(key, text);
+    }
+    return text;
+  };
+  // Every report rendered before any is written: a renderer that throws leaves no file half-done.
+  const outputs = targets.map((t) => ({ target: t, text: render(t.format, t.file === undefined) }));
+  for (const { target, text } of outputs) {
+    if (target.file === undefined) continue;
+    writeOutputFile(target.file, text);
+    written.add(target.file);
+  }
+  const toStdout = outputs.find((o) => o.target.file === undefined);
+  if (toStdout) stdout(toStdout.text);
+  if (summaryOnStdout(targets)) stdout(formats.text(report, { ...common, quiet: true, color: opts.color, width: terminalWidth(opts.env, opts.columns) }));
+}
+
+/**
+ * What the reports call failing: with `--fail-on none` the findings still say what the
+ * cluster would do (a denied object is an error annotation, a JUnit failure); only the exit
+ * code ignores them.
+ */
+export function renderedFailOn(failOn: FailOn): 'deny' | 'warn' {
+  return failOn === 'none' ? 'deny' : failOn;
+}
+
+export const FAIL_ON = ['deny', 'warn', 'none'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
 export interface CheckedLint {
   report: Report;
-  failOn: 'deny' | 'warn';
+  /** `--fail-on` as given; the reports take renderedFailOn(failOn). */
+  failOn: FailOn;
   /** 0 clean, 1 a failing finding, 2 input errors. */
   exitCode: number;
 }
 
 /** The options checked (a bad one is a UsageError), then the lint: what every front end of `lint` renders. */
 export async function lintChecked(paths: string[], opts: LintCommandOptions, io: Io): Promise<CheckedLint> {
-  formatOf(opts); // a bad -o fails before the lint, not after it
+  outputTargets(opts); // a bad -o fails before the lint, not after it
   const failOn = opts.failOn ?? 'deny';
-  if (failOn !== 'deny' && failOn !== 'warn') throw new UsageError(`--fail-on ${failOn}: must be deny or warn`);
+  if (!isFailOn(failOn)) throw new UsageError(`--fail-on ${failOn}: must be deny, warn or none`);
   if (paths.length === 0) throw new UsageError('lint: name files, folders or globs to lint, or - for standard input');
   const limits = parseLimits(opts);
   const kustomize = opts.kustomize ?? 'auto';
@@ -128,15 +189,12 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
   }).finally(() => progress.done());
   if (outcome.fatal) throw new UsageError(outcome.fatal, outcome.fatalErrors);
   const { report, exitCode: recorded } = finishBaseline(outcome.report, opts, baseline, process.cwd());
-  const exitCode = recorded ?? (report.errors.length > 0 ? 2 : report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0);
+  const exitCode = recorded ?? (report.errors.length > 0 ? 2 : failOn !== 'none' && report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0);
   return { report, failOn, exitCode };
 }
 
-/** `-o FORMAT`, checked. */
-export function formatOf(opts: LintCommandOptions): FormatName {
-  const format = (opts.output ?? 'text').toLowerCase();
-  if (!isFormatName(format)) throw new UsageError(`-o ${opts.output}: unknown format (one of ${FORMAT_NAMES.join(', ')})`);
-  return format;
+function isFailOn(s: string): s is FailOn {
+  return (FAIL_ON as readonly string[]).includes(s);
 }
 
 /** Longest --timeout: what a timer can wait (2^31 - 1 ms, some 24 days). */

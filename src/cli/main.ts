@@ -2,12 +2,13 @@
 // (a lint does not load what verify or export need); this file wires them to
 // commander and turns errors into one-line messages with exit code 2. No path ends in
 // a stack trace: an unexpected error is one line too (OFFGATE_DEBUG=1 shows the stack).
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { RegoError, RegoErrors } from '../compiler/errors';
 import { oneLine } from '../report/formats/escape';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { guardStandardOutput, removeStaleReport, writeStderr, WriteError } from './output';
+import { reportFiles } from './output-plan';
 
 guardStandardOutput(fail);
 process.on('uncaughtException', crash);
@@ -25,8 +26,7 @@ program.configureOutput({ writeErr: writeStderr, outputError: (text, write) => w
 program.exitOverride((err) => {
   if (err.exitCode === 0) process.exit(0);
   // A report file an earlier lint left must not pass for this run's.
-  const outputFile = lintCommand().opts<{ outputFile?: string }>().outputFile;
-  if (outputFile) removeStaleReport(outputFile);
+  for (const file of reportFiles(lintCommand().opts<{ output?: string[]; outputFile?: string }>())) removeStaleReport(file);
   process.exit(2);
 });
 
@@ -34,13 +34,13 @@ program
   .command('lint', { isDefault: false })
   .description('would the cluster accept these manifests? Lints them against Gatekeeper constraints')
   .argument('[paths...]', 'files, folders, globs, or - for standard input')
-  .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
-  .option('--output-file <file>', 'write the report to a file instead of standard output')
+  .option('-o, --output <format[=file]>', 'text (default), json, sarif, junit, github or markdown; =FILE writes it to FILE; repeatable', collect, [])
+  .option('--output-file <file>', "write the one -o format's report to this file; the text summary still goes to standard output")
   .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
   .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
   .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
   .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
-  .option('--fail-on <action>', 'deny (default) or warn: which findings make the exit code 1', 'deny')
+  .option('--fail-on <action>', 'deny (default), warn or none: which findings make the exit code 1 (none: report only)', 'deny')
   .option('--timeout <seconds>', 'evaluation deadline per template and object', LINT_DEFAULTS.timeout)
   .option('--max-file-size <size>', 'larger input files are refused, not read (e.g. 10MB, 64MiB, bytes)', LINT_DEFAULTS.maxFileSize)
   .option('--gatekeeper-namespace <ns>', "namespace of Gatekeeper's Config (named config)", LINT_DEFAULTS.gatekeeperNamespace)
@@ -96,7 +96,7 @@ program
   .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
   .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own; repeatable', collect, [])
   .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
-  .option('--fail-on <action>', 'deny (default) or warn: which added findings make the exit code 1', 'deny')
+  .option('--fail-on <action>', 'deny (default), warn or none: which added findings make the exit code 1', 'deny')
   .option('--exclude <glob>', 'paths not to read (gitignore-style); repeatable', collect, [])
   .option('--kustomize <mode>', 'build kustomizations: auto, always, never', 'auto')
   .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
@@ -140,7 +140,9 @@ program
   .description('compile Rego files or ConstraintTemplates to an OPA wasm module')
   .argument('<files...>', '.rego files or ConstraintTemplate YAML')
   .option('-e, --entrypoint <path...>', 'entrypoints such as k8spsp/violation (default for templates: <package>/violation)')
-  .requiredOption('-o, --output <file>', 'where to write the wasm module')
+  .option('--output-file <file>', 'where to write the wasm module (required)')
+  // -o is an output format everywhere else: here it only says so (compile-command.ts).
+  .addOption(new Option('-o, --output <file>').hideHelp())
   .option('--rego-version <v>', 'syntax of .rego files: v0 or v1 (default v1; templates default to v0)')
   .option('--strict', 'builtin errors abort evaluation')
   .action((files: string[], opts) =>
@@ -154,8 +156,9 @@ program
   .command('export')
   .description("export the bundled constraint templates (ConstraintTemplates), the default expansions (ExpansionTemplates), or an environment's constraints")
   .argument('<what>', "what to export: templates, expansions, or constraints (an environment's ConstraintTemplates and Constraints)")
-  .option('--out <dir>', 'write one file per template (or file of expansions) into this directory (default: a YAML stream on stdout)')
-  .option('--output-dir <dir>', 'the same as --out')
+  .option('--output-dir <dir>', 'write one file per object into this directory (default: a YAML stream on stdout)')
+  // Its name before --output-dir (folders are --output-dir, files --output-file, formats -o).
+  .addOption(new Option('--out <dir>').hideHelp())
   .option('--env <name>', 'export constraints: environment of offgate.yaml, or a preset: baseline, restricted')
   .option('--config <file>', 'export constraints: offgate.yaml to use (default: found upward from the working directory)')
   .option('--format <format>', 'export constraints: yaml (default), or kustomize (adds kustomization.yaml; needs --output-dir)')
@@ -226,12 +229,17 @@ program
       const commands = program.commands.map((c) => ({
         name: c.name(),
         description: c.description(),
-        options: c.options.map((o) => ({ short: o.short, long: o.long, description: o.description, takesValue: o.required || o.optional })),
+        options: c.options.filter((o) => !o.hidden).map((o) => ({ short: o.short, long: o.long, description: o.description, takesValue: o.required || o.optional })),
         arguments: COMMAND_WORDS[c.name()],
       }));
       process.stdout.write(completionScript(shell, program.name(), commands));
     }),
   );
+
+// Every option that takes one value says so when given twice (commander keeps the last);
+// the repeatable ones are those that collect their values. Nested commands (config show) too.
+const allCommands = (c: Command): Command[] => [c, ...c.commands.flatMap(allCommands)];
+for (const command of allCommands(program)) rejectRepeats(command);
 
 function lintCommand(): Command {
   return program.commands.find((c) => c.name() === 'lint')!;
@@ -240,6 +248,24 @@ function lintCommand(): Command {
 /** Repeatable options (`--policy a --policy b`), which do not swallow the paths after them. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/**
+ * A single-valued option given twice (`--env a --env b`) is a usage error naming it, exit 2:
+ * keeping the last silently would lint against constraints the user may not have meant.
+ * Counted from commander's own events, so defaults (which fire none) never count.
+ */
+function rejectRepeats(command: Command): void {
+  const given = new Map<string, string>();
+  for (const option of command.options) {
+    if (!(option.required || option.optional) || option.variadic || option.parseArg === collect) continue;
+    const flag = option.long ?? option.short ?? option.name();
+    command.on(`option:${option.name()}`, (value: string) => {
+      const first = given.get(flag);
+      if (first !== undefined) command.error(`offgate: ${flag} given twice (${first}, then ${value}): give it once`, { exitCode: 2, code: 'offgate.repeatedOption' });
+      given.set(flag, value);
+    });
+  }
 }
 
 /** Runs a command; a usage, Rego or write error becomes one line on stderr and exit code 2. */

@@ -16,6 +16,7 @@ import {
   type TestResult,
 } from '../gatekeeper/suite';
 import { oneLine } from '../report/formats/escape';
+import { UsageError } from './errors';
 
 export interface VerifyOptions {
   /** `--run`: which Tests and Cases to run (`REGEX`, or `TESTS//CASES`). */
@@ -29,7 +30,11 @@ export interface VerifyIO {
   stderr: (s: string) => void;
 }
 
-/** Runs the Suites the paths name; returns the exit code (1 on any failure or error). */
+/**
+ * Runs the Suites the paths name; returns the exit code (1 on any failure or error). Paths
+ * that hold no Suite are a UsageError (exit 2): gator passes them, but a CI step pointed at
+ * the wrong folder must not pass having tested nothing.
+ */
 export function runVerify(paths: string[], opts: VerifyOptions, io: VerifyIO): number {
   let suites: Suite[];
   let filter: Filter;
@@ -42,6 +47,7 @@ export function runVerify(paths: string[], opts: VerifyOptions, io: VerifyIO): n
     io.stderr(`Error: ${oneLine(e.message)}\n`);
     return 1;
   }
+  if (suites.length === 0) throw new UsageError(`no test suites (kind: Suite) found under ${paths.join(' ')}`);
 
   const results: SuiteResult[] = [];
   for (const suite of suites) {

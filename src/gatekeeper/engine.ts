@@ -10,7 +10,7 @@ export type { ObjectRef } from './types';
 import { gvkOf, isNamespaceObject } from './types';
 import { attachedNamespace, autorejectMessage, configExcludes, isClusterScoped, isGatekeeperConfig, matchConstraint, validateMatch, type NamespaceMode } from './match';
 import { CONSTRAINT_GROUP, validateConstraint, validateTemplate } from './constraint-schema';
-import { isConstraintTemplate, templateRego } from './templates';
+import { isConstraintTemplate, templateErrors, templateRego, type TemplateText } from './templates';
 import { compileCached, cacheDir } from './module-cache';
 import { buildInventory } from './inventory';
 import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } from './review';
@@ -33,6 +33,8 @@ export interface Origin {
 export interface Located {
   object: K8sObject;
   origin?: Origin;
+  /** A ConstraintTemplate's file text and field positions: its Rego errors are then placed in the file. */
+  source?: TemplateText;
 }
 
 /** A template already compiled (the bundled library's modules). */
@@ -160,8 +162,10 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   const classes = classify(input.objects, opts.gatekeeperNamespace);
 
   const limits: EvaluationLimits = { timeoutMs: opts.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_LIMITS.memoryLimitBytes };
-  const templates = loadTemplates(classes.templates, input.precompiled ?? [], opts, limits, out);
-  const constraints = loadConstraints(classes.constraints, templates, out);
+  // Kinds whose template was there but failed to load: their constraints are not checked, said once.
+  const failed = new Map<string, string>();
+  const templates = loadTemplates(classes.templates, input.precompiled ?? [], opts, limits, out, failed);
+  const constraints = loadConstraints(classes.constraints, templates, out, failed);
   const expansionRules = loadExpansionRules(classes.expansions, mode === 'cluster' && opts.builtInExpansion !== false, out);
 
   // data.inventory only for templates that read it, serialised once: it holds every
@@ -236,7 +240,7 @@ function classify(objects: Located[], gatekeeperNamespace: string | undefined) {
   return { templates, constraints, expansions, configs, reviewed };
 }
 
-function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts: EngineOptions, limits: EvaluationLimits, out: EngineOutput): Map<string, Template> {
+function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts: EngineOptions, limits: EvaluationLimits, out: EngineOutput, failed: Map<string, string>): Map<string, Template> {
   const byKind = new Map<string, Template>();
   // Templates compiled into one module (the bundled library) share one instance.
   const instances = new Map<Uint8Array, { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator }>();
@@ -252,18 +256,23 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
   // Templates among the inputs replace bundled ones of the same kind.
   for (const o of objs) {
     const problems = validateTemplate(o.object);
+    const kind = String((o.object.spec as { crd?: { spec?: { names?: { kind?: string } } } } | undefined)?.crd?.spec?.names?.kind);
+    const templateName = String(o.object.metadata?.name ?? '');
     if (problems.length > 0) {
       out.errors.push({ message: problems[0], origin: o.origin });
+      if (kind !== 'undefined') failed.set(kind, `template ${templateName} is invalid`);
       continue;
     }
-    const kind = String((o.object.spec as { crd?: { spec?: { names?: { kind?: string } } } }).crd?.spec?.names?.kind);
     try {
       const rego = templateRego(o.object, o.origin?.file ?? 'template');
       const { wasm } = compileCached({ modules: rego.modules, entrypoint: rego.entrypoint, regoVersion: rego.regoVersion }, opts.cacheDir === undefined ? cacheDir() : opts.cacheDir);
       const limited = loadLimitedPolicy(wasm, limits);
       byKind.set(kind, { kind, template: o.object, entrypoint: rego.entrypoint, policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited), readsInventory: rego.modules.some((m) => m.source.includes('inventory')) });
     } catch (e) {
-      out.errors.push({ message: `ConstraintTemplate ${String(o.object.metadata?.name ?? '')}: ${(e as Error).message}`, origin: o.origin });
+      for (const { message, line, column } of templateErrors(o.object, o.origin?.file ?? 'template', e, o.source)) {
+        out.errors.push({ message, origin: line === undefined || !o.origin ? o.origin : { file: o.origin.file, line, column } });
+      }
+      failed.set(kind, `template ${templateName} failed to compile`);
     }
   }
   return byKind;
@@ -271,12 +280,18 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
 
 let nextConstraintId = 0;
 
-function loadConstraints(objs: Located[], templates: Map<string, Template>, out: EngineOutput): Constraint[] {
+function loadConstraints(objs: Located[], templates: Map<string, Template>, out: EngineOutput, failed: Map<string, string>): Constraint[] {
   const byKey = new Map<string, Constraint>();
+  const notChecked = new Map<string, string[]>();
   for (const o of objs) {
     const kind = String(o.object.kind ?? '');
     const name = String(o.object.metadata?.name ?? '');
     const template = templates.get(kind);
+    if (!template && failed.has(kind)) {
+      // The template's own error says what is wrong; one line then names what it leaves unchecked.
+      notChecked.set(kind, [...(notChecked.get(kind) ?? []), `${kind}/${name}`]);
+      continue;
+    }
     if (!template) {
       out.errors.push({ message: `${kind}/${name}: missing ConstraintTemplate: template "${kind.toLowerCase()}" not found`, origin: o.origin });
       continue;
@@ -303,6 +318,7 @@ function loadConstraints(objs: Located[], templates: Map<string, Template>, out:
     const id = nextConstraintId++;
     byKey.set(`${kind}/${name}`, { kind, name, ref: { kind, name }, object: v.constraint, match: spec.match, parametersJson, id, enforcementAction: action, scopedActions });
   }
+  for (const [kind, names] of notChecked) out.warnings.push(`not checked: ${failed.get(kind)} (constraint${names.length === 1 ? '' : 's'} ${names.join(', ')})`);
   return [...byKey.values()];
 }
 

@@ -4,7 +4,7 @@
 // is the CLI's business (src/cli/verify-command.ts); this module returns results.
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { DEFAULT_MAX_FILE_SIZE, parseYamlValues, readInputFile, type ReadError } from '../manifests';
+import { DEFAULT_MAX_FILE_SIZE, parseManifestText, parseYamlValues, readInputFile, type ManifestObject, type ReadError } from '../manifests';
 import { evaluate, type EngineOptions, type Located, type Result } from './engine';
 import {
   CONSTRAINT_GROUP,
@@ -18,7 +18,7 @@ import { goQuote, selectorErrors } from './label-selector';
 import { validateMatch } from './match';
 import { isAdmissionReview } from './review';
 import { applyDefaults, isPlainObject, validate } from './schema';
-import { isConstraintTemplate } from './templates';
+import { isConstraintTemplate, type TemplateText } from './templates';
 import { gvkOf, type K8sObject, type LabelSelector, type Match } from './types';
 
 // ---------------------------------------------------------------------------------------
@@ -321,7 +321,10 @@ function readText(suite: Suite, path: string): string {
 }
 
 function readFirstObject(suite: Suite, path: string): K8sObject {
-  const text = readText(suite, path);
+  return firstObject(readText(suite, path), path);
+}
+
+function firstObject(text: string, path: string): K8sObject {
   let value: unknown;
   try {
     value = firstDocument(text, path);
@@ -331,6 +334,27 @@ function readFirstObject(suite: Suite, path: string): K8sObject {
   if (value == null) throw new Error(`missing objects: ${goQuote(path)} defines no objects`);
   if (!isPlainObject(value)) throw new Error(`parsing ${goQuote(path)}: an object must be a map, got ${kindOf(value)}`);
   return value as K8sObject;
+}
+
+/**
+ * Where the fields of a template file's first object are, found only when asked (a Rego error
+ * to place): the manifest reader's positions, if it reads the same object first.
+ */
+function templateText(text: string, path: string): TemplateText {
+  let first: ManifestObject | null | undefined;
+  return {
+    text: () => text,
+    locate: (field) => {
+      first ??= parseManifestText(text, path, { yamlVersion: '1.2' }).objects[0] ?? null;
+      return first ? first.locate(field) : undefined;
+    },
+  };
+}
+
+/** A template's error with its place in the file when known: `template.yaml:18:78: ConstraintTemplate …`. */
+function placed(e: { message: string; origin?: { file: string; line?: number; column?: number } }): string {
+  const o = e.origin;
+  return o?.line === undefined ? e.message : `${o.file}:${o.line}${o.column === undefined ? '' : `:${o.column}`}: ${e.message}`;
 }
 
 function readObjects(suite: Suite, path: string): K8sObject[] {
@@ -541,8 +565,11 @@ function loadTest(suite: Suite, test: TestSpec): { loaded: Loaded } | { error: s
   if (!test.template) return { error: 'invalid Suite: missing template' };
   if (!test.constraint) return { error: 'invalid Suite: missing constraint' };
   let loaded: Loaded;
+  let source: TemplateText;
   try {
-    const template = readFirstObject(suite, test.template);
+    const text = readText(suite, test.template);
+    const template = firstObject(text, test.template);
+    source = templateText(text, test.template);
     if (!isConstraintTemplate(template)) {
       return { error: `not a ConstraintTemplate: ${goQuote(test.template)} holds ${describe(template)}` };
     }
@@ -550,14 +577,14 @@ function loadTest(suite: Suite, test: TestSpec): { loaded: Loaded } | { error: s
     if (gvkOf(constraint).group !== CONSTRAINT_GROUP) {
       return { error: `not a Constraint: ${goQuote(test.constraint)} holds ${describe(constraint)}` };
     }
-    loaded = { template: { object: template, origin: { file: test.template } }, constraint: { object: constraint, origin: { file: test.constraint } } };
+    loaded = { template: { object: template, origin: { file: test.template }, source }, constraint: { object: constraint, origin: { file: test.constraint } } };
   } catch (e) {
     return { error: (e as Error).message };
   }
 
   const out = evaluate({ objects: [loaded.template, loaded.constraint], options: { ...VERIFY_OPTIONS, inventory: [] } });
   const templateError = out.errors.find((e) => e.origin !== loaded.constraint.origin);
-  if (templateError) return { error: `adding template: ${templateError.message}` };
+  if (templateError) return { error: `adding template: ${placed(templateError)}` };
   const constraintError = out.errors[0]?.message ?? unservedVersion(loaded.constraint.object);
   if (!test.invalid) return constraintError ? { error: `adding constraint: ${constraintError}` } : { loaded };
   if (!constraintError) return { error: 'constraint should be invalid: it was accepted' };

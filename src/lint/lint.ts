@@ -13,6 +13,7 @@ import { evaluate, type EngineOutput, type Located, type PrecompiledTemplate, ty
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
 import { GATEKEEPER_NAMESPACE, METADATA_NAME_LABEL, isClusterScoped, syntheticNamespace } from '../gatekeeper/match';
 import { gvkOf, isNamespaceObject, type K8sObject, type LabelSelector } from '../gatekeeper/types';
+import { fileTemplateText, isConstraintTemplate } from '../gatekeeper/templates';
 import { DEFAULT_MAX_FILE_SIZE, formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
 import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
 import type { Finding, InputError, Report } from '../report/model';
@@ -138,6 +139,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const byOrigin = new Map<object, ManifestObject>();
   const located = (m: ManifestObject): Located => {
     byOrigin.set(m.origin, m);
+    // A template's Rego errors are placed in its file (read again only when there is one).
+    if (isConstraintTemplate(m.object as K8sObject)) return { object: m.object as K8sObject, origin: m.origin, source: fileTemplateText(resolve(cwd, m.origin.file), (path) => m.locate(path), opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) };
     return { object: m.object as K8sObject, origin: m.origin };
   };
   const errors: InputError[] = [...read.errors, ...policyErrors].map(readError);

@@ -160,9 +160,9 @@ spec:
     });
     const r = offgate(['lint', '-o', 'json', '--policy', 'policy', '--', 'apps'], { cwd });
     expect(r.code).toBe(2);
-    const report = JSON.parse(r.stdout) as { results: { message: string; object: { name: string } }[]; errors: { message: string }[] };
+    const report = JSON.parse(r.stdout) as { results: { message: string; object: { name: string } }[]; errors: { file: string; line: number; message: string }[] };
     expect(report.results.map((x) => [x.object.name, x.message])).toEqual([['bad', 'chain of 5000']]);
-    const errors = report.errors.map((e) => e.message).join('\n');
+    const errors = report.errors.map((e) => `${e.file}:${e.line}: ${e.message}`).join('\n');
     expect(errors).toMatch(/deep\.yaml.*maximum nesting depth exceeded \(limit 512\)/);
     expect(errors).not.toMatch(/RangeError|call stack/);
     expect(r.stderr).not.toMatch(/RangeError|call stack|\n\s+at /);
@@ -173,10 +173,10 @@ spec:
       'long.rego': `package a\n\nn := ${terms(20_000, '+')}\n`,
       'deep.rego': `package a\n\nn := ${'('.repeat(10_000)}1${')'.repeat(10_000)}\n`,
     });
-    const ok = offgate(['compile', join(dir, 'long.rego'), '-e', 'a/n', '-o', join(dir, 'long.wasm')], { cwd: dir });
+    const ok = offgate(['compile', join(dir, 'long.rego'), '-e', 'a/n', '--output-file', join(dir, 'long.wasm')], { cwd: dir });
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
-    const bad = offgate(['compile', join(dir, 'deep.rego'), '-e', 'a/n', '-o', join(dir, 'deep.wasm')], { cwd: dir });
+    const bad = offgate(['compile', join(dir, 'deep.rego'), '-e', 'a/n', '--output-file', join(dir, 'deep.wasm')], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(new RegExp(`^offgate: ${join(dir, 'deep.rego').replace(/[.]/g, '\\.')}:3:\\d+: rego_parse_error: maximum nesting depth exceeded \\(limit 512\\)\\n$`));
   }, SLOW);

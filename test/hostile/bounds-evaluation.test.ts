@@ -285,7 +285,7 @@ metadata:
 
   it('offgate compile output of a template with a 10k-entry allowlist loads and runs in the stock SDK with its default memory', () => {
     const cwd = workspace({ 'template.yaml': TEMPLATE.split('---')[0] });
-    const r = offgate(['compile', 'template.yaml', '-o', 'x.wasm'], { cwd });
+    const r = offgate(['compile', 'template.yaml', '--output-file', 'x.wasm'], { cwd });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const wasm = readFileSync(join(cwd, 'x.wasm'));
