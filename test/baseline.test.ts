@@ -174,7 +174,7 @@ describe('the baseline file', () => {
     const github = render('github');
     expect(github.match(/^::error /gm)).toHaveLength(1);
     expect(github).not.toContain('container a runs');
-    expect(github).toContain('::notice title=offgate%3A baseline::1 finding baselined (offgate-baseline.json)');
+    expect(github).toContain('\n1 finding baselined (offgate-baseline.json)\n');
     const markdown = render('markdown');
     expect(markdown).not.toContain('container a runs');
     expect(markdown).toContain('1 finding baselined (offgate-baseline.json)');
@@ -212,7 +212,7 @@ describe('offgate lint --write-baseline / --baseline', { timeout: 120_000 }, () 
 
     const r = offgate(['lint', '--baseline', 'offgate-baseline.json', 'k8s/'], { cwd: repo });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(['no violations · 3 objects in 3 files', '3 findings baselined (offgate-baseline.json)', 'constraints: bundled baseline preset (no offgate.yaml)', ''].join('\n'));
+    expect(r.stdout).toBe(['no violations', '3 findings baselined (offgate-baseline.json)', 'checked 3 objects in 3 files', 'constraints: bundled baseline preset (no offgate.yaml)', ''].join('\n'));
   });
 
   it('survives inserted lines: the findings move, and stay baselined', () => {
@@ -239,7 +239,7 @@ describe('offgate lint --write-baseline / --baseline', { timeout: 120_000 }, () 
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('K8sPSPHostNamespace');
     expect(text.stdout).not.toContain('K8sPSPPrivilegedContainer');
-    expect(text.stdout).toContain('1 denied · 3 objects in 3 files\n3 findings baselined (offgate-baseline.json)\n');
+    expect(text.stdout).toContain('1 object would be rejected (1 finding)\n3 findings baselined (offgate-baseline.json)\nchecked 3 objects in 3 files\n');
 
     const { code, doc } = json(['--baseline', 'offgate-baseline.json', 'k8s/'], repo);
     expect(code).toBe(1);

@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { unwrapped } from './helpers/text';
 import { describe, expect, it } from 'vitest';
 import { environmentRouter, routesByPath } from '../src/config/paths';
 import { parseConfig } from '../src/config/load';
@@ -112,11 +113,12 @@ describe('a prod/staging tree checked in one run', () => {
     ]);
   });
 
-  it('text: the sources line lists the environments used', () => {
+  it('text: each finding says its environment, and the sources line lists the environments used', () => {
     const cwd = repo(TREE);
     const r = offgate(['lint', 'k8s/'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^constraints: environment "production" of offgate\.yaml \(extends restricted\): 1 file, environment "staging" of offgate\.yaml \(extends baseline\): 1 file, environment "default" of offgate\.yaml \(extends baseline\): 1 file \(in the paths of no environment\)$/m);
+    expect(r.stdout).toContain('  checked against environment production\n');
+    expect(unwrapped(r.stdout)).toMatch(/^constraints: environment "production" of offgate\.yaml \(extends restricted\): 1 file, environment "staging" of offgate\.yaml \(extends baseline\): 1 file, environment "default" of offgate\.yaml \(extends baseline\): 1 file \(in the paths of no environment\)$/m);
   });
 
   it('--env forces one environment for every file, and findings then carry none', () => {

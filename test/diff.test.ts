@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { unwrapped } from './helpers/text';
 import { describe, expect, it } from 'vitest';
 import { compareFindings } from '../src/diff/compare';
 import { parseSide } from '../src/diff/side';
@@ -199,8 +200,9 @@ describe('offgate diff between presets and environments', { timeout: 180_000 }, 
     const r = offgate(['diff', '--from', 'baseline', '--to', 'restricted', 'k8s'], { cwd: repo });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^added: \d+ findings$/m);
-    expect(r.stdout).toMatch(/^ {2}k8s\/web\.yaml:\d+:\d+ {2}deny {2}Deployment shop\/web: container web may escalate privileges; .* {2}K8sPSPAllowPrivilegeEscalationContainer\/offgate-restricted-allow-privilege-escalation$/m);
-    expect(r.stdout).toMatch(/^ {6}fix: Set securityContext\.allowPrivilegeEscalation: false on the container\.$/m);
+    // As offgate lint shows findings: path:line:col first (lines joined where the text wrapped).
+    expect(unwrapped(r.stdout)).toMatch(/^k8s\/web\.yaml:\d+:\d+: deny Deployment shop\/web: container web may escalate privileges .* \[K8sPSPAllowPrivilegeEscalationContainer\/offgate-restricted-allow-privilege-escalation\]$/m);
+    expect(r.stdout).toMatch(/^ {2}fix: Set securityContext\.allowPrivilegeEscalation: false on the container\.$/m);
     expect(r.stdout).toMatch(/^from baseline: constraints: bundled baseline preset$/m);
     expect(r.stdout).toMatch(/^to restricted: constraints: bundled restricted preset$/m);
   });

@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { unwrapped } from './helpers/text';
 import { describe, expect, it } from 'vitest';
 import { offgate } from './helpers/cli';
 
@@ -147,7 +148,7 @@ describe('offgate merge of --shard reports', { timeout: 300_000 }, () => {
     expect(JSON.parse(missing.stdout).errors).toContainEqual({ file: 'shard 3/4', line: null, column: null, message: 'missing: its files are not in the merged report' });
     const twice = run(['merge', parts[0]!, parts[0]!, parts[1]!, parts[2]!, parts[3]!], repo);
     expect(twice.code).toBe(2);
-    expect(twice.stdout).toContain(`${parts[0]}, ${parts[0]}  shard 1/4 given 2 times`);
+    expect(unwrapped(twice.stdout)).toContain(`${parts[0]}, ${parts[0]}: error: shard 1/4 given 2 times`);
     const sarif = shards(repo, 2, 'sarif');
     const lost = run(['merge', '-o', 'sarif', sarif[0]!], repo);
     expect(lost.code).toBe(2);
@@ -199,7 +200,7 @@ describe('offgate merge of --shard reports', { timeout: 300_000 }, () => {
     expect(y.stderr).toMatch(/^offgate: y\.json: not a JSON report: [^\n]*\n$/);
     expect(run(['merge', 'nope.json'], cwd)).toMatchObject({ code: 2, stderr: 'offgate: nope.json: cannot read: no such file or directory\n' });
     expect(run(['merge', '-o', 'xml', 'x.json'], cwd).code).toBe(2);
-    expect(run(['merge', '--fail-on', 'error', 'x.json'], cwd)).toMatchObject({ code: 2, stderr: 'offgate: --fail-on error: must be deny or warn\n' });
+    expect(run(['merge', '--fail-on', 'error', 'x.json'], cwd)).toMatchObject({ code: 2, stderr: 'offgate: --fail-on error: must be deny, warn or none\n' });
   });
 
   it('carries baselines through: baselined findings do not fail the merged run', () => {
@@ -209,7 +210,7 @@ describe('offgate merge of --shard reports', { timeout: 300_000 }, () => {
     const merged = run(['merge', ...parts], cwd);
     expect(merged.code).toBe(0);
     // Skipped: docs/values.yaml, deploy/compose.yaml and the baseline itself (.github/ is a dot-folder, not walked).
-    expect(merged.stdout).toMatch(/^no violations · 40 objects in 28 files · 3 files skipped: not Kubernetes objects\n28 findings baselined \(offgate-baseline\.json\)\n/m);
+    expect(merged.stdout).toMatch(/^no violations\n28 findings baselined \(offgate-baseline\.json\)\nchecked 40 objects in 28 files · 3 files skipped: not Kubernetes objects\n/m);
   });
 });
 

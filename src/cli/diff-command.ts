@@ -3,6 +3,7 @@
 // finding fails the run (deny; warn too with --fail-on warn), 2 for bad usage, a side that
 // cannot be linted (unknown environment, revision or file) or input errors on the `to` side.
 import { diff } from '../diff/diff';
+import { terminalWidth } from '../report/wrap';
 import { DIFF_FORMATS, renderDiffJson, renderDiffText, type DiffFormat } from '../diff/render';
 import { KUSTOMIZE_MODES, type KustomizeMode } from '../render';
 import { isFailing } from '../report/model';
@@ -47,7 +48,7 @@ export async function runDiff(paths: string[], opts: DiffCommandOptions, cwd: st
     lint: { policyDirs: opts.policy, namespace: opts.namespace, exclude: opts.exclude, kustomize: kustomize as KustomizeMode, helmValues: opts.helmValues, timeoutMs, maxFileSize },
   });
   if ('error' in result) throw new UsageError(result.error);
-  write(format === 'json' ? renderDiffJson(result) : renderDiffText(result));
+  write(format === 'json' ? renderDiffJson(result) : renderDiffText(result, { width: terminalWidth(process.env, process.stdout.isTTY ? process.stdout.columns : undefined) }));
   if (result.to.errors.length > 0) return 2;
   return failOn !== 'none' && result.added.some((f) => isFailing(f, failOn)) ? 1 : 0;
 }

@@ -32,7 +32,7 @@ export interface ExportOptions {
 
 export function runExport(what: string, opts: ExportOptions, write: (text: string) => void, cwd: string = process.cwd()): void {
   if (what !== 'templates' && what !== 'expansions' && what !== 'constraints') throw new UsageError(`export: unknown item "${what}" (expected: templates, expansions or constraints)`);
-  if (opts.out !== undefined && opts.outputDir !== undefined && opts.out !== opts.outputDir) throw new UsageError('export: --out and --output-dir name different folders; give one');
+  if (opts.out !== undefined && opts.outputDir !== undefined) throw new UsageError('--out is the old name of --output-dir: give one of them');
   opts = { ...opts, out: opts.outputDir ?? opts.out };
   if (what === 'constraints') return runExportConstraints(opts, write, cwd);
   for (const [flag, value] of [['--env', opts.env], ['--config', opts.config], ['--format', opts.format]] as const) {

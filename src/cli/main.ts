@@ -75,7 +75,7 @@ program
   .argument('<reports...>', 'report files written by offgate lint --shard I/N -o json (or -o sarif)')
   .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
   .option('--output-file <file>', 'write the report to a file instead of standard output')
-  .option('--fail-on <action>', 'deny (default) or warn: which findings make the exit code 1', 'deny')
+  .option('--fail-on <action>', 'deny (default), warn or none: which findings make the exit code 1 (none: report only)', 'deny')
   .option('--no-color', 'no colour even on a terminal')
   .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
   .action((reports: string[], opts) =>

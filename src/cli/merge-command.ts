@@ -27,7 +27,9 @@ export function runMerge(files: string[], opts: MergeCommandOptions, io: Io): nu
   const format = (opts.output ?? 'text').toLowerCase();
   if (!isFormatName(format)) throw new UsageError(`-o ${opts.output}: unknown format (one of ${FORMAT_NAMES.join(', ')})`);
   const failOn = opts.failOn ?? 'deny';
-  if (failOn !== 'deny' && failOn !== 'warn') throw new UsageError(`--fail-on ${failOn}: must be deny or warn`);
+  if (failOn !== 'deny' && failOn !== 'warn' && failOn !== 'none') throw new UsageError(`--fail-on ${failOn}: must be deny, warn or none`);
+  // The reports mark findings as --fail-on deny would; none changes only the exit code.
+  const rendered = failOn === 'none' ? 'deny' : failOn;
   if (files.length === 0) throw new UsageError('merge: name the report files to merge (offgate lint --shard I/N -o json writes them)');
 
   const docs = files.map((file) => ({ file, doc: readJson(file) }));
@@ -49,8 +51,8 @@ export function runMerge(files: string[], opts: MergeCommandOptions, io: Io): nu
   });
   const report = mergeReports(reports);
   const color = format === 'text' && !opts.outputFile && useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
-  emit(formats[format](report, { color, verbose: opts.verbose, failOn }), opts, io);
-  return report.errors.length > 0 ? 2 : report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
+  emit(formats[format](report, { color, verbose: opts.verbose, failOn: rendered }), opts, io);
+  return report.errors.length > 0 ? 2 : failOn !== 'none' && report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
 }
 
 function emit(text: string, opts: MergeCommandOptions, io: Io): void {

@@ -1,22 +1,24 @@
-// `offgate diff`'s two formats. Text: the added findings as `path:line:col  action  message
-// Constraint/name` rows (with the fix), the removed ones, a count of the unchanged, and
+// `offgate diff`'s two formats. Text: the added findings as `offgate lint` shows them
+// (`path:line:col: action Object: message [Constraint/name]`, with the fix), the removed ones, a count of the unchanged, and
 // where each side's constraints came from. JSON: `{added, removed, unchanged}` with each
 // finding in the shape `offgate lint -o json` gives its results, and each side's sources,
 // input errors and warnings.
-import { constraintLabel, notesOf, plural, positionSuffix, sourcesLine, subjectLabel } from '../report/describe';
+import { plural, positionSuffix, sourcesLine } from '../report/describe';
+import { renderFinding } from '../report/formats/text';
 import { toJsonReport, type JsonInputError, type JsonResult } from '../report/formats/json';
 import { oneLine } from '../report/formats/escape';
 import type { Finding, InputError } from '../report/model';
-import { effectiveAction } from '../report/summary';
 import type { DiffResult, SideResult } from './diff';
 
 export const DIFF_FORMATS = ['text', 'json'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
-export function renderDiffText(d: DiffResult): string {
+export function renderDiffText(d: DiffResult, opts: { width?: number } = {}): string {
   const sections: string[][] = [];
-  if (d.added.length > 0) sections.push([`added: ${plural(d.added.length, 'finding')}`, ...d.added.flatMap((f) => rows(f, true))]);
-  if (d.removed.length > 0) sections.push([`removed: ${plural(d.removed.length, 'finding')}`, ...d.removed.flatMap((f) => rows(f, false))]);
+  // Each finding as `offgate lint` shows it (path:line:col first), one blank line apart.
+  const listed = (title: string, findings: Finding[], fix: boolean) => [title, '', ...findings.flatMap((f, i) => [...(i > 0 ? [''] : []), ...renderFinding(f, { width: opts.width, fix })])];
+  if (d.added.length > 0) sections.push(listed(`added: ${plural(d.added.length, 'finding')}`, d.added, true));
+  if (d.removed.length > 0) sections.push(listed(`removed: ${plural(d.removed.length, 'finding')}`, d.removed, false));
   if (d.to.errors.length > 0) sections.push([`input errors (${d.to.label})`, ...d.to.errors.map(errorRow)]);
   const warnings = [
     ...d.from.errors.map((e) => `${d.from.label}: ${oneLine(errorText(e))} (its findings there are unknown)`),
@@ -29,13 +31,6 @@ export function renderDiffText(d: DiffResult): string {
     `to ${oneLine(d.to.label)}: ${oneLine(sourcesLine(d.to.sources))}`,
   ]);
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n';
-}
-
-function rows(f: Finding, withFix: boolean): string[] {
-  const out = [`  ${oneLine(f.file)}:${f.line}:${f.column}  ${oneLine(effectiveAction(f))}  ${oneLine(`${subjectLabel(f)}: ${f.message}`)}  ${oneLine(constraintLabel(f))}`];
-  for (const note of notesOf(f)) out.push(`      ${oneLine(note)}`);
-  if (withFix && f.fix) out.push(`      fix: ${oneLine(f.fix)}`);
-  return out;
 }
 
 function errorText(e: InputError): string {

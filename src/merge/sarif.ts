@@ -76,10 +76,11 @@ export function mergeSarifLogs(inputs: readonly NamedLog[]): Json | { error: str
 }
 
 /** 2 when a notification is an error (an input error, a missing shard), 1 when a result fails the run, else 0. */
-export function sarifExitCode(log: Json, failOn: 'deny' | 'warn'): number {
+export function sarifExitCode(log: Json, failOn: 'deny' | 'warn' | 'none'): number {
   const run = (log.runs as Json[])[0]!;
   const notifications = ((run.invocations as Json[])[0]!.toolExecutionNotifications as Json[] | undefined) ?? [];
   if (notifications.some((n) => n.level === 'error')) return 2;
+  if (failOn === 'none') return 0;
   const failing = (r: Json) => r.baselineState !== 'unchanged' && (r.level === 'error' || (failOn === 'warn' && r.level === 'warning'));
   return (run.results as Json[]).some(failing) ? 1 : 0;
 }

@@ -65,6 +65,12 @@ export function render(report: Report, opts: RenderOptions): string {
   return sections.map((lines) => lines.join('\n')).join('\n\n') + '\n';
 }
 
+/** One finding as this format shows it, for the reports of other commands (`offgate diff`): the same lines, so the two cannot drift apart. */
+export function renderFinding(f: Finding, opts: { color?: boolean; width?: number; cwd?: string; fix?: boolean } = {}): string[] {
+  const shown = opts.fix === false ? { ...f, fix: undefined } : f;
+  return findingLines(shown, palette(opts.color ?? false), opts.width ?? DEFAULT_WIDTH, opts.cwd ?? process.cwd(), false);
+}
+
 /** `path:line:col: deny Deployment shop/web: message [Kind/name]`, wrapped, then its notes and fix. */
 function findingLines(f: Finding, p: Palette, width: number, cwd: string, verbose: boolean): string[] {
   const action = oneLine(effectiveAction(f));
