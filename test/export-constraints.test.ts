@@ -43,9 +43,33 @@ const CONFIG = `environments:
     enforcementAction: warn
     restrictions:
       seccompv2: false
+  labelled:
+    extends: baseline
+    labelSelector:
+      matchExpressions: [{ key: security.example/exempt, operator: DoesNotExist }]
+    restrictions:
+      host-network-ports:
+        namespaceSelector: { matchLabels: { env: prod } }
 `;
 
 const MANIFESTS: Record<string, string> = {
+  // The cluster's namespaces, for namespaceSelector: labelled as the cluster labels them.
+  'k8s/namespaces.yaml': ['logging', 'shop', 'ops', 'tenant-blue-sandbox']
+    .map((n) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${n}\n  labels: { env: ${n === 'shop' ? 'prod' : 'dev'} }\n`)
+    .join('---\n'),
+  'k8s/exempt.yaml': `apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  namespace: shop
+  labels: { security.example/exempt: "true" }
+spec:
+  hostNetwork: true
+  containers:
+    - name: shell
+      image: busybox:1.36
+      securityContext: { privileged: true }
+`,
   'k8s/log-shipper.yaml': `apiVersion: apps/v1
 kind: DaemonSet
 metadata:
@@ -174,6 +198,8 @@ describe('export constraints is what lint --env enforces', { timeout: 180_000 },
     ['restricted', []],
     ['production', ['--config', 'platform/offgate.yaml']],
     ['staging', ['--config', 'platform/offgate.yaml']],
+    // Gatekeeper's match carried over: labelSelector (an exempt Pod) and namespaceSelector (shop only).
+    ['labelled', ['--config', 'platform/offgate.yaml']],
   ])('%s: same constraints, same findings', (env, config) => {
     const out = `exported-${env}`;
     const w = offgate(['export', 'constraints', '--env', env, ...config, '--output-dir', out], { cwd: ws });
@@ -192,6 +218,20 @@ describe('export constraints is what lint --env enforces', { timeout: 180_000 },
     const constraints = readObjects(join(ws, out)).filter((o) => o.path.startsWith('constraints/'));
     const names = new Set(byEnv.results.map((r) => r.constraint.name));
     for (const n of names) expect(constraints.map((c) => c.object.metadata?.name)).toContain(n);
+  });
+
+  it("the match as offgate.yaml writes it: the exempt Pod and the other namespaces' host network pass", () => {
+    const byEnv = lintResults(['--env', 'labelled', '--config', 'platform/offgate.yaml', 'k8s'], ws);
+    expect(byEnv.results.filter((r) => r.file === 'k8s/exempt.yaml')).toEqual([]);
+    const hostNetwork = byEnv.results.filter((r) => r.constraint.kind === 'K8sPSPHostNetworkingPorts').map((r) => r.file);
+    expect(hostNetwork).toEqual(['k8s/api.yaml']); // shop is env=prod; ops' CronJob (hostNetwork) is not
+    const stream = offgate(['export', 'constraints', '--env', 'labelled', '--config', 'platform/offgate.yaml'], { cwd: ws });
+    const hostNetworkConstraint = parseAllDocuments(stream.stdout).map((d) => d.toJS() as K8sObject).find((d) => d.kind === 'K8sPSPHostNetworkingPorts')!;
+    expect((hostNetworkConstraint.spec as { match: unknown }).match).toEqual({
+      kinds: [{ apiGroups: [''], kinds: ['Pod'] }],
+      labelSelector: { matchExpressions: [{ key: 'security.example/exempt', operator: 'DoesNotExist' }] },
+      namespaceSelector: { matchLabels: { env: 'prod' } },
+    });
   });
 
   it('the scope and parameters as resolved: excluded namespaces, warn inherited, a restriction turned off', () => {
