@@ -3,9 +3,8 @@
 // without suites is an error; a Rego error in a ConstraintTemplate points at the template
 // file's line and column, and its constraints are reported once as not checked.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { workspace as makeWorkspace } from './helpers/workspace';
 import { describe, expect, it } from 'vitest';
 import { RegoError } from '../src/compiler/errors';
 import { literalBlockAt, placeRegoError } from '../src/gatekeeper/templates';
@@ -14,14 +13,7 @@ import { offgate } from './helpers/cli';
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin/offgate.js');
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'offgate-cli-errors-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string> = {}): string => makeWorkspace(files, { prefix: 'offgate-cli-errors-' });
 
 /**
  * offgate with its standard output into a pipe this test reads one line of and then closes

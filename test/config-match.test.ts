@@ -6,11 +6,9 @@
 // `match` (all criteria ANDed; label selectors with matchLabels and In/NotIn/Exists/
 // DoesNotExist, negative matching included; namespaceSelector on the labels of the object's
 // Namespace, on a Namespace's own labels; prefix/suffix globs in namespace lists).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
 import { load as loadYaml } from 'js-yaml';
+import { workspace } from './helpers/workspace';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load';
 import type { Config } from '../src/config/model';
@@ -39,14 +37,8 @@ function constraintOf(cfg: Config, env: string, kind: string): K8sObject & { spe
 }
 
 /** A repository in a temporary folder: path → content. */
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'offgate-match-'));
-  mkdirSync(join(dir, '.git'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
+function repo(files: Record<string, string> = {}): string {
+  return workspace(files, { prefix: 'offgate-match-', git: true });
 }
 
 /** A privileged Deployment as teams write them; `labels` go on its pod template. */

@@ -2,24 +2,17 @@
 // against the first environment whose `paths:` match it, else the default environment; the
 // report says which environment checked each file; --env still forces one. Run through the
 // built CLI on a repository laid out as real ones are.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { unwrapped } from './helpers/text';
+import { workspace } from './helpers/workspace';
 import { describe, expect, it } from 'vitest';
 import { environmentRouter, routesByPath } from '../src/config/paths';
 import { parseConfig } from '../src/config/load';
 import type { Config } from '../src/config/model';
 import { offgate } from './helpers/cli';
 
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'offgate-paths-'));
-  mkdirSync(join(dir, '.git'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
+function repo(files: Record<string, string> = {}): string {
+  return workspace(files, { prefix: 'offgate-paths-', git: true });
 }
 
 /** A Deployment with a hostNetwork pod and a privileged container: baseline and restricted both deny it. */

@@ -2,9 +2,10 @@
 // (rego/expansions/) for Argo Rollouts and Workflows, OpenKruise, Knative Serving and KEDA,
 // findings placed in the custom resource's file, user overrides under --policy, the
 // warning for any other object carrying a pod template, and `offgate export expansions`.
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { workspace as makeWorkspace } from './helpers/workspace';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { workflowPods, mapShapedPath } from '../src/gatekeeper/argo-workflows';
@@ -29,14 +30,7 @@ function where(f: Finding) {
   return { at: `${f.line}:${f.column}`, path: f.path, constraint: f.constraint.kind, workload: f.workload && `${f.workload.kind}/${f.workload.name}`, expansion: f.workload?.expansion, builtIn: f.workload?.builtIn };
 }
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'offgate-expand-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string> = {}): string => makeWorkspace(files, { prefix: 'offgate-expand-' });
 
 describe('default expansions of custom controllers', () => {
   it('finds the hostPID of an Argo Rollout at its line', async () => {

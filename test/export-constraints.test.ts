@@ -5,23 +5,16 @@
 // structural parameter schemas, names valid as Kubernetes names, constraint kinds that match
 // their templates (checked here on their own, from Kubernetes' documented rules, and with
 // offgate's validator).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { workspace as makeWorkspace } from './helpers/workspace';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateConstraint, validateTemplate } from '../src/gatekeeper/constraint-schema';
 import type { K8sObject } from '../src/gatekeeper/types';
 import { offgate } from './helpers/cli';
 
-function workspace(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'offgate-export-c-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string> = {}): string => makeWorkspace(files, { prefix: 'offgate-export-c-' });
 
 /** A platform team's offgate.yaml: parameters, scope and an inherited enforcement action. */
 const CONFIG = `environments:

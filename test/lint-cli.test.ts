@@ -5,13 +5,13 @@
 // --policy) and the exit codes of every outcome. Each test writes its inputs into a fresh
 // temporary directory, or copies the examples beside the bundled templates.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { workspace as makeWorkspace } from './helpers/workspace';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseFieldPath, type PathSegment } from '../src/manifests';
@@ -26,14 +26,7 @@ const BIN = join(__dirname, '../bin/offgate.js');
 // Helpers
 
 /** A fresh directory holding `files` (path → content; folders are created). */
-function workspace(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'offgate-lint-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string> = {}): string => makeWorkspace(files, { prefix: 'offgate-lint-' });
 
 interface JsonResult {
   file: string;

@@ -2,21 +2,15 @@
 // single run's report byte for byte after sorting, in JSON, SARIF and JUnit; SARIF logs of
 // shards merge directly; a lost shard, a report of another shape and input errors of shards
 // give exit code 2; --fail-on and baselines carry through.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { unwrapped } from './helpers/text';
+import { workspace as makeWorkspace } from './helpers/workspace';
 import { describe, expect, it } from 'vitest';
 import { offgate } from './helpers/cli';
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'offgate-merge-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string> = {}): string => makeWorkspace(files, { prefix: 'offgate-merge-' });
 
 const pod = (name: string, extra = '') =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n${extra}  containers:\n    - name: ${name}\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n`;

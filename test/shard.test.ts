@@ -1,9 +1,9 @@
 // `offgate lint --shard I/N`: the value checked, every file on exactly one shard for N = 1..8,
 // shards that stay put when files are added, a kustomization's build kept whole on one shard,
 // and cluster state (the inputs' Namespaces) still seen by every shard.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { workspace as makeWorkspace } from './helpers/workspace';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lint } from '../src/lint/lint';
 import { readManifests } from '../src/manifests';
@@ -11,14 +11,7 @@ import { parseShard, shardOfPath, shardPath, takeShard } from '../src/shard/shar
 import { offgate } from './helpers/cli';
 import { PRINT_BUILD, stubs } from './helpers/stub-renderers';
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'offgate-shard-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string> = {}): string => makeWorkspace(files, { prefix: 'offgate-shard-' });
 
 const pod = (name: string, ns = 'apps') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  containers:\n    - name: ${name}\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n`;
 
