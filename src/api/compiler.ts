@@ -5,10 +5,10 @@
 import type { RegoVersion } from '../compiler/ast';
 import { compile } from '../compiler/compile';
 import { RegoError, RegoErrors, type ErrorCode } from '../compiler/errors';
-import { isConstraintTemplate, templateRego } from '../gatekeeper/templates';
+import { isConstraintTemplate, placeRegoError, templateRego, type TemplateText } from '../gatekeeper/templates';
 import type { K8sObject } from '../gatekeeper/types';
 import { formatReadError } from '../manifests';
-import { parseYamlValues } from '../manifests/parse';
+import { parseManifestText, parseYamlValues } from '../manifests/parse';
 import { hostBuiltins } from '../policy/host-builtins';
 import { DEFAULT_LIMITS, loadLimitedPolicy, type EvaluationLimits } from '../policy/limits';
 
@@ -66,21 +66,30 @@ export interface CompileTemplateOptions {
 export function compileTemplate(template: string | object, options: CompileTemplateOptions = {}): CompileResult {
   const file = options.file ?? 'template.yaml';
   let object: unknown = template;
+  // Given as text, a Rego error is placed at its line and column in that text (as the CLI does).
+  let source: TemplateText | undefined;
   if (typeof template === 'string') {
     const { values, error } = parseYamlValues(template, file);
     if (error) return failure(formatReadError(error), file);
     const templates = values.filter((v) => isObject(v) && isConstraintTemplate(v as K8sObject));
     if (templates.length !== 1) return failure(`${file}: expected one ConstraintTemplate, found ${templates.length}`, file);
     object = templates[0];
+    const located = parseManifestText(template, file).objects.find((m) => isConstraintTemplate(m.object as K8sObject));
+    if (located) source = { text: () => template, locate: (path) => positionOf(located.locate(path)) };
   }
   if (!isObject(object) || !isConstraintTemplate(object as K8sObject)) return failure(`${file}: not a ConstraintTemplate`, file);
   try {
     const rego = templateRego(object as K8sObject, file);
-    return compileRego({ modules: rego.modules, entrypoints: [rego.entrypoint], regoVersion: rego.regoVersion, strict: options.strict });
+    const result = compileRego({ modules: rego.modules, entrypoints: [rego.entrypoint], regoVersion: rego.regoVersion, strict: options.strict });
+    return result.ok || !source ? result : { ok: false, errors: result.errors.map((err) => placed(err, object as K8sObject, file, source!)) };
   } catch (e) {
     if (e instanceof RegoError || e instanceof RegoErrors) return { ok: false, errors: compileErrors(e) };
     return failure(`${file}: ${(e as Error).message}`, file);
   }
+}
+
+function positionOf(o: { line?: number; column?: number }): { line: number; column: number } | undefined {
+  return o.line === undefined ? undefined : { line: o.line, column: o.column ?? 1 };
 }
 
 export interface EvaluateOptions {
@@ -115,6 +124,13 @@ function compileErrors(e: unknown): CompileError[] {
     ...(r.pos ? { file: r.pos.file, line: r.pos.line, column: r.pos.col } : {}),
     text: r.message,
   }));
+}
+
+/** An error in a template's module (`file#rego:3:27`) placed in the template's text (`file:14:27`), as the CLI places it. */
+function placed(err: CompileError, template: K8sObject, file: string, source: TemplateText): CompileError {
+  if (err.file === undefined || err.line === undefined) return err;
+  const at = placeRegoError(template, file, { pos: { file: err.file, line: err.line, col: err.column ?? 1 } }, source);
+  return at ? { ...err, file, line: at.line, column: at.column, text: `${file}:${at.line}:${at.column}: ${err.code}: ${err.message}` } : err;
 }
 
 function failure(text: string, file: string): CompileResult {

@@ -178,7 +178,7 @@ export function templateErrors(template: K8sObject, file: string, e: unknown, so
  * indentation; one written any other way (folded `>`, quoted, JSON, an explicit indentation
  * indicator) is placed at its field's key. Undefined for an error that is not in the template's Rego.
  */
-export function placeRegoError(template: K8sObject, file: string, err: RegoError, source: TemplateText): { line: number; column: number } | undefined {
+export function placeRegoError(template: K8sObject, file: string, err: Pick<RegoError, 'pos'>, source: TemplateText): { line: number; column: number } | undefined {
   const pos = err.pos;
   if (!pos || !pos.file.startsWith(`${file}#`)) return undefined;
   const target = (((template.spec as { targets?: Target[] } | undefined)?.targets ?? []) as Target[])[0];
