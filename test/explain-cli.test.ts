@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { offgate } from './helpers/cli';
+import { workspace } from './helpers/workspace';
 
 const FIXTURES = join(__dirname, 'explain-fixtures');
 const LIBRARY = join(FIXTURES, 'library');
@@ -145,6 +146,30 @@ describe('offgate explain --message', () => {
     const twice = offgate(['explain', '--message', '-', '-'], { cwd: ENV, input: denial('kubectl-apply.txt') });
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/^offgate: explain: --message - reads standard input/);
+  });
+});
+
+describe('offgate explain with offgate.yaml paths: (one environment per folder)', () => {
+  const deployment = (namespace: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: ${namespace}\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          securityContext:\n            capabilities: {add: [NET_ADMIN]}\n`;
+  const cwd = workspace(
+    {
+      'offgate.yaml': 'environments:\n  production:\n    extends: restricted\n    paths: [k8s/prod/]\n  staging:\n    extends: baseline\n    paths: [k8s/staging/]\n',
+      'k8s/prod/web.yaml': deployment('shop'),
+      'k8s/staging/web.yaml': deployment('shop-staging'),
+    },
+    { prefix: 'offgate-explain-paths-', git: true },
+  );
+
+  it("a production denial points at production's file only, with production's settings", () => {
+    const message = 'Error creating: admission webhook "validation.gatekeeper.sh" denied the request: [offgate-production-capabilities] container web adds capability NET_ADMIN, which is not allowed (allowed: NET_BIND_SERVICE)';
+    const r = offgate(['explain', '--message', message, '-o', 'json', '.'], { cwd });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { matches: { file: string; constraint: { name: string } }[] };
+    expect(doc.matches.map((m) => [m.file, m.constraint.name])).toEqual([['k8s/prod/web.yaml', 'offgate-production-capabilities']]);
+    const text = offgate(['explain', '--message', message, '.'], { cwd });
+    expect(text.stdout).toContain('(set by preset restricted)');
   });
 });
 

@@ -4,6 +4,7 @@
 // explained, its examples judged under the same constraints.
 import { loadConfig } from '../config/load';
 import { constraintName as offgateConstraintName, isRestriction, type Config } from '../config/model';
+import { routesByPath } from '../config/paths';
 import { isPreset } from '../config/presets';
 import { bundledTemplateByKind } from '../gatekeeper/library';
 import { lint, type AppliedPolicy, type LintOptions } from '../lint/lint';
@@ -40,9 +41,10 @@ export async function explainMessage(text: string, paths: string[], opts: Explai
   const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
   const config = 'error' in loaded ? null : loaded.config;
   // Constraints offgate exported are named after their environment (`offgate-production-users`):
-  // when --env does not say, and the denials name one environment, that one.
+  // when --env does not say, and the denials name one environment, that one — unless
+  // offgate.yaml's paths: send each file to its environment, whose constraints' names then say it.
   let env = opts.env;
-  if (env === undefined) {
+  if (env === undefined && !routesByPath(config)) {
     const named = new Set(parsed.denials.map((d) => environmentNamed(d.constraint, config)).filter((e) => e !== undefined));
     if (named.size === 1) env = [...named][0];
   }

@@ -155,10 +155,11 @@ export function constraintInForce(c: AppliedPolicy['constraints'][number], ctx: 
   const name = String(c.object.metadata?.name ?? '');
   const kind = String(c.object.kind);
   const restriction = restrictionOfKind(kind, applied);
-  if (!c.origin && restriction && applied.environment) {
-    const p = restrictionProvenance(ctx.config, applied.environment, restriction);
+  const environment = c.environment ?? applied.environment;
+  if (!c.origin && restriction && environment) {
+    const p = restrictionProvenance(ctx.config, environment, restriction);
     if ('error' in p) return p;
-    return { name, source: environmentLabel(ctx.config, applied.environment), parameters: p.parameters, scope: p.scope };
+    return { name, source: environmentLabel(ctx.config, environment), parameters: p.parameters, scope: p.scope };
   }
   const spec = (c.object.spec ?? {}) as { parameters?: Record<string, unknown>; enforcementAction?: string; match?: Record<string, unknown> };
   const at = c.origin ? `${relative(ctx.cwd, resolve(ctx.cwd, c.origin.file)) || c.origin.file}${c.origin.line !== undefined ? `:${c.origin.line}` : ''}` : 'the environment';

@@ -79,7 +79,7 @@ export interface AppliedPolicy {
   /** The environment or preset whose constraints applied (none: `--policy` constraints alone). */
   environment?: string;
   /** The Constraints evaluated: the environment's (no origin), then those under `--policy` (with their file:line). */
-  constraints: { object: K8sObject; origin?: { file: string; line?: number; column?: number } }[];
+  constraints: { object: K8sObject; origin?: { file: string; line?: number; column?: number }; environment?: string }[];
   /** The ConstraintTemplates under `--policy` that were applied, with their file:line. */
   templates: { object: K8sObject; origin: { file: string; line?: number; column?: number } }[];
   /** Constraints among the linted inputs: linted, never applied. */
@@ -278,7 +278,11 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const appliedPolicy: AppliedPolicy = {
     // One environment for the whole run (paths: may send files to several: then none is named).
     environment: groups.length === 1 ? groups[0]!.env?.environment : undefined,
-    constraints: [...envConstraints.map((object) => ({ object })), ...policy.constraints.map((m) => ({ object: m.object as K8sObject, origin: m.origin }))],
+    // Each environment's constraints with their environment (offgate.yaml's paths: may apply several).
+    constraints: [
+      ...groups.flatMap((g) => (g.env ? g.env.constraints.map((object) => ({ object, environment: g.env!.environment })) : [])),
+      ...policy.constraints.map((m) => ({ object: m.object as K8sObject, origin: m.origin })),
+    ],
     templates: templates.map((m) => ({ object: m.object as K8sObject, origin: m.origin })),
     notApplied: notApplied.filter((m) => policyKindOf(m.object as K8sObject) === 'Constraint').map((m) => ({ object: m.object as K8sObject, origin: m.origin })),
   };
