@@ -12,6 +12,7 @@ import { attachedNamespace, autorejectMessage, configExcludes, isClusterScoped, 
 import { CONSTRAINT_GROUP, validateConstraint, validateTemplate } from './constraint-schema';
 import { isConstraintTemplate, templateRego } from './templates';
 import { compileCached, cacheDir } from './module-cache';
+import { compileTemplateSet } from './template-set';
 import { buildInventory } from './inventory';
 import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } from './review';
 import { BUILTIN_EXPANSION_RULES, effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
@@ -170,7 +171,13 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   if (readers.length > 0) {
     const inventory = { inventory: buildInventory(opts.inventory ?? [...input.objects, ...(engineInput.review ?? [])].map((o) => o.object)) };
     const bytes = utf8.encode(JSON.stringify(inventory));
-    for (const t of readers) setInventory(t, bytes);
+    // Once per module instance: templates compiled together share one (and its data).
+    const loaded = new Map<LimitedPolicy, string | undefined>();
+    for (const t of readers) {
+      if (!loaded.has(t.limited)) loaded.set(t.limited, setInventory(t, bytes));
+      const error = loaded.get(t.limited);
+      if (error !== undefined) t.unusable = `template ${templateName(t)} could not load data.inventory: ${error}`;
+    }
   }
 
   // Namespaces for namespaceSelector come from the inventory when one is given (a verify
@@ -249,14 +256,21 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
     }
     byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, ...instance, readsInventory: p.readsInventory ?? mentionsInventory(p.template) });
   }
-  // Templates among the inputs replace bundled ones of the same kind.
-  for (const o of objs) {
-    const problems = validateTemplate(o.object);
+  // Templates among the inputs replace bundled ones of the same kind. Those that can share
+  // one module are compiled together (template-set.ts); the others one by one.
+  const checked = objs.map((o) => ({ o, problems: validateTemplate(o.object) }));
+  const shared = loadTemplateSet(checked.filter((c) => c.problems.length === 0).map((c) => c.o), opts, limits);
+  for (const { o, problems } of checked) {
     if (problems.length > 0) {
       out.errors.push({ message: problems[0], origin: o.origin });
       continue;
     }
     const kind = String((o.object.spec as { crd?: { spec?: { names?: { kind?: string } } } }).crd?.spec?.names?.kind);
+    const member = shared.get(o);
+    if (member) {
+      byKind.set(kind, { kind, template: o.object, ...member });
+      continue;
+    }
     try {
       const rego = templateRego(o.object, o.origin?.file ?? 'template');
       const { wasm } = compileCached({ modules: rego.modules, entrypoint: rego.entrypoint, regoVersion: rego.regoVersion }, opts.cacheDir === undefined ? cacheDir() : opts.cacheDir);
@@ -267,6 +281,27 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
     }
   }
   return byKind;
+}
+
+/** The templates compiled into one module with others (template-set.ts), each with its entrypoint in the shared instance. */
+function loadTemplateSet(objs: Located[], opts: EngineOptions, limits: EvaluationLimits): Map<Located, Omit<Template, 'kind' | 'template'>> {
+  const byObject = new Map<Located, Omit<Template, 'kind' | 'template'>>();
+  const set = compileTemplateSet(
+    objs.map((o) => ({ object: o.object, file: o.origin?.file ?? 'template' })),
+    opts.cacheDir === undefined ? cacheDir() : opts.cacheDir,
+  );
+  if (!set) return byObject;
+  let instance: { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator };
+  try {
+    const limited = loadLimitedPolicy(set.wasm, limits);
+    instance = { policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited) };
+  } catch {
+    return byObject; // each is loaded on its own, and says why it cannot be
+  }
+  set.members.forEach((m, i) => {
+    if (m) byObject.set(objs[i], { ...instance, entrypoint: m.entrypoint, readsInventory: m.readsInventory });
+  });
+  return byObject;
 }
 
 let nextConstraintId = 0;
@@ -420,12 +455,13 @@ function evaluationError(object: ObjectRef, origin: Origin | undefined, c: Const
 
 type Outcome = { violations: unknown[] } | { error: string };
 
-/** Loads data.inventory into a template's module; one that does not fit leaves the template unusable, not the run. */
-function setInventory(t: Template, bytes: Uint8Array): void {
+/** Loads data.inventory into a template's module; why it does not fit (which leaves the template unusable, not the run). */
+function setInventory(t: Template, bytes: Uint8Array): string | undefined {
   try {
     t.limited.run(() => t.policy.setData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
+    return undefined;
   } catch (e) {
-    t.unusable = `template ${templateName(t)} could not load data.inventory: ${errorText(e)}`;
+    return errorText(e);
   }
 }
 

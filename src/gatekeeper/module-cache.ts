@@ -47,8 +47,7 @@ export function cacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number | { 
 let runtimeHash: string | undefined;
 
 export function cacheKey(req: CompileRequest): string {
-  runtimeHash ??= sha256(loadRuntime());
-  const parts = [compilerVersion(), compilerId(), runtimeHash, req.regoVersion, req.entrypoint, ...req.modules.map((m) => `${m.file}\n${m.source}`)];
+  const parts = [...toolchainKey(), req.regoVersion, req.entrypoint, ...req.modules.map((m) => `${m.file}\n${m.source}`)];
   return sha256(parts.join('\0'));
 }
 
@@ -71,6 +70,29 @@ export function compileCached(req: CompileRequest, dir: string | null = cacheDir
     writeEntry(dir, file, wasm, typeof bound === 'number' ? bound : DEFAULT_CACHE_MAX_BYTES);
   }
   return cached === 'bad' ? { wasm, fromCache: false, replaced: true } : { wasm, fromCache: false };
+}
+
+/**
+ * The entry stored under `key` (a sha256 in hex) by storeEntry, when it is there and whole.
+ * For entries that are more than one template's module (template-set.ts).
+ */
+export function loadEntry(key: string, dir: string | null = cacheDir()): Uint8Array | undefined {
+  if (!dir) return undefined;
+  const bytes = readEntry(join(dir, `${key}${ENTRY_SUFFIX}`));
+  return bytes instanceof Uint8Array ? bytes : undefined;
+}
+
+/** Stores `bytes` under `key`, as compileCached stores a module (atomically, then evicting over the bound). */
+export function storeEntry(key: string, bytes: Uint8Array, dir: string | null = cacheDir(), maxBytes?: number): void {
+  if (!dir) return;
+  const bound = maxBytes ?? cacheMaxBytes();
+  writeEntry(dir, join(dir, `${key}${ENTRY_SUFFIX}`), bytes, typeof bound === 'number' ? bound : DEFAULT_CACHE_MAX_BYTES);
+}
+
+/** What every key depends on besides the sources: offgate's version, its compiler's code and the runtime. */
+export function toolchainKey(): string[] {
+  runtimeHash ??= sha256(loadRuntime());
+  return [compilerVersion(), compilerId(), runtimeHash];
 }
 
 const ENTRY_SUFFIX = '.wasm';
