@@ -11,6 +11,7 @@ import { useColor } from './color';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { removeStaleReport, writeOutputFile } from './output';
+import { mark } from '../timings';
 
 export interface LintCommandOptions {
   output?: string;
@@ -59,11 +60,13 @@ export async function runLint(paths: string[], opts: LintCommandOptions, io: Io)
 
 async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io): Promise<number> {
   const format = formatOf(opts);
+  mark('options (command line parsed, lint loaded)');
   const { report, failOn, exitCode } = await lintChecked(paths, opts, io);
   const color = format === 'text' && !opts.outputFile && useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
   const text = formats[format](report, { color, verbose: opts.verbose, failOn });
   if (opts.outputFile) writeOutputFile(opts.outputFile, text);
   else io.stdout(text);
+  mark(`output (${format} report written)`);
   return exitCode;
 }
 

@@ -8,6 +8,9 @@ import { oneLine } from '../report/formats/escape';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { guardStandardOutput, removeStaleReport, writeStderr, WriteError } from './output';
+import { mark } from '../timings';
+
+mark('start');
 
 guardStandardOutput(fail);
 process.on('uncaughtException', crash);

@@ -45,8 +45,11 @@ export function loadBundledWasm(t: BundledTemplate): Uint8Array {
   return new Uint8Array(readFileSync(file));
 }
 
+let version: string | undefined;
+
 export function compilerVersion(): string {
-  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+  return version;
 }
 
 /** All bundled templates in one module (one instance, one copy of the runtime): what lint loads. */

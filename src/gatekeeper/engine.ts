@@ -13,6 +13,7 @@ import { CONSTRAINT_GROUP, validateConstraint, validateTemplate } from './constr
 import { isConstraintTemplate, templateRego } from './templates';
 import { compileCached, cacheDir } from './module-cache';
 import { compileTemplateSet } from './template-set';
+import { KindIndex } from './constraint-index';
 import { buildInventory } from './inventory';
 import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } from './review';
 import { BUILTIN_EXPANSION_RULES, effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
@@ -22,6 +23,7 @@ import type { LoadedPolicy } from '../policy/sdk';
 import { DEFAULT_LIMITS, EvaluationLimitError, loadLimitedPolicy, type EvaluationLimits, type LimitedPolicy } from '../policy/limits';
 import { BATCH_ENTRYPOINT } from './bundled-wasm';
 import { ReviewEvaluator } from '../policy/review-evaluator';
+import { mark } from '../timings';
 
 /** Where an object was read from. */
 export interface Origin {
@@ -162,6 +164,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
 
   const limits: EvaluationLimits = { timeoutMs: opts.timeoutMs ?? DEFAULT_LIMITS.timeoutMs, memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULT_LIMITS.memoryLimitBytes };
   const templates = loadTemplates(classes.templates, input.precompiled ?? [], opts, limits, out);
+  mark('templates loaded (module cache, compiling, wasm instantiation)');
   const constraints = loadConstraints(classes.constraints, templates, out);
   const expansionRules = loadExpansionRules(classes.expansions, mode === 'cluster' && opts.builtInExpansion !== false, out);
 
@@ -186,8 +189,10 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   for (const o of opts.inventory ?? input.objects.map((x) => x.object)) {
     if (isNamespaceObject(o)) namespaces.set(String(o.metadata?.name ?? ''), o);
   }
+  mark('constraints, expansions and inventory loaded');
   const warned = new Set<string>();
   const ordered = [...constraints].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name));
+  const byKinds = new KindIndex(ordered);
 
   for (const item of engineInput.review ?? (mode === 'gator-test' ? input.objects : classes.reviewed)) {
     const subject = subjectOf(item.object, mode, opts, out);
@@ -202,7 +207,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
     }
     const reported = refOf(item.object, namespace);
     const review = subject.review ?? reviewOf(subject.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace, userInfo: opts.userInfo });
-    append(out.results, reviewAgainst(review, subject.object, subject.oldObject, attach.namespace, 'Original', ordered, templates, reported, item.origin));
+    append(out.results, reviewAgainst(review, subject.object, subject.oldObject, attach.namespace, 'Original', byKinds.candidates(subject.object, subject.oldObject), templates, reported, item.origin));
     if (subject.review) continue; // AdmissionReviews are not expanded
     const expanded = expand(subject.object, expansionRules, { namespace });
     if ('error' in expanded) {
@@ -215,7 +220,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
     }
     for (const g of expanded.generated) {
       const gReview = reviewOf(g.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace: effectiveNamespace(g.object, attach.namespace, mode), userInfo: opts.userInfo });
-      const results = reviewAgainst(gReview, g.object, null, attach.namespace, 'Generated', ordered, templates, reported, item.origin);
+      const results = reviewAgainst(gReview, g.object, null, attach.namespace, 'Generated', byKinds.candidates(g.object, null), templates, reported, item.origin);
       foldGenerated(results, g);
       append(out.results, results);
     }

@@ -14,7 +14,6 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RegoVersion } from '../compiler/ast';
-import { loadRuntime } from '../compiler/backend/runtime-wasm';
 import { compile, type SourceModule } from '../compiler/compile';
 import { compilerId } from '../compiler/identity';
 import { sha256 } from '../hash';
@@ -43,8 +42,6 @@ export function cacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number | { 
   if (text === undefined || text === '') return DEFAULT_CACHE_MAX_BYTES;
   return parseSize(text) ?? { error: `${CACHE_MAX_SIZE_ENV}=${text}: not a size (e.g. 256MiB, 1GB or a number of bytes)` };
 }
-
-let runtimeHash: string | undefined;
 
 export function cacheKey(req: CompileRequest): string {
   const parts = [...toolchainKey(), req.regoVersion, req.entrypoint, ...req.modules.map((m) => `${m.file}\n${m.source}`)];
@@ -89,16 +86,21 @@ export function storeEntry(key: string, bytes: Uint8Array, dir: string | null = 
   writeEntry(dir, join(dir, `${key}${ENTRY_SUFFIX}`), bytes, typeof bound === 'number' ? bound : DEFAULT_CACHE_MAX_BYTES);
 }
 
-/** What every key depends on besides the sources: offgate's version, its compiler's code and the runtime. */
+/**
+ * What every key depends on besides the sources: offgate's version and its compiler's code,
+ * whose hash (compilerId) covers every file of src/runtime, the runtime module too; so no
+ * run hashes the runtime again.
+ */
 export function toolchainKey(): string[] {
-  runtimeHash ??= sha256(loadRuntime());
-  return [compilerVersion(), compilerId(), runtimeHash];
+  return [compilerVersion(), compilerId()];
 }
 
 const ENTRY_SUFFIX = '.wasm';
 const DIGEST_BYTES = 32;
 const ENTRY = /^[0-9a-f]{64}\.wasm$/;
 const TEMP = /^[0-9a-f]{64}\.wasm\.\d+\.[0-9a-z]+\.tmp$/;
+/** The CLI's code cache, recorded here by bin/offgate.js when the package has none (and its temporary file). */
+const CODE_CACHE = /^code-cache-node[\w.-]+\.v8(\.\d+\.tmp)?$/;
 /** A temporary file this old belongs to a run that died before renaming it. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
@@ -203,7 +205,7 @@ export function cacheUsage(dir: string = cacheDir()): CacheUsage {
   return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) };
 }
 
-/** `offgate cache clean`: removes every entry and temporary file (only offgate's own names: the folder may be shared). */
+/** `offgate cache clean`: removes every entry and temporary file, and the CLI's code cache (only offgate's own names: the folder may be shared). */
 export function cleanCache(dir: string = cacheDir()): CacheUsage {
   const { entries, temps } = listCache(dir);
   let removed = 0;
@@ -215,5 +217,14 @@ export function cleanCache(dir: string = cacheDir()): CacheUsage {
     }
   }
   for (const t of temps) removeQuietly(t.path);
+  for (const name of listNames(dir)) if (CODE_CACHE.test(name)) removeQuietly(join(dir, name));
   return { entries: removed, bytes };
+}
+
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

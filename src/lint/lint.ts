@@ -16,6 +16,7 @@ import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
 import type { Finding, InputError, Report } from '../report/model';
 import { summarize } from '../report/summary';
 import { applyRendering, isRendered, type KustomizeMode } from '../render';
+import { mark } from '../timings';
 import { describeContents, listed, objectLabel, plural, policyKindOf, sortPolicyObjects, type PolicyContents } from './policy';
 
 export interface LintOptions {
@@ -75,6 +76,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
   if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error, fatalErrors: loaded.errors };
   const exclude = [{ patterns: opts.exclude ?? [] }, { base: loaded.config ? dirname(loaded.config.path) : undefined, patterns: loaded.config?.exclude ?? [] }];
+  mark('offgate.yaml read');
   const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize, skipNonKubernetes: true, exclude });
   // Kustomizations and charts: what they render is linted in place of their files (src/render).
   await applyRendering(read, opts.paths, { cwd, kustomize: opts.kustomize, helmValues: opts.helmValues, timeoutMs: opts.renderTimeoutMs, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
@@ -113,6 +115,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     policyDirs.push({ dir, label, contents: sortPolicyObjects(r.objects, (m) => m.object as K8sObject, gatekeeperNamespace) });
   }
   opts.onProgress?.(read.files.length);
+  mark('inputs and --policy folders read (YAML)');
 
   const byOrigin = new Map<object, ManifestObject>();
   const located = (m: ManifestObject): Located => {
@@ -179,6 +182,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const bundled = bundledTemplates().filter((t) => kinds.has(t.metadata.kind) && !userTemplateKinds.has(t.metadata.kind));
   const precompiled = bundled.map(precompile);
 
+  mark('environment and templates picked');
   const applied = [...templates, ...policy.constraints, ...policy.expansions, ...policy.configs, ...policy.namespaces];
   const out = evaluate({
     objects: [...envConstraints.map((object) => ({ object })), ...applied.map(located)],
@@ -194,6 +198,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     },
   });
 
+  mark('evaluation');
   const fixes = new Map(bundled.map((t) => [t.metadata.kind, t.metadata.fix]));
   const findings = out.results.map((r) => toFinding(r, byOrigin, fixes));
   for (const e of out.errors) errors.push({ file: e.origin?.file ?? '', line: e.origin?.line, column: e.origin?.column, message: e.message });
@@ -206,6 +211,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     skipped: read.skipped,
     summary: summarize({ findings, errors, files: read.files.length, objects: read.objects.length, skipped: read.skipped.length }),
   };
+  mark('findings placed in their files');
   return { report };
 }
 
