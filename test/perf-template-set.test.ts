@@ -217,6 +217,24 @@ spec:
   });
 });
 
+describe('a large set', () => {
+  it('beyond 64 templates, one module without the batch entrypoint decides the same', () => {
+    const many = Array.from({ length: 70 }, (_, i) => ({
+      template: template(`K8sRule${i}`, `team.rule${i}`, `c.name == "web"\n  ${i % 7} < 3`),
+      constraints: [constraint(`K8sRule${i}`, `rule-${i}`, i % 5 === 0 ? ['Service'] : ['Pod'])],
+    }));
+    const members = many.map((p, i) => ({ object: parse(p.template) as K8sObject, file: `t${i}.yaml` }));
+    const set = compileTemplateSet(members, null)!;
+    expect(set.members.every((m) => m !== null)).toBe(true);
+    const together = run(many, null);
+    expect(together.errors).toEqual([]);
+    // Rules 0..69 with i % 7 < 3 and i % 5 !== 0, on the Pod web and the Deployment's Pod: 2 each.
+    const expected = many.filter((_, i) => i % 7 < 3 && i % 5 !== 0).length * 2;
+    expect(together.results).toHaveLength(expected);
+    expect(sorted(together.results)).toEqual(sorted(many.slice(0, 10).flatMap((p) => run([p], null).results).concat(together.results.filter((r) => Number(r.constraint.name.slice(5)) >= 10))));
+  }, 120_000);
+});
+
 describe('constraints indexed by kinds', () => {
   const c = (name: string, kinds?: { apiGroups?: string[]; kinds?: string[] }[]) => ({ name, match: kinds ? { kinds } : undefined });
   const all = [

@@ -61,7 +61,7 @@ export function compileTemplateSet(members: SetMember[], dir: string | null, max
 
 /** Everything the module depends on: the toolchain, and each member's Rego as written and where. */
 function setKey(members: SetMember[]): string {
-  const parts = [...toolchainKey(), 'template-set'];
+  const parts = [...toolchainKey(), `template-set, batch up to ${MAX_BATCH}`];
   for (const m of members) parts.push(`${m.file}\n${JSON.stringify((m.object.spec as { targets?: unknown } | undefined)?.targets ?? null)}`);
   return sha256(parts.join('\0'));
 }
@@ -86,17 +86,26 @@ function buildSet(members: SetMember[]): { wasm: Uint8Array; members: (MemberEnt
   }
   const regoVersion = majorityVersion(candidates);
   let chosen = disjoint(candidates.filter((c) => c.rego.regoVersion === regoVersion));
-  let wasm = tryCompile(chosen, regoVersion);
+  const batch = chosen.length <= MAX_BATCH;
+  let wasm = tryCompile(chosen, regoVersion, batch);
   if (!wasm) {
     // Some template does not compile: keep those that do on their own, and try again once.
-    chosen = chosen.filter((c) => tryCompile([c], regoVersion, false) !== undefined);
-    wasm = tryCompile(chosen, regoVersion);
+    chosen = chosen.filter((c) => compiles(c, regoVersion));
+    wasm = tryCompile(chosen, regoVersion, batch && chosen.length <= MAX_BATCH);
   }
   if (!wasm) return undefined;
   const entries: (MemberEntry | null)[] = members.map(() => null);
   for (const c of chosen) entries[c.index] = { entrypoint: c.rego.entrypoint, readsInventory: c.rego.modules.some((s) => s.source.includes('inventory')) };
   return { wasm, members: entries };
 }
+
+/**
+ * Up to this many templates, the module gets the batch entrypoint (one call per review for
+ * all constraints). Beyond, its evaluation grows faster than the set (1,000 templates: 10×
+ * slower than calling each template's entrypoint in turn, measured with scripts/bench.ts), so
+ * a larger set is one module whose templates are called one by one.
+ */
+const MAX_BATCH = 64;
 
 function majorityVersion(candidates: Candidate[]): RegoVersion {
   const v1 = candidates.filter((c) => c.rego.regoVersion === 'v1').length;
@@ -133,8 +142,8 @@ function disjoint(candidates: Candidate[]): Candidate[] {
 }
 
 /** The module of these candidates with the batch entrypoint (or, alone, without), undefined if it does not compile. */
-function tryCompile(chosen: Candidate[], regoVersion: RegoVersion, batch = true): Uint8Array | undefined {
-  if (chosen.length === 0 || (batch && chosen.length < 2)) return undefined;
+function tryCompile(chosen: Candidate[], regoVersion: RegoVersion, batch: boolean): Uint8Array | undefined {
+  if (chosen.length < 2) return undefined;
   const modules: SourceModule[] = [];
   const shared = new Set<string>();
   for (const c of chosen) {
@@ -158,6 +167,15 @@ function tryCompile(chosen: Candidate[], regoVersion: RegoVersion, batch = true)
     return compile({ modules, entrypoints, regoVersion });
   } catch {
     return undefined;
+  }
+}
+
+function compiles(c: Candidate, regoVersion: RegoVersion): boolean {
+  try {
+    compile({ modules: c.rego.modules, entrypoints: [c.rego.entrypoint], regoVersion });
+    return true;
+  } catch {
+    return false;
   }
 }
 
