@@ -7,8 +7,9 @@
 // Written for any Node that can load an ES module (bare `fs`, not `node:fs`; nothing newer
 // than ES2017 before the version check), so that an old Node says which version it needs
 // instead of failing on syntax.
-import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
 import { createRequire, Module } from 'module';
+import { homedir } from 'os';
 import { dirname, join } from 'path';
 import { fileURLToPath } from 'url';
 import { Script } from 'vm';
@@ -28,18 +29,64 @@ if (!existsSync(bundle)) {
   console.error('offgate: dist/offgate.cjs is missing: run `npm run bundle`');
   process.exit(2);
 }
+// When the run started reading the bundle: OFFGATE_TIMINGS=1 tells node's start-up from the bundle's load.
+globalThis.__offgateBinStart = performance.now();
+
 // The bundle turns its own errors into one line; this catches what happens before it runs
 // (an unreadable or broken bundle), also one line and exit code 2, unless OFFGATE_DEBUG.
 try {
-  const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+  const shipped = existsSync(cacheFile);
+  // An install without the build's code cache (a git checkout, a tarball packed without it)
+  // records one on its first run, in the user's cache folder: every later run starts as fast.
+  const userCache = shipped ? undefined : userCodeCache();
+  const cachedData = shipped ? readFileSync(cacheFile) : readQuietly(userCache);
   const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
   // Set by scripts/build.mjs for its training run only.
   const writeCache = process.env.OFFGATE_WRITE_CODE_CACHE;
   if (writeCache) process.on('exit', () => writeFileSync(writeCache, script.createCachedData()));
+  else if (userCache && (!cachedData || script.cachedDataRejected)) process.on('exit', () => writeQuietly(userCache, script));
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);
 } catch (e) {
   if (process.env.OFFGATE_DEBUG) throw e;
   console.error(`offgate: internal error: ${e instanceof Error ? e.message : String(e)} (OFFGATE_DEBUG=1 shows where)`);
   process.exit(2);
+}
+
+/**
+ * Where this bundle's code cache is kept when the package has none: beside the module cache
+ * (the same folder src/gatekeeper/module-cache.ts uses), named by the Node version and the
+ * bundle's size and time, so that an upgrade of either records a new one. V8 checks the rest
+ * (it rejects a cache of other code or flags).
+ */
+function userCodeCache() {
+  try {
+    const env = process.env;
+    const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+    const dir = env.OFFGATE_CACHE_DIR || join(base, 'offgate', 'modules');
+    const st = statSync(bundle);
+    return join(dir, `code-cache-node${process.versions.node}-${st.size}-${Math.floor(st.mtimeMs)}.v8`);
+  } catch {
+    return undefined;
+  }
+}
+
+function readQuietly(file) {
+  try {
+    return file ? readFileSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written at exit (so it holds what the run compiled), beside its name then renamed onto it; a cache that cannot be written is not used. */
+function writeQuietly(file, script) {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, file);
+  } catch {
+    // a read-only home: start-up stays as it was
+  }
 }

@@ -17,6 +17,7 @@ import { removeStaleReport, writeOutputFile } from './output';
 import { outputTargets, reportFiles, summaryOnStdout, type OutputTarget } from './output-plan';
 import { startProgress } from './progress';
 import { appendStepSummary, githubLinks } from './step-summary';
+import { mark } from '../timings';
 
 export interface LintCommandOptions {
   /** `-o FORMAT[=FILE]`, repeatable. */
@@ -83,10 +84,12 @@ export async function runLint(paths: string[], opts: LintCommandOptions, io: Io)
 
 async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io, written: Set<string>): Promise<number> {
   const targets = outputTargets(opts);
+  mark('options (command line parsed, lint loaded)');
   const { report, failOn, exitCode } = await lintChecked(paths, opts, io);
   const color = useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
   writeReports(report, targets, { verbose: opts.verbose, quiet: opts.quiet, failOn, color, columns: io.columns, env: io.env }, io.stdout, written);
   if (targets.some((t) => t.format === 'github')) appendStepSummary(report, io.env, { failOn: renderedFailOn(failOn) });
+  mark(`output (${targets.map((t) => t.format).join(', ')} written)`);
   return exitCode;
 }
 

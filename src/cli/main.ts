@@ -9,6 +9,9 @@ import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { guardStandardOutput, removeStaleReport, writeStderr, WriteError } from './output';
 import { reportFiles } from './output-plan';
+import { mark } from '../timings';
+
+mark('start');
 
 guardStandardOutput(fail);
 process.on('uncaughtException', crash);

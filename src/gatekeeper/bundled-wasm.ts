@@ -45,8 +45,11 @@ export function loadBundledWasm(t: BundledTemplate): Uint8Array {
   return new Uint8Array(readFileSync(file));
 }
 
+let version: string | undefined;
+
 export function compilerVersion(): string {
-  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+  return version;
 }
 
 /** All bundled templates in one module (one instance, one copy of the runtime): what lint loads. */
@@ -61,7 +64,8 @@ export function compileLibrary(templates: BundledTemplate[]): Uint8Array {
 
 /** The entrypoint evaluating several constraints on one review in one call (see batchModule). */
 export const BATCH_ENTRYPOINT = 'offgate/batch/results';
-const BATCH_FILE = 'offgate-batch.rego';
+/** The file name batch modules are compiled under. */
+export const BATCH_FILE = 'offgate-batch.rego';
 
 /**
  * Rego evaluating, for one review, every constraint listed in `input.constraints`, which
@@ -71,10 +75,19 @@ const BATCH_FILE = 'offgate-batch.rego';
  * template's rule looks up its own constraints instead of scanning them all.
  */
 export function batchModule(templates: BundledTemplate[]): string {
-  const rules = templates.map(
-    (t) => `results[i] := violations {
-	[i, parameters] := input.constraints[${JSON.stringify(entrypointOf(t))}][_]
-	violations := data.${t.package}.violation with input as {"review": input.review, "parameters": parameters}
+  return batchModuleOf(templates.map((t) => ({ entrypoint: entrypointOf(t), ref: `data.${t.package}.violation` })), 'v0');
+}
+
+/**
+ * batchModule for any templates, users' too: each named by its entrypoint and the ref of
+ * its violation rule (`data.<package>.violation`), in the syntax of their Rego version.
+ */
+export function batchModuleOf(members: { entrypoint: string; ref: string }[], regoVersion: 'v0' | 'v1'): string {
+  const keyword = regoVersion === 'v1' ? ' if' : '';
+  const rules = members.map(
+    (m) => `results[i] := violations${keyword} {
+	[i, parameters] := input.constraints[${JSON.stringify(m.entrypoint)}][_]
+	violations := ${m.ref} with input as {"review": input.review, "parameters": parameters}
 }`,  );
   return `package offgate.batch
 

@@ -12,6 +12,8 @@ import { attachedNamespace, autorejectMessage, configExcludes, isClusterScoped, 
 import { CONSTRAINT_GROUP, validateConstraint, validateTemplate } from './constraint-schema';
 import { isConstraintTemplate, templateErrors, templateRego, type TemplateText } from './templates';
 import { compileCached, cacheDir } from './module-cache';
+import { compileTemplateSet } from './template-set';
+import { KindIndex } from './constraint-index';
 import { buildInventory } from './inventory';
 import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } from './review';
 import { BUILTIN_EXPANSION_RULES, effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
@@ -21,6 +23,7 @@ import type { LoadedPolicy } from '../policy/sdk';
 import { DEFAULT_LIMITS, EvaluationLimitError, loadLimitedPolicy, type EvaluationLimits, type LimitedPolicy } from '../policy/limits';
 import { BATCH_ENTRYPOINT } from './bundled-wasm';
 import { ReviewEvaluator } from '../policy/review-evaluator';
+import { mark } from '../timings';
 
 /** Where an object was read from. */
 export interface Origin {
@@ -165,6 +168,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   // Kinds whose template was there but failed to load: their constraints are not checked, said once.
   const failed = new Map<string, string>();
   const templates = loadTemplates(classes.templates, input.precompiled ?? [], opts, limits, out, failed);
+  mark('templates loaded (module cache, compiling, wasm instantiation)');
   const constraints = loadConstraints(classes.constraints, templates, out, failed);
   const expansionRules = loadExpansionRules(classes.expansions, mode === 'cluster' && opts.builtInExpansion !== false, out);
 
@@ -174,7 +178,13 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   if (readers.length > 0) {
     const inventory = { inventory: buildInventory(opts.inventory ?? [...input.objects, ...(engineInput.review ?? [])].map((o) => o.object)) };
     const bytes = utf8.encode(JSON.stringify(inventory));
-    for (const t of readers) setInventory(t, bytes);
+    // Once per module instance: templates compiled together share one (and its data).
+    const loaded = new Map<LimitedPolicy, string | undefined>();
+    for (const t of readers) {
+      if (!loaded.has(t.limited)) loaded.set(t.limited, setInventory(t, bytes));
+      const error = loaded.get(t.limited);
+      if (error !== undefined) t.unusable = `template ${templateName(t)} could not load data.inventory: ${error}`;
+    }
   }
 
   // Namespaces for namespaceSelector come from the inventory when one is given (a verify
@@ -183,8 +193,10 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   for (const o of opts.inventory ?? input.objects.map((x) => x.object)) {
     if (isNamespaceObject(o)) namespaces.set(String(o.metadata?.name ?? ''), o);
   }
+  mark('constraints, expansions and inventory loaded');
   const warned = new Set<string>();
   const ordered = [...constraints].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name));
+  const byKinds = new KindIndex(ordered);
 
   for (const item of engineInput.review ?? (mode === 'gator-test' ? input.objects : classes.reviewed)) {
     const subject = subjectOf(item.object, mode, opts, out);
@@ -199,7 +211,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
     }
     const reported = refOf(item.object, namespace);
     const review = subject.review ?? reviewOf(subject.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace, userInfo: opts.userInfo });
-    append(out.results, reviewAgainst(review, subject.object, subject.oldObject, attach.namespace, 'Original', ordered, templates, reported, item.origin));
+    append(out.results, reviewAgainst(review, subject.object, subject.oldObject, attach.namespace, 'Original', byKinds.candidates(subject.object, subject.oldObject), templates, reported, item.origin));
     if (subject.review) continue; // AdmissionReviews are not expanded
     const expanded = expand(subject.object, expansionRules, { namespace });
     if ('error' in expanded) {
@@ -212,7 +224,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
     }
     for (const g of expanded.generated) {
       const gReview = reviewOf(g.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace: effectiveNamespace(g.object, attach.namespace, mode), userInfo: opts.userInfo });
-      const results = reviewAgainst(gReview, g.object, null, attach.namespace, 'Generated', ordered, templates, reported, item.origin);
+      const results = reviewAgainst(gReview, g.object, null, attach.namespace, 'Generated', byKinds.candidates(g.object, null), templates, reported, item.origin);
       foldGenerated(results, g);
       append(out.results, results);
     }
@@ -253,14 +265,21 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
     }
     byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, ...instance, readsInventory: p.readsInventory ?? mentionsInventory(p.template) });
   }
-  // Templates among the inputs replace bundled ones of the same kind.
-  for (const o of objs) {
-    const problems = validateTemplate(o.object);
+  // Templates among the inputs replace bundled ones of the same kind. Those that can share
+  // one module are compiled together (template-set.ts); the others one by one.
+  const checked = objs.map((o) => ({ o, problems: validateTemplate(o.object) }));
+  const shared = loadTemplateSet(checked.filter((c) => c.problems.length === 0).map((c) => c.o), opts, limits);
+  for (const { o, problems } of checked) {
     const kind = String((o.object.spec as { crd?: { spec?: { names?: { kind?: string } } } } | undefined)?.crd?.spec?.names?.kind);
     const templateName = String(o.object.metadata?.name ?? '');
     if (problems.length > 0) {
       out.errors.push({ message: problems[0], origin: o.origin });
       if (kind !== 'undefined') failed.set(kind, `template ${templateName} is invalid`);
+      continue;
+    }
+    const member = shared.get(o);
+    if (member) {
+      byKind.set(kind, { kind, template: o.object, ...member });
       continue;
     }
     try {
@@ -276,6 +295,27 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
     }
   }
   return byKind;
+}
+
+/** The templates compiled into one module with others (template-set.ts), each with its entrypoint in the shared instance. */
+function loadTemplateSet(objs: Located[], opts: EngineOptions, limits: EvaluationLimits): Map<Located, Omit<Template, 'kind' | 'template'>> {
+  const byObject = new Map<Located, Omit<Template, 'kind' | 'template'>>();
+  const set = compileTemplateSet(
+    objs.map((o) => ({ object: o.object, file: o.origin?.file ?? 'template' })),
+    opts.cacheDir === undefined ? cacheDir() : opts.cacheDir,
+  );
+  if (!set) return byObject;
+  let instance: { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator };
+  try {
+    const limited = loadLimitedPolicy(set.wasm, limits);
+    instance = { policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited) };
+  } catch {
+    return byObject; // each is loaded on its own, and says why it cannot be
+  }
+  set.members.forEach((m, i) => {
+    if (m) byObject.set(objs[i], { ...instance, entrypoint: m.entrypoint, readsInventory: m.readsInventory });
+  });
+  return byObject;
 }
 
 let nextConstraintId = 0;
@@ -436,12 +476,13 @@ function evaluationError(object: ObjectRef, origin: Origin | undefined, c: Const
 
 type Outcome = { violations: unknown[] } | { error: string };
 
-/** Loads data.inventory into a template's module; one that does not fit leaves the template unusable, not the run. */
-function setInventory(t: Template, bytes: Uint8Array): void {
+/** Loads data.inventory into a template's module; why it does not fit (which leaves the template unusable, not the run). */
+function setInventory(t: Template, bytes: Uint8Array): string | undefined {
   try {
     t.limited.run(() => t.policy.setData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
+    return undefined;
   } catch (e) {
-    t.unusable = `template ${templateName(t)} could not load data.inventory: ${errorText(e)}`;
+    return errorText(e);
   }
 }
 

@@ -14,7 +14,6 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RegoVersion } from '../compiler/ast';
-import { loadRuntime } from '../compiler/backend/runtime-wasm';
 import { compile, type SourceModule } from '../compiler/compile';
 import { compilerId } from '../compiler/identity';
 import { sha256 } from '../hash';
@@ -44,11 +43,8 @@ export function cacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number | { 
   return parseSize(text) ?? { error: `${CACHE_MAX_SIZE_ENV}=${text}: not a size (e.g. 256MiB, 1GB or a number of bytes)` };
 }
 
-let runtimeHash: string | undefined;
-
 export function cacheKey(req: CompileRequest): string {
-  runtimeHash ??= sha256(loadRuntime());
-  const parts = [compilerVersion(), compilerId(), runtimeHash, req.regoVersion, req.entrypoint, ...req.modules.map((m) => `${m.file}\n${m.source}`)];
+  const parts = [...toolchainKey(), req.regoVersion, req.entrypoint, ...req.modules.map((m) => `${m.file}\n${m.source}`)];
   return sha256(parts.join('\0'));
 }
 
@@ -73,10 +69,38 @@ export function compileCached(req: CompileRequest, dir: string | null = cacheDir
   return cached === 'bad' ? { wasm, fromCache: false, replaced: true } : { wasm, fromCache: false };
 }
 
+/**
+ * The entry stored under `key` (a sha256 in hex) by storeEntry, when it is there and whole.
+ * For entries that are more than one template's module (template-set.ts).
+ */
+export function loadEntry(key: string, dir: string | null = cacheDir()): Uint8Array | undefined {
+  if (!dir) return undefined;
+  const bytes = readEntry(join(dir, `${key}${ENTRY_SUFFIX}`));
+  return bytes instanceof Uint8Array ? bytes : undefined;
+}
+
+/** Stores `bytes` under `key`, as compileCached stores a module (atomically, then evicting over the bound). */
+export function storeEntry(key: string, bytes: Uint8Array, dir: string | null = cacheDir(), maxBytes?: number): void {
+  if (!dir) return;
+  const bound = maxBytes ?? cacheMaxBytes();
+  writeEntry(dir, join(dir, `${key}${ENTRY_SUFFIX}`), bytes, typeof bound === 'number' ? bound : DEFAULT_CACHE_MAX_BYTES);
+}
+
+/**
+ * What every key depends on besides the sources: offgate's version and its compiler's code,
+ * whose hash (compilerId) covers every file of src/runtime, the runtime module too; so no
+ * run hashes the runtime again.
+ */
+export function toolchainKey(): string[] {
+  return [compilerVersion(), compilerId()];
+}
+
 const ENTRY_SUFFIX = '.wasm';
 const DIGEST_BYTES = 32;
 const ENTRY = /^[0-9a-f]{64}\.wasm$/;
 const TEMP = /^[0-9a-f]{64}\.wasm\.\d+\.[0-9a-z]+\.tmp$/;
+/** The CLI's code cache, recorded here by bin/offgate.js when the package has none (and its temporary file). */
+const CODE_CACHE = /^code-cache-node[\w.-]+\.v8(\.\d+\.tmp)?$/;
 /** A temporary file this old belongs to a run that died before renaming it. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
@@ -181,7 +205,7 @@ export function cacheUsage(dir: string = cacheDir()): CacheUsage {
   return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) };
 }
 
-/** `offgate cache clean`: removes every entry and temporary file (only offgate's own names: the folder may be shared). */
+/** `offgate cache clean`: removes every entry and temporary file, and the CLI's code cache (only offgate's own names: the folder may be shared). */
 export function cleanCache(dir: string = cacheDir()): CacheUsage {
   const { entries, temps } = listCache(dir);
   let removed = 0;
@@ -193,5 +217,14 @@ export function cleanCache(dir: string = cacheDir()): CacheUsage {
     }
   }
   for (const t of temps) removeQuietly(t.path);
+  for (const name of listNames(dir)) if (CODE_CACHE.test(name)) removeQuietly(join(dir, name));
   return { entries: removed, bytes };
+}
+
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -20,6 +20,7 @@ import type { Finding, InputError, Report } from '../report/model';
 import { summarize } from '../report/summary';
 import { applyRendering, isRendered, type KustomizeMode } from '../render';
 import { shardSource, takeShard, type Shard } from '../shard/shard';
+import { mark } from '../timings';
 import { describeContents, listed, objectLabel, plural, policyKindOf, sortPolicyObjects, type PolicyContents } from './policy';
 
 export interface LintOptions {
@@ -95,6 +96,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
   if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error, fatalErrors: loaded.errors };
   const exclude = [{ patterns: opts.exclude ?? [] }, { base: loaded.config ? dirname(loaded.config.path) : undefined, patterns: loaded.config?.exclude ?? [] }];
+  mark('offgate.yaml read');
   const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize, skipNonKubernetes: true, exclude });
   // Kustomizations and charts: what they render is linted in place of their files (src/render).
   await applyRendering(read, opts.paths, { cwd, kustomize: opts.kustomize, helmValues: opts.helmValues, timeoutMs: opts.renderTimeoutMs, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
@@ -135,6 +137,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   opts.onProgress?.(read.files.length);
   // --shard I/N: this run reviews its share of the files; every input stays cluster state (src/shard).
   const others = opts.shard ? takeShard(read, opts.shard, cwd) : undefined;
+  mark('inputs and --policy folders read (YAML)');
 
   const byOrigin = new Map<object, ManifestObject>();
   const located = (m: ManifestObject): Located => {
@@ -214,6 +217,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const bundled = bundledTemplates().filter((t) => kinds.has(t.metadata.kind) && !userTemplateKinds.has(t.metadata.kind));
   const precompiled = bundled.map(precompile);
 
+  mark('environment and templates picked');
   // The cluster as far as anyone can tell: the linted objects, the Namespaces under --policy,
   // and the namespaces offgate.yaml describes (`namespaces:`, whose labels win).
   const namespaceLabels = loaded.config?.namespaceLabels ?? {};
@@ -262,6 +266,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   out.warnings = [...new Set(out.warnings)];
   if (evaluations.length > 1) out.results.sort((a, b) => cmp(a.enforcementAction, b.enforcementAction) || cmp(a.message, b.message));
 
+  mark('evaluation');
   const fixes = new Map(bundled.map((t) => [t.metadata.kind, t.metadata.fix]));
   const findings = out.results.map((r) => toFinding(r, byOrigin, fixes, environmentOf.get(r)));
   for (const e of out.errors) errors.push({ file: e.origin?.file ?? '', line: e.origin?.line, column: e.origin?.column, message: e.message });
@@ -275,6 +280,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     skipped: read.skipped,
     summary: summarize({ findings, errors, files: read.files.length, objects: read.objects.length, skipped: read.skipped.length }),
   };
+  mark('findings placed in their files');
   const appliedPolicy: AppliedPolicy = {
     // One environment for the whole run (paths: may send files to several: then none is named).
     environment: groups.length === 1 ? groups[0]!.env?.environment : undefined,

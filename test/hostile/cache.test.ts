@@ -167,13 +167,19 @@ describe('the size bound', () => {
   });
 
   it('OFFGATE_CACHE_MAX_SIZE bounds the CLI', () => {
+    // Two policy folders: each folder's templates are compiled into one module, one entry.
     const s = setup(['K8sOwnerA', 'K8sOwnerB']);
+    mkdirSync(join(s.dir, 'policy-cd'));
+    for (const kind of ['K8sOwnerC', 'K8sOwnerD']) writeFileSync(join(s.dir, 'policy-cd', `${kind}.yaml`), ownerPolicy(kind));
+    expect(lint(s, 'policy-cd').code).toBe(1);
+    expect(entries(s.cache)).toHaveLength(1);
     const r = lint(s, 'policy', { OFFGATE_CACHE_MAX_SIZE: '1' });
     expect(r.code).toBe(1);
     expect(r.report!.results).toHaveLength(4);
     // Each write evicts all but itself: one entry remains.
     expect(entries(s.cache)).toHaveLength(1);
-    const unbounded = lint(s, 'policy', { OFFGATE_CACHE_MAX_SIZE: '' });
+    // The evicted folder's module is compiled again, and stays.
+    const unbounded = lint(s, 'policy-cd', { OFFGATE_CACHE_MAX_SIZE: '' });
     expect(unbounded.code).toBe(1);
     expect(entries(s.cache)).toHaveLength(2);
   }, 30_000);

@@ -1,0 +1,204 @@
+// A user's templates (from --policy, offgate.yaml's policy:, a suite) compiled together
+// into one module, as the bundled library is (bundled-wasm.ts): one instance, one copy of
+// the runtime, and one call per review for all their constraints through the batch
+// entrypoint. Each template keeps its own entrypoint, so a template that fails on a review
+// is evaluated alone and its error lands on its own constraints.
+//
+// The module is cached by the content hash of the whole set (with what the compiler's
+// output depends on, as module-cache.ts keys a single template). An entry is proof that
+// these sources passed every check and compiled: a run that finds it reads which template
+// has which entrypoint from the entry's header, and parses no Rego at all.
+//
+// Not every template can share a module: Rego merges packages of the same name, so two
+// templates whose packages overlap (the same package, or one inside the other; a lib of
+// the very same source is shared) would see each other's rules. A template that overlaps
+// one already in the set, whose Rego version is not the set's, or that does not compile
+// is left out (null in `members`): the engine compiles it on its own, as before, and
+// reports its errors as before.
+import type { RegoVersion } from '../compiler/ast';
+import { compile, type SourceModule } from '../compiler/compile';
+import { parseModule } from '../compiler/parser';
+import { sha256 } from '../hash';
+import { BATCH_ENTRYPOINT, BATCH_FILE, batchModuleOf } from './bundled-wasm';
+import { loadEntry, storeEntry, toolchainKey } from './module-cache';
+import { templateRego, type TemplateRego } from './templates';
+import type { K8sObject } from './types';
+
+export interface SetMember {
+  object: K8sObject;
+  /** The file it was read from: error positions inside the module name it. */
+  file: string;
+}
+
+/** A member compiled into the set's module. */
+export interface MemberEntry {
+  entrypoint: string;
+  /** Whether its Rego mentions data.inventory (as the engine decides for one template). */
+  readsInventory: boolean;
+}
+
+export interface CompiledSet {
+  wasm: Uint8Array;
+  /** Per member, in order: its entry in the module, or null when it was left out. */
+  members: (MemberEntry | null)[];
+  fromCache: boolean;
+}
+
+/** One module for the members that can share it, or undefined when fewer than two can. */
+export function compileTemplateSet(members: SetMember[], dir: string | null, maxBytes?: number): CompiledSet | undefined {
+  if (members.length < 2) return undefined;
+  const key = setKey(members);
+  const cached = loadEntry(key, dir);
+  if (cached) {
+    const entry = decodeEntry(cached, members.length);
+    if (entry) return { ...entry, fromCache: true };
+  }
+  const built = buildSet(members);
+  if (!built) return undefined;
+  storeEntry(key, encodeEntry(built.wasm, built.members), dir, maxBytes);
+  return { ...built, fromCache: false };
+}
+
+/** Everything the module depends on: the toolchain, and each member's Rego as written and where. */
+function setKey(members: SetMember[]): string {
+  const parts = [...toolchainKey(), `template-set, batch up to ${MAX_BATCH}`];
+  for (const m of members) parts.push(`${m.file}\n${JSON.stringify((m.object.spec as { targets?: unknown } | undefined)?.targets ?? null)}`);
+  return sha256(parts.join('\0'));
+}
+
+interface Candidate {
+  index: number;
+  rego: TemplateRego;
+  /** Each module's package, dotted; libs flagged (only a lib may be shared, when its source is the same). */
+  packages: { path: string[]; source: string; lib: boolean }[];
+}
+
+function buildSet(members: SetMember[]): { wasm: Uint8Array; members: (MemberEntry | null)[] } | undefined {
+  const candidates: Candidate[] = [];
+  for (const [index, m] of members.entries()) {
+    try {
+      const rego = templateRego(m.object, m.file);
+      const packages = rego.modules.map((s, i) => ({ path: parseModule(s.source, s.file, { regoVersion: rego.regoVersion }).package, source: s.source, lib: i > 0 }));
+      candidates.push({ index, rego, packages });
+    } catch {
+      // its error is reported when it is compiled on its own
+    }
+  }
+  const regoVersion = majorityVersion(candidates);
+  let chosen = disjoint(candidates.filter((c) => c.rego.regoVersion === regoVersion));
+  const batch = chosen.length <= MAX_BATCH;
+  let wasm = tryCompile(chosen, regoVersion, batch);
+  if (!wasm) {
+    // Some template does not compile: keep those that do on their own, and try again once.
+    chosen = chosen.filter((c) => compiles(c, regoVersion));
+    wasm = tryCompile(chosen, regoVersion, batch && chosen.length <= MAX_BATCH);
+  }
+  if (!wasm) return undefined;
+  const entries: (MemberEntry | null)[] = members.map(() => null);
+  for (const c of chosen) entries[c.index] = { entrypoint: c.rego.entrypoint, readsInventory: c.rego.modules.some((s) => s.source.includes('inventory')) };
+  return { wasm, members: entries };
+}
+
+/**
+ * Up to this many templates, the module gets the batch entrypoint (one call per review for
+ * all constraints). Beyond, its evaluation grows faster than the set (1,000 templates: 10×
+ * slower than calling each template's entrypoint in turn, measured with scripts/bench.ts), so
+ * a larger set is one module whose templates are called one by one.
+ */
+const MAX_BATCH = 64;
+
+function majorityVersion(candidates: Candidate[]): RegoVersion {
+  const v1 = candidates.filter((c) => c.rego.regoVersion === 'v1').length;
+  return v1 * 2 > candidates.length ? 'v1' : 'v0';
+}
+
+/** Candidates, in order, whose packages overlap none of those taken before them. */
+function disjoint(candidates: Candidate[]): Candidate[] {
+  // Every package taken (with its source, for shared libs), and every strict prefix of one.
+  const taken = new Map<string, { source: string; lib: boolean }>([['offgate.batch', { source: '', lib: false }]]);
+  const prefixes = new Set<string>(['offgate']);
+  const overlaps = (p: { path: string[]; source: string; lib: boolean }): boolean => {
+    const name = p.path.join('.');
+    if (prefixes.has(name)) return true;
+    for (let i = 1; i < p.path.length; i++) if (taken.has(p.path.slice(0, i).join('.'))) return true;
+    const same = taken.get(name);
+    return same !== undefined && !(same.lib && p.lib && same.source === p.source);
+  };
+  const chosen: Candidate[] = [];
+  for (const c of candidates) {
+    // Packages within one template may share a prefix (a lib and its sub-lib): check against the others only.
+    if (c.packages.some(overlaps)) continue;
+    const own = new Set<string>();
+    for (const p of c.packages) {
+      const name = p.path.join('.');
+      // A package this template writes in several modules is its own: never shared.
+      taken.set(name, own.has(name) ? { source: '', lib: false } : { source: p.source, lib: p.lib });
+      own.add(name);
+      for (let i = 1; i < p.path.length; i++) prefixes.add(p.path.slice(0, i).join('.'));
+    }
+    chosen.push(c);
+  }
+  return chosen;
+}
+
+/** The module of these candidates with the batch entrypoint (or, alone, without), undefined if it does not compile. */
+function tryCompile(chosen: Candidate[], regoVersion: RegoVersion, batch: boolean): Uint8Array | undefined {
+  if (chosen.length < 2) return undefined;
+  const modules: SourceModule[] = [];
+  const shared = new Set<string>();
+  for (const c of chosen) {
+    for (const [i, m] of c.rego.modules.entries()) {
+      if (i > 0) {
+        // A lib of the very same package and source, in several templates: once.
+        const id = `${c.packages[i].path.join('.')}\0${m.source}`;
+        if (shared.has(id)) continue;
+        shared.add(id);
+      }
+      modules.push(m);
+    }
+  }
+  const entrypoints = chosen.map((c) => c.rego.entrypoint);
+  if (batch) {
+    const refs = chosen.map((c) => ({ entrypoint: c.rego.entrypoint, ref: `data${c.packages[0].path.map((s) => `[${JSON.stringify(s)}]`).join('')}.violation` }));
+    modules.push({ file: BATCH_FILE, source: batchModuleOf(refs, regoVersion) });
+    entrypoints.push(BATCH_ENTRYPOINT);
+  }
+  try {
+    return compile({ modules, entrypoints, regoVersion });
+  } catch {
+    return undefined;
+  }
+}
+
+function compiles(c: Candidate, regoVersion: RegoVersion): boolean {
+  try {
+    compile({ modules: c.rego.modules, entrypoints: [c.rego.entrypoint], regoVersion });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// An entry: the header's length (4 bytes, little-endian), the header (JSON: the members'
+// entries), then the module.
+function encodeEntry(wasm: Uint8Array, members: (MemberEntry | null)[]): Uint8Array {
+  const header = Buffer.from(JSON.stringify({ members }), 'utf8');
+  const bytes = new Uint8Array(4 + header.length + wasm.length);
+  new DataView(bytes.buffer).setUint32(0, header.length, true);
+  bytes.set(header, 4);
+  bytes.set(wasm, 4 + header.length);
+  return bytes;
+}
+
+function decodeEntry(bytes: Uint8Array, count: number): { wasm: Uint8Array; members: (MemberEntry | null)[] } | undefined {
+  if (bytes.length < 4) return undefined;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (4 + length > bytes.length) return undefined;
+  try {
+    const { members } = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 4, length).toString('utf8')) as { members: (MemberEntry | null)[] };
+    if (!Array.isArray(members) || members.length !== count) return undefined;
+    return { wasm: bytes.subarray(4 + length), members };
+  } catch {
+    return undefined;
+  }
+}
