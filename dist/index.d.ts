@@ -1,3 +1,12 @@
+/** A Kubernetes label selector (matchLabels and matchExpressions, ANDed). */
+export interface LabelSelector {
+	matchLabels?: Record<string, string>;
+	matchExpressions?: {
+		key: string;
+		operator: string;
+		values?: string[];
+	}[];
+}
 declare const ENFORCEMENT_ACTIONS: readonly [
 	"deny",
 	"dryrun",
@@ -5,6 +14,22 @@ declare const ENFORCEMENT_ACTIONS: readonly [
 ];
 export type EnforcementAction = (typeof ENFORCEMENT_ACTIONS)[number];
 type Parameters$1 = Record<string, unknown>;
+/** Where a value is written in offgate.yaml (1-based), for errors and `offgate config show`. */
+export interface Position {
+	line: number;
+	column: number;
+}
+/** One entry of Gatekeeper's `match.kinds`: empty lists (or `*`) match any group or kind. */
+export interface MatchKind {
+	apiGroups: string[];
+	kinds: string[];
+}
+declare const MATCH_SCOPES: readonly [
+	"*",
+	"Cluster",
+	"Namespaced"
+];
+export type MatchScope = (typeof MATCH_SCOPES)[number];
 /**
  * Where and how a restriction is enforced, as opposed to what it checks. Allowed
  * on an environment (for all its restrictions) and on a single restriction.
@@ -15,6 +40,16 @@ export interface Scope {
 	excludedNamespaces?: string[];
 	/** When given, the only namespace patterns the Constraints apply to. */
 	namespaces?: string[];
+	/** Gatekeeper's `match.kinds`; default DEFAULT_KINDS. */
+	kinds?: MatchKind[];
+	/** Gatekeeper's `match.labelSelector`, on the reviewed object's labels. */
+	labelSelector?: LabelSelector;
+	/** Gatekeeper's `match.namespaceSelector`, on the labels of the object's Namespace. */
+	namespaceSelector?: LabelSelector;
+	/** Gatekeeper's `match.scope`. */
+	scope?: MatchScope;
+	/** Gatekeeper's `match.name`: an object name or pattern (`web-*`). */
+	name?: string;
 }
 /** A restriction turned on, with its own parameters and scope when written. */
 export interface RestrictionOn extends Scope {
@@ -26,8 +61,19 @@ export type RestrictionSetting = boolean | RestrictionOn;
 export interface Environment extends Scope {
 	/** A preset or another environment this one starts from. */
 	extends?: string;
+	/**
+	 * `paths:`: gitignore-style patterns, relative to the configuration file's folder, of the
+	 * files `offgate lint` checks against this environment when no `--env` is given. Not inherited.
+	 */
+	paths?: string[];
 	/** Keyed by restriction name (template folder); restrictions not listed are inherited. */
 	restrictions: Record<string, RestrictionSetting>;
+	/**
+	 * Where each value was written (offgate.yaml only; presets have none), keyed by its path
+	 * in the environment: `enforcementAction`, `restrictions.capabilities`,
+	 * `restrictions.capabilities.allowedCapabilities`.
+	 */
+	positions?: Record<string, Position>;
 }
 export interface Config {
 	/** The file as shown in messages (relative to the working directory). */
@@ -40,6 +86,8 @@ export interface Config {
 	exclude?: string[];
 	/** `policy:`: folders, relative to the file's folder, of the repository's own policy, as `--policy` (which adds to them). */
 	policy?: string[];
+	/** `namespaces:`: the labels of namespaces by name, for namespaceSelector (cluster state, like Namespace objects). */
+	namespaceLabels?: Record<string, Record<string, string>>;
 }
 /** `warnings`, when there are any: a configuration file seen but not used, and why. */
 export type LoadResult = {
@@ -82,6 +130,8 @@ export interface JsonReport {
 	warnings: string[];
 	skipped: JsonSkippedFile[];
 	summary: JsonSummary;
+	/** The `--baseline` file results were compared with. */
+	baseline?: string;
 }
 /** A file read but not linted: none of its documents has apiVersion and kind. */
 export interface JsonSkippedFile {
@@ -119,6 +169,8 @@ export interface JsonResult {
 		by: string;
 		from: string;
 	};
+	environment?: string;
+	baselined?: true;
 }
 export interface JsonInputError {
 	file: string;
@@ -132,6 +184,7 @@ export interface JsonSummary {
 	skipped: number;
 	byAction: Record<string, number>;
 	errors: number;
+	baselined?: number;
 }
 export interface LintOptions {
 	/** Files, folders or globs, relative to `cwd`; `-` reads `stdin`. */
@@ -147,8 +200,8 @@ export interface LintOptions {
 	policyDirs?: string[];
 	/** Namespace of objects that name none (default `default`). */
 	namespace?: string;
-	/** `deny` (default) or `warn`: which results make `exitCode` 1. */
-	failOn?: "deny" | "warn";
+	/** `deny` (default) or `warn`: which results make `exitCode` 1; `none`: no result does. */
+	failOn?: "deny" | "warn" | "none";
 	/** Evaluation deadline per template and object, in ms (default 30,000). */
 	timeoutMs?: number;
 	/** Larger input files are refused, in bytes (default 64 MiB). */

@@ -89,7 +89,7 @@ async function lintAndReport(paths: string[], opts: LintCommandOptions, io: Io, 
   const color = useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
   writeReports(report, targets, { verbose: opts.verbose, quiet: opts.quiet, failOn, color, columns: io.columns, env: io.env }, io.stdout, written);
   if (targets.some((t) => t.format === 'github')) appendStepSummary(report, io.env, { failOn: renderedFailOn(failOn) });
-  mark(`output (${targets.map((t) => t.format).join(', ')} written)`);
+  mark(`output (${targets.map((t) => t.format).join(', ')} report${targets.length === 1 ? '' : 's'} written)`);
   return exitCode;
 }
 
