@@ -84,7 +84,8 @@ export function outcomes(findings: readonly Finding[]): Outcome[] {
 /** The object of the files a finding is about (the workload for a generated Pod), as a key. */
 function subjectKey(f: Finding): string {
   const o = f.workload ?? f.object;
-  return JSON.stringify([f.file, o.apiVersion, o.kind, o.namespace ?? '', o.name ?? '']);
+  // NUL cannot occur in a path or a Kubernetes name: a separator no part can contain.
+  return `${f.file}\0${o.apiVersion}\0${o.kind}\0${o.namespace ?? ''}\0${o.name ?? ''}`;
 }
 
 /** Findings of one constraint kind (one restriction of offgate.yaml, or a template of --policy), per action. */

@@ -16,10 +16,9 @@ export const MIN_WIDTH = 40;
 
 /** Splits plain text into words at spaces; runs of spaces collapse, as in any wrapped paragraph. */
 export function words(text: string, paint?: (text: string) => string): Word[] {
-  return text
-    .split(' ')
-    .filter((w) => w !== '')
-    .map((w) => (paint ? { text: w, paint } : { text: w }));
+  const out: Word[] = [];
+  for (const w of text.split(' ')) if (w !== '') out.push(paint ? { text: w, paint } : { text: w });
+  return out;
 }
 
 /**
@@ -48,13 +47,10 @@ export function wrap(items: readonly Word[], width: number, first = '', hanging 
 function painted(line: readonly Word[]): string {
   let out = '';
   for (let i = 0; i < line.length; ) {
-    let j = i + 1;
-    while (j < line.length && line[j]!.paint === line[i]!.paint) j++;
-    const run = line
-      .slice(i, j)
-      .map((w) => w.text)
-      .join(' ');
     const paint = line[i]!.paint;
+    let run = line[i]!.text;
+    let j = i + 1;
+    for (; j < line.length && line[j]!.paint === paint; j++) run += ' ' + line[j]!.text;
     out += (i > 0 ? ' ' : '') + (paint ? paint(run) : run);
     i = j;
   }
@@ -70,7 +66,13 @@ const COMMAND_START = /^(::|##\[)/;
 
 /** Columns a plain string takes: one per code point (manifests' names are mostly ASCII). */
 export function columns(text: string): number {
-  return [...text].length;
+  // Code units less the second half of each surrogate pair: no array of code points per word.
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) n--;
+  }
+  return n;
 }
 
 /**
