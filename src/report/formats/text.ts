@@ -82,7 +82,21 @@ function findingLines(f: Finding, p: Palette, width: number, cwd: string, verbos
   ];
   const lines = wrap(head, width, '', HANGING);
   const below = [...notesOf(f), ...(verbose ? verboseLines(f) : []), ...(f.fix ? [`fix: ${f.fix}`] : [])];
-  for (const note of below) lines.push(...wrap(words(oneLine(note), p.dim), width, NOTE, HANGING));
+  for (const note of below) lines.push(...noteLines(note, p, width));
+  return lines;
+}
+
+/**
+ * A note or fix hint, wrapped: the same few texts recur under thousands of findings (a
+ * restriction's fix), so each is wrapped once per palette and width, not once per finding.
+ */
+const wrappedNotes = new WeakMap<Palette, Map<string, string[]>>();
+function noteLines(note: string, p: Palette, width: number): string[] {
+  let byText = wrappedNotes.get(p);
+  if (!byText) wrappedNotes.set(p, (byText = new Map()));
+  const key = `${width}\0${note}`;
+  let lines = byText.get(key);
+  if (!lines) byText.set(key, (lines = wrap(words(oneLine(note), p.dim), width, NOTE, HANGING)));
   return lines;
 }
 
