@@ -17,31 +17,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lint } from '../src/lint/lint';
 import { formats } from '../src/report/formats/index';
-import { mulberry32 } from './random';
+import { podWithContainers } from '../scripts/bench-workload';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-
-/** A Pod of `n` containers as block YAML, as `kubectl` or `helm template` would write it. */
-export function podWithContainers(n: number, seed = 7): string {
-  const random = mulberry32(seed);
-  const words = ['api', 'web', 'cache', 'worker', 'proxy', 'log', 'db', 'queue', 'auth', 'metrics'];
-  const lines = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: many', '  namespace: shop', 'spec:', '  containers:'];
-  for (let i = 0; i < n; i++) {
-    lines.push(`  - name: ${words[Math.floor(random() * words.length)]}-${i}`, `    image: registry.example.com/app:${i % 7}`);
-    const shape = random();
-    if (shape < 0.5) continue; // nothing set: four restricted findings
-    lines.push('    securityContext:');
-    if (shape < 0.6) lines.push('      privileged: true');
-    if (shape < 0.7) lines.push('      allowPrivilegeEscalation: true');
-    else lines.push('      allowPrivilegeEscalation: false', '      runAsNonRoot: true', '      seccompProfile:', '        type: RuntimeDefault');
-    lines.push('      capabilities:', '        drop: [ALL]');
-    if (shape > 0.9) lines.push('        add: [NET_ADMIN]');
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 interface Figure {
   containers: number;

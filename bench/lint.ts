@@ -11,53 +11,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { lint } from '../src/lint/lint';
-import { mulberry32 } from './random';
+import { objectsYaml } from '../scripts/bench-workload';
 
 const count = Number(process.argv[process.argv.indexOf('--objects') + 1]) || 2000;
 
-const random = mulberry32(42);
-const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
-const maybe = (p: number) => random() < p;
-
-function container(i: number): Record<string, unknown> {
-  const sc: Record<string, unknown> = {};
-  if (maybe(0.1)) sc.privileged = true;
-  if (maybe(0.6)) sc.allowPrivilegeEscalation = maybe(0.8) ? false : true;
-  if (maybe(0.5)) sc.readOnlyRootFilesystem = maybe(0.7);
-  if (maybe(0.5)) sc.runAsNonRoot = true;
-  if (maybe(0.4)) sc.runAsUser = pick([0, 1000, 65534]);
-  if (maybe(0.3)) sc.capabilities = { add: maybe(0.3) ? [pick(['NET_ADMIN', 'SYS_ADMIN', 'NET_BIND_SERVICE'])] : [], drop: ['ALL'] };
-  if (maybe(0.3)) sc.seccompProfile = { type: pick(['RuntimeDefault', 'Unconfined', 'Localhost']), ...(maybe(0.3) ? { localhostProfile: 'prof.json' } : {}) };
-  return {
-    name: `c${i}`,
-    image: pick(['nginx:1.27', 'registry.example.com/app/api:2.1', 'busybox', 'redis:7']),
-    ports: maybe(0.5) ? [{ containerPort: 8080, ...(maybe(0.1) ? { hostPort: 8080 } : {}) }] : undefined,
-    resources: { limits: { cpu: '500m', memory: '256Mi' } },
-    securityContext: sc,
-  };
-}
-
-function podSpec(): Record<string, unknown> {
-  const spec: Record<string, unknown> = { containers: Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => container(i)) };
-  if (maybe(0.05)) spec.hostNetwork = true;
-  if (maybe(0.05)) spec.hostPID = true;
-  if (maybe(0.2)) spec.volumes = [{ name: 'v', ...(maybe(0.3) ? { hostPath: { path: '/var/log' } } : { emptyDir: {} }) }];
-  if (maybe(0.3)) spec.securityContext = { runAsNonRoot: true, fsGroup: 2000, ...(maybe(0.2) ? { sysctls: [{ name: 'kernel.msgmax', value: '65536' }] } : {}) };
-  if (maybe(0.2)) spec.initContainers = [container(9)];
-  return spec;
-}
-
-function object(i: number): Record<string, unknown> {
-  const metadata = { name: `app-${i}`, namespace: pick(['shop', 'data', 'web']), labels: { app: `app-${i}` } };
-  if (maybe(0.5)) return { apiVersion: 'v1', kind: 'Pod', metadata, spec: podSpec() };
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: { selector: { matchLabels: metadata.labels }, template: { metadata: { labels: metadata.labels }, spec: podSpec() } } };
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'offgate-bench-'));
 const file = join(dir, 'objects.yaml');
-writeFileSync(file, Array.from({ length: count }, (_, i) => stringify(object(i))).join('---\n'));
+// The workload `npm run bench` uses (seeded): the same objects in both benchmarks.
+const docs = objectsYaml(count);
+writeFileSync(file, docs.join('---\n'));
 const all = [
   'allow-privilege-escalation', 'apparmor', 'capabilities', 'flexvolume-drivers', 'forbidden-sysctls', 'fsgroup', 'host-filesystem',
   'host-namespaces', 'host-network-ports', 'host-probes-lifecycle', 'host-process', 'privileged-containers', 'proc-mount',
@@ -78,7 +41,7 @@ const rss = process.memoryUsage().rss;
 console.log(`lint ${count} objects × 19 restrictions: cold ${cold.ms.toFixed(0)} ms, warm ${warm.ms.toFixed(0)} ms (${Math.round((count / warm.ms) * 1000).toLocaleString('en-US')} objects/s), ${warm.findings} findings`);
 console.log(`peak memory (rss): ${(rss / 1048576).toFixed(0)} MiB`);
 const small = join(dir, 'one.yaml');
-writeFileSync(small, stringify(object(1)));
+writeFileSync(small, docs[1]!);
 const one = await run([small]);
 console.log(`one file (pre-commit): ${one.ms.toFixed(1)} ms in-process, after start-up`);
 
