@@ -73,18 +73,18 @@ program
   );
 
 program
-  .command('merge')
-  .description("join the JSON (or SARIF) reports of a lint's shards (--shard I/N) into one report")
-  .argument('<reports...>', 'report files written by offgate lint --shard I/N -o json (or -o sarif)')
-  .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
-  .option('--output-file <file>', 'write the report to a file instead of standard output')
-  .option('--fail-on <action>', 'deny (default), warn or none: which findings make the exit code 1 (none: report only)', 'deny')
-  .option('--no-color', 'no colour even on a terminal')
-  .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
-  .action((reports: string[], opts) =>
+  .command('explain')
+  .description('from what the cluster said back to the manifest (--message), or what a restriction, template kind or constraint checks')
+  .argument('[args...]', 'with --message: the manifests to look in (default .); without: a restriction, template kind or constraint name')
+  .option('--message <text>', "what the cluster said (kubectl's output, an event, kubectl describe or get events), or - for standard input")
+  .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
+  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
+  .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
+  .option('-o, --output <format>', 'text or json', 'text')
+  .action((args: string[], opts) =>
     run(async () => {
-      const { runMerge } = await import('./merge-command');
-      process.exitCode = runMerge(reports, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr, isTTY: Boolean(process.stdout.isTTY), env: process.env });
+      const { runExplain } = await import('./explain-command');
+      process.exitCode = await runExplain(args, opts, { stdout: (t) => process.stdout.write(t), stdin: process.stdin, cwd: process.cwd() });
     }),
   );
 
@@ -109,6 +109,22 @@ program
     run(async () => {
       const { runDiff } = await import('./diff-command');
       process.exitCode = await runDiff(paths, opts, process.cwd(), (t) => process.stdout.write(t));
+    }),
+  );
+
+program
+  .command('merge')
+  .description("join the JSON (or SARIF) reports of a lint's shards (--shard I/N) into one report")
+  .argument('<reports...>', 'report files written by offgate lint --shard I/N -o json (or -o sarif)')
+  .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
+  .option('--output-file <file>', 'write the report to a file instead of standard output')
+  .option('--fail-on <action>', 'deny (default), warn or none: which findings make the exit code 1 (none: report only)', 'deny')
+  .option('--no-color', 'no colour even on a terminal')
+  .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
+  .action((reports: string[], opts) =>
+    run(async () => {
+      const { runMerge } = await import('./merge-command');
+      process.exitCode = runMerge(reports, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr, isTTY: Boolean(process.stdout.isTTY), env: process.env });
     }),
   );
 
@@ -139,23 +155,6 @@ program
   );
 
 program
-  .command('compile')
-  .description('compile Rego files or ConstraintTemplates to an OPA wasm module')
-  .argument('<files...>', '.rego files or ConstraintTemplate YAML')
-  .option('-e, --entrypoint <path...>', 'entrypoints such as k8spsp/violation (default for templates: <package>/violation)')
-  .option('--output-file <file>', 'where to write the wasm module (required)')
-  // -o is an output format everywhere else: here it only says so (compile-command.ts).
-  .addOption(new Option('-o, --output <file>').hideHelp())
-  .option('--rego-version <v>', 'syntax of .rego files: v0 or v1 (default v1; templates default to v0)')
-  .option('--strict', 'builtin errors abort evaluation')
-  .action((files: string[], opts) =>
-    run(async () => {
-      const { runCompile } = await import('./compile-command');
-      runCompile(files, opts);
-    }),
-  );
-
-program
   .command('export')
   .description("export the bundled constraint templates (ConstraintTemplates), the default expansions (ExpansionTemplates), or an environment's constraints")
   .argument('<what>', "what to export: templates, expansions, or constraints (an environment's ConstraintTemplates and Constraints)")
@@ -173,6 +172,23 @@ program
   );
 
 program
+  .command('compile')
+  .description('compile Rego files or ConstraintTemplates to an OPA wasm module')
+  .argument('<files...>', '.rego files or ConstraintTemplate YAML')
+  .option('-e, --entrypoint <path...>', 'entrypoints such as k8spsp/violation (default for templates: <package>/violation)')
+  .option('--output-file <file>', 'where to write the wasm module (required)')
+  // -o is an output format everywhere else: here it only says so (compile-command.ts).
+  .addOption(new Option('-o, --output <file>').hideHelp())
+  .option('--rego-version <v>', 'syntax of .rego files: v0 or v1 (default v1; templates default to v0)')
+  .option('--strict', 'builtin errors abort evaluation')
+  .action((files: string[], opts) =>
+    run(async () => {
+      const { runCompile } = await import('./compile-command');
+      runCompile(files, opts);
+    }),
+  );
+
+program
   .command('verify')
   .description('run Gatekeeper test suites (gator verify compatible)')
   .argument('<paths...>', 'suite files, folders, or folder/... for recursion')
@@ -182,22 +198,6 @@ program
     run(async () => {
       const { runVerify } = await import('./verify-command');
       process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr });
-    }),
-  );
-
-program
-  .command('explain')
-  .description('from what the cluster said back to the manifest (--message), or what a restriction, template kind or constraint checks')
-  .argument('[args...]', 'with --message: the manifests to look in (default .); without: a restriction, template kind or constraint name')
-  .option('--message <text>', "what the cluster said (kubectl's output, an event, kubectl describe or get events), or - for standard input")
-  .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
-  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
-  .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
-  .option('-o, --output <format>', 'text or json', 'text')
-  .action((args: string[], opts) =>
-    run(async () => {
-      const { runExplain } = await import('./explain-command');
-      process.exitCode = await runExplain(args, opts, { stdout: (t) => process.stdout.write(t), stdin: process.stdin, cwd: process.cwd() });
     }),
   );
 
