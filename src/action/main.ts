@@ -5,7 +5,8 @@
 // page and sets outputs. The exit code is the CLI's.
 import { appendFileSync } from 'node:fs';
 import { UsageError } from '../cli/errors';
-import { lintChecked, renderedFailOn, writeReports } from '../cli/lint-command';
+import { renderedFailOn } from '../cli/fail-on';
+import { lintChecked, writeReports } from '../cli/lint-command';
 import { removeStaleReport, WriteError } from '../cli/output';
 import { outputTargets, reportFiles } from '../cli/output-plan';
 import { appendStepSummary } from '../cli/step-summary';

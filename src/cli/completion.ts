@@ -28,7 +28,7 @@ export interface CommandSpec {
 const VALUES: Record<string, Record<string, readonly string[]>> = {
   lint: { '--output': FORMAT_NAMES, '--env': PRESET_NAMES, '--fail-on': ['deny', 'warn', 'none'], '--kustomize': ['auto', 'always', 'never'] },
   compile: { '--rego-version': ['v0', 'v1'] },
-  diff: { '--output': ['text', 'json'], '--from': PRESET_NAMES, '--to': PRESET_NAMES, '--env': PRESET_NAMES, '--fail-on': ['deny', 'warn'], '--kustomize': ['auto', 'always', 'never'] },
+  diff: { '--output': ['text', 'json'], '--from': PRESET_NAMES, '--to': PRESET_NAMES, '--env': PRESET_NAMES, '--fail-on': ['deny', 'warn', 'none'], '--kustomize': ['auto', 'always', 'never'] },
   export: { '--env': PRESET_NAMES, '--format': ['yaml', 'kustomize'] },
 };
 

@@ -3,12 +3,11 @@
 // finding fails the run (deny; warn too with --fail-on warn), 2 for bad usage, a side that
 // cannot be linted (unknown environment, revision or file) or input errors on the `to` side.
 import { diff } from '../diff/diff';
-import { terminalWidth } from '../report/wrap';
 import { DIFF_FORMATS, renderDiffJson, renderDiffText, type DiffFormat } from '../diff/render';
-import { KUSTOMIZE_MODES, type KustomizeMode } from '../render';
-import { isFailing } from '../report/model';
+import { terminalWidth } from '../report/wrap';
 import { UsageError } from './errors';
-import { parseLimits } from './lint-command';
+import { failsRun, parseFailOn } from './fail-on';
+import { parseKustomize, parseLimits } from './lint-command';
 
 export interface DiffCommandOptions {
   from?: string;
@@ -31,10 +30,8 @@ export async function runDiff(paths: string[], opts: DiffCommandOptions, cwd: st
   if (!opts.from) throw new UsageError('diff: --from is required (an environment, a preset, FILE.yaml#ENVIRONMENT or git:REV)');
   const format = (opts.output ?? 'text').toLowerCase();
   if (!isDiffFormat(format)) throw new UsageError(`-o ${opts.output}: unknown format for diff (one of ${DIFF_FORMATS.join(', ')})`);
-  const failOn = opts.failOn ?? 'deny';
-  if (failOn !== 'deny' && failOn !== 'warn' && failOn !== 'none') throw new UsageError(`--fail-on ${failOn}: must be deny, warn or none`);
-  const kustomize = opts.kustomize ?? 'auto';
-  if (!(KUSTOMIZE_MODES as readonly string[]).includes(kustomize)) throw new UsageError(`--kustomize ${kustomize}: must be ${KUSTOMIZE_MODES.join(', ')}`);
+  const failOn = parseFailOn(opts.failOn);
+  const kustomize = parseKustomize(opts.kustomize);
   const { timeoutMs, maxFileSize } = parseLimits({ timeout: opts.timeout, maxFileSize: opts.maxFileSize });
 
   const result = await diff({
@@ -45,12 +42,12 @@ export async function runDiff(paths: string[], opts: DiffCommandOptions, cwd: st
     cwd,
     env: opts.env,
     configPath: opts.config,
-    lint: { policyDirs: opts.policy, namespace: opts.namespace, exclude: opts.exclude, kustomize: kustomize as KustomizeMode, helmValues: opts.helmValues, timeoutMs, maxFileSize },
+    lint: { policyDirs: opts.policy, namespace: opts.namespace, exclude: opts.exclude, kustomize, helmValues: opts.helmValues, timeoutMs, maxFileSize },
   });
   if ('error' in result) throw new UsageError(result.error);
   write(format === 'json' ? renderDiffJson(result) : renderDiffText(result, { width: terminalWidth(process.env, process.stdout.isTTY ? process.stdout.columns : undefined) }));
   if (result.to.errors.length > 0) return 2;
-  return failOn !== 'none' && result.added.some((f) => isFailing(f, failOn)) ? 1 : 0;
+  return failsRun(result.added, failOn) ? 1 : 0;
 }
 
 function isDiffFormat(s: string): s is DiffFormat {

@@ -5,13 +5,14 @@ import { finishBaseline, loadBaselineFlag } from '../baseline/cli';
 import { cacheMaxBytes } from '../gatekeeper/module-cache';
 import { lint, type LintOptions } from '../lint/lint';
 import { KUSTOMIZE_MODES, type KustomizeMode } from '../render';
-import { isFailing, type Report } from '../report/model';
+import type { Report } from '../report/model';
 import { formats, type FormatName } from '../report/formats/index';
 import { parseShard } from '../shard/shard';
 import { parseSize } from '../size';
 import { terminalWidth } from '../report/wrap';
 import { useColor } from './color';
 import { UsageError } from './errors';
+import { exitCodeOf, parseFailOn, renderedFailOn, type FailOn } from './fail-on';
 import { LINT_DEFAULTS } from './lint-defaults';
 import { removeStaleReport, writeOutputFile } from './output';
 import { outputTargets, reportFiles, summaryOnStdout, type OutputTarget } from './output-plan';
@@ -137,18 +138,6 @@ export function writeReports(report: Report, targets: OutputTarget[], opts: Repo
   if (summaryOnStdout(targets)) stdout(formats.text(report, { ...common, quiet: true, color: opts.color, width: terminalWidth(opts.env, opts.columns) }));
 }
 
-/**
- * What the reports call failing: with `--fail-on none` the findings still say what the
- * cluster would do (a denied object is an error annotation, a JUnit failure); only the exit
- * code ignores them.
- */
-export function renderedFailOn(failOn: FailOn): 'deny' | 'warn' {
-  return failOn === 'none' ? 'deny' : failOn;
-}
-
-export const FAIL_ON = ['deny', 'warn', 'none'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
-
 export interface CheckedLint {
   report: Report;
   /** `--fail-on` as given; the reports take renderedFailOn(failOn). */
@@ -160,12 +149,10 @@ export interface CheckedLint {
 /** The options checked (a bad one is a UsageError), then the lint: what every front end of `lint` renders. */
 export async function lintChecked(paths: string[], opts: LintCommandOptions, io: Io): Promise<CheckedLint> {
   outputTargets(opts); // a bad -o fails before the lint, not after it
-  const failOn = opts.failOn ?? 'deny';
-  if (!isFailOn(failOn)) throw new UsageError(`--fail-on ${failOn}: must be deny, warn or none`);
+  const failOn = parseFailOn(opts.failOn);
   if (paths.length === 0) throw new UsageError('lint: name files, folders or globs to lint, or - for standard input');
   const limits = parseLimits(opts);
-  const kustomize = opts.kustomize ?? 'auto';
-  if (!isKustomizeMode(kustomize)) throw new UsageError(`--kustomize ${kustomize}: must be ${KUSTOMIZE_MODES.join(', ')}`);
+  const kustomize = parseKustomize(opts.kustomize);
   const cacheBound = cacheMaxBytes(io.env);
   if (typeof cacheBound !== 'number') throw new UsageError(cacheBound.error);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
@@ -192,13 +179,10 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
   }).finally(() => progress.done());
   if (outcome.fatal) throw new UsageError(outcome.fatal, outcome.fatalErrors);
   const { report, exitCode: recorded } = finishBaseline(outcome.report, opts, baseline, process.cwd());
-  const exitCode = recorded ?? (report.errors.length > 0 ? 2 : failOn !== 'none' && report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0);
+  const exitCode = recorded ?? exitCodeOf(report, failOn);
   return { report, failOn, exitCode };
 }
 
-function isFailOn(s: string): s is FailOn {
-  return (FAIL_ON as readonly string[]).includes(s);
-}
 
 /** Longest --timeout: what a timer can wait (2^31 - 1 ms, some 24 days). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -223,6 +207,9 @@ export function parseLimits(opts: LintCommandOptions): Required<Pick<LintOptions
   return { timeoutMs, maxFileSize, gatekeeperNamespace };
 }
 
-function isKustomizeMode(s: string): s is KustomizeMode {
-  return (KUSTOMIZE_MODES as readonly string[]).includes(s);
+/** `--kustomize auto|always|never` checked (default auto). */
+export function parseKustomize(value: string | undefined): KustomizeMode {
+  const mode = value ?? 'auto';
+  if (!(KUSTOMIZE_MODES as readonly string[]).includes(mode)) throw new UsageError(`--kustomize ${mode}: must be ${KUSTOMIZE_MODES.join(', ')}`);
+  return mode as KustomizeMode;
 }

@@ -8,9 +8,9 @@ import { mergeReports, type NamedReport } from '../merge/merge';
 import { isJsonReport, reportFromJson } from '../merge/json-report';
 import { isSarifLog, mergeSarifLogs, sarifExitCode } from '../merge/sarif';
 import { formats, isFormatName, FORMAT_NAMES } from '../report/formats/index';
-import { isFailing } from '../report/model';
 import { useColor } from './color';
 import { UsageError } from './errors';
+import { exitCodeOf, parseFailOn, renderedFailOn } from './fail-on';
 import type { Io } from './lint-command';
 import { errnoText, writeOutputFile } from './output';
 
@@ -26,10 +26,7 @@ export interface MergeCommandOptions {
 export function runMerge(files: string[], opts: MergeCommandOptions, io: Io): number {
   const format = (opts.output ?? 'text').toLowerCase();
   if (!isFormatName(format)) throw new UsageError(`-o ${opts.output}: unknown format (one of ${FORMAT_NAMES.join(', ')})`);
-  const failOn = opts.failOn ?? 'deny';
-  if (failOn !== 'deny' && failOn !== 'warn' && failOn !== 'none') throw new UsageError(`--fail-on ${failOn}: must be deny, warn or none`);
-  // The reports mark findings as --fail-on deny would; none changes only the exit code.
-  const rendered = failOn === 'none' ? 'deny' : failOn;
+  const failOn = parseFailOn(opts.failOn);
   if (files.length === 0) throw new UsageError('merge: name the report files to merge (offgate lint --shard I/N -o json writes them)');
 
   const docs = files.map((file) => ({ file, doc: readJson(file) }));
@@ -51,8 +48,8 @@ export function runMerge(files: string[], opts: MergeCommandOptions, io: Io): nu
   });
   const report = mergeReports(reports);
   const color = format === 'text' && !opts.outputFile && useColor({ flag: opts.color, isTTY: io.isTTY, env: io.env });
-  emit(formats[format](report, { color, verbose: opts.verbose, failOn: rendered }), opts, io);
-  return report.errors.length > 0 ? 2 : failOn !== 'none' && report.findings.some((f) => isFailing(f, failOn)) ? 1 : 0;
+  emit(formats[format](report, { color, verbose: opts.verbose, failOn: renderedFailOn(failOn) }), opts, io);
+  return exitCodeOf(report, failOn);
 }
 
 function emit(text: string, opts: MergeCommandOptions, io: Io): void {
