@@ -4,7 +4,7 @@
 // validated against their template's schema, and every object — and every Pod
 // its controller would create — is matched against every constraint and
 // evaluated with the template's wasm module, as Gatekeeper does.
-import { append } from '../arrays';
+import { append, compareText } from '../arrays';
 import type { K8sObject, Match, ObjectRef, Source } from './types';
 export type { ObjectRef } from './types';
 import { gvkOf, isNamespaceObject } from './types';
@@ -195,7 +195,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   }
   mark('constraints, expansions and inventory loaded');
   const warned = new Set<string>();
-  const ordered = [...constraints].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name));
+  const ordered = [...constraints].sort((a, b) => compareText(a.kind, b.kind) || compareText(a.name, b.name));
   const byKinds = new KindIndex(ordered);
 
   for (const item of engineInput.review ?? (mode === 'gator-test' ? input.objects : classes.reviewed)) {
@@ -229,7 +229,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
       append(out.results, results);
     }
   }
-  out.results = stableSort(out.results, (a, b) => cmp(a.enforcementAction, b.enforcementAction) || cmp(a.message, b.message));
+  out.results = stableSort(out.results, (a, b) => compareText(a.enforcementAction, b.enforcementAction) || compareText(a.message, b.message));
   return out;
 }
 
@@ -633,9 +633,6 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Array.prototype.sort is stable (ES2019): ties keep their order. */
 function stableSort<T>(xs: T[], by: (a: T, b: T) => number): T[] {

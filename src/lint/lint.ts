@@ -2,7 +2,7 @@
 // steps read top to bottom: read inputs and policies, choose the constraints
 // (environment, or the user's own under --policy; never the linted files': see
 // policy.ts), evaluate with the engine, place each finding at its field in the file.
-import { append } from '../arrays';
+import { append, compareText, uniqueBy } from '../arrays';
 import { dirname, relative, resolve } from 'node:path';
 import { loadConfig } from '../config/load';
 import type { Config } from '../config/model';
@@ -264,7 +264,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // Each group loads the same --policy objects: their load errors and warnings are said once.
   out.errors = uniqueBy(out.errors, (e) => JSON.stringify([e.message, e.origin]));
   out.warnings = [...new Set(out.warnings)];
-  if (evaluations.length > 1) out.results.sort((a, b) => cmp(a.enforcementAction, b.enforcementAction) || cmp(a.message, b.message));
+  if (evaluations.length > 1) out.results.sort((a, b) => compareText(a.enforcementAction, b.enforcementAction) || compareText(a.message, b.message));
 
   mark('evaluation');
   const fixes = new Map(bundled.map((t) => [t.metadata.kind, t.metadata.fix]));
@@ -399,14 +399,7 @@ function namespaceOf(obj: K8sObject, defaultNamespace: string | undefined): stri
   return typeof own === 'string' && own !== '' ? own : (defaultNamespace ?? 'default');
 }
 
-function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
-}
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function mergeContents<T>(all: PolicyContents<T>[]): PolicyContents<T> {
   const merged: PolicyContents<T> = { templates: [], constraints: [], expansions: [], configs: [], ignoredConfigs: [], namespaces: [], other: [] };

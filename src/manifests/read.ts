@@ -5,7 +5,7 @@
 // (open, stat, read, close) cost more than the reads. `glob` is imported when a pattern is
 // met: loading it costs milliseconds a pre-commit run of a few named files would pay for
 // nothing.
-import { append } from '../arrays';
+import { append, compareText } from '../arrays';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fsMessage, readInputFile } from './file';
@@ -94,7 +94,7 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
       const matches = isNotFound(e) ? await globMatches(input, cwd) : undefined;
       if (matches) {
         if (matches.length === 0) addError({ file: input, message: 'no file matches this pattern' });
-        for (const match of matches.sort(compareNames)) if (!excluded(resolve(cwd, match), false)) addFile(match);
+        for (const match of matches.sort(compareText)) if (!excluded(resolve(cwd, match), false)) addFile(match);
       } else {
         addError({ file: input, message: fsMessage(e) });
       }
@@ -171,7 +171,7 @@ function walk(dir: string, name: string, sink: WalkSink): void {
     sink.addError({ file: name, message: fsMessage(e) });
     return;
   }
-  entries.sort((a, b) => compareNames(a.name, b.name));
+  entries.sort((a, b) => compareText(a.name, b.name));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
@@ -210,10 +210,6 @@ function statAt(path: string): { isDirectory: boolean } | { error: string } {
   }
 }
 
-/** Plain code-unit order, the same on every machine (localeCompare is not). */
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 type Read = { text: string; real: string } | { error: string };
 

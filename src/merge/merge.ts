@@ -5,6 +5,7 @@
 // counts are added; the sources line is every shard's, less the shard lines.
 // A shard missing or given twice is an input error of the merged report: a CI job that lost
 // a shard must not pass for a clean run.
+import { compareText } from '../arrays';
 import type { Finding, InputError, Report, SkippedFile } from '../report/model';
 import { countByAction } from '../report/summary';
 import { parseShardSource } from '../shard/shard';
@@ -102,10 +103,6 @@ export function compareSkipped(a: SkippedFile, b: SkippedFile): number {
 
 function refText(r: { apiVersion: string; kind: string; namespace?: string; name?: string }): string {
   return `${r.apiVersion}\0${r.kind}\0${r.namespace ?? ''}\0${r.name ?? ''}`;
-}
-
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -4,7 +4,8 @@
 // index, the notifications joined (what every shard gives alike once), the sources less the shard lines. A
 // shard missing or given twice is an error notification, and the run is then unsuccessful.
 import { parseShardSource } from '../shard/shard';
-import { compareText, joinShared, shardProblems, unique } from './merge';
+import { compareText } from '../arrays';
+import { joinShared, shardProblems, unique } from './merge';
 
 type Json = Record<string, unknown>;
 
