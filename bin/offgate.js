@@ -4,15 +4,15 @@
 // start-up reads compiled code instead of parsing the bundle. A cache V8 rejects (another
 // Node version, other V8 flags) is simply not used.
 //
-// Written for any Node that can load an ES module (bare `fs`, not `node:fs`; nothing newer
-// than ES2017 before the version check), so that an old Node says which version it needs
-// instead of failing on syntax.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
-import { createRequire, Module } from 'module';
-import { homedir } from 'os';
-import { dirname, join } from 'path';
-import { fileURLToPath } from 'url';
-import { Script } from 'vm';
+// A CommonJS script (bin/package.json says so; the package itself is ESM), because Node
+// starts a CommonJS entry point several milliseconds sooner than an ES module, and written
+// for any Node (bare `fs`, not `node:fs`; nothing newer than ES2017 before the version
+// check), so that an old Node says which version it needs instead of failing on syntax.
+'use strict';
+const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('fs');
+const { homedir } = require('os');
+const { dirname, join } = require('path');
+const { Script } = require('vm');
 
 const MINIMUM_NODE = 20;
 const major = Number(process.versions.node.split('.')[0]);
@@ -21,7 +21,7 @@ if (!(major >= MINIMUM_NODE)) {
   process.exit(2);
 }
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), '../dist');
+const dist = join(__dirname, '../dist');
 const bundle = join(dist, 'offgate.cjs');
 const cacheFile = join(dist, 'offgate.cjs.cache');
 
@@ -29,8 +29,9 @@ if (!existsSync(bundle)) {
   console.error('offgate: dist/offgate.cjs is missing: run `npm run bundle`');
   process.exit(2);
 }
-// When the run started reading the bundle: OFFGATE_TIMINGS=1 tells node's start-up from the bundle's load.
-globalThis.__offgateBinStart = performance.now();
+// When the run started reading the bundle: OFFGATE_TIMINGS=1 tells node's start-up from the
+// bundle's load. Only then: the first use of `performance` loads node:perf_hooks.
+if (process.env.OFFGATE_TIMINGS) globalThis.__offgateBinStart = performance.now();
 
 // The bundle turns its own errors into one line; this catches what happens before it runs
 // (an unreadable or broken bundle), also one line and exit code 2, unless OFFGATE_DEBUG.
@@ -40,13 +41,18 @@ try {
   // records one on its first run, in the user's cache folder: every later run starts as fast.
   const userCache = shipped ? undefined : userCodeCache();
   const cachedData = shipped ? readFileSync(cacheFile) : readQuietly(userCache);
-  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  // Wrapped as Node wraps a CommonJS module (Module.wrap: requiring node:module for it would
+  // load a few more of Node's own modules on every run).
+  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(bundle, 'utf8')}\n});`;
+  const script = new Script(source, { filename: bundle, cachedData });
   // Set by scripts/build.mjs for its training run only.
   const writeCache = process.env.OFFGATE_WRITE_CODE_CACHE;
   if (writeCache) process.on('exit', () => writeFileSync(writeCache, script.createCachedData()));
   else if (userCache && (!cachedData || script.cachedDataRejected)) process.on('exit', () => writeQuietly(userCache, script));
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);
+  // This script's own require: the bundle requires only Node's modules by name (the files of
+  // the package it finds from its own path).
+  script.runInThisContext()(module.exports, require, module, bundle, dist);
 } catch (e) {
   if (process.env.OFFGATE_DEBUG) throw e;
   console.error(`offgate: internal error: ${e instanceof Error ? e.message : String(e)} (OFFGATE_DEBUG=1 shows where)`);

@@ -98,6 +98,9 @@ metafiles.push((await build({
   // The sources find the package's files from import.meta.url.
   define: { ...defines, 'import.meta.url': '__offgateModuleUrl' },
   banner: { js: "const __offgateModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // bin/offgate.js runs the bundle as a vm.Script, where import() has no loader: the sources'
+  // `await import('node:…')` (Node modules loaded on first use) become require() calls.
+  supported: { 'dynamic-import': false },
 })).metafile);
 
 // The GitHub Action (action.yml): node20 runs it from a checkout of the repository, as it is.

@@ -99,6 +99,16 @@ describe('start-up', () => {
     expect(r.loaded.filter((m) => isLazy(m))).toEqual([]);
   });
 
+  it('a one-file lint does not load node:child_process (renderers and git only) nor node:module in bin/offgate.js', () => {
+    const r = lintLoading(['lint', '--env', 'baseline', 'fixtures/manifests/backup.yaml'], ROOT);
+    expect(r.code).toBe(1);
+    expect(r.loaded.filter((m) => /^(node:)?child_process$/.test(m))).toEqual([]);
+    // Module.wrap and createRequire would need it; the bin wraps the bundle itself.
+    expect(readFileSync(BIN, 'utf8')).not.toMatch(/require\(['"](node:)?module['"]\)/);
+    // (test/render.test.ts renders kustomizations through stub renderers: the first use loads it.)
+  });
+
+
   it('a policy calling graphql, json.match_schema and crypto builtins loads them then, from the package\'s dist/vendor', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'offgate-startup-'));
     mkdirSync(join(cwd, 'policy'));

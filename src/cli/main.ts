@@ -63,7 +63,8 @@ program
       process.exitCode = await runLint(paths, opts, {
         stdout: (t) => process.stdout.write(t),
         stderr: writeStderr,
-        stdin: process.stdin,
+        // No stdin: the reader takes process.stdin when `-` is an input. Touching it here would
+        // load Node's stream modules on every run.
         isTTY: Boolean(process.stdout.isTTY),
         env: process.env,
         stderrIsTTY: Boolean(process.stderr.isTTY),

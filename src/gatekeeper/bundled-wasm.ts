@@ -102,3 +102,22 @@ export function loadLibraryWasm(): Uint8Array {
   libraryWasm ??= new Uint8Array(readFileSync(packagePath(WASM_DIR, LIBRARY_MODULE)));
   return libraryWasm;
 }
+
+let libraryModule: Promise<WebAssembly.Module | undefined> | undefined;
+
+/**
+ * The library module compiled off the main thread: lint starts this before reading its
+ * inputs, so that on two cores the compile overlaps the YAML, and awaits it when it
+ * evaluates. Undefined when it cannot be had this way (the file is missing or broken):
+ * loading it from the bytes then says why.
+ */
+export function compileLibraryModule(): Promise<WebAssembly.Module | undefined> {
+  libraryModule ??= (async () => {
+    try {
+      return await WebAssembly.compile(loadLibraryWasm() as Uint8Array<ArrayBuffer>);
+    } catch {
+      return undefined;
+    }
+  })();
+  return libraryModule;
+}

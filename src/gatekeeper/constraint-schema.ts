@@ -163,6 +163,18 @@ export function constraintSpecSchema(info: TemplateSchemaInfo): Schema {
 
 /** The whole constraint object's schema: metadata and status are left open. */
 export function constraintSchema(info: TemplateSchemaInfo): Schema {
+  // Built once per template schema (and version): every constraint of the kind is judged by it.
+  const key = `${info.version}\0${info.legacySchema}`;
+  let byKey = schemas.get(info.openAPIV3Schema ?? NO_SCHEMA);
+  if (!byKey) schemas.set(info.openAPIV3Schema ?? NO_SCHEMA, (byKey = new Map()));
+  let schema = byKey.get(key);
+  if (!schema) byKey.set(key, (schema = buildConstraintSchema(info)));
+  return schema;
+}
+
+const schemas = new WeakMap<object, Map<string, Schema>>();
+
+function buildConstraintSchema(info: TemplateSchemaInfo): Schema {
   return {
     type: 'object',
     properties: {
@@ -265,6 +277,25 @@ export type ConstraintValidation =
 export function validateConstraint(template: K8sObject, constraint: K8sObject): ConstraintValidation {
   if (!isPlainObject(constraint)) return { errors: [oneLine(`constraint: must be an object, got ${show(constraint)}`)] };
   const info = readTemplate(template);
+  // A run judges an environment's constraints twice (resolving the environment, then in the
+  // engine), against the same schema: the second time is the first's answer. Keyed by the
+  // constraint's JSON, so a caller that changes an object between calls is judged afresh.
+  const key = `${info.kind}\0${info.version}\0${info.legacySchema}\0${JSON.stringify(constraint)}`;
+  const bySchema = validations.get(info.openAPIV3Schema ?? NO_SCHEMA);
+  const known = bySchema?.get(key);
+  if (known) return known;
+  const result = judgeConstraint(info, constraint);
+  if (bySchema) {
+    if (bySchema.size >= 1024) bySchema.clear();
+    bySchema.set(key, result);
+  } else validations.set(info.openAPIV3Schema ?? NO_SCHEMA, new Map([[key, result]]));
+  return result;
+}
+
+const NO_SCHEMA = {};
+const validations = new WeakMap<object, Map<string, ConstraintValidation>>();
+
+function judgeConstraint(info: TemplateSchemaInfo, constraint: K8sObject): ConstraintValidation {
   const name = at(constraint, 'metadata', 'name');
   const kind = constraint.kind;
   const label = `${typeof kind === 'string' && kind ? kind : '<no kind>'}/${typeof name === 'string' && name ? name : '<no name>'}`;

@@ -44,6 +44,8 @@ export interface Located {
 export interface PrecompiledTemplate {
   kind: string;
   wasm: Uint8Array;
+  /** `wasm` already compiled, when the caller has it (lint compiles the library while it reads its inputs). */
+  module?: WebAssembly.Module;
   entrypoint: string;
   /** The ConstraintTemplate object, for validating constraints against its schema. */
   template: K8sObject;
@@ -259,7 +261,7 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
   for (const p of precompiled) {
     let instance = instances.get(p.wasm);
     if (!instance) {
-      const limited = loadLimitedPolicy(p.wasm, limits);
+      const limited = loadLimitedPolicy(p.module ?? p.wasm, limits);
       instance = { policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited) };
       instances.set(p.wasm, instance);
     }

@@ -673,10 +673,21 @@ function schemaList(v: unknown): Schema[] {
   return Array.isArray(v) ? v.filter(isPlainObject).map((s) => s as Schema) : [];
 }
 
+// Schemas are read, never changed, and the same few (a template's parameters, the match
+// schema) judge every constraint: each one's properties are gathered once.
+const propertiesCache = new WeakMap<object, Record<string, Schema>>();
+const NO_PROPERTIES: Record<string, Schema> = Object.freeze({}) as Record<string, Schema>;
+
 function propertiesOf(s: Schema): Record<string, Schema> {
-  if (!isPlainObject(s.properties)) return {};
-  // fromEntries defines own properties, so even a field named `__proto__` stays a field.
-  return Object.fromEntries(Object.entries(s.properties).filter(([, prop]) => isPlainObject(prop))) as Record<string, Schema>;
+  const props = s.properties;
+  if (!isPlainObject(props)) return NO_PROPERTIES;
+  let out = propertiesCache.get(props);
+  if (!out) {
+    // fromEntries defines own properties, so even a field named `__proto__` stays a field.
+    out = Object.fromEntries(Object.entries(props).filter(([, prop]) => isPlainObject(prop))) as Record<string, Schema>;
+    propertiesCache.set(props, out);
+  }
+  return out;
 }
 
 function requiredOf(s: Schema): string[] {

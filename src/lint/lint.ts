@@ -8,7 +8,7 @@ import { loadConfig } from '../config/load';
 import type { Config } from '../config/model';
 import { environmentRouter, routesByPath } from '../config/paths';
 import { resolveEnvironment, type ResolvedEnvironment } from '../config/resolve';
-import { loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
+import { compileLibraryModule, loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
 import { evaluate, type EngineOutput, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
 import { GATEKEEPER_NAMESPACE, METADATA_NAME_LABEL, isClusterScoped, syntheticNamespace } from '../gatekeeper/match';
@@ -97,6 +97,9 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error, fatalErrors: loaded.errors };
   const exclude = [{ patterns: opts.exclude ?? [] }, { base: loaded.config ? dirname(loaded.config.path) : undefined, patterns: loaded.config?.exclude ?? [] }];
   mark('offgate.yaml read');
+  // An environment applies unless only --policy constraints do: the bundled templates'
+  // module then compiles on another thread while the inputs are read.
+  if (opts.env || loaded.config || !opts.policyDirs?.length) void compileLibraryModule();
   const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize, skipNonKubernetes: true, exclude });
   // Kustomizations and charts: what they render is linted in place of their files (src/render).
   await applyRendering(read, opts.paths, { cwd, kustomize: opts.kustomize, helmValues: opts.helmValues, timeoutMs: opts.renderTimeoutMs, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
@@ -215,7 +218,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // Constraints of a bundled kind use the bundled template unless the user brings one.
   const kinds = new Set([...envConstraints, ...policy.constraints.map((m) => m.object as K8sObject)].map((c) => String(c.kind)));
   const bundled = bundledTemplates().filter((t) => kinds.has(t.metadata.kind) && !userTemplateKinds.has(t.metadata.kind));
-  const precompiled = bundled.map(precompile);
+  const libraryModule = bundled.length > 0 ? await compileLibraryModule() : undefined;
+  const precompiled = bundled.map((t) => precompile(t, libraryModule));
 
   mark('environment and templates picked');
   // The cluster as far as anyone can tell: the linted objects, the Namespaces under --policy,
@@ -417,10 +421,11 @@ function templateKind(t: K8sObject): string {
 }
 
 /** A bundled template, evaluated in the shared library module (one instance for them all). */
-function precompile(t: BundledTemplate): PrecompiledTemplate {
+function precompile(t: BundledTemplate, module: WebAssembly.Module | undefined): PrecompiledTemplate {
   return {
     kind: t.metadata.kind,
     wasm: loadLibraryWasm(),
+    module,
     entrypoint: entrypointOf(t),
     template: renderConstraintTemplate(t, { code: false }) as K8sObject,
     readsInventory: t.readsInventory,

@@ -1,7 +1,6 @@
 // Running a renderer (kustomize, kubectl kustomize, helm template): found on PATH, run
 // without a shell, its output read up to the file size limit, killed past its deadline. A
 // failure comes back as one line: the renderer's own words (its standard error), not ours.
-import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -51,7 +50,10 @@ export interface RunOptions {
 }
 
 /** The renderer's standard output, or why there is none (one line). */
-export function runRenderer(r: Renderer, args: string[], opts: RunOptions): Promise<{ text: string } | { error: string }> {
+export async function runRenderer(r: Renderer, args: string[], opts: RunOptions): Promise<{ text: string } | { error: string }> {
+  // Loaded here, not on start-up: node:child_process (and node:net under it) costs a few
+  // milliseconds of every run, and most runs render nothing.
+  const { execFile } = await import('node:child_process');
   return new Promise((done) => {
     execFile(
       r.command,
