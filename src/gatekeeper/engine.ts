@@ -196,6 +196,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
     if (isNamespaceObject(o)) namespaces.set(String(o.metadata?.name ?? ''), o);
   }
   mark('constraints, expansions and inventory loaded');
+  const attachments = new Attachments(namespaces, mode, opts);
   const warned = new Set<string>();
   const ordered = [...constraints].sort((a, b) => compareText(a.kind, b.kind) || compareText(a.name, b.name));
   const byKinds = new KindIndex(ordered);
@@ -203,7 +204,7 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   for (const item of engineInput.review ?? (mode === 'gator-test' ? input.objects : classes.reviewed)) {
     const subject = subjectOf(item.object, mode, opts, out);
     if (!subject) continue;
-    const attach = attachedNamespace(subject.object, namespaces, mode, { defaultNamespace: opts.defaultNamespace, namespaceLabels: opts.namespaceLabels, reviewNamespace: subject.reviewNamespace });
+    const attach = attachments.get(subject.object, subject.reviewNamespace);
     const namespace = effectiveNamespace(subject.object, attach.namespace, mode);
     // Judged in the namespace the object lands in: one without metadata.namespace goes to `default`.
     if (mode === 'cluster' && classes.configs.length > 0 && configExcludes(classes.configs, item.object, 'webhook', namespace, opts.gatekeeperNamespace)) continue;
@@ -235,6 +236,31 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
   return out;
 }
 
+/**
+ * The namespace each reviewed object is attached to (match.ts), worked out once per
+ * namespace name: thousands of objects share a handful of namespaces, and in cluster mode a
+ * namespaced object's attachment depends on nothing but the name.
+ */
+class Attachments {
+  private readonly byName = new Map<string, ReturnType<typeof attachedNamespace>>();
+
+  constructor(
+    private readonly namespaces: Map<string, K8sObject>,
+    private readonly mode: NamespaceMode,
+    private readonly opts: EngineOptions,
+  ) {}
+
+  get(object: K8sObject, reviewNamespace: string | undefined): ReturnType<typeof attachedNamespace> {
+    const attach = () => attachedNamespace(object, this.namespaces, this.mode, { defaultNamespace: this.opts.defaultNamespace, namespaceLabels: this.opts.namespaceLabels, reviewNamespace });
+    if (this.mode !== 'cluster' || reviewNamespace !== undefined || isNamespaceObject(object) || isClusterScoped(gvkOf(object))) return attach();
+    const own = object.metadata?.namespace;
+    const name = typeof own === 'string' ? own : '';
+    let known = this.byName.get(name);
+    if (!known) this.byName.set(name, (known = attach()));
+    return known;
+  }
+}
+
 // ---- classification and loading ------------------------------------------------------
 
 function classify(objects: Located[], gatekeeperNamespace: string | undefined) {
@@ -256,14 +282,18 @@ function classify(objects: Located[], gatekeeperNamespace: string | undefined) {
 
 function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts: EngineOptions, limits: EvaluationLimits, out: EngineOutput, failed: Map<string, string>): Map<string, Template> {
   const byKind = new Map<string, Template>();
-  // Templates compiled into one module (the bundled library) share one instance.
-  const instances = new Map<Uint8Array, { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator }>();
+  // Templates compiled into one module (the bundled library) share one instance, and so do
+  // the engine's calls in one process (lint evaluates once per environment of offgate.yaml's
+  // `paths:`): a call loads its own data.inventory and review into it.
+  const limitsKey = `${limits.timeoutMs}/${limits.memoryLimitBytes}`;
   for (const p of precompiled) {
-    let instance = instances.get(p.wasm);
+    let byLimits = precompiledInstances.get(p.wasm);
+    if (!byLimits) precompiledInstances.set(p.wasm, (byLimits = new Map()));
+    let instance = byLimits.get(limitsKey);
     if (!instance) {
       const limited = loadLimitedPolicy(p.module ?? p.wasm, limits);
       instance = { policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited) };
-      instances.set(p.wasm, instance);
+      byLimits.set(limitsKey, instance);
     }
     byKind.set(p.kind, { kind: p.kind, template: p.template, entrypoint: p.entrypoint, ...instance, readsInventory: p.readsInventory ?? mentionsInventory(p.template) });
   }
@@ -298,6 +328,8 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
   }
   return byKind;
 }
+
+const precompiledInstances = new WeakMap<Uint8Array, Map<string, { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator }>>();
 
 /** The templates compiled into one module with others (template-set.ts), each with its entrypoint in the shared instance. */
 function loadTemplateSet(objs: Located[], opts: EngineOptions, limits: EvaluationLimits): Map<Located, Omit<Template, 'kind' | 'template'>> {

@@ -157,7 +157,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // The policy objects of a policy folder that is also among the inputs (`offgate lint .` with
   // `--policy policy/`) are the repository's policy: applied from there, not linted twice.
   // Other objects there (a Pod) are linted, as inputs.
-  const isAppliedPolicy = (m: ManifestObject) => policyFiles.has(resolve(cwd, m.origin.file)) && policyKindOf(m.object as K8sObject) !== undefined;
+  // Policy kinds first: resolving a path for each of 10^4 objects costs more than the check.
+  const isAppliedPolicy = (m: ManifestObject) => policyFiles.size > 0 && policyKindOf(m.object as K8sObject) !== undefined && policyFiles.has(resolve(cwd, m.origin.file));
   read.objects = read.objects.filter((m) => !isAppliedPolicy(m));
   // (Counted over every shard's files: each shard then says the same, and `offgate merge` keeps it once.)
   const notApplied = [...read.objects, ...(others?.objects ?? [])].filter((m) => policyKindOf(m.object as K8sObject) !== undefined && !policyFiles.has(resolve(cwd, m.origin.file)));
