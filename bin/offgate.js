@@ -43,7 +43,9 @@ try {
   const cachedData = shipped ? readFileSync(cacheFile) : readQuietly(userCache);
   // Wrapped as Node wraps a CommonJS module (Module.wrap: requiring node:module for it would
   // load a few more of Node's own modules on every run).
-  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(bundle, 'utf8')}\n});`;
+  // Read as latin1: the build writes pure ASCII (esbuild's charset: 'ascii'), the same text,
+  // without UTF-8 decoding a megabyte on every run.
+  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(bundle, 'latin1')}\n});`;
   const script = new Script(source, { filename: bundle, cachedData });
   // Set by scripts/build.mjs for its training run only.
   const writeCache = process.env.OFFGATE_WRITE_CODE_CACHE;

@@ -103,6 +103,15 @@ metafiles.push((await build({
   supported: { 'dynamic-import': false },
 })).metafile);
 
+// bin/offgate.js reads the bundle as latin1 (no UTF-8 decoding on start-up), which is only
+// the same text when it is pure ASCII: esbuild escapes strings, but not regular expression
+// literals (write `\u2026` in those, not the character).
+{
+  const text = readFileSync(BUNDLE, 'latin1');
+  const at = text.search(/[^\x00-\x7f]/);
+  if (at >= 0) throw new Error(`build: ${BUNDLE} is not pure ASCII at offset ${at}: ${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}`);
+}
+
 // The GitHub Action (action.yml): node20 runs it from a checkout of the repository, as it is.
 metafiles.push((await build({
   ...common,

@@ -23,6 +23,31 @@ describe('offgate version', () => {
   });
 });
 
+describe('commands', () => {
+  // main.ts defines only the command run in full (the others by name): each must still parse
+  // its own options, reject unknown ones, print its help, and a mistyped name gets a suggestion.
+  it('a mistyped command is one line with a suggestion, exit 2', () => {
+    const r = offgate(['lnt', 'x.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: unknown command 'lnt' (Did you mean lint?)\n");
+  });
+
+  it.each([['lint'], ['explain'], ['diff'], ['merge'], ['init'], ['export'], ['compile'], ['verify'], ['cache'], ['completion']])('%s --help prints its own options; an unknown option is exit 2', (name) => {
+    const help = offgate([name, '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(new RegExp(`^Usage: offgate ${name} `));
+    expect(help.stdout).toContain('-h, --help');
+    const bad = offgate([name, '--no-such-option']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown option '--no-such-option'/);
+  });
+
+  it('offgate help lint and config show --help see the nested and named commands in full', () => {
+    expect(offgate(['help', 'lint']).stdout).toContain('--fail-on <action>');
+    expect(offgate(['config', 'show', '--help']).stdout).toContain('--env <name>');
+  });
+});
+
 describe('offgate completion', () => {
   const script = (shell: string) => offgate(['completion', shell]);
 

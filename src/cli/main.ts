@@ -18,235 +18,262 @@ process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 
 const program = new Command();
+// `offgate --version` and `-V` are `offgate version`.
+const argv = process.argv.slice();
+if (argv[2] === '--version' || argv[2] === '-V') argv[2] = 'version';
+
 program
   .name('offgate')
   .description('Gatekeeper admission, offline: would the cluster accept this?')
   // Handled as `offgate version` (below): the versions are read from files, only when asked for.
   .option('-V, --version', "offgate's, the bundled templates', the OPA wasm ABI's and Node's versions, and the module cache");
 // commander's own messages quote the command line: on one line too.
-program.configureOutput({ writeErr: writeStderr, outputError: (text, write) => write(`${oneLine(text.replace(/\n+$/, ''))}\n`) });
+program.configureOutput({ writeErr: writeStderr, outputError: (text, write) => write(`${oneLine(text.replace(/\n+$/, '').replace(/\n+/g, ' '))}\n`) });
 // Usage errors (unknown command or option, missing argument) exit 2; help 0.
 program.exitOverride((err) => {
   if (err.exitCode === 0) process.exit(0);
   // A report file an earlier lint left must not pass for this run's.
-  for (const file of reportFiles(lintCommand().opts<{ output?: string[]; outputFile?: string }>())) removeStaleReport(file);
+  for (const file of reportFiles(lintCommand()?.opts<{ output?: string[]; outputFile?: string }>() ?? {})) removeStaleReport(file);
   process.exit(2);
 });
 
-program
-  .command('lint', { isDefault: false })
-  .description('would the cluster accept these manifests? Lints them against Gatekeeper constraints')
-  .argument('[paths...]', 'files, folders, globs, or - for standard input')
-  .option('-o, --output <format[=file]>', 'text (default), json, sarif, junit, github or markdown; =FILE writes it to FILE; repeatable', collect, [])
-  .option('--output-file <file>', "write the one -o format's report to this file; the text summary still goes to standard output")
-  .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
-  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
-  .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
-  .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
-  .option('--fail-on <action>', 'deny (default), warn or none: which findings make the exit code 1 (none: report only)', 'deny')
-  .option('--timeout <seconds>', 'evaluation deadline per template and object', LINT_DEFAULTS.timeout)
-  .option('--max-file-size <size>', 'larger input files are refused, not read (e.g. 10MB, 64MiB, bytes)', LINT_DEFAULTS.maxFileSize)
-  .option('--gatekeeper-namespace <ns>', "namespace of Gatekeeper's Config (named config)", LINT_DEFAULTS.gatekeeperNamespace)
-  .option('--exclude <glob>', 'paths not to read (gitignore-style, relative to the working directory); repeatable', collect, [])
-  .option('--strict', 'a file that holds no Kubernetes object is an input error instead of skipped')
-  .option('--kustomize <mode>', 'build kustomizations with kustomize or kubectl: auto (when on PATH), always, never', 'auto')
-  .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
-  .option('--baseline <file>', 'findings recorded in this file (--write-baseline) are baselined: reported, not failing the run')
-  .option('--write-baseline <file>', "record this run's findings in a baseline file (exit 0 unless input errors)")
-  .option('--shard <i/n>', 'lint only shard I of N of the files (by path hash; join the reports with offgate merge)')
-  .option('--no-color', 'no colour even on a terminal')
-  .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
-  .option('-q, --quiet', 'text output: the summary only (counts by restriction, the verdict, the sources)')
-  .action((paths: string[], opts) =>
-    run(async () => {
-      const { runLint } = await import('./lint-command');
-      process.exitCode = await runLint(paths, opts, {
-        stdout: (t) => process.stdout.write(t),
-        stderr: writeStderr,
-        // No stdin: the reader takes process.stdin when `-` is an input. Touching it here would
-        // load Node's stream modules on every run.
-        isTTY: Boolean(process.stdout.isTTY),
-        env: process.env,
-        stderrIsTTY: Boolean(process.stderr.isTTY),
-        columns: process.stdout.columns,
-      });
-    }),
-  );
+// When a command is named, only that one is defined in full, the others by name (enough for
+// commander to suggest one for a mistyped name): defining every command's options is
+// milliseconds of every run. `offgate`, `--help`, `help` and `completion` see them all.
+const named = argv[2];
+const invoked = named === undefined || named.startsWith('-') || named === 'help' || named === 'completion' ? undefined : named;
 
-program
-  .command('explain')
-  .description('from what the cluster said back to the manifest (--message), or what a restriction, template kind or constraint checks')
-  .argument('[args...]', 'with --message: the manifests to look in (default .); without: a restriction, template kind or constraint name')
-  .option('--message <text>', "what the cluster said (kubectl's output, an event, kubectl describe or get events), or - for standard input")
-  .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
-  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
-  .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
-  .option('-o, --output <format>', 'text or json', 'text')
-  .action((args: string[], opts) =>
-    run(async () => {
-      const { runExplain } = await import('./explain-command');
-      process.exitCode = await runExplain(args, opts, { stdout: (t) => process.stdout.write(t), stdin: process.stdin, cwd: process.cwd() });
-    }),
-  );
+function command(name: string, define: (c: Command) => Command): void {
+  const c = program.command(name);
+  if (invoked === undefined || invoked === name) define(c);
+}
 
-program
-  .command('diff')
-  .description('what a change adds and removes: findings of two environments, presets or git revisions compared')
-  .argument('[paths...]', 'files, folders or globs (default: .)')
-  .option('--from <side>', 'an environment, a preset, FILE.yaml#ENV, or git:REV (config and manifests of a revision)')
-  .option('--to <side>', 'the same (default: the working tree with the current offgate.yaml and --env)')
-  .option('-o, --output <format>', 'text or json', 'text')
-  .option('--env <name>', "environment of the working tree and git:REV sides (default: offgate.yaml's)")
-  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
-  .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own; repeatable', collect, [])
-  .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
-  .option('--fail-on <action>', 'deny (default), warn or none: which added findings make the exit code 1', 'deny')
-  .option('--exclude <glob>', 'paths not to read (gitignore-style); repeatable', collect, [])
-  .option('--kustomize <mode>', 'build kustomizations: auto, always, never', 'auto')
-  .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
-  .option('--timeout <seconds>', 'evaluation deadline per template and object', LINT_DEFAULTS.timeout)
-  .option('--max-file-size <size>', 'larger input files are refused, not read', LINT_DEFAULTS.maxFileSize)
-  .action((paths: string[], opts) =>
-    run(async () => {
-      const { runDiff } = await import('./diff-command');
-      process.exitCode = await runDiff(paths, opts, process.cwd(), (t) => process.stdout.write(t));
-    }),
-  );
+command('lint', (c) =>
+  c
+    .description('would the cluster accept these manifests? Lints them against Gatekeeper constraints')
+    .argument('[paths...]', 'files, folders, globs, or - for standard input')
+    .option('-o, --output <format[=file]>', 'text (default), json, sarif, junit, github or markdown; =FILE writes it to FILE; repeatable', collect, [])
+    .option('--output-file <file>', "write the one -o format's report to this file; the text summary still goes to standard output")
+    .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
+    .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
+    .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
+    .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
+    .option('--fail-on <action>', 'deny (default), warn or none: which findings make the exit code 1 (none: report only)', 'deny')
+    .option('--timeout <seconds>', 'evaluation deadline per template and object', LINT_DEFAULTS.timeout)
+    .option('--max-file-size <size>', 'larger input files are refused, not read (e.g. 10MB, 64MiB, bytes)', LINT_DEFAULTS.maxFileSize)
+    .option('--gatekeeper-namespace <ns>', "namespace of Gatekeeper's Config (named config)", LINT_DEFAULTS.gatekeeperNamespace)
+    .option('--exclude <glob>', 'paths not to read (gitignore-style, relative to the working directory); repeatable', collect, [])
+    .option('--strict', 'a file that holds no Kubernetes object is an input error instead of skipped')
+    .option('--kustomize <mode>', 'build kustomizations with kustomize or kubectl: auto (when on PATH), always, never', 'auto')
+    .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
+    .option('--baseline <file>', 'findings recorded in this file (--write-baseline) are baselined: reported, not failing the run')
+    .option('--write-baseline <file>', "record this run's findings in a baseline file (exit 0 unless input errors)")
+    .option('--shard <i/n>', 'lint only shard I of N of the files (by path hash; join the reports with offgate merge)')
+    .option('--no-color', 'no colour even on a terminal')
+    .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
+    .option('-q, --quiet', 'text output: the summary only (counts by restriction, the verdict, the sources)')
+    .action((paths: string[], opts) =>
+      run(async () => {
+        const { runLint } = await import('./lint-command');
+        process.exitCode = await runLint(paths, opts, {
+          stdout: (t) => process.stdout.write(t),
+          stderr: writeStderr,
+          // No stdin: the reader takes process.stdin when `-` is an input. Touching it here would
+          // load Node's stream modules on every run.
+          isTTY: Boolean(process.stdout.isTTY),
+          env: process.env,
+          stderrIsTTY: Boolean(process.stderr.isTTY),
+          columns: process.stdout.columns,
+        });
+      }),
+    ),
+);
 
-program
-  .command('merge')
-  .description("join the JSON (or SARIF) reports of a lint's shards (--shard I/N) into one report")
-  .argument('<reports...>', 'report files written by offgate lint --shard I/N -o json (or -o sarif)')
-  .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
-  .option('--output-file <file>', 'write the report to a file instead of standard output')
-  .option('--fail-on <action>', 'deny (default), warn or none: which findings make the exit code 1 (none: report only)', 'deny')
-  .option('--no-color', 'no colour even on a terminal')
-  .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
-  .action((reports: string[], opts) =>
-    run(async () => {
-      const { runMerge } = await import('./merge-command');
-      process.exitCode = runMerge(reports, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr, isTTY: Boolean(process.stdout.isTTY), env: process.env });
-    }),
-  );
+command('explain', (c) =>
+  c
+    .description('from what the cluster said back to the manifest (--message), or what a restriction, template kind or constraint checks')
+    .argument('[args...]', 'with --message: the manifests to look in (default .); without: a restriction, template kind or constraint name')
+    .option('--message <text>', "what the cluster said (kubectl's output, an event, kubectl describe or get events), or - for standard input")
+    .option('--env <name>', 'environment of offgate.yaml, or a preset: baseline, restricted')
+    .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
+    .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own (e.g. a GitOps repository); repeatable', collect, [])
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((args: string[], opts) =>
+      run(async () => {
+        const { runExplain } = await import('./explain-command');
+        process.exitCode = await runExplain(args, opts, { stdout: (t) => process.stdout.write(t), stdin: process.stdin, cwd: process.cwd() });
+      }),
+    ),
+);
 
-program
-  .command('init')
-  .description('write a commented starter offgate.yaml with every restriction listed')
-  .option('--force', 'overwrite an existing offgate.yaml')
-  .action((opts) =>
-    run(async () => {
-      const { runInit } = await import('./init-command');
-      runInit(opts, process.cwd(), (t) => process.stdout.write(t));
-    }),
-  );
+command('diff', (c) =>
+  c
+    .description('what a change adds and removes: findings of two environments, presets or git revisions compared')
+    .argument('[paths...]', 'files, folders or globs (default: .)')
+    .option('--from <side>', 'an environment, a preset, FILE.yaml#ENV, or git:REV (config and manifests of a revision)')
+    .option('--to <side>', 'the same (default: the working tree with the current offgate.yaml and --env)')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .option('--env <name>', "environment of the working tree and git:REV sides (default: offgate.yaml's)")
+    .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
+    .option('--policy <dir>', 'ConstraintTemplates and Constraints of your own; repeatable', collect, [])
+    .option('--namespace <ns>', 'namespace of objects that name none (default: default)')
+    .option('--fail-on <action>', 'deny (default), warn or none: which added findings make the exit code 1', 'deny')
+    .option('--exclude <glob>', 'paths not to read (gitignore-style); repeatable', collect, [])
+    .option('--kustomize <mode>', 'build kustomizations: auto, always, never', 'auto')
+    .option('--helm-values <file>', 'values file for charts rendered with helm template; repeatable', collect, [])
+    .option('--timeout <seconds>', 'evaluation deadline per template and object', LINT_DEFAULTS.timeout)
+    .option('--max-file-size <size>', 'larger input files are refused, not read', LINT_DEFAULTS.maxFileSize)
+    .action((paths: string[], opts) =>
+      run(async () => {
+        const { runDiff } = await import('./diff-command');
+        process.exitCode = await runDiff(paths, opts, process.cwd(), (t) => process.stdout.write(t));
+      }),
+    ),
+);
 
-program
-  .command('config')
-  .description('what offgate.yaml puts in force: config show')
-  .command('show')
-  .description("an environment's constraints, each parameter and match key with where it was set (offgate.yaml line, preset, default)")
-  .option('--env <name>', 'environment of offgate.yaml, or a preset (default: the default environment)')
-  .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
-  .option('-o, --output <format>', 'yaml or json', 'yaml')
-  .action((opts) =>
-    run(async () => {
-      const { runConfigShow } = await import('./config-command');
-      runConfigShow(opts, process.cwd(), (t) => process.stdout.write(t));
-    }),
-  );
+command('merge', (c) =>
+  c
+    .description("join the JSON (or SARIF) reports of a lint's shards (--shard I/N) into one report")
+    .argument('<reports...>', 'report files written by offgate lint --shard I/N -o json (or -o sarif)')
+    .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
+    .option('--output-file <file>', 'write the report to a file instead of standard output')
+    .option('--fail-on <action>', 'deny (default), warn or none: which findings make the exit code 1 (none: report only)', 'deny')
+    .option('--no-color', 'no colour even on a terminal')
+    .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
+    .action((reports: string[], opts) =>
+      run(async () => {
+        const { runMerge } = await import('./merge-command');
+        process.exitCode = runMerge(reports, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr, isTTY: Boolean(process.stdout.isTTY), env: process.env });
+      }),
+    ),
+);
 
-program
-  .command('export')
-  .description("export the bundled constraint templates (ConstraintTemplates), the default expansions (ExpansionTemplates), or an environment's constraints")
-  .argument('<what>', "what to export: templates, expansions, or constraints (an environment's ConstraintTemplates and Constraints)")
-  .option('--output-dir <dir>', 'write one file per object into this directory (default: a YAML stream on stdout)')
-  // Its name before --output-dir (folders are --output-dir, files --output-file, formats -o).
-  .addOption(new Option('--out <dir>').hideHelp())
-  .option('--env <name>', 'export constraints: environment of offgate.yaml, or a preset: baseline, restricted')
-  .option('--config <file>', 'export constraints: offgate.yaml to use (default: found upward from the working directory)')
-  .option('--format <format>', 'export constraints: yaml (default), or kustomize (adds kustomization.yaml; needs --output-dir)')
-  .action((what: string, opts) =>
-    run(async () => {
-      const { runExport } = await import('./export-command');
-      runExport(what, opts, (t) => process.stdout.write(t));
-    }),
-  );
+command('init', (c) =>
+  c
+    .description('write a commented starter offgate.yaml with every restriction listed')
+    .option('--force', 'overwrite an existing offgate.yaml')
+    .action((opts) =>
+      run(async () => {
+        const { runInit } = await import('./init-command');
+        runInit(opts, process.cwd(), (t) => process.stdout.write(t));
+      }),
+    ),
+);
 
-program
-  .command('compile')
-  .description('compile Rego files or ConstraintTemplates to an OPA wasm module')
-  .argument('<files...>', '.rego files or ConstraintTemplate YAML')
-  .option('-e, --entrypoint <path...>', 'entrypoints such as k8spsp/violation (default for templates: <package>/violation)')
-  .option('--output-file <file>', 'where to write the wasm module (required)')
-  // -o is an output format everywhere else: here it only says so (compile-command.ts).
-  .addOption(new Option('-o, --output <file>').hideHelp())
-  .option('--rego-version <v>', 'syntax of .rego files: v0 or v1 (default v1; templates default to v0)')
-  .option('--strict', 'builtin errors abort evaluation')
-  .action((files: string[], opts) =>
-    run(async () => {
-      const { runCompile } = await import('./compile-command');
-      runCompile(files, opts);
-    }),
-  );
+command('config', (c) =>
+  c
+    .description('what offgate.yaml puts in force: config show')
+    .command('show')
+    .description("an environment's constraints, each parameter and match key with where it was set (offgate.yaml line, preset, default)")
+    .option('--env <name>', 'environment of offgate.yaml, or a preset (default: the default environment)')
+    .option('--config <file>', 'offgate.yaml to use (default: found upward from the working directory)')
+    .option('-o, --output <format>', 'yaml or json', 'yaml')
+    .action((opts) =>
+      run(async () => {
+        const { runConfigShow } = await import('./config-command');
+        runConfigShow(opts, process.cwd(), (t) => process.stdout.write(t));
+      }),
+    ),
+);
 
-program
-  .command('verify')
-  .description('run Gatekeeper test suites (gator verify compatible)')
-  .argument('<paths...>', 'suite files, folders, or folder/... for recursion')
-  .option('--run <filter>', 'only tests/cases whose names match (regex; TEST//CASE)')
-  .option('-v, --verbose', 'print every test and case')
-  .action((paths: string[], opts) =>
-    run(async () => {
-      const { runVerify } = await import('./verify-command');
-      process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr });
-    }),
-  );
+command('export', (c) =>
+  c
+    .description("export the bundled constraint templates (ConstraintTemplates), the default expansions (ExpansionTemplates), or an environment's constraints")
+    .argument('<what>', "what to export: templates, expansions, or constraints (an environment's ConstraintTemplates and Constraints)")
+    .option('--output-dir <dir>', 'write one file per object into this directory (default: a YAML stream on stdout)')
+    // Its name before --output-dir (folders are --output-dir, files --output-file, formats -o).
+    .addOption(new Option('--out <dir>').hideHelp())
+    .option('--env <name>', 'export constraints: environment of offgate.yaml, or a preset: baseline, restricted')
+    .option('--config <file>', 'export constraints: offgate.yaml to use (default: found upward from the working directory)')
+    .option('--format <format>', 'export constraints: yaml (default), or kustomize (adds kustomization.yaml; needs --output-dir)')
+    .action((what: string, opts) =>
+      run(async () => {
+        const { runExport } = await import('./export-command');
+        runExport(what, opts, (t) => process.stdout.write(t));
+      }),
+    ),
+);
 
-program
-  .command('version')
-  .description("offgate's, the bundled templates', the OPA wasm ABI's and Node's versions, and the module cache")
-  .action(() =>
-    run(async () => {
-      const { formatVersion, versionInfo } = await import('./version-command');
-      process.stdout.write(formatVersion(versionInfo(process.env)));
-    }),
-  );
+command('compile', (c) =>
+  c
+    .description('compile Rego files or ConstraintTemplates to an OPA wasm module')
+    .argument('<files...>', '.rego files or ConstraintTemplate YAML')
+    .option('-e, --entrypoint <path...>', 'entrypoints such as k8spsp/violation (default for templates: <package>/violation)')
+    .option('--output-file <file>', 'where to write the wasm module (required)')
+    // -o is an output format everywhere else: here it only says so (compile-command.ts).
+    .addOption(new Option('-o, --output <file>').hideHelp())
+    .option('--rego-version <v>', 'syntax of .rego files: v0 or v1 (default v1; templates default to v0)')
+    .option('--strict', 'builtin errors abort evaluation')
+    .action((files: string[], opts) =>
+      run(async () => {
+        const { runCompile } = await import('./compile-command');
+        runCompile(files, opts);
+      }),
+    ),
+);
 
-program
-  .command('cache')
-  .description('the cache of compiled user templates: dir (where), info (how much), clean (empty it)')
-  .argument('<action>', 'dir, info or clean')
-  .action((action: string) =>
-    run(async () => {
-      const { runCache } = await import('./cache-command');
-      runCache(action, process.env, (t) => process.stdout.write(t));
-    }),
-  );
+command('verify', (c) =>
+  c
+    .description('run Gatekeeper test suites (gator verify compatible)')
+    .argument('<paths...>', 'suite files, folders, or folder/... for recursion')
+    .option('--run <filter>', 'only tests/cases whose names match (regex; TEST//CASE)')
+    .option('-v, --verbose', 'print every test and case')
+    .action((paths: string[], opts) =>
+      run(async () => {
+        const { runVerify } = await import('./verify-command');
+        process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr });
+      }),
+    ),
+);
 
-program
-  .command('completion')
-  .description('print a shell completion script: bash, zsh or fish')
-  .argument('<shell>', 'bash, zsh or fish')
-  .action((shell: string) =>
-    run(async () => {
-      const { completionScript, COMMAND_WORDS } = await import('./completion');
-      const commands = program.commands.map((c) => ({
-        name: c.name(),
-        description: c.description(),
-        options: c.options.filter((o) => !o.hidden).map((o) => ({ short: o.short, long: o.long, description: o.description, takesValue: o.required || o.optional })),
-        arguments: COMMAND_WORDS[c.name()],
-      }));
-      process.stdout.write(completionScript(shell, program.name(), commands));
-    }),
-  );
+command('version', (c) =>
+  c
+    .description("offgate's, the bundled templates', the OPA wasm ABI's and Node's versions, and the module cache")
+    .action(() =>
+      run(async () => {
+        const { formatVersion, versionInfo } = await import('./version-command');
+        process.stdout.write(formatVersion(versionInfo(process.env)));
+      }),
+    ),
+);
+
+command('cache', (c) =>
+  c
+    .description('the cache of compiled user templates: dir (where), info (how much), clean (empty it)')
+    .argument('<action>', 'dir, info or clean')
+    .action((action: string) =>
+      run(async () => {
+        const { runCache } = await import('./cache-command');
+        runCache(action, process.env, (t) => process.stdout.write(t));
+      }),
+    ),
+);
+
+command('completion', (c) =>
+  c
+    .description('print a shell completion script: bash, zsh or fish')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action((shell: string) =>
+      run(async () => {
+        const { completionScript, COMMAND_WORDS } = await import('./completion');
+        const commands = program.commands.map((c) => ({
+          name: c.name(),
+          description: c.description(),
+          options: c.options.filter((o) => !o.hidden).map((o) => ({ short: o.short, long: o.long, description: o.description, takesValue: o.required || o.optional })),
+          arguments: COMMAND_WORDS[c.name()],
+        }));
+        process.stdout.write(completionScript(shell, program.name(), commands));
+      }),
+    ),
+);
 
 // Every option that takes one value says so when given twice (commander keeps the last);
 // the repeatable ones are those that collect their values. Nested commands (config show) too.
 const allCommands = (c: Command): Command[] => [c, ...c.commands.flatMap(allCommands)];
 for (const command of allCommands(program)) rejectRepeats(command);
 
-function lintCommand(): Command {
-  return program.commands.find((c) => c.name() === 'lint')!;
+function lintCommand(): Command | undefined {
+  return program.commands.find((c) => c.name() === 'lint');
 }
 
 /** Repeatable options (`--policy a --policy b`), which do not swallow the paths after them. */
@@ -300,7 +327,4 @@ function crash(e: unknown): never {
   fail(`internal error: ${message} (OFFGATE_DEBUG=1 shows where)`);
 }
 
-// `offgate --version` and `-V` are `offgate version`.
-const argv = process.argv.slice();
-if (argv[2] === '--version' || argv[2] === '-V') argv[2] = 'version';
 program.parseAsync(argv).catch(crash);

@@ -101,7 +101,7 @@ function sameMessage(f: Finding, denial: string): boolean {
   let pattern = escapeRegExp(norm(f.message));
   // `pod web-pod uses` ~ `pod  uses` (squeezed to one space) and `pod web-7c5ddbdf54-x2x7k uses`.
   if (f.workload && f.object.name) pattern = pattern.split(` ${escapeRegExp(f.object.name)}`).join('(?: [-a-z0-9.]*)?');
-  const cut = /(…|\.\.\.)$/.exec(d);
+  const cut = /(\u2026|\.\.\.)$/.exec(d);
   if (new RegExp(`^${pattern}$`).test(d)) return true;
   if (!cut || d.length < cut[0].length + 10) return false;
   // Truncated: the denial's start must be the start of the finding's message.

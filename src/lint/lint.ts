@@ -92,14 +92,15 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   if (badLimits) return { report: emptyReport([]), fatal: badLimits };
   const cwd = opts.cwd ?? process.cwd();
   const gatekeeperNamespace = opts.gatekeeperNamespace ?? GATEKEEPER_NAMESPACE;
+  // An environment applies unless only --policy constraints do: the bundled templates'
+  // module then compiles on another thread while offgate.yaml and the inputs are read.
+  if (opts.env || !opts.policyDirs?.length) void compileLibraryModule();
   // offgate.yaml first: its `exclude:` says what not to read (relative to its own folder).
   const loaded = loadConfig({ cwd, configPath: opts.configPath, maxFileSize: opts.maxFileSize });
   if ('error' in loaded) return { report: emptyReport([]), fatal: loaded.error, fatalErrors: loaded.errors };
   const exclude = [{ patterns: opts.exclude ?? [] }, { base: loaded.config ? dirname(loaded.config.path) : undefined, patterns: loaded.config?.exclude ?? [] }];
   mark('offgate.yaml read');
-  // An environment applies unless only --policy constraints do: the bundled templates'
-  // module then compiles on another thread while the inputs are read.
-  if (opts.env || loaded.config || !opts.policyDirs?.length) void compileLibraryModule();
+  if (loaded.config) void compileLibraryModule();
   const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize, skipNonKubernetes: true, exclude });
   // Kustomizations and charts: what they render is linted in place of their files (src/render).
   await applyRendering(read, opts.paths, { cwd, kustomize: opts.kustomize, helmValues: opts.helmValues, timeoutMs: opts.renderTimeoutMs, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
