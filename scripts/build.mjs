@@ -92,7 +92,8 @@ const metafiles = [];
 // The CLI: CommonJS, because Node 20 can load a script with a code cache (vm.Script) but not a module.
 metafiles.push((await build({
   ...common,
-  entryPoints: ['src/cli/main.ts'],
+  // The command line, or in a worker thread one part of a large evaluation (src/gatekeeper/parallel.ts).
+  entryPoints: ['src/cli/entry.ts'],
   outfile: BUNDLE,
   format: 'cjs',
   // The sources find the package's files from import.meta.url.

@@ -1,12 +1,14 @@
 // `offgate lint [PATH|GLOB|-]...`: would the cluster accept these manifests?
 // Exit 0 clean (warn and dryrun do not fail unless --fail-on warn; nothing fails with
 // --fail-on none), 1 when a finding fails the run, 2 for usage or input errors.
+import { availableParallelism } from 'node:os';
 import { finishBaseline, loadBaselineFlag } from '../baseline/cli';
 import { cacheMaxBytes } from '../gatekeeper/module-cache';
 import { lint, type LintOptions } from '../lint/lint';
 import { KUSTOMIZE_MODES, type KustomizeMode } from '../render';
 import type { Report } from '../report/model';
 import { formats, type FormatName } from '../report/formats/index';
+import { packagePath } from '../paths';
 import { parseShard } from '../shard/shard';
 import { parseSize } from '../size';
 import { terminalWidth } from '../report/wrap';
@@ -50,6 +52,8 @@ export interface LintCommandOptions {
   quiet?: boolean;
   /** `--baseline FILE`: findings it records are baselined (kept, not failing). */
   baseline?: string;
+  /** `--jobs N`: threads a large evaluation may use (default: the CPUs, at most 4). */
+  jobs?: string;
   /** `--write-baseline FILE`: record this run's findings. */
   writeBaseline?: string;
   /** `--shard I/N`: lint only this shard's files. */
@@ -159,6 +163,7 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
   if (shard && 'error' in shard) throw new UsageError(shard.error);
   if (shard && opts.writeBaseline) throw new UsageError('--write-baseline records every finding of the repository: write it from a run without --shard');
   const baseline = loadBaselineFlag(opts);
+  const jobs = parseJobs(opts.jobs);
 
   // Progress only where a person watches: a terminal, not CI, and a run of more than 2 s.
   const progress = startProgress({ write: io.stderr, isTTY: io.stderrIsTTY === true, env: io.env });
@@ -174,6 +179,7 @@ export async function lintChecked(paths: string[], opts: LintCommandOptions, io:
     kustomize,
     helmValues: opts.helmValues,
     shard,
+    parallel: { jobs, script: packagePath('bin', 'offgate.js') },
     ...limits,
     onProgress: (n) => progress.update(`checking ${n === 1 ? '1 file' : `${n} files`}`),
   }).finally(() => progress.done());
@@ -205,6 +211,17 @@ export function parseLimits(opts: LintCommandOptions): Required<Pick<LintOptions
     throw new UsageError(`--gatekeeper-namespace ${gatekeeperNamespace}: not a namespace name (lower-case letters, digits and -, at most 63)`);
   }
   return { timeoutMs, maxFileSize, gatekeeperNamespace };
+}
+
+/** Threads at most, unless --jobs says: beyond, a thread's start costs more than its share saves. */
+const DEFAULT_MAX_JOBS = 4;
+
+/** `--jobs N` checked (1 to 64); by default the CPUs available, at most 4. */
+export function parseJobs(value: string | undefined): number {
+  if (value === undefined) return Math.min(availableParallelism(), DEFAULT_MAX_JOBS);
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 64)) throw new UsageError(`--jobs ${value}: must be a number of threads from 1 to 64`);
+  return n;
 }
 
 /** `--kustomize auto|always|never` checked (default auto). */

@@ -160,6 +160,38 @@ export interface EngineInput {
 }
 
 export function evaluate(engineInput: EngineInput): EngineOutput {
+  const prepared = prepareEvaluation(engineInput);
+  const reviewed = reviewObjects(prepared, reviewedObjects(prepared));
+  const out = prepared.out;
+  append(out.results, reviewed.results);
+  append(out.errors, reviewed.errors);
+  append(out.warnings, reviewed.warnings);
+  out.results = sortResults(out.results);
+  return out;
+}
+
+/** Templates, constraints and expansion rules loaded, ready to review objects: what evaluate() does before its loop. */
+export interface PreparedEvaluation {
+  engineInput: EngineInput;
+  /** Every object given (templates and constraints included). */
+  objects: Located[];
+  opts: EngineOptions;
+  mode: NamespaceMode;
+  /** Load errors and warnings (templates, constraints, expansions). */
+  out: EngineOutput;
+  configs: K8sObject[];
+  reviewed: Located[];
+  templates: Map<string, Template>;
+  /** Constraints in result order. */
+  ordered: Constraint[];
+  byKinds: KindIndex<Constraint>;
+  expansionRules: ExpansionRule[];
+  attachments: Attachments;
+  /** Whether a loaded template reads data.inventory (then a review needs every input object, not only the Namespaces). */
+  readsInventory: boolean;
+}
+
+export function prepareEvaluation(engineInput: EngineInput): PreparedEvaluation {
   const input = { ...engineInput, objects: [...(engineInput.templates ?? []), ...(engineInput.constraints ?? []), ...engineInput.objects] };
   const opts = input.options ?? {};
   const mode = opts.mode ?? 'cluster';
@@ -196,18 +228,47 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
     if (isNamespaceObject(o)) namespaces.set(String(o.metadata?.name ?? ''), o);
   }
   mark('constraints, expansions and inventory loaded');
-  const attachments = new Attachments(namespaces, mode, opts);
-  const warned = new Set<string>();
   const ordered = [...constraints].sort((a, b) => compareText(a.kind, b.kind) || compareText(a.name, b.name));
-  const byKinds = new KindIndex(ordered);
+  return {
+    engineInput,
+    objects: input.objects,
+    opts,
+    mode,
+    out,
+    configs: classes.configs,
+    reviewed: classes.reviewed,
+    templates,
+    ordered,
+    byKinds: new KindIndex(ordered),
+    expansionRules,
+    attachments: new Attachments(namespaces, mode, opts),
+    readsInventory: readers.length > 0,
+  };
+}
 
-  for (const item of engineInput.review ?? (mode === 'gator-test' ? input.objects : classes.reviewed)) {
+/** What evaluate() reviews: `review` when given, else every object that is not policy (gator test: every object). */
+export function reviewedObjects(p: PreparedEvaluation): Located[] {
+  return p.engineInput.review ?? (p.mode === 'gator-test' ? p.objects : p.reviewed);
+}
+
+/**
+ * Reviews `items` (and every Pod their controllers would create) against the prepared
+ * constraints: their results in input order (unsorted), and the errors and warnings of the
+ * items themselves. Items may be reviewed in parts, in any number of calls: the results of
+ * consecutive parts, concatenated, are those of one call (a warning said once per call may
+ * then be said once per part).
+ */
+export function reviewObjects(p: PreparedEvaluation, items: Located[]): EngineOutput {
+  const { opts, mode, configs, templates, ordered, byKinds, expansionRules, attachments } = p;
+  const out: EngineOutput = { results: [], errors: [], warnings: [] };
+  const warned = new Set<string>();
+  for (const item of items) {
     const subject = subjectOf(item.object, mode, opts, out);
     if (!subject) continue;
     const attach = attachments.get(subject.object, subject.reviewNamespace);
     const namespace = effectiveNamespace(subject.object, attach.namespace, mode);
     // Judged in the namespace the object lands in: one without metadata.namespace goes to `default`.
-    if (mode === 'cluster' && classes.configs.length > 0 && configExcludes(classes.configs, item.object, 'webhook', namespace, opts.gatekeeperNamespace)) continue;
+    if (mode === 'cluster' && configs.length > 0 && configExcludes(configs, item.object, 'webhook', namespace, opts.gatekeeperNamespace)) continue;
     if (attach.warning && !warned.has(attach.warning) && ordered.some((c) => c.match?.namespaceSelector)) {
       warned.add(attach.warning);
       out.warnings.push(attach.warning);
@@ -232,8 +293,12 @@ export function evaluate(engineInput: EngineInput): EngineOutput {
       append(out.results, results);
     }
   }
-  out.results = stableSort(out.results, (a, b) => compareText(a.enforcementAction, b.enforcementAction) || compareText(a.message, b.message));
   return out;
+}
+
+/** Results in the order evaluate() gives them: by enforcement action, then message; ties in review order. */
+export function sortResults(results: Result[]): Result[] {
+  return stableSort(results, (a, b) => compareText(a.enforcementAction, b.enforcementAction) || compareText(a.message, b.message));
 }
 
 /**

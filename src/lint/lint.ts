@@ -9,7 +9,8 @@ import type { Config } from '../config/model';
 import { environmentRouter, routesByPath } from '../config/paths';
 import { resolveEnvironment, type ResolvedEnvironment } from '../config/resolve';
 import { compileLibraryModule, loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
-import { evaluate, type EngineOutput, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
+import { evaluate, type EngineInput, type EngineOutput, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
+import { threadsFor } from '../gatekeeper/threads';
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
 import { GATEKEEPER_NAMESPACE, METADATA_NAME_LABEL, isClusterScoped, syntheticNamespace } from '../gatekeeper/match';
 import { gvkOf, isNamespaceObject, type K8sObject, type LabelSelector } from '../gatekeeper/types';
@@ -63,6 +64,12 @@ export interface LintOptions {
   shard?: Shard;
   /** Called with the number of files read so far (progress display). */
   onProgress?: (done: number) => void;
+  /**
+   * `--jobs N`: evaluate on up to N threads, each a worker running `script` (offgate's CLI,
+   * bin/offgate.js), when there are objects enough for them (src/gatekeeper/threads.ts).
+   * Default: this thread only.
+   */
+  parallel?: { jobs: number; script: string };
 }
 
 export interface LintOutcome {
@@ -247,7 +254,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   if (evaluations.length === 0) evaluations.push({ group: groups[0] ?? { objects: [] }, part: { objects: [], constraints: groups[0]?.env?.constraints ?? [], undescribed: [] } });
   for (const { group, part } of evaluations) {
     const undecided = Object.fromEntries(part.undescribed.map((ns) => [ns, {}]));
-    const result = evaluate({
+    const engineInput: EngineInput = {
       objects: [...part.constraints.map((object) => ({ object })), ...applied.map(located)],
       review: part.objects.map(located),
       precompiled,
@@ -261,7 +268,10 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
         // decided on that label alone (unless a --policy selector would then go unwarned).
         namespaceLabels: policySelects ? namespaceLabels : { ...undecided, ...namespaceLabels },
       },
-    });
+    };
+    // Enough objects for several threads: the same evaluation in parts (src/gatekeeper/parallel.ts).
+    const threads = opts.parallel ? threadsFor(part.objects.length, opts.parallel.jobs) : 1;
+    const result = threads > 1 ? await (await import('../gatekeeper/parallel')).evaluateInParallel(engineInput, { ...opts.parallel!, jobs: threads }) : evaluate(engineInput);
     if (routed && group.env) for (const r of result.results) environmentOf.set(r, group.env.environment);
     append(out.results, result.results);
     append(out.errors, result.errors);
