@@ -30,18 +30,36 @@ const BUNDLE = join(OUT, 'offgate.cjs');
 const CODE_CACHE = join(OUT, 'offgate.cjs.cache');
 const TYPES = !process.argv.includes('--no-types');
 
-// commander requires node:child_process on start-up, for executable subcommands offgate
-// does not have; loading it is a few milliseconds of every run. Defer it to a first use.
-const EAGER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
-const deferChildProcess = {
-  name: 'defer-child-process',
+// Dependencies that require a module on start-up for something a run seldom does; loading it
+// is milliseconds of every run. Each require is deferred to a first use:
+//   - commander requires node:child_process for executable subcommands offgate does not have;
+//   - the OPA SDK requires its own copy of `yaml` (v1) for the yaml.* builtins, which few
+//     policies call (offgate's own yaml.unmarshal and yaml.is_valid replace two of them).
+const DEFERRED = [
+  {
+    file: /[\\/]commander[\\/]lib[\\/]command\.js$/,
+    eager: "const childProcess = require('node:child_process');",
+    lazy: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+  },
+  {
+    file: /[\\/]@open-policy-agent[\\/]opa-wasm[\\/]src[\\/]builtins[\\/]yaml\.js$/,
+    eager: 'const yaml = require("yaml");',
+    lazy: 'let yamlModule; const yaml = { parse: (s) => (yamlModule ??= require("yaml")).parse(s), stringify: (d) => (yamlModule ??= require("yaml")).stringify(d) };',
+  },
+];
+const deferRequires = {
+  name: 'defer-requires',
   setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes(EAGER_CHILD_PROCESS)) throw new Error(`${args.path}: no "${EAGER_CHILD_PROCESS}" to defer (commander changed: update scripts/build.mjs)`);
-      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
-      return { contents: text.replace(EAGER_CHILD_PROCESS, lazy), loader: 'js' };
-    });
+    for (const { file, eager, lazy } of DEFERRED) {
+      b.onLoad({ filter: file }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes(eager)) throw new Error(`${args.path}: no "${eager}" to defer (the dependency changed: update scripts/build.mjs)`);
+        // Every other use of the module must be one the lazy object has.
+        const uses = [...text.matchAll(/\byaml\.(\w+)\(/g)].map((m) => m[1]);
+        if (eager.includes('yaml') && uses.some((u) => u !== 'parse' && u !== 'stringify')) throw new Error(`${args.path}: calls yaml.${uses.find((u) => u !== 'parse' && u !== 'stringify')} (update scripts/build.mjs)`);
+        return { contents: text.replace(eager, lazy), loader: 'js' };
+      });
+    }
   },
 };
 
@@ -77,7 +95,7 @@ const common = {
   legalComments: 'none', // collected into THIRD_PARTY_LICENSES.txt instead
   logLevel: 'warning',
   metafile: true,
-  plugins: [deferChildProcess],
+  plugins: [deferRequires],
 };
 const defines = {
   __OFFGATE_COMPILER_ID: JSON.stringify(compilerSourcesHash('src')),

@@ -125,6 +125,19 @@ describe('start-up', () => {
     for (const m of ['dist/vendor/graphql.cjs', 'dist/vendor/json-schema.cjs', 'node:crypto']) expect(r.loaded.some((l) => isLazy(l, m)), m).toBe(true);
   });
 
+  it('yaml.marshal, whose library the bundle loads on first use, works in a policy run through the CLI', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'offgate-startup-'));
+    mkdirSync(join(cwd, 'policy'));
+    writeFileSync(join(cwd, 'policy/template.yaml'), HOST_CALLS_TEMPLATE.replace(/k8shostcalls/g, 'k8syamlcalls').replace('K8sHostCalls', 'K8sYamlCalls').replace(/ {10}query :=[^]*?msg := [^\n]*\n/, '          text := yaml.marshal({"name": input.review.object.metadata.name})\n          back := yaml.unmarshal(text)\n          msg := sprintf("%v|%v", [trim_space(text), back.name])\n'));
+    writeFileSync(join(cwd, 'policy/constraint.yaml'), HOST_CALLS_CONSTRAINT.replace('K8sHostCalls', 'K8sYamlCalls'));
+    writeFileSync(join(cwd, 'pod.yaml'), POD);
+    const r = lintLoading(['lint', '-o', 'json', '--policy', 'policy', 'pod.yaml'], cwd);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as { results: { message: string }[]; errors: unknown[] };
+    expect(report.errors).toEqual([]);
+    expect(report.results.map((x) => x.message)).toEqual(['name: blue|blue']);
+  });
+
   it('the bundle carries no copy of graphql-js or Ajv (a bundled copy is evaluated at start-up)', () => {
     const bundle = readFileSync(BUNDLE, 'utf8');
     // The path esbuild names each bundled CommonJS module by; undefined when there is none.
