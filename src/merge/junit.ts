@@ -111,7 +111,7 @@ export function mergeJunitReports(inputs: readonly NamedJunit[]): MergedJunit | 
     byAction,
     errors: all.filter((c) => c.kind === 'error').length,
   };
-  const sources = joinSources(shards.map((s) => s.sources));
+  const sources = joinSources(shards.map((s) => ({ sources: s.sources, objects: s.summary.objects })));
   const skipped = shards.flatMap((s) => s.skipped).sort((a, b) => compareText(a.file, b.file) || compareText(a.reason, b.reason));
 
   const lines: string[] = [];

@@ -2,12 +2,16 @@
 // the order every shard lists them in (offgate.yaml's order of environments, though a shard
 // lists only those its files went to), and the file counts of offgate.yaml's `paths:`
 // environments (`env:prod: 3 files`, shown `environment prod: 3 files`) added up: each
-// shard counts its own files.
+// shard counts its own files. A shard that reviewed no object names no environment it used
+// but the one a run without objects would have used: its sources are left out (unless no
+// shard reviewed any).
 
 const FILE_COUNT = /^(.*): ([0-9]+) files?((?: \(in the paths of no environment\))?)$/;
 
-/** The joined list; `lists` are the shards' sources, less their shard lines. */
-export function joinSources(lists: readonly (readonly string[])[]): string[] {
+/** The joined list: `shards` are the shards' sources (less their shard lines) and how many objects each reviewed. */
+export function joinSources(shards: readonly { sources: readonly string[]; objects: number }[]): string[] {
+  const reviewing = shards.filter((s) => s.objects > 0);
+  const lists = (reviewing.length > 0 ? reviewing : shards).map((s) => s.sources);
   const keyOf = (s: string) => {
     const m = FILE_COUNT.exec(s);
     return m ? `${m[1]}\0${m[3]}` : s;
