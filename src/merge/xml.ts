@@ -71,7 +71,15 @@ const SPACE = /[ \t\r\n]*/y;
 // Characters XML 1.0 does not allow anywhere, even in text: most C0 controls, lone surrogates, U+FFFE and U+FFFF.
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const REFERENCE = /&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));/g;
+const BAD_REFERENCE = /&(?!(?:lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)/g;
+const PREDEFINED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 
 class Reader {
   private pos = 0;
@@ -128,19 +136,14 @@ class Reader {
       text = '';
     };
     for (;;) {
+      // A run of text up to the next `<`, decoded at once (one replace, not a string per reference).
       const lt = this.src.indexOf('<', this.pos);
-      const amp = this.src.indexOf('&', this.pos);
       const stop = lt === -1 ? this.src.length : lt;
-      if (amp !== -1 && amp < stop) {
+      if (this.pos < stop) {
         if (text === '') textStart = this.pos;
-        text += this.chars(this.pos, amp);
-        this.pos = amp;
-        text += this.reference();
-        continue;
+        text += this.decoded(this.pos, stop, false);
+        this.pos = stop;
       }
-      if (text === '' && this.pos < stop) textStart = this.pos;
-      text += this.chars(this.pos, stop);
-      this.pos = stop;
       if (lt === -1) this.fail(`<${current.name}> is not closed (opened at ${this.at(current.start)})`, this.src.length);
       if (this.src.startsWith('</', lt)) {
         flush();
@@ -205,23 +208,15 @@ class Reader {
       const quote = this.src[this.pos];
       if (quote !== '"' && quote !== "'") this.fail(`the value of ${attr} must be quoted`);
       this.pos++;
-      let value = '';
-      for (;;) {
-        const end = this.src.indexOf(quote, this.pos);
-        const amp = this.src.indexOf('&', this.pos);
-        if (end === -1) this.fail(`the value of ${attr} is not closed with ${quote}`, attrAt);
-        const lt = this.src.indexOf('<', this.pos);
-        if (lt !== -1 && lt < end && (amp === -1 || lt < amp)) this.fail(`< in the value of ${attr} (write &lt;)`, lt);
-        if (amp !== -1 && amp < end) {
-          value += this.attrChars(this.pos, amp);
-          this.pos = amp;
-          value += this.reference();
-          continue;
-        }
-        value += this.attrChars(this.pos, end);
-        this.pos = end + 1;
-        break;
-      }
+      const end = this.src.indexOf(quote, this.pos);
+      if (end === -1) this.fail(`the value of ${attr} is not closed with ${quote}`, attrAt);
+      // Looked for within the value only: a search to the end of the file per attribute would be quadratic.
+      const from = this.pos;
+      const raw = this.src.slice(from, end);
+      const lt = raw.indexOf('<');
+      if (lt !== -1) this.fail(`< in the value of ${attr} (write &lt;)`, from + lt);
+      const value = this.decoded(from, end, true);
+      this.pos = end + 1;
       if (element.attributes.has(attr)) this.fail(`the attribute ${attr} is given twice`, attrAt);
       element.attributes.set(attr, value);
     }
@@ -238,35 +233,48 @@ class Reader {
     open.end = this.pos;
   }
 
-  /** `&lt;` … `&apos;`, `&#10;`, `&#x1F600;`: the character(s) it stands for. */
-  private reference(): string {
-    const at = this.pos;
-    const semi = this.src.indexOf(';', at);
-    const body = semi === -1 ? '' : this.src.slice(at + 1, semi);
-    if (semi === -1 || semi - at > 12 || !/^(#[0-9]+|#x[0-9a-fA-F]+|[\p{L}_:][\p{L}\p{N}_:.-]*)$/u.test(body)) this.fail('& that starts no reference (write &amp;)', at);
-    this.pos = semi + 1;
-    if (body.startsWith('#')) {
-      const code = body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-      if (!allowed) this.fail(`&${body}; is a character XML does not allow`, at);
-      return String.fromCodePoint(code);
+  /**
+   * Text or an attribute value between offsets, its references replaced: `&lt;` … `&apos;`,
+   * `&#10;`, `&#x1F600;`. Line ends read as `\n`; in an attribute, literal whitespace as spaces
+   * (XML's attribute-value normalization; a reference's character is kept: `&#10;` is a
+   * newline). `]]>` is not allowed in text.
+   */
+  private decoded(from: number, to: number, attribute: boolean): string {
+    const raw = this.src.slice(from, to);
+    if (!attribute) {
+      const bad = raw.indexOf(']]>');
+      if (bad !== -1) this.fail(']]> in text (write ]]&gt;)', from + bad);
     }
-    const c = PREDEFINED[body];
-    if (c === undefined) this.fail(`&${body}; is not defined (XML without a DOCTYPE knows &lt; &gt; &amp; &quot; &apos; and &#N;)`, at);
-    return c;
+    const literal = attribute ? normalized : (s: string) => (s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s);
+    if (!raw.includes('&')) return literal(raw);
+    BAD_REFERENCE.lastIndex = 0;
+    const bad = BAD_REFERENCE.exec(raw);
+    if (bad) this.badReference(from + bad.index);
+    const character = (ref: string, name: string | undefined, decimal: string | undefined, hex: string | undefined, offset: number): string => {
+      if (name !== undefined) return PREDEFINED.get(name)!;
+      const code = decimal !== undefined ? parseInt(decimal, 10) : parseInt(hex!, 16);
+      const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+      if (!allowed) this.fail(`${ref} is a character XML does not allow`, from + offset);
+      return String.fromCodePoint(code);
+    };
+    // Most text has no literal whitespace to normalize: one replace (not a string per reference).
+    if (!(attribute ? /[\r\t\n]/.test(raw) : raw.includes('\r'))) return raw.replace(REFERENCE, character);
+    let out = '';
+    let done = 0;
+    REFERENCE.lastIndex = 0;
+    for (let m = REFERENCE.exec(raw); m; m = REFERENCE.exec(raw)) {
+      out += literal(raw.slice(done, m.index)) + character(m[0], m[1], m[2], m[3], m.index);
+      done = m.index + m[0].length;
+    }
+    return out + literal(raw.slice(done));
   }
 
-  /** Character data between offsets: `]]>` is not allowed in it; line ends read as `\n`. */
-  private chars(from: number, to: number): string {
-    const s = this.src.slice(from, to);
-    const bad = s.indexOf(']]>');
-    if (bad !== -1) this.fail(']]> in text (write ]]&gt;)', from + bad);
-    return s.replace(/\r\n?/g, '\n');
-  }
-
-  /** An attribute value's literal characters: its whitespace reads as spaces (XML's attribute-value normalization). */
-  private attrChars(from: number, to: number): string {
-    return this.src.slice(from, to).replace(/\r\n|[\t\n\r]/g, ' ');
+  /** Fails with what is wrong with the `&` at `at`: an undefined entity, or an `&` that starts no reference. */
+  private badReference(at: number): never {
+    const semi = this.src.indexOf(';', at);
+    const body = semi === -1 || semi - at > 32 ? '' : this.src.slice(at + 1, semi);
+    if (/^[\p{L}_:][\p{L}\p{N}_:.-]*$/u.test(body)) this.fail(`&${body}; is not defined (XML without a DOCTYPE knows &lt; &gt; &amp; &quot; &apos; and &#N;)`, at);
+    this.fail('& that starts no reference (write &amp;)', at);
   }
 
   private comment(): void {
@@ -307,4 +315,9 @@ class Reader {
   private fail(message: string, offset = this.pos): never {
     throw new SyntaxFault(message, offset);
   }
+}
+
+/** An attribute value's literal characters: its whitespace reads as spaces (XML's attribute-value normalization). */
+function normalized(raw: string): string {
+  return raw.replace(/\r\n|[\t\n\r]/g, ' ');
 }
