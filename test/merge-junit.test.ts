@@ -147,6 +147,22 @@ describe('offgate merge of JUnit reports', { timeout: 300_000 }, () => {
     expect(cases(viaJunit)).toEqual(cases(viaJson));
   });
 
+  it("merging the shards' JSON reports adds up each environment's files and keeps each finding's environment", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offgate-json-shards-'));
+    const json = [1, 2, 3, 4, 5].map((i) => {
+      const file = join(dir, `shard-${i}.json`);
+      run(['lint', '--shard', `${i}/5`, '-o', 'json', '--output-file', file, '.'], repo);
+      return file;
+    });
+    const one = JSON.parse(run(['lint', '-o', 'json', '.'], repo).stdout);
+    const merged = JSON.parse(run(['merge', '-o', 'json', ...json], repo).stdout);
+    expect(merged.sources).toEqual(one.sources);
+    expect(one.sources).toHaveLength(3);
+    const key = (r: unknown) => JSON.stringify(r);
+    expect(merged.results.map(key).sort()).toEqual(one.results.map(key).sort());
+    expect(one.results.filter((r: { environment?: string }) => r.environment === 'staging').length).toBeGreaterThan(0);
+  });
+
   it('--fail-on decides the exit code as for the single run; the failures are those the shards wrote', () => {
     const cwd = workspace({
       'offgate.yaml': OFFGATE_YAML,
@@ -214,6 +230,8 @@ describe('offgate merge of JUnit reports', { timeout: 300_000 }, () => {
     const twice = run(['merge', parts[0]!, ...parts], cwd);
     expect(twice.code).toBe(2);
     expect(twice.stdout).toContain(`${parts[0]}, ${parts[0]}: shard 1/4 given 2 times</error>`);
+    // The repeated report counted once: the summary counts what the report lists.
+    expect(twice.stdout).toContain('<system-out>no violations · 1 input error · 12 objects in 12 files&#10;');
     const other = shards(cwd, 2);
     expect(run(['merge', ...parts, ...other], cwd).stdout).toContain('shards of different splits (/4, /2)');
   });

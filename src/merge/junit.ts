@@ -70,13 +70,16 @@ export function looksLikeXml(text: string): boolean {
 
 /** The merged report; a file that is no offgate JUnit report is one error line naming its place. */
 export function mergeJunitReports(inputs: readonly NamedJunit[]): MergedJunit | { error: string } {
-  const shards: JunitShard[] = [];
+  const read: JunitShard[] = [];
   for (const input of inputs) {
     const shard = readJunit(input);
     if ('error' in shard) return shard;
-    shards.push(shard);
+    read.push(shard);
   }
-  const problems = shardProblems(shards.map((s) => ({ file: s.file, sources: s.shard ? [s.shard] : [] })));
+  const problems = shardProblems(read.map((s) => ({ file: s.file, sources: s.shard ? [s.shard] : [] })));
+  // A report given twice (an error above) is counted once: the summary must count the test cases it lists.
+  const texts = new Set<string>();
+  const shards = read.filter((_, i) => !texts.has(inputs[i]!.text) && Boolean(texts.add(inputs[i]!.text)));
 
   // Suites by file: a file's suite is on one shard, a suite every shard has alike is the run's.
   const byName = new Map<string, Suite[]>();
