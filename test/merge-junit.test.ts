@@ -302,6 +302,12 @@ describe('offgate merge refuses what is not a JUnit report of offgate: one line,
     expect(merge(json, report())).toMatchObject({ code: 2, stderr: `offgate: merge: ${report()}: a JUnit report (XML), merged with JSON reports (merge reports of one format)\n` });
     expect(merge('-o', 'json', report())).toMatchObject({ code: 2, stderr: 'offgate: merge: JUnit reports merge into -o junit only (for -o json, have the shards write -o json)\n' });
     expect(merge('-o', 'sarif', report()).code).toBe(2);
+    // Without -o, SARIF logs too merge into their own format.
+    const sarif = join(dir, 'shard.sarif');
+    run(['lint', '--shard', '1/1', '-o', 'sarif', '--output-file', sarif, '.'], cwd);
+    const log = merge(sarif);
+    expect(log).toMatchObject({ code: 1, stderr: '' });
+    expect(JSON.parse(log.stdout).runs).toHaveLength(1);
     expect(merge('missing.xml')).toMatchObject({ code: 2, stderr: 'offgate: missing.xml: cannot read: no such file or directory\n' });
   });
 
