@@ -30,6 +30,7 @@ const VALUES: Record<string, Record<string, readonly string[]>> = {
   compile: { '--rego-version': ['v0', 'v1'] },
   diff: { '--output': ['text', 'json'], '--from': PRESET_NAMES, '--to': PRESET_NAMES, '--env': PRESET_NAMES, '--fail-on': ['deny', 'warn', 'none'], '--kustomize': ['auto', 'always', 'never'] },
   export: { '--env': PRESET_NAMES, '--format': ['yaml', 'kustomize'] },
+  merge: { '--output': FORMAT_NAMES, '--fail-on': ['deny', 'warn', 'none'] },
 };
 
 /** The words an option of `command` takes, if it takes words. */

@@ -134,9 +134,9 @@ command('diff', (c) =>
 
 command('merge', (c) =>
   c
-    .description("join the JSON (or SARIF) reports of a lint's shards (--shard I/N) into one report")
-    .argument('<reports...>', 'report files written by offgate lint --shard I/N -o json (or -o sarif)')
-    .option('-o, --output <format>', 'text, json, sarif, junit, github or markdown', 'text')
+    .description("join the JSON (or SARIF, or JUnit) reports of a lint's shards (--shard I/N) into one report")
+    .argument('<reports...>', 'report files written by offgate lint --shard I/N -o json (or -o sarif, or -o junit)')
+    .option('-o, --output <format>', 'text (default), json, sarif, junit, github or markdown; SARIF and JUnit reports merge into their own format (the default for them)')
     .option('--output-file <file>', 'write the report to a file instead of standard output')
     .option('--fail-on <action>', 'deny (default), warn or none: which findings make the exit code 1 (none: report only)', 'deny')
     .option('--no-color', 'no colour even on a terminal')

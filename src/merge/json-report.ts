@@ -71,6 +71,8 @@ function finding(v: unknown, at: string): Finding {
     const x = record(r.rendered, `${at}.rendered`);
     f.rendered = { by: str(x.by, `${at}.rendered.by`), from: str(x.from, `${at}.rendered.from`) };
   }
+  // Set when offgate.yaml's `paths:` chose the file's environment (a note in every format).
+  if (r.environment !== undefined) f.environment = str(r.environment, `${at}.environment`);
   if (r.baselined === true) f.baselined = true;
   return f;
 }

@@ -9,6 +9,7 @@ import { compareText } from '../arrays';
 import type { Finding, InputError, Report, SkippedFile } from '../report/model';
 import { countByAction } from '../report/summary';
 import { parseShardSource } from '../shard/shard';
+import { joinSources } from './sources';
 
 export interface NamedReport {
   /** The report file, as named on the command line (for errors). */
@@ -29,7 +30,7 @@ export function mergeReports(inputs: readonly NamedReport[]): Report {
   }
   errors.push(...shardProblems(inputs.map((i) => ({ file: i.file, sources: i.report.sources }))));
 
-  const sources = unique(inputs.flatMap((i) => i.report.sources.filter((s) => !parseShardSource(s))));
+  const sources = joinSources(inputs.map((i) => ({ sources: i.report.sources.filter((s) => !parseShardSource(s)), objects: i.report.summary.objects })));
   const findings = inputs.flatMap((i) => i.report.findings).sort(compareFindings);
   const inputErrors = joinShared(inputs.map((i) => i.report.errors), (e) => JSON.stringify([e.file, e.line, e.column, e.message])).sort(compareInputErrors);
   const skipped = inputs.flatMap((i) => i.report.skipped ?? []).sort(compareSkipped);
