@@ -129,6 +129,7 @@ export class ModulePlanner implements PlanContext {
     if (!f) {
       const params = kind === 'function' ? (node.functions[0].args ?? []).map(() => 'i32' as const) : [];
       const index = this.linker.declareFunction(params, ['i32']);
+      this.linker.nameFunction(index, `${pathName(node.path)}${env.key ? `|${env.key}` : ''}`);
       f = { index, node, env, kind };
       this.functions.set(key, f);
       this.worklist.push(f);
@@ -147,6 +148,7 @@ export class ModulePlanner implements PlanContext {
   /** An entry point: the document at `path`, as a function returning its value or 0. */
   planEntrypoint(path: string[]): number {
     const index = this.linker.declareFunction([], ['i32']);
+    this.linker.nameFunction(index, `entrypoint ${path.join('/')}`);
     const w = new FnWriter(this.services, []);
     const bp = new BodyPlanner(this, w, NO_MOCKS, new Set());
     const result = w.local();
