@@ -7,7 +7,11 @@
 //   npm run bench:eval-library                    the bundled library, compiled now from rego/
 //   npm run bench:eval-library -- --wasm F        ... or a given library module (wasm/library.wasm)
 //   npm run bench:eval-library -- --policy        the 19 templates as a user's --policy folder
+//   npm run bench:eval-library -- --against F    also F (the library before a change), rounds
+//                                                 alternating, for a before/after in the same minute
 //   options: --objects N (2000), --rounds N (5)
+// Figures are CPU time of this process (user + system), the best round: steadier than
+// wall time on a shared machine.
 //
 // Every replayed result is compared with the one recorded, so a compiler change that
 // alters results fails here. OFFGATE_WASM_NAMES (src/compiler/backend/names.ts) makes
@@ -79,9 +83,9 @@ async function record(): Promise<Call[]> {
   return calls;
 }
 
-/** Replays the calls, each on `target(ev)`, checking every result when `verify`; milliseconds. */
+/** Replays the calls, each on `target(ev)`, checking every result when `verify`; CPU milliseconds. */
 function replay(calls: Call[], target: (ev: ReviewEvaluator) => ReviewEvaluator, verify: boolean): number {
-  const t0 = performance.now();
+  const t0 = process.cpuUsage();
   for (const call of calls) {
     const ev = target(call.ev);
     switch (call.op) {
@@ -99,7 +103,8 @@ function replay(calls: Call[], target: (ev: ReviewEvaluator) => ReviewEvaluator,
       }
     }
   }
-  return performance.now() - t0;
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / 1000;
 }
 
 function check(call: { result: string; entrypoint: string }, got: string): void {
@@ -107,22 +112,29 @@ function check(call: { result: string; entrypoint: string }, got: string): void 
 }
 
 const calls = await record();
-let target: (ev: ReviewEvaluator) => ReviewEvaluator = (ev) => ev;
-let label = policyMode ? '19 templates under --policy (modules compiled now)' : 'bundled library';
-if (!policyMode) {
-  const file = arg('wasm');
+const evaluations = calls.filter((c) => c.op === 'evaluate' || c.op === 'batch').length;
+const reviews = calls.filter((c) => c.op === 'begin').length;
+
+/** A library module's evaluator: the one compiled now from rego/, or the one in `file`. */
+function libraryEvaluator(file: string | undefined): { ev: ReviewEvaluator; label: string } {
   const t0 = performance.now();
   const wasm = file ? new Uint8Array(readFileSync(file)) : compileLibrary(loadLibrary(packagePath('rego')));
   const compileMs = performance.now() - t0;
-  const library = new ReviewEvaluator(loadLimitedPolicy(wasm));
-  if (!library.has(BATCH_ENTRYPOINT)) throw new Error('the library module has no batch entrypoint');
-  target = () => library;
-  label += file ? ` (${file})` : ` (compiled now from rego/ in ${compileMs.toFixed(0)} ms, ${wasm.length} bytes)`;
+  const ev = new ReviewEvaluator(loadLimitedPolicy(wasm));
+  if (!ev.has(BATCH_ENTRYPOINT)) throw new Error(`${file ?? 'the library'}: no batch entrypoint`);
+  return { ev, label: `bundled library ${file ? `(${file})` : `(compiled now from rego/ in ${compileMs.toFixed(0)} ms, ${wasm.length} bytes)`}` };
 }
-const evaluations = calls.filter((c) => c.op === 'evaluate' || c.op === 'batch').length;
-const reviews = calls.filter((c) => c.op === 'begin').length;
-replay(calls, target, true); // a first round checks every result (and warms up)
-let best = Infinity;
-for (let r = 0; r < rounds; r++) best = Math.min(best, replay(calls, target, false));
-console.log(`${label}: ${reviews} reviews loaded, ${evaluations} evaluation calls`);
-console.log(`evaluation, best of ${rounds}: ${best.toFixed(1)} ms (${((best / reviews) * 1000).toFixed(1)} µs per review)`);
+
+const targets: { label: string; target: (ev: ReviewEvaluator) => ReviewEvaluator; best: number }[] = [];
+if (policyMode) {
+  targets.push({ label: '19 templates under --policy (modules compiled now)', target: (ev) => ev, best: Infinity });
+} else {
+  for (const file of [arg('wasm'), ...(arg('against') ? [arg('against')] : [])]) {
+    const { ev, label } = libraryEvaluator(file);
+    targets.push({ label, target: () => ev, best: Infinity });
+  }
+}
+for (const t of targets) replay(calls, t.target, true); // a first round checks every result (and warms up)
+for (let r = 0; r < rounds; r++) for (const t of targets) t.best = Math.min(t.best, replay(calls, t.target, false));
+console.log(`${reviews} reviews loaded, ${evaluations} evaluation calls; CPU time, best of ${rounds}:`);
+for (const t of targets) console.log(`${t.best.toFixed(1).padStart(8)} ms (${((t.best / reviews) * 1000).toFixed(1)} µs per review)  ${t.label}`);

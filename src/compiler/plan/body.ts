@@ -27,7 +27,7 @@ export interface PlanContext {
   readonly tree: TreeNode;
   readonly constants: ConstantPool;
   readonly strict: boolean;
-  readonly globals: { input: number; data: number };
+  readonly globals: { input: number; data: number; inputScope: number; inputScopes: number };
   builtin(name: string): BuiltinDef | undefined;
   /** Index of the function computing a node's value (complete, set or object) under `env`. */
   nodeFunction(node: TreeNode, env: Env): number;
@@ -39,6 +39,8 @@ export interface PlanContext {
   newGlobal(): number;
   /** Rego text of a ground composite term, as a global built at start. */
   compositeConstant(t: Term, text?: string): number;
+  /** Address of a fresh u32 in static data, 0 at start: a lookup site's hint (runtime `rt_get_at`). */
+  lookupSlot(): number;
   arity(fn: Term): number | undefined;
 }
 
@@ -255,12 +257,25 @@ export class BodyPlanner {
       const env = extendEnv(this.env, { input: input !== undefined, data, functions });
       const planner = this.child(env);
       const c = this.code;
+      const g = this.ctx.globals;
       const saved = this.w.local();
-      c.globalGet(this.ctx.globals.input).localSet(saved);
+      c.globalGet(g.input).localSet(saved);
+      // Each entry into a `with input` is a scope of its own (a number never used before),
+      // in force whenever its input is: rules cached under it (ModulePlanner.planNode) are
+      // reused within it, and never outside.
+      const scope = input ? this.w.local() : -1;
+      const savedScope = input ? this.w.local() : -1;
+      if (input) {
+        c.globalGet(g.inputScope).localSet(savedScope);
+        c.globalGet(g.inputScopes).i32Const(1).i32Add().localTee(scope).globalSet(g.inputScopes);
+      }
       const setInput = () => {
-        if (input) c.localGet(input.value).globalSet(this.ctx.globals.input);
+        if (input) c.localGet(input.value).globalSet(g.input).localGet(scope).globalSet(g.inputScope);
       };
-      const restoreInput = () => c.localGet(saved).globalSet(this.ctx.globals.input);
+      const restoreInput = () => {
+        c.localGet(saved).globalSet(g.input);
+        if (input) c.localGet(savedScope).globalSet(g.inputScope);
+      };
       setInput();
       this.w.block((wfail) => {
         planner.planExpr(inner, wfail, () => {
@@ -647,7 +662,12 @@ export class BodyPlanner {
     }
     this.planTerm(key, fail, (kv, f) => {
       const r = this.w.local();
-      this.w.callRuntime('rt_get', [v, kv], r);
+      if (key.type === 'string') {
+        // A field by name (`c.securityContext`): looked up where this site found it last.
+        this.code.localGet(v).localGet(kv).i32Const(this.ctx.lookupSlot()).call(this.w.services.runtime('rt_get_at')).localSet(r);
+      } else {
+        this.w.callRuntime('rt_get', [v, kv], r);
+      }
       this.w.failIfUndefined(r, f);
       k(r, f);
     });

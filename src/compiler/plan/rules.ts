@@ -11,7 +11,7 @@ import { visibleVars } from '../stages/safety';
 import type { ResolvedRule } from '../stages/resolve';
 import { BodyPlanner, type PlanContext } from './body';
 import type { ConstantPool } from './constants';
-import { NO_MOCKS, type Env } from './env';
+import { INPUT_ONLY, NO_MOCKS, type Env } from './env';
 import { nodeKind, pathName, type TreeNode } from './tree';
 import { FnWriter, type Label, type ModuleServices } from './writer';
 import { regoText } from './rego-text';
@@ -47,7 +47,7 @@ export interface ModulePlannerOptions {
 }
 
 export class ModulePlanner implements PlanContext {
-  readonly globals: { input: number; data: number; epoch: number };
+  readonly globals: { input: number; data: number; epoch: number; inputScope: number; inputScopes: number };
   private readonly functions = new Map<string, PlannedFunction>();
   private readonly worklist: PlannedFunction[] = [];
   private readonly hostBuiltins = new Map<string, number>();
@@ -66,6 +66,9 @@ export class ModulePlanner implements PlanContext {
       input: linker.addGlobal('i32', true, 0),
       data: linker.addGlobal('i32', true, 0),
       epoch: linker.addGlobal('i32', true, 0),
+      // The `with input as` scope in force (see BodyPlanner.planWith), and how many were ever entered.
+      inputScope: linker.addGlobal('i32', true, 0),
+      inputScopes: linker.addGlobal('i32', true, 0),
     };
   }
 
@@ -98,6 +101,10 @@ export class ModulePlanner implements PlanContext {
     return this.constants.composite(text, (c) => {
       c.i32Const(addr + 8).i32Const(length).call(this.services.runtime('opa_value_parse'));
     });
+  }
+
+  lookupSlot(): number {
+    return this.linker.addData(new Uint8Array(4), 4);
   }
 
   arity(fn: Term): number | undefined {
@@ -176,11 +183,15 @@ export class ModulePlanner implements PlanContext {
   private planNode(f: PlannedFunction): FnWriter {
     const w = new FnWriter(this.services, []);
     const result = w.local();
-    const cached = f.env.cacheable;
-    const cache = cached ? { value: this.linker.addGlobal('i32', true, 0), epoch: this.linker.addGlobal('i32', true, 0) } : undefined;
+    // A value is the same for as long as input and data are: one evaluation (`epoch`), or,
+    // under `with input as` alone, one entry into that `with` (`inputScope`, never reused),
+    // so the rules a batch module runs per constraint are computed once per constraint, not
+    // once per reference.
+    const epoch = f.env.cacheable ? this.globals.epoch : f.env.key === INPUT_ONLY ? this.globals.inputScope : undefined;
+    const cache = epoch !== undefined ? { value: this.linker.addGlobal('i32', true, 0), epoch: this.linker.addGlobal('i32', true, 0) } : undefined;
     const c = w.code;
     if (cache) {
-      c.globalGet(cache.epoch).globalGet(this.globals.epoch).i32Eq().if_();
+      c.globalGet(cache.epoch).globalGet(epoch!).i32Eq().if_();
       c.globalGet(cache.value).return_();
       c.end();
     }
@@ -199,7 +210,7 @@ export class ModulePlanner implements PlanContext {
     }
     if (cache) {
       c.localGet(result).globalSet(cache.value);
-      c.globalGet(this.globals.epoch).globalSet(cache.epoch);
+      c.globalGet(epoch!).globalSet(cache.epoch);
     }
     c.localGet(result);
     return w;
