@@ -70,6 +70,8 @@ export class BodyPlanner {
     visible: ReadonlySet<string>,
     /** Rego variable → wasm local; shared with a parent planner for `with` expressions. */
     private readonly vars = new Map<string, number>(),
+    /** Whether input is the one the function was called with: not inside a `with` of its body. */
+    private readonly inputAtEntry = true,
   ) {
     const safetyCtx: SafetyContext = { arity: (fn) => ctx.arity(fn), visible };
     this.safety = new Safety(safetyCtx);
@@ -293,7 +295,7 @@ export class BodyPlanner {
   /** A planner for the same function under another environment, sharing variables. */
   private child(env: Env): BodyPlanner {
     // Same variables (and locals): what the child binds, the continuation sees.
-    const p = new BodyPlanner(this.ctx, this.w, env, new Set(), this.vars);
+    const p = new BodyPlanner(this.ctx, this.w, env, new Set(), this.vars, false);
     p.safety = this.safety;
     p.bound = new Set(this.bound);
     return p;
@@ -602,12 +604,47 @@ export class BodyPlanner {
     const head = terms[0];
     if (head.type === 'var' && head.name === 'data') return this.planDataRef(terms.slice(1), fail, k);
     if (head.type === 'var' && head.name === 'input') {
+      let fields = 0;
+      while (1 + fields < terms.length && terms[1 + fields].type === 'string') fields++;
+      if (fields > 0 && this.inputAtEntry) {
+        const keys = terms.slice(1, 1 + fields).map((t) => (t as Term & { type: 'string' }).value);
+        const v = this.inputPrefix(keys);
+        this.w.failIfUndefined(v, fail);
+        return this.applyPath(v, terms, 1 + fields, fail, k);
+      }
       const v = this.w.local();
       this.code.globalGet(this.ctx.globals.input).localSet(v);
       this.w.failIfUndefined(v, fail);
       return this.applyPath(v, terms, 1, fail, k);
     }
     this.planTerm(head, fail, (v, f) => this.applyPath(v, terms, 1, f, k));
+  }
+
+  /**
+   * A local holding `input.<keys>` (0: undefined), looked up once per call of the function:
+   * the first use computes it (and its prefixes), later ones reuse it, so the many
+   * references of a body to `input.review.object...` walk from input once. The code to
+   * compute it goes at every use (the first use's block need not enclose the others), and
+   * runs only while the local is still 0. Only where input is the one the function was
+   * called with (inputAtEntry).
+   */
+  private inputPrefix(keys: string[]): number {
+    const name = keys.join('.');
+    let prefix = this.w.inputPrefixes.get(name);
+    if (prefix === undefined) {
+      prefix = { local: this.w.local(), slot: this.ctx.lookupSlot() };
+      this.w.inputPrefixes.set(name, prefix);
+    }
+    const c = this.code;
+    c.localGet(prefix.local).i32Eqz().if_();
+    const parent = keys.length > 1 ? this.inputPrefix(keys.slice(0, -1)) : undefined;
+    const loadParent = () => (parent === undefined ? c.globalGet(this.ctx.globals.input) : c.localGet(parent));
+    loadParent().if_('i32');
+    loadParent().i32Const(this.ctx.constants.string(keys[keys.length - 1])).i32Const(prefix.slot).call(this.w.services.runtime('rt_get_at'));
+    c.else_().i32Const(0).end();
+    c.localSet(prefix.local);
+    c.end();
+    return prefix.local;
   }
 
   /** Follows `path[i..]` from the value in `v`: lookups for bound keys, loops for unbound ones. */
