@@ -98,12 +98,20 @@ export function objectGetAt(o: usize, key: usize, hint: usize): usize {
   return objectValueAt(o, <u32>i);
 }
 
-/** Whether `a` is a string with the bytes of string `b`. */
+/** Whether `a` is a string with the bytes of string `b` (inline: most keys differ in length or first word). */
 // @ts-ignore: decorator
 @inline function sameString(a: usize, b: usize): bool {
   if (load<u8>(a) != T_STRING) return false;
   const n = load<u32>(a, 4);
-  return n == load<u32>(b, 4) && compareBytes(a + 8, n, b + 8, n) == 0;
+  if (n != load<u32>(b, 4)) return false;
+  let i: usize = 0;
+  for (; i + 8 <= <usize>n; i += 8) {
+    if (load<u64>(a + 8 + i) != load<u64>(b + 8 + i)) return false;
+  }
+  for (; i < <usize>n; i++) {
+    if (load<u8>(a + 8 + i) != load<u8>(b + 8 + i)) return false;
+  }
+  return true;
 }
 
 /** Inserts or replaces `key`. Only for objects the caller is still building. */
