@@ -44,6 +44,8 @@ export interface PlanContext {
   arity(fn: Term): number | undefined;
 }
 
+/** How many leading field names of an input ref are kept in locals (BodyPlanner.inputPrefix). */
+const MAX_HOISTED_FIELDS = 6;
 const T_INT = 3;
 const T_ARRAY = 6;
 /** Names of the variables the dynamic-terms stage and the parser's chain cutting make. */
@@ -604,8 +606,9 @@ export class BodyPlanner {
     const head = terms[0];
     if (head.type === 'var' && head.name === 'data') return this.planDataRef(terms.slice(1), fail, k);
     if (head.type === 'var' && head.name === 'input') {
+      // The leading field names, at most MAX_HOISTED_FIELDS (a longer ref goes on from there).
       let fields = 0;
-      while (1 + fields < terms.length && terms[1 + fields].type === 'string') fields++;
+      while (fields < MAX_HOISTED_FIELDS && 1 + fields < terms.length && terms[1 + fields].type === 'string') fields++;
       if (fields > 0 && this.inputAtEntry) {
         const keys = terms.slice(1, 1 + fields).map((t) => (t as Term & { type: 'string' }).value);
         const v = this.inputPrefix(keys);
