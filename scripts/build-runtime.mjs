@@ -5,6 +5,9 @@
 //   node scripts/build-runtime.mjs --out F   build into F instead
 //   node scripts/build-runtime.mjs --wat     also write /tmp/offgate-runtime.wat (final) and
 //                                            /tmp/offgate-runtime.names.wat (asc's, with names)
+//   node scripts/build-runtime.mjs --names F also write F: the runtime's function names by
+//                                            index, as JSON, for OFFGATE_WASM_NAMES=F (profiling:
+//                                            src/compiler/backend/names.ts); runtime.wasm is unchanged
 //
 // The output is deterministic: same sources and asc version, same bytes.
 import asc from 'assemblyscript/asc';
@@ -19,6 +22,8 @@ const outAt = process.argv.indexOf('--out');
 const outFile = outAt >= 0 ? process.argv[outAt + 1] : join(root, 'src/runtime/runtime.wasm');
 const watFile = '/tmp/offgate-runtime.wat';
 const wantWat = process.argv.includes('--wat');
+const namesAt = process.argv.indexOf('--names');
+const namesFile = namesAt >= 0 ? process.argv[namesAt + 1] : undefined;
 const START_EXPORT = '__rt_start';
 
 const args = [
@@ -41,6 +46,8 @@ const args = [
   '--exportStart', START_EXPORT,
   '--outFile', 'runtime.wasm',
   ...(wantWat ? ['--textFile', 'runtime.wat'] : []),
+  // Names come from asc's debug information (a name section); the code stays the same.
+  ...(namesFile ? ['--debug'] : []),
 ];
 
 const outputs = new Map();
@@ -74,7 +81,7 @@ if (!built) {
   console.error('build-runtime: asc produced no runtime.wasm');
   process.exit(1);
 }
-const wasm = reserveShadowStack(fixImports(built));
+const wasm = stripCustomSections(reserveShadowStack(fixImports(built)));
 assertNoStart(wasm);
 /**
  * The contract fixes the function imports and their order (RUNTIME_IMPORTS: indices
@@ -109,6 +116,7 @@ function fixImports(bytes) {
   runStartFromInit(mod);
   if (!mod.validate()) throw new Error('runtime module does not validate after reordering imports');
   const out = mod.emitBinary();
+  if (namesFile) writeNames(mod, namesFile);
   mod.dispose();
   return out;
 }
@@ -132,6 +140,66 @@ function runStartFromInit(mod) {
   const body = binaryen.Function.getBody(fn);
   binaryen.Function.setBody(fn, mod.block(null, [body, mod.call(start.value, [], binaryen.none)], binaryen.none));
   mod.removeExport(START_EXPORT);
+}
+
+/**
+ * Writes the function names by index, read from the name section binaryen writes with
+ * debug info on: the indices are those of the binary without it (same functions, same order).
+ */
+function writeNames(mod, file) {
+  binaryen.setDebugInfo(true);
+  const bytes = mod.emitBinary();
+  binaryen.setDebugInfo(false);
+  const names = [];
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos++];
+    const [size, n] = uleb(bytes, pos);
+    const start = pos + n;
+    pos = start + size;
+    if (id !== 0) continue;
+    let p = start;
+    const [nameLen, m] = uleb(bytes, p);
+    p += m;
+    if (new TextDecoder().decode(bytes.subarray(p, p + nameLen)) !== 'name') continue;
+    p += nameLen;
+    while (p < pos) {
+      const sub = bytes[p++];
+      const [subSize, k] = uleb(bytes, p);
+      p += k;
+      const subEnd = p + subSize;
+      if (sub === 1) {
+        let [count, c] = uleb(bytes, p);
+        let q = p + c;
+        for (; count > 0; count--) {
+          const [index, a] = uleb(bytes, q);
+          q += a;
+          const [len, b] = uleb(bytes, q);
+          q += b;
+          names.push([index, new TextDecoder().decode(bytes.subarray(q, q + len))]);
+          q += len;
+        }
+      }
+      p = subEnd;
+    }
+  }
+  if (names.length === 0) throw new Error('binaryen wrote no function names');
+  writeFileSync(file, JSON.stringify(names));
+  console.log(`wrote ${file} (${names.length} function names)`);
+}
+
+/** The module without custom sections (asc's names, with --names): the shipped runtime never has them. */
+function stripCustomSections(bytes) {
+  const out = [bytes.subarray(0, 8)];
+  let pos = 8;
+  while (pos < bytes.length) {
+    const at = pos;
+    const id = bytes[pos++];
+    const [size, n] = uleb(bytes, pos);
+    pos += n + size;
+    if (id !== 0) out.push(bytes.subarray(at, pos));
+  }
+  return Buffer.concat(out);
 }
 
 /** The linker refuses a runtime with a start section. */

@@ -8,7 +8,7 @@ import {
 } from './value';
 import { compare, equal } from './compare';
 import {
-  objectFind, objectGet, objectInsert, setAdd, setFromArray, get, collectionLen, iterKey, iterValue,
+  objectFind, objectGet, objectGetAt, objectInsert, setAdd, setFromArray, get, collectionLen, iterKey, iterValue,
 } from './collections';
 import { errorMessage, clearError } from './error';
 import { tick } from './deadline';
@@ -114,6 +114,10 @@ export function rt_set_add(s: usize, x: usize): void { setAdd(s, x); }
 export function rt_set_from_array(a: usize): usize { return setFromArray(a); }
 
 export function rt_get(coll: usize, key: usize): usize { return get(coll, key); }
+/** `coll[key]` for a constant string key, `hint` the lookup site's slot (objectGetAt). */
+export function rt_get_at(coll: usize, key: usize, hint: usize): usize {
+  return coll != 0 && tag(coll) == T_OBJECT ? objectGetAt(coll, key, hint) : get(coll, key);
+}
 export function rt_len(coll: usize): u32 { return collectionLen(coll); }
 // Iteration in generated code ticks the deadline (deadline.ts): nested loops over
 // the input need not allocate to run for a long time.

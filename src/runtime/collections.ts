@@ -79,6 +79,41 @@ export function objectGet(o: usize, key: usize): usize {
   return i >= 0 ? objectValueAt(o, <u32>i) : 0;
 }
 
+/**
+ * `o[key]` for a string `key` known when the policy was compiled (`c.securityContext`),
+ * at one site of the generated code. `hint` is that site's slot in static data: the index
+ * where the key was found last time. Objects of one shape (containers, reviews) hold a key
+ * at the same index, so most lookups are one comparison of equal strings instead of a
+ * binary search. Only a hint: a key that differs there falls back to the search.
+ */
+export function objectGetAt(o: usize, key: usize, hint: usize): usize {
+  const h = load<u32>(hint);
+  if (h < len(o)) {
+    const k = objectKeyAt(o, h);
+    if (k == key || sameString(k, key)) return objectValueAt(o, h);
+  }
+  const i = objectFind(o, key);
+  if (i < 0) return 0;
+  store<u32>(hint, <u32>i);
+  return objectValueAt(o, <u32>i);
+}
+
+/** Whether `a` is a string with the bytes of string `b` (inline: most keys differ in length or first word). */
+// @ts-ignore: decorator
+@inline function sameString(a: usize, b: usize): bool {
+  if (load<u8>(a) != T_STRING) return false;
+  const n = load<u32>(a, 4);
+  if (n != load<u32>(b, 4)) return false;
+  let i: usize = 0;
+  for (; i + 8 <= <usize>n; i += 8) {
+    if (load<u64>(a + 8 + i) != load<u64>(b + 8 + i)) return false;
+  }
+  for (; i < <usize>n; i++) {
+    if (load<u8>(a + 8 + i) != load<u8>(b + 8 + i)) return false;
+  }
+  return true;
+}
+
 /** Inserts or replaces `key`. Only for objects the caller is still building. */
 export function objectInsert(o: usize, key: usize, value: usize): void {
   const i = objectFindForInsert(o, key);

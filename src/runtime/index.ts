@@ -8,7 +8,7 @@ export {
   rt_null, rt_bool, rt_int, rt_float, rt_string,
   rt_array, rt_array_push, rt_object, rt_object_insert, rt_set, rt_set_add, rt_set_from_array,
   // access
-  rt_get, rt_len, rt_iter_key, rt_iter_value, rt_tag, rt_equal, rt_compare,
+  rt_get, rt_get_at, rt_len, rt_iter_key, rt_iter_value, rt_tag, rt_equal, rt_compare,
   rt_upsert_path,
   // print()
   rt_print,

@@ -25,6 +25,7 @@
 // maximum.
 
 import { Code } from './code';
+import { nameSection, namesWanted, runtimeNamesFile } from './names';
 import {
   ByteWriter,
   ExternalKind,
@@ -138,6 +139,8 @@ export class ModuleLinker {
   /** Address of the first byte of generated data. */
   private readonly dataBase: number;
   private readonly data = new ByteWriter(256);
+  /** Names of generated functions, kept only when modules carry names (names.ts). */
+  private readonly names: Map<number, string> | undefined = namesWanted() ? new Map() : undefined;
 
   constructor(runtime: Uint8Array) {
     this.parsed = parseRuntime(runtime);
@@ -233,6 +236,11 @@ export class ModuleLinker {
     fn.body = encodeFunctionBody(locals, body instanceof Code ? body.view() : body);
   }
 
+  /** Names a generated function in the module's `name` section, when modules carry names (names.ts). */
+  nameFunction(index: number, name: string): void {
+    this.names?.set(index, name);
+  }
+
   exportFunction(name: string, index: number): void {
     this.checkFunctionIndex(index);
     this.addExport({ name, kind: 'func', index });
@@ -322,11 +330,20 @@ export class ModuleLinker {
       dataCount: segment === undefined ? rt.dataCount : rt.data.length + 1,
       code,
       data: segment === undefined ? [] : [segment],
-      customs: [],
+      customs: this.names ? [{ name: 'name', bytes: nameSection(this.functionNames(start)) }] : [],
     }, { code: this.parsed.code, data: this.parsed.data });
   }
 
   // -- helpers -------------------------------------------------------------------
+
+  /** Every function's name for the `name` section: runtime ones by file or export, generated ones as named. */
+  private functionNames(start: number | undefined): Map<number, string> {
+    const names = new Map(runtimeNamesFile());
+    for (const e of this.runtime.exports) if (e.kind === 'func' && !names.has(e.index)) names.set(e.index, e.name);
+    for (const [index, name] of this.names!) names.set(index, name);
+    if (start !== undefined && !names.has(start)) names.set(start, 'start');
+    return names;
+  }
 
   private firstGeneratedFunction(): number {
     return this.importedFunctions + this.runtime.functions.length;

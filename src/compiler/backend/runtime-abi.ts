@@ -26,6 +26,7 @@ export const RUNTIME_FUNCTIONS = {
   rt_set_from_array: { params: [v], results: [v] }, // a set of the array's elements, built by the caller in one go
   // access
   rt_get: { params: [v, v], results: [v] }, // coll[key] or 0
+  rt_get_at: { params: [v, v, v], results: [v] }, // (coll, constant string key, the site's hint slot): coll[key] or 0
   rt_len: { params: [v], results: [v] }, // elements of a collection, 0 for scalars
   rt_iter_key: { params: [v, v], results: [v] }, // (coll, i)
   rt_iter_value: { params: [v, v], results: [v] },

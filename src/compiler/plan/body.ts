@@ -27,7 +27,7 @@ export interface PlanContext {
   readonly tree: TreeNode;
   readonly constants: ConstantPool;
   readonly strict: boolean;
-  readonly globals: { input: number; data: number };
+  readonly globals: { input: number; data: number; inputScope: number; inputScopes: number };
   builtin(name: string): BuiltinDef | undefined;
   /** Index of the function computing a node's value (complete, set or object) under `env`. */
   nodeFunction(node: TreeNode, env: Env): number;
@@ -39,9 +39,13 @@ export interface PlanContext {
   newGlobal(): number;
   /** Rego text of a ground composite term, as a global built at start. */
   compositeConstant(t: Term, text?: string): number;
+  /** Address of a fresh u32 in static data, 0 at start: a lookup site's hint (runtime `rt_get_at`). */
+  lookupSlot(): number;
   arity(fn: Term): number | undefined;
 }
 
+/** How many leading field names of an input ref are kept in locals (BodyPlanner.inputPrefix). */
+const MAX_HOISTED_FIELDS = 6;
 const T_INT = 3;
 const T_ARRAY = 6;
 /** Names of the variables the dynamic-terms stage and the parser's chain cutting make. */
@@ -68,6 +72,8 @@ export class BodyPlanner {
     visible: ReadonlySet<string>,
     /** Rego variable → wasm local; shared with a parent planner for `with` expressions. */
     private readonly vars = new Map<string, number>(),
+    /** Whether input is the one the function was called with: not inside a `with` of its body. */
+    private readonly inputAtEntry = true,
   ) {
     const safetyCtx: SafetyContext = { arity: (fn) => ctx.arity(fn), visible };
     this.safety = new Safety(safetyCtx);
@@ -255,12 +261,25 @@ export class BodyPlanner {
       const env = extendEnv(this.env, { input: input !== undefined, data, functions });
       const planner = this.child(env);
       const c = this.code;
+      const g = this.ctx.globals;
       const saved = this.w.local();
-      c.globalGet(this.ctx.globals.input).localSet(saved);
+      c.globalGet(g.input).localSet(saved);
+      // Each entry into a `with input` is a scope of its own (a number never used before),
+      // in force whenever its input is: rules cached under it (ModulePlanner.planNode) are
+      // reused within it, and never outside.
+      const scope = input ? this.w.local() : -1;
+      const savedScope = input ? this.w.local() : -1;
+      if (input) {
+        c.globalGet(g.inputScope).localSet(savedScope);
+        c.globalGet(g.inputScopes).i32Const(1).i32Add().localTee(scope).globalSet(g.inputScopes);
+      }
       const setInput = () => {
-        if (input) c.localGet(input.value).globalSet(this.ctx.globals.input);
+        if (input) c.localGet(input.value).globalSet(g.input).localGet(scope).globalSet(g.inputScope);
       };
-      const restoreInput = () => c.localGet(saved).globalSet(this.ctx.globals.input);
+      const restoreInput = () => {
+        c.localGet(saved).globalSet(g.input);
+        if (input) c.localGet(savedScope).globalSet(g.inputScope);
+      };
       setInput();
       this.w.block((wfail) => {
         planner.planExpr(inner, wfail, () => {
@@ -278,7 +297,7 @@ export class BodyPlanner {
   /** A planner for the same function under another environment, sharing variables. */
   private child(env: Env): BodyPlanner {
     // Same variables (and locals): what the child binds, the continuation sees.
-    const p = new BodyPlanner(this.ctx, this.w, env, new Set(), this.vars);
+    const p = new BodyPlanner(this.ctx, this.w, env, new Set(), this.vars, false);
     p.safety = this.safety;
     p.bound = new Set(this.bound);
     return p;
@@ -587,12 +606,48 @@ export class BodyPlanner {
     const head = terms[0];
     if (head.type === 'var' && head.name === 'data') return this.planDataRef(terms.slice(1), fail, k);
     if (head.type === 'var' && head.name === 'input') {
+      // The leading field names, at most MAX_HOISTED_FIELDS (a longer ref goes on from there).
+      let fields = 0;
+      while (fields < MAX_HOISTED_FIELDS && 1 + fields < terms.length && terms[1 + fields].type === 'string') fields++;
+      if (fields > 0 && this.inputAtEntry) {
+        const keys = terms.slice(1, 1 + fields).map((t) => (t as Term & { type: 'string' }).value);
+        const v = this.inputPrefix(keys);
+        this.w.failIfUndefined(v, fail);
+        return this.applyPath(v, terms, 1 + fields, fail, k);
+      }
       const v = this.w.local();
       this.code.globalGet(this.ctx.globals.input).localSet(v);
       this.w.failIfUndefined(v, fail);
       return this.applyPath(v, terms, 1, fail, k);
     }
     this.planTerm(head, fail, (v, f) => this.applyPath(v, terms, 1, f, k));
+  }
+
+  /**
+   * A local holding `input.<keys>` (0: undefined), looked up once per call of the function:
+   * the first use computes it (and its prefixes), later ones reuse it, so the many
+   * references of a body to `input.review.object...` walk from input once. The code to
+   * compute it goes at every use (the first use's block need not enclose the others), and
+   * runs only while the local is still 0. Only where input is the one the function was
+   * called with (inputAtEntry).
+   */
+  private inputPrefix(keys: string[]): number {
+    const name = keys.join('.');
+    let prefix = this.w.inputPrefixes.get(name);
+    if (prefix === undefined) {
+      prefix = { local: this.w.local(), slot: this.ctx.lookupSlot() };
+      this.w.inputPrefixes.set(name, prefix);
+    }
+    const c = this.code;
+    c.localGet(prefix.local).i32Eqz().if_();
+    const parent = keys.length > 1 ? this.inputPrefix(keys.slice(0, -1)) : undefined;
+    const loadParent = () => (parent === undefined ? c.globalGet(this.ctx.globals.input) : c.localGet(parent));
+    loadParent().if_('i32');
+    loadParent().i32Const(this.ctx.constants.string(keys[keys.length - 1])).i32Const(prefix.slot).call(this.w.services.runtime('rt_get_at'));
+    c.else_().i32Const(0).end();
+    c.localSet(prefix.local);
+    c.end();
+    return prefix.local;
   }
 
   /** Follows `path[i..]` from the value in `v`: lookups for bound keys, loops for unbound ones. */
@@ -647,7 +702,12 @@ export class BodyPlanner {
     }
     this.planTerm(key, fail, (kv, f) => {
       const r = this.w.local();
-      this.w.callRuntime('rt_get', [v, kv], r);
+      if (key.type === 'string') {
+        // A field by name (`c.securityContext`): looked up where this site found it last.
+        this.code.localGet(v).localGet(kv).i32Const(this.ctx.lookupSlot()).call(this.w.services.runtime('rt_get_at')).localSet(r);
+      } else {
+        this.w.callRuntime('rt_get', [v, kv], r);
+      }
       this.w.failIfUndefined(r, f);
       k(r, f);
     });

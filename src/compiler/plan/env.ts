@@ -20,6 +20,9 @@ export interface Env {
   readonly functionMocks: ReadonlyMap<string, FunctionMock>;
 }
 
+/** The key of an environment where only input is replaced. */
+export const INPUT_ONLY = 'input;';
+
 export const NO_MOCKS: Env = { key: '', cacheable: true, dataMocks: new Map(), functionMocks: new Map() };
 
 export function extendEnv(

@@ -11,7 +11,8 @@ import { visibleVars } from '../stages/safety';
 import type { ResolvedRule } from '../stages/resolve';
 import { BodyPlanner, type PlanContext } from './body';
 import type { ConstantPool } from './constants';
-import { NO_MOCKS, type Env } from './env';
+import { INPUT_ONLY, NO_MOCKS, type Env } from './env';
+import { InputDependencies } from './input-deps';
 import { nodeKind, pathName, type TreeNode } from './tree';
 import { FnWriter, type Label, type ModuleServices } from './writer';
 import { regoText } from './rego-text';
@@ -47,10 +48,11 @@ export interface ModulePlannerOptions {
 }
 
 export class ModulePlanner implements PlanContext {
-  readonly globals: { input: number; data: number; epoch: number };
+  readonly globals: { input: number; data: number; epoch: number; inputScope: number; inputScopes: number };
   private readonly functions = new Map<string, PlannedFunction>();
   private readonly worklist: PlannedFunction[] = [];
   private readonly hostBuiltins = new Map<string, number>();
+  private readonly inputDeps: InputDependencies;
   readonly strict: boolean;
 
   constructor(
@@ -62,10 +64,14 @@ export class ModulePlanner implements PlanContext {
     options: ModulePlannerOptions,
   ) {
     this.strict = options.strict;
+    this.inputDeps = new InputDependencies(tree);
     this.globals = {
       input: linker.addGlobal('i32', true, 0),
       data: linker.addGlobal('i32', true, 0),
       epoch: linker.addGlobal('i32', true, 0),
+      // The `with input as` scope in force (see BodyPlanner.planWith), and how many were ever entered.
+      inputScope: linker.addGlobal('i32', true, 0),
+      inputScopes: linker.addGlobal('i32', true, 0),
     };
   }
 
@@ -100,6 +106,10 @@ export class ModulePlanner implements PlanContext {
     });
   }
 
+  lookupSlot(): number {
+    return this.linker.addData(new Uint8Array(4), 4);
+  }
+
   arity(fn: Term): number | undefined {
     if (fn.type === 'var') return this.builtins.get(fn.name)?.arity;
     if (fn.type === 'ref') {
@@ -129,6 +139,7 @@ export class ModulePlanner implements PlanContext {
     if (!f) {
       const params = kind === 'function' ? (node.functions[0].args ?? []).map(() => 'i32' as const) : [];
       const index = this.linker.declareFunction(params, ['i32']);
+      this.linker.nameFunction(index, `${pathName(node.path)}${env.key ? `|${env.key}` : ''}`);
       f = { index, node, env, kind };
       this.functions.set(key, f);
       this.worklist.push(f);
@@ -147,6 +158,7 @@ export class ModulePlanner implements PlanContext {
   /** An entry point: the document at `path`, as a function returning its value or 0. */
   planEntrypoint(path: string[]): number {
     const index = this.linker.declareFunction([], ['i32']);
+    this.linker.nameFunction(index, `entrypoint ${path.join('/')}`);
     const w = new FnWriter(this.services, []);
     const bp = new BodyPlanner(this, w, NO_MOCKS, new Set());
     const result = w.local();
@@ -174,11 +186,20 @@ export class ModulePlanner implements PlanContext {
   private planNode(f: PlannedFunction): FnWriter {
     const w = new FnWriter(this.services, []);
     const result = w.local();
-    const cached = f.env.cacheable;
-    const cache = cached ? { value: this.linker.addGlobal('i32', true, 0), epoch: this.linker.addGlobal('i32', true, 0) } : undefined;
+    const cache = this.cachePolicy(f);
     const c = w.code;
+    // The part of input the value depends on (cachePolicy), at entry.
+    const part = cache?.inputKey !== undefined ? w.local() : undefined;
     if (cache) {
-      c.globalGet(cache.epoch).globalGet(this.globals.epoch).i32Eq().if_();
+      if (part !== undefined) {
+        c.globalGet(this.globals.input).if_('i32');
+        c.globalGet(this.globals.input).i32Const(this.constants.string(cache.inputKey!)).i32Const(this.lookupSlot()).call(this.services.runtime('rt_get_at'));
+        c.else_().i32Const(0).end();
+        c.localSet(part);
+      }
+      c.globalGet(cache.epochOf).globalGet(cache.epoch).i32Eq();
+      if (part !== undefined) c.globalGet(cache.part!).localGet(part).i32Eq().i32And();
+      c.if_();
       c.globalGet(cache.value).return_();
       c.end();
     }
@@ -197,10 +218,29 @@ export class ModulePlanner implements PlanContext {
     }
     if (cache) {
       c.localGet(result).globalSet(cache.value);
-      c.globalGet(this.globals.epoch).globalSet(cache.epoch);
+      c.globalGet(cache.epoch).globalSet(cache.epochOf);
+      if (part !== undefined) c.localGet(part).globalSet(cache.part!);
     }
     c.localGet(result);
     return w;
+  }
+
+  /**
+   * How a document's value is cached, if it is. A value is the same for as long as input
+   * and data are: one evaluation (`epoch`). Under `with input as` alone, for as long as the
+   * parts of input it reads are (input-deps.ts): none, one evaluation again; one top-level
+   * key, the same value there (kept in `part`, compared by address: a batch module's
+   * `input.review` is one value for every constraint); more, one entry into that `with`
+   * (`inputScope`, a number never reused).
+   */
+  private cachePolicy(f: PlannedFunction): { value: number; epochOf: number; epoch: number; part?: number; inputKey?: string } | undefined {
+    const slot = () => this.linker.addGlobal('i32', true, 0);
+    if (f.env.cacheable) return { value: slot(), epochOf: slot(), epoch: this.globals.epoch };
+    if (f.env.key !== INPUT_ONLY) return undefined;
+    const keys = this.inputDeps.of(f.node);
+    if (keys !== 'all' && keys.size === 0) return { value: slot(), epochOf: slot(), epoch: this.globals.epoch };
+    if (keys !== 'all' && keys.size === 1) return { value: slot(), epochOf: slot(), epoch: this.globals.epoch, part: slot(), inputKey: [...keys][0] };
+    return { value: slot(), epochOf: slot(), epoch: this.globals.inputScope };
   }
 
   private bodyPlanner(w: FnWriter, env: Env, rule: ResolvedRule, clause?: { body: Body; value?: Term }): BodyPlanner {

@@ -28,6 +28,8 @@ export class FnWriter {
   /** Loads of constants, run once on entry (see `constant`); placed before `code` by `finish`. */
   private readonly prologue = new Code();
   private readonly constants = new Map<string, number>();
+  /** `input.a.b` → the local holding its value in this call, and its lookup site's hint (BodyPlanner.inputPrefix). */
+  readonly inputPrefixes = new Map<string, { local: number; slot: number }>();
 
   constructor(
     readonly services: ModuleServices,

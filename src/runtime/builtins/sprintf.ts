@@ -628,10 +628,64 @@ function doPrintf(fmt: usize, end: u32, args: usize, numArgs: i32): void {
 export function b_sprintf(format: usize, values: usize): usize {
   if (tag(format) != T_STRING) return typeError('sprintf', 1, 'string', format);
   if (tag(values) != T_ARRAY) return typeError('sprintf', 2, 'array', values);
+  const simple = simplePrintf(strBytes(format), strLen(format), values);
+  if (simple != 0) return simple;
   const numArgs = <i32>len(values);
   const args = convertArgs(values);
   out = bufNew(strLen(format) + 16 * <u32>numArgs + 16);
   tmp = bufNew(64);
   doPrintf(strBytes(format), strLen(format), args, numArgs);
   return newString(bufData(out), bufLen(out));
+}
+
+/**
+ * The common case without Go's machinery: every verb a bare `%s` or `%v` of a string or
+ * of a value that is no number (its Rego text), `%d` or `%v` of an int, or `%%`, and as
+ * many arguments as verbs: what policies use to build messages and paths
+ * (`sprintf("spec.%s[%d]", [field, i])`). The text is what doPrintf writes for them; 0
+ * when the format or an argument is anything else, for doPrintf to handle.
+ */
+function simplePrintf(fmt: usize, end: u32, values: usize): usize {
+  const n = len(values);
+  let arg: u32 = 0;
+  for (let i: u32 = 0; i < end; i++) {
+    if (load<u8>(fmt + i) != 0x25) continue;
+    if (i + 1 >= end) return 0;
+    const verb = load<u8>(fmt + i + 1);
+    i++;
+    if (verb == 0x25) continue;
+    if (arg >= n) return 0;
+    const t = tag(arrayGet(values, arg));
+    const number = t == T_INT || t == T_FLOAT || t == T_BIG || t == T_NUMTEXT;
+    if (verb == 0x64) { if (t != T_INT) return 0; }
+    else if (verb == 0x76) { if (number && t != T_INT) return 0; }
+    else if (verb == 0x73) { if (number) return 0; }
+    else return 0;
+    arg++;
+  }
+  if (arg != n) return 0;
+  const b = bufNew(end + 16 * n + 16);
+  arg = 0;
+  let lit: u32 = 0;
+  for (let i: u32 = 0; i < end; i++) {
+    if (load<u8>(fmt + i) != 0x25) continue;
+    if (i > lit) bufPutBytes(b, fmt + lit, i - lit);
+    const verb = load<u8>(fmt + i + 1);
+    i++;
+    lit = i + 1;
+    if (verb == 0x25) { bufPutByte(b, 0x25); continue; }
+    const v = arrayGet(values, arg++);
+    const t = tag(v);
+    if (t == T_INT) {
+      const x = intValue(v);
+      if (x < 0) bufPutByte(b, 0x2d);
+      appendUint(b, x < 0 ? <u64>(0 - x) : <u64>x, 10, false);
+    } else if (t == T_STRING) {
+      bufPutBytes(b, strBytes(v), strLen(v));
+    } else {
+      dumpValue(b, v, true);
+    }
+  }
+  if (end > lit) bufPutBytes(b, fmt + lit, end - lit);
+  return newString(bufData(b), bufLen(b));
 }
