@@ -39,7 +39,8 @@ const policyMode = process.argv.includes('--policy');
 type Call =
   | { ev: ReviewEvaluator; op: 'begin'; review: string | Uint8Array }
   | { ev: ReviewEvaluator; op: 'evaluate'; entrypoint: string; parameters: Uint8Array; result: string }
-  | { ev: ReviewEvaluator; op: 'batch'; entrypoint: string; constraints: Uint8Array; result: string }
+  | { ev: ReviewEvaluator; op: 'pin'; json: Uint8Array }
+  | { ev: ReviewEvaluator; op: 'batch'; entrypoint: string; constraints: Uint8Array; pinned: boolean; result: string }
   | { ev: ReviewEvaluator; op: 'end' };
 
 /** Runs lint over the workload with ReviewEvaluator's methods wrapped to record each call. */
@@ -49,7 +50,16 @@ async function record(): Promise<Call[]> {
   process.env.OFFGATE_CACHE_DIR = join(dir, 'cache'); // --policy templates compiled by this compiler
   const calls: Call[] = [];
   const proto = ReviewEvaluator.prototype;
-  const { begin, evaluate, evaluateBatch, end } = proto;
+  const { begin, evaluate, evaluateBatch, end, pin } = proto;
+  // Pinned values by address, per evaluator: a batch call given one is recorded with its JSON.
+  const pinnedJson = new Map<ReviewEvaluator, Map<number, Uint8Array>>();
+  proto.pin = function (json) {
+    calls.push({ ev: this, op: 'pin', json });
+    const addr = pin.call(this, json);
+    if (!pinnedJson.has(this)) pinnedJson.set(this, new Map());
+    pinnedJson.get(this)!.set(addr, json);
+    return addr;
+  };
   proto.begin = function (review) {
     calls.push({ ev: this, op: 'begin', review });
     return begin.call(this, review);
@@ -61,7 +71,8 @@ async function record(): Promise<Call[]> {
   };
   proto.evaluateBatch = function (entrypoint, constraints) {
     const rs = evaluateBatch.call(this, entrypoint, constraints);
-    calls.push({ ev: this, op: 'batch', entrypoint, constraints, result: JSON.stringify(rs) });
+    const json = typeof constraints === 'number' ? pinnedJson.get(this)!.get(constraints)! : constraints;
+    calls.push({ ev: this, op: 'batch', entrypoint, constraints: json, pinned: typeof constraints === 'number', result: JSON.stringify(rs) });
     return rs;
   };
   proto.end = function () {
@@ -76,7 +87,7 @@ async function record(): Promise<Call[]> {
     const { fatal } = await lint({ paths: [join(dir, 'objects.yaml')], cwd: dir, ...(policyMode ? { policyDirs: [join(dir, 'policy')] } : { env: 'all' }) });
     if (fatal) throw new Error(fatal);
   } finally {
-    Object.assign(proto, { begin, evaluate, evaluateBatch, end });
+    Object.assign(proto, { begin, evaluate, evaluateBatch, end, pin });
     if (cache === undefined) delete process.env.OFFGATE_CACHE_DIR;
     else process.env.OFFGATE_CACHE_DIR = cache;
     rmSync(dir, { recursive: true, force: true });
@@ -118,8 +129,10 @@ function replay(calls: Call[], target: (ev: ReviewEvaluator) => ReviewEvaluator,
         if (verify) check(call, JSON.stringify(rs));
         break;
       }
+      case 'pin': ev.pin(call.json); break;
       case 'batch': {
-        const rs = ev.evaluateBatch(call.entrypoint, call.constraints);
+        // Pinned before this review's begin(), as recorded: pin() now only looks it up.
+        const rs = ev.evaluateBatch(call.entrypoint, call.pinned ? pinnedAt(ev, call.constraints) : call.constraints);
         if (verify) check(call, JSON.stringify(rs));
         break;
       }
@@ -127,6 +140,13 @@ function replay(calls: Call[], target: (ev: ReviewEvaluator) => ReviewEvaluator,
   }
   const t = process.cpuUsage(t0);
   return (t.user + t.system) / 1000;
+}
+
+/** The address of a value the replay pinned already (pin() before begin(), so nothing is dropped). */
+function pinnedAt(ev: ReviewEvaluator, json: Uint8Array): number {
+  const known = (ev as unknown as { pinned: Map<Uint8Array, number> }).pinned.get(json);
+  if (known === undefined) throw new Error('replay: a batch call on a value not pinned before its review');
+  return known;
 }
 
 function check(call: { result: string; entrypoint: string }, got: string): void {

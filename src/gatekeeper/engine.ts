@@ -136,6 +136,8 @@ interface Constraint {
   match?: Match;
   /** `spec.parameters` as JSON, ready for every evaluation. */
   parametersJson: string;
+  /** The same, encoded once. */
+  parameters: Uint8Array;
   /** Unique to this constraint as loaded (batch inputs are remembered by these). */
   id: number;
   enforcementAction: string;
@@ -455,7 +457,7 @@ function loadConstraints(objs: Located[], templates: Map<string, Template>, out:
     }
     const parametersJson = JSON.stringify(spec.parameters ?? {});
     const id = nextConstraintId++;
-    byKey.set(`${kind}/${name}`, { kind, name, ref: { kind, name }, object: v.constraint, match: spec.match, parametersJson, id, enforcementAction: action, scopedActions });
+    byKey.set(`${kind}/${name}`, { kind, name, ref: { kind, name }, object: v.constraint, match: spec.match, parametersJson, parameters: utf8.encode(parametersJson), id, enforcementAction: action, scopedActions });
   }
   for (const [kind, names] of notChecked) out.warnings.push(`not checked: ${failed.get(kind)} (constraint${names.length === 1 ? '' : 's'} ${names.join(', ')})`);
   return [...byKey.values()];
@@ -578,7 +580,7 @@ type Outcome = { violations: unknown[] } | { error: string };
 /** Loads data.inventory into a template's module; why it does not fit (which leaves the template unusable, not the run). */
 function setInventory(t: Template, bytes: Uint8Array): string | undefined {
   try {
-    t.limited.run(() => t.policy.setData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
+    t.evaluator.loadData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     return undefined;
   } catch (e) {
     return errorText(e);
@@ -606,6 +608,7 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
     error: e instanceof EvaluationLimitError ? `evaluation of ${templateName(p.t)} on ${objectText(reported)} ${e.message}` : errorText(e),
   });
   for (const [evaluator, group] of byEvaluator) {
+    const batch = group.length > 1 && evaluator.has(BATCH_ENTRYPOINT) ? pinnedBatchInput(evaluator, group) : undefined;
     try {
       evaluator.begin(reviewJson);
     } catch (e) {
@@ -614,9 +617,9 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
       continue;
     }
     try {
-      if (group.length > 1 && evaluator.has(BATCH_ENTRYPOINT)) {
+      if (batch !== undefined) {
         try {
-          const results = evaluator.evaluateBatch(BATCH_ENTRYPOINT, batchInput(group));
+          const results = evaluator.evaluateBatch(BATCH_ENTRYPOINT, batch);
           group.forEach((p, i) => (p.outcome = { violations: results[String(i)] ?? [] }));
           continue;
         } catch {
@@ -631,7 +634,7 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
       }
       for (const p of group) {
         try {
-          const rs = evaluator.evaluate(p.t.entrypoint, utf8.encode(p.c.parametersJson)) as { result?: unknown[] }[];
+          const rs = evaluator.evaluate(p.t.entrypoint, p.c.parameters) as { result?: unknown[] }[];
           p.outcome = { violations: rs[0]?.result ?? [] };
         } catch (e) {
           p.outcome = failed(p, e);
@@ -647,6 +650,20 @@ function evaluateMatched(review: Review, pending: { c: Constraint; t: Template; 
     } finally {
       evaluator.end();
     }
+  }
+}
+
+/**
+ * The group's batch input parsed into the module once (most reviews match the same
+ * constraints: it is parsed for the first and kept for the others), or its JSON when it
+ * cannot be kept (a limit): evaluateBatch then parses it for this review.
+ */
+function pinnedBatchInput(evaluator: ReviewEvaluator, group: { c: Constraint; t: Template }[]): number | Uint8Array {
+  const bytes = batchInput(group);
+  try {
+    return evaluator.pin(bytes);
+  } catch {
+    return bytes;
   }
 }
 

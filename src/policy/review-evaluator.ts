@@ -11,6 +11,7 @@ import type { LimitedPolicy } from './limits';
 
 interface Exports {
   memory?: WebAssembly.Memory;
+  opa_heap_ptr_get(): number;
   opa_heap_ptr_set(addr: number): void;
   opa_malloc(size: number): number;
   opa_json_parse(addr: number, len: number): number;
@@ -39,11 +40,23 @@ const INPUT_SKELETON = utf8.encode('{"parameters":{}}');
 const PATH_REVIEW = utf8.encode('["review"]');
 const PATH_CONSTRAINTS = utf8.encode('["constraints"]');
 
+/** Most pinned values kept at once (then all are dropped and pinned again as needed). */
+const MAX_PINNED = 256;
+
 export class ReviewEvaluator {
   private readonly x: Exports;
   private readonly p: PolicyInternals;
   /** Address of the input object of the current review, 0 when none is loaded. */
   private input = 0;
+  /**
+   * Values parsed once and kept for every review (the batch entrypoint's constraints, the
+   * same for most reviews): they sit between the module's data and `base`, where each
+   * review's heap starts, so resetting the heap for a review leaves them.
+   */
+  private readonly pinned = new Map<Uint8Array, number>();
+  private base = 0;
+  /** The data heap pointer `base` was built on: loading data moves it, and drops the pinned values. */
+  private pinnedOn = -1;
 
   constructor(private readonly limited: LimitedPolicy) {
     this.p = limited.policy as unknown as PolicyInternals;
@@ -53,8 +66,47 @@ export class ReviewEvaluator {
   /** Loads a review (its JSON) as `input.review`, replacing the previous one. */
   begin(reviewJson: string | Uint8Array): void {
     this.input = 0;
-    this.x.opa_heap_ptr_set(this.p.dataHeapPtr);
+    this.x.opa_heap_ptr_set(this.heapStart());
     this.limited.run(() => this.load(reviewJson));
+  }
+
+  /** Loads `data` into the module (the SDK's setData, under the limits): what was pinned is gone with the heap it sat on. */
+  loadData(data: ArrayBuffer): void {
+    this.input = 0;
+    this.pinned.clear();
+    this.pinnedOn = -1;
+    this.limited.run(() => this.limited.policy.setData(data));
+  }
+
+  /**
+   * `json` parsed into the module once, for evaluateBatch in this and later reviews (by the
+   * identity of `json`: callers keep one array per value). Call it before begin(): pinning a
+   * value drops the review loaded.
+   */
+  pin(json: Uint8Array): number {
+    const start = this.heapStart();
+    const known = this.pinned.get(json);
+    if (known !== undefined) return known;
+    if (this.pinned.size >= MAX_PINNED) {
+      this.pinned.clear();
+      this.base = this.p.dataHeapPtr;
+    }
+    this.input = 0;
+    this.x.opa_heap_ptr_set(this.pinned.size === 0 ? this.p.dataHeapPtr : start);
+    const value = this.limited.run(() => this.parse(json));
+    this.base = this.x.opa_heap_ptr_get();
+    this.pinned.set(json, value);
+    return value;
+  }
+
+  /** Where a review's heap starts: after the data and the pinned values (none once data was loaded again). */
+  private heapStart(): number {
+    if (this.pinnedOn !== this.p.dataHeapPtr) {
+      this.pinned.clear();
+      this.pinnedOn = this.p.dataHeapPtr;
+      this.base = this.p.dataHeapPtr;
+    }
+    return this.base;
   }
 
   private load(reviewJson: string | Uint8Array): void {
@@ -86,10 +138,11 @@ export class ReviewEvaluator {
    * library, `{entrypoint: [[i, parameters], ...]}`); the result maps each
    * index to that constraint's violations.
    */
-  evaluateBatch(entrypoint: string, constraintsJson: Uint8Array): Record<string, unknown[]> {
+  evaluateBatch(entrypoint: string, constraints: Uint8Array | number): Record<string, unknown[]> {
     const x = this.x;
     return this.limited.run(() => {
-      if (x.opa_value_add_path(this.input, this.parse(PATH_CONSTRAINTS), this.parse(constraintsJson)) !== 0) throw new Error('offgate: could not load the constraints');
+      const value = typeof constraints === 'number' ? constraints : this.parse(constraints);
+      if (x.opa_value_add_path(this.input, this.parse(PATH_CONSTRAINTS), value) !== 0) throw new Error('offgate: could not load the constraints');
       const rs = this.run(this.p.entrypoints[entrypoint]);
       return (rs[0]?.result ?? {}) as Record<string, unknown[]>;
     });
@@ -107,7 +160,7 @@ export class ReviewEvaluator {
 
   /** Drops everything the review allocated. */
   end(): void {
-    this.x.opa_heap_ptr_set(this.p.dataHeapPtr);
+    this.x.opa_heap_ptr_set(this.heapStart());
     this.input = 0;
   }
 
