@@ -88,26 +88,32 @@ function objectRef(ref: ObjectRef): JsonObjectRef {
   return { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace ?? null, name: ref.name ?? null };
 }
 
+/**
+ * One result, its optional keys assigned in the documented order rather than spread in:
+ * a spread of `cond ? {…} : {}` allocates an object per key and leaves results of many
+ * shapes, which JSON.stringify then walks the slow way (18k results: twice the time).
+ */
 function result(f: Finding): JsonResult {
-  return {
-    file: f.file,
-    line: f.line,
-    column: f.column,
-    object: objectRef(f.object),
-    ...(f.workload ? { workload: { ...objectRef(f.workload), expansion: f.workload.expansion, builtIn: f.workload.builtIn } } : {}),
-    constraint: { kind: f.constraint.kind, name: f.constraint.name },
-    enforcementAction: f.enforcementAction,
-    ...(f.enforcementAction === 'scoped' ? { scopedActions: f.scopedActions ?? [] } : {}),
-    message: f.message,
-    details: f.details ?? null,
-    ...(f.path !== undefined ? { path: f.path } : {}),
-    ...(f.fix !== undefined ? { fix: f.fix } : {}),
-    ...(f.evaluationError ? { evaluationError: true as const } : {}),
-    ...(f.autoreject ? { autoreject: true as const } : {}),
-    ...(f.rendered ? { rendered: { by: f.rendered.by, from: f.rendered.from } } : {}),
-    ...(f.environment !== undefined ? { environment: f.environment } : {}),
-    ...(f.baselined ? { baselined: true as const } : {}),
-  };
+  const r: JsonResult = { file: f.file, line: f.line, column: f.column, object: objectRef(f.object) } as JsonResult;
+  if (f.workload) {
+    const workload = objectRef(f.workload) as NonNullable<JsonResult['workload']>;
+    workload.expansion = f.workload.expansion;
+    workload.builtIn = f.workload.builtIn;
+    r.workload = workload;
+  }
+  r.constraint = { kind: f.constraint.kind, name: f.constraint.name };
+  r.enforcementAction = f.enforcementAction;
+  if (f.enforcementAction === 'scoped') r.scopedActions = f.scopedActions ?? [];
+  r.message = f.message;
+  r.details = f.details ?? null;
+  if (f.path !== undefined) r.path = f.path;
+  if (f.fix !== undefined) r.fix = f.fix;
+  if (f.evaluationError) r.evaluationError = true;
+  if (f.autoreject) r.autoreject = true;
+  if (f.rendered) r.rendered = { by: f.rendered.by, from: f.rendered.from };
+  if (f.environment !== undefined) r.environment = f.environment;
+  if (f.baselined) r.baselined = true;
+  return r;
 }
 
 function inputError(e: InputError): JsonInputError {
