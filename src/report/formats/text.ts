@@ -4,7 +4,7 @@
 // below. Then input errors (`path:line:col: error: …`), warnings, and the summary: a
 // table of findings by constraint kind, what the cluster would do, what was checked.
 import { baselinedLine, byPosition, constraintLabel, groupByFile, notesOf, portablePath, positionSuffix, refLabel, sourcesLine, subjectLabel } from '../describe';
-import type { Finding, Report } from '../model';
+import type { Finding, ObjectRef, Report } from '../model';
 import { effectiveAction } from '../summary';
 import { checkedLine, kindRows, verdicts } from '../verdict';
 import { DEFAULT_WIDTH, columns, startsWorkflowCommand, words, wrap, type Paint, type Word } from '../wrap';
@@ -52,8 +52,12 @@ interface Layout {
   places: Map<string, string>;
   /** Constraint kind → name → `[Kind/name]`, escaped. */
   labels: Map<string, Map<string, string>>;
-  /** A note or fix hint → its wrapped lines, as one string. */
+  /** A note → its wrapped lines, as one string. */
   notes: Map<string, string>;
+  /** A fix hint (the same string for every finding of a restriction) → its wrapped lines, as one string. */
+  fixes: Map<string, string>;
+  /** The object a finding is about (a lint's findings of one object share its ObjectRef) → its label, escaped. */
+  subjects: Map<ObjectRef, string>;
 }
 
 function layout(opts: { color?: boolean; width?: number; cwd?: string; verbose?: boolean }): Layout {
@@ -65,6 +69,8 @@ function layout(opts: { color?: boolean; width?: number; cwd?: string; verbose?:
     places: new Map(),
     labels: new Map(),
     notes: new Map(),
+    fixes: new Map(),
+    subjects: new Map(),
   };
 }
 
@@ -127,14 +133,29 @@ function findingBlock(f: Finding, l: Layout): string {
     { text: `${place(f.file, l)}:${f.line}:${f.column}:`, paint: p.bold },
     { text: action, paint: actionPaint(p, action) },
     // Escaped apart: oneLine escapes character by character, so this is oneLine of the whole.
-    { text: `${oneLine(subjectLabel(f))}: ${oneLine(f.message)}`, split: true },
+    { text: `${subject(f, l)}: ${oneLine(f.message)}`, split: true },
     { text: label(f, l), paint: p.dim },
   ];
   const lines = wrap(head, l.width, '', HANGING);
   for (const note of notesOf(f)) lines.push(noteLines(note, l));
   if (l.verbose) for (const note of verboseLines(f)) lines.push(noteLines(note, l));
-  if (f.fix) lines.push(noteLines(`fix: ${f.fix}`, l));
+  if (f.fix) lines.push(fixLines(f.fix, l));
   return lines.join('\n');
+}
+
+/** `fix: …`, wrapped, once per fix hint (looked up by the hint itself: no string made per finding). */
+function fixLines(fix: string, l: Layout): string {
+  let lines = l.fixes.get(fix);
+  if (lines === undefined) l.fixes.set(fix, (lines = noteLines(`fix: ${fix}`, l)));
+  return lines;
+}
+
+/** The object of the file a finding is about, escaped, once per ObjectRef. */
+function subject(f: Finding, l: Layout): string {
+  const ref = f.workload ?? f.object;
+  let text = l.subjects.get(ref);
+  if (text === undefined) l.subjects.set(ref, (text = oneLine(subjectLabel(f))));
+  return text;
 }
 
 /**
