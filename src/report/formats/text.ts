@@ -9,6 +9,7 @@ import { effectiveAction } from '../summary';
 import { checkedLine, kindRows, verdicts } from '../verdict';
 import { DEFAULT_WIDTH, columns, startsWorkflowCommand, words, wrap, type Paint, type Word } from '../wrap';
 import { oneLine } from './escape';
+import { Lines } from './lines';
 import type { RenderOptions } from './types';
 
 interface Palette {
@@ -81,13 +82,13 @@ export function render(report: Report, opts: RenderOptions): string {
   // Baselined findings are accepted ones: counted on one line in the summary, not listed.
   const current = report.findings.filter((f) => !f.baselined);
   // Every line of the report, a blank line between sections (a finding, the notices, the table, the verdict), joined once.
-  const out: string[] = [];
+  const out = new Lines();
 
   if (!opts.quiet) {
     // Files in path order (findings arrive in the order templates are evaluated), each file's findings by position.
     for (const [, findings] of [...groupByFile(current)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       for (const f of findings.sort(byPosition)) {
-        if (out.length > 0) out.push('');
+        if (!out.empty) out.push('');
         out.push(findingBlock(f, l));
       }
     }
@@ -102,16 +103,16 @@ export function render(report: Report, opts: RenderOptions): string {
       for (const s of report.skipped ?? []) notices.push(...wrap([{ text: `${place(s.file, l)}:`, paint: p.bold }, { text: oneLine(`skipped: ${s.reason}`), paint: p.dim, split: true }], width, '', HANGING));
     }
     if (notices.length > 0) {
-      if (out.length > 0) out.push('');
-      out.push(...notices);
+      if (!out.empty) out.push('');
+      for (const line of notices) out.push(line);
     }
   }
 
   for (const section of summaryLines(report, current, p, width)) {
-    if (out.length > 0) out.push('');
-    out.push(...section);
+    if (!out.empty) out.push('');
+    for (const line of section) out.push(line);
   }
-  return out.join('\n') + '\n';
+  return out.join() + '\n';
 }
 
 /** One finding as this format shows it, for the reports of other commands (`offgate diff`): the same lines, so the two cannot drift apart. */
