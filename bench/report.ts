@@ -2,7 +2,8 @@
 // 2,000-object workload (18k findings, all 19 restrictions on), built once through the
 // lint function; then each renderer timed alone: its first run (what the CLI pays: one
 // render per process, the code not yet optimised) and the best and median of several, as
-// the figures of a shared machine are noisy. Prints ms per format and the output's size.
+// the figures of a shared machine are noisy, and the best CPU time (process.cpuUsage: less
+// swayed by other processes on a busy machine). Prints ms per format and the output's size.
 //
 //   npm run bench:report [-- --objects 2000 --runs 7]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,11 +46,15 @@ console.log(`report of ${count} objects: ${report.findings.length.toLocaleString
 for (const [label, format, opts] of cases) {
   const times: number[] = [];
   let first = 0;
+  let cpu = Infinity;
   let bytes = 0;
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const out = formats[format](report, opts);
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (c.user + c.system) / 1000);
     if (i === 0) first = times[0]!;
     bytes = out.length;
   }
@@ -57,5 +62,5 @@ for (const [label, format, opts] of cases) {
   const best = times[0]!;
   const median = times[Math.floor(times.length / 2)]!;
   const ms = (n: number) => n.toFixed(1).padStart(7);
-  console.log(`${label.padEnd(28)} ${ms(first)} ms first ${ms(best)} ms best ${ms(median)} ms median  ${(bytes / 1048576).toFixed(1).padStart(5)} MiB`);
+  console.log(`${label.padEnd(28)} ${ms(first)} ms first ${ms(best)} ms best ${ms(median)} ms median ${ms(cpu)} ms CPU  ${(bytes / 1048576).toFixed(1).padStart(5)} MiB`);
 }
