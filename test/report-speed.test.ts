@@ -47,6 +47,23 @@ describe('wrap: a text item laid out as slices of it', () => {
     }
   });
 
+  it('lays out plain text (words one space apart, commands among them) as it would word objects', () => {
+    const rnd = random(5);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const plain = ['a', 'web', 'container', '::error', '##[group]', 'x'.repeat(45), 'é', 'is', 'not', 'allowed:', '(privileged)', '#', ':'];
+    for (let n = 0; n < 400; n++) {
+      const items: Word[] = [];
+      for (let i = 0, count = 1 + Math.floor(rnd() * 4); i < count; i++) {
+        const text = Array.from({ length: Math.floor(rnd() * 30) }, () => pick(plain)).join(' ');
+        items.push({ text, paint: pick([undefined, bold]), split: rnd() < 0.8 });
+      }
+      const asWords = items.flatMap((w) => (w.split ? words(w.text, w.paint) : [{ text: w.text, paint: w.paint }]));
+      const width = pick([1, 8, 20, 40, 80, 120]);
+      const first = pick(['', '> ']);
+      expect(wrap(items, width, first, '    ')).toEqual(reference(asWords, width, first, '    '));
+    }
+  });
+
   it('paints each run of one paint once, across items too', () => {
     expect(wrap([{ text: 'a b', paint: bold, split: true }, { text: 'c', paint: bold }, { text: 'd e', split: true }], 80)).toEqual(['<b>a b c</b> d e']);
     expect(wrap([{ text: 'aa  bb cc', paint: bold, split: true }], 5)).toEqual(['<b>aa bb</b>', '<b>cc</b>']);

@@ -2,7 +2,7 @@
 // when its action fails the run per --fail-on, else passing with the finding in
 // <system-out>), an <error> testcase per input error, and a final `offgate` suite whose
 // one passing testcase carries the summary, so that a clean run still shows a test.
-import { byPosition, constraintLabel, groupByFile, notesOf, positionSuffix, sourcesLine, subjectLabel, summaryLine, visible } from '../describe';
+import { byPosition, constraintLabel, groupByFile, Notes, positionSuffix, sourcesLine, subjectLabel, summaryLine, visible } from '../describe';
 import { isFailing, type Finding, type InputError, type ObjectRef, type Report } from '../model';
 import { effectiveAction } from '../summary';
 import { Lines } from './lines';
@@ -95,7 +95,7 @@ function findingCase(f: Finding, failing: boolean, name: string, names: Names): 
   // xmlText makes of them): the lines that recur under many findings are escaped once.
   const body = [
     xmlText(`${f.file}:${f.line}:${f.column}  ${action}  ${headline}`),
-    ...notesOf(f).map(xmlText),
+    ...names.notes.of(f).map(xmlText),
     names.constraintLine(f),
     ...(f.path !== undefined ? [xmlText(`at: ${f.path}`)] : []),
     ...(f.fix !== undefined ? [names.fixLine(f.fix)] : []),
@@ -123,6 +123,7 @@ class Names {
   private readonly subjects = new Map<ObjectRef, string>();
   private readonly constraints = new Map<string, Map<string, { label: string; line: string }>>();
   private readonly fixes = new Map<string, string>();
+  readonly notes = new Notes();
 
   fileAttr(file: string): string {
     let text = this.files.get(file);

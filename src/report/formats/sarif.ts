@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sha256 } from '../../hash';
-import { constraintLabel, notesOf, portablePath, subjectLabel } from '../describe';
+import { constraintLabel, Notes, portablePath, subjectLabel } from '../describe';
 import type { Finding, ObjectRef, Report } from '../model';
 import { effectiveAction } from '../summary';
 import type { RenderOptions } from './types';
@@ -35,7 +35,7 @@ export function render(report: Report, opts: RenderOptions): string {
       ruleId: f.constraint.kind,
       ruleIndex: ruleIndex.get(f.constraint.kind)!,
       level: sarifLevel(action),
-      message: { text: [`${places.subject(f)}: ${f.message}`, ...notesOf(f), `constraint: ${places.constraint(f)} (${action})`].join('\n') },
+      message: { text: [`${places.subject(f)}: ${f.message}`, ...places.notes.of(f), `constraint: ${places.constraint(f)} (${action})`].join('\n') },
       locations: [{ physicalLocation: { artifactLocation: places.artifact(f.file), region: { startLine: Math.max(1, f.line), startColumn: Math.max(1, f.column) } } }],
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, places, occurrences) },
     };
@@ -144,6 +144,7 @@ class Places {
   private readonly files = new Map<string, string>();
   private readonly subjects = new Map<ObjectRef, { label: string; identity: string }>();
   private readonly constraints = new Map<string, Map<string, { label: string; identity: string }>>();
+  readonly notes = new Notes();
 
   constructor(private readonly cwd: string) {}
 

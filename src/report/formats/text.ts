@@ -3,7 +3,7 @@
 // message, wrapped to the terminal with a hanging indent; its explanations and fix hint
 // below. Then input errors (`path:line:col: error: …`), warnings, and the summary: a
 // table of findings by constraint kind, what the cluster would do, what was checked.
-import { baselinedLine, byPosition, constraintLabel, groupByFile, notesOf, portablePath, positionSuffix, refLabel, sourcesLine, subjectLabel } from '../describe';
+import { baselinedLine, byPosition, constraintLabel, groupByFile, Notes, portablePath, positionSuffix, refLabel, sourcesLine, subjectLabel } from '../describe';
 import type { Finding, ObjectRef, Report } from '../model';
 import { effectiveAction } from '../summary';
 import { checkedLine, kindRows, verdicts } from '../verdict';
@@ -59,6 +59,7 @@ interface Layout {
   fixes: Map<string, string>;
   /** The object a finding is about (a lint's findings of one object share its ObjectRef) → its label, escaped. */
   subjects: Map<ObjectRef, string>;
+  explanations: Notes;
 }
 
 function layout(opts: { color?: boolean; width?: number; cwd?: string; verbose?: boolean }): Layout {
@@ -72,6 +73,7 @@ function layout(opts: { color?: boolean; width?: number; cwd?: string; verbose?:
     notes: new Map(),
     fixes: new Map(),
     subjects: new Map(),
+    explanations: new Notes(),
   };
 }
 
@@ -138,7 +140,7 @@ function findingBlock(f: Finding, l: Layout): string {
     { text: label(f, l), paint: p.dim },
   ];
   const lines = wrap(head, l.width, '', HANGING);
-  for (const note of notesOf(f)) lines.push(noteLines(note, l));
+  for (const note of l.explanations.of(f)) lines.push(noteLines(note, l));
   if (l.verbose) for (const note of verboseLines(f)) lines.push(noteLines(note, l));
   if (f.fix) lines.push(fixLines(f.fix, l));
   return lines.join('\n');
