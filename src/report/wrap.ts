@@ -35,7 +35,7 @@ export function words(text: string, paint?: Paint): Word[] {
  * on a line of its own overflows it, unsplit.
  */
 export function wrap(items: readonly Word[], width: number, first = '', hanging = ''): string[] {
-  const lines = new Lines(width, first, hanging);
+  const lines = new LineLayout(width, first, hanging);
   for (let i = 0; i < items.length; i++) {
     const { text, paint, split } = items[i]!;
     if (!split) {
@@ -59,7 +59,7 @@ export function wrap(items: readonly Word[], width: number, first = '', hanging 
  * one item that sit side by side in it, one space apart, are taken as one slice of it, so
  * that wrapping a message allocates per line rather than per word.
  */
-class Lines {
+class LineLayout {
   private readonly lines: string[] = [];
   private readonly hangingColumns: number;
   private prefix: string;
