@@ -40,15 +40,34 @@ export const AUTOREJECT_NOTE =
   'the constraint could not be matched against this object (e.g. its namespaceSelector needs a Namespace no input describes); Gatekeeper rejects it';
 
 /** One-line explanations of a finding beyond its message, in display order. */
-export function notesOf(f: Finding): string[] {
+export function notesOf(f: Finding, consequence: (workload: ObjectRef, action: string) => string = podsConsequence): string[] {
   const notes: string[] = [];
-  if (f.workload) notes.push(podsConsequence(f.workload, effectiveAction(f)));
+  if (f.workload) notes.push(consequence(f.workload, effectiveAction(f)));
   if (f.evaluationError) notes.push(EVALUATION_ERROR_NOTE);
   if (f.autoreject) notes.push(AUTOREJECT_NOTE);
   if (f.rendered) notes.push(`rendered by ${f.rendered.by} ${f.rendered.from}`);
   // Set when offgate.yaml's `paths:` chose it: the file's environment, which the run did not name.
   if (f.environment !== undefined) notes.push(`checked against environment ${f.environment}`);
   return notes;
+}
+
+/**
+ * notesOf for the findings of one report, each workload's note made once per action: a
+ * lint's findings of one workload share its ObjectRef (9k findings, a thousand workloads).
+ */
+export class Notes {
+  private readonly byWorkload = new Map<ObjectRef, Map<string, string>>();
+  private readonly consequence = (workload: ObjectRef, action: string): string => {
+    let byAction = this.byWorkload.get(workload);
+    if (!byAction) this.byWorkload.set(workload, (byAction = new Map()));
+    let note = byAction.get(action);
+    if (note === undefined) byAction.set(action, (note = podsConsequence(workload, action)));
+    return note;
+  };
+
+  of(f: Finding): string[] {
+    return notesOf(f, this.consequence);
+  }
 }
 
 /** `bundled:baseline` → `bundled baseline preset`, `policy:./dir` → `./dir`, … */

@@ -94,6 +94,8 @@ export interface Report {
 /** The actions that fail a run by default; `--fail-on warn` adds warn. */
 export function isFailing(f: Finding, failOn: 'deny' | 'warn'): boolean {
   if (f.baselined) return false; // accepted in the --baseline file
-  const actions = f.enforcementAction === 'scoped' ? (f.scopedActions ?? []) : [f.enforcementAction];
+  // Asked once per finding by several formats: no array made for the common, unscoped case.
+  if (f.enforcementAction !== 'scoped') return f.enforcementAction === 'deny' || (failOn === 'warn' && f.enforcementAction === 'warn');
+  const actions = f.scopedActions ?? [];
   return actions.includes('deny') || (failOn === 'warn' && actions.includes('warn'));
 }

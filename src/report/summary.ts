@@ -1,6 +1,6 @@
 // Building the run's Summary from its findings, and the action vocabulary every
 // format shares: which action a finding stands for, in which order actions are listed.
-import type { Finding, InputError, Summary } from './model';
+import type { Finding, InputError, ObjectRef, Summary } from './model';
 
 /** Actions offgate knows, most severe first; any other string sorts after them, alphabetically. */
 const KNOWN_ACTIONS = ['deny', 'warn', 'dryrun'];
@@ -31,6 +31,11 @@ export function countByAction(findings: readonly Finding[]): Record<string, numb
     const a = effectiveAction(f);
     counts.set(a, (counts.get(a) ?? 0) + 1);
   }
+  return byActionOrder(counts);
+}
+
+/** Counts per action as a record, keys in `compareActions` order. */
+function byActionOrder(counts: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...counts].sort(([a], [b]) => compareActions(a, b)));
 }
 
@@ -65,20 +70,39 @@ export interface Outcome {
 
 /** The objects each action meets, most severe action first; an object is counted under each action it meets. */
 export function outcomes(findings: readonly Finding[]): Outcome[] {
-  const byAction = new Map<string, { workloads: Set<string>; objects: Set<string>; findings: number }>();
+  // One key per finding, made once: the same string then serves every set it goes in.
+  const keys = subjectKeys(findings);
   // A workload whose own fields are also reviewed is still one workload.
-  const workloads = new Set(findings.filter((f) => f.workload).map(subjectKey));
-  for (const f of findings) {
-    const action = effectiveAction(f);
+  const workloads = new Set<string>();
+  for (let i = 0; i < findings.length; i++) if (findings[i]!.workload) workloads.add(keys[i]!);
+  const byAction = new Map<string, { workloads: Set<string>; objects: Set<string>; findings: number }>();
+  for (let i = 0; i < findings.length; i++) {
+    const action = effectiveAction(findings[i]!);
     let entry = byAction.get(action);
     if (!entry) byAction.set(action, (entry = { workloads: new Set(), objects: new Set(), findings: 0 }));
-    const key = subjectKey(f);
+    const key = keys[i]!;
     (workloads.has(key) ? entry.workloads : entry.objects).add(key);
     entry.findings++;
   }
   return [...byAction]
     .sort(([a], [b]) => compareActions(a, b))
     .map(([action, e]) => ({ action, workloads: e.workloads.size, objects: e.objects.size, findings: e.findings }));
+}
+
+/**
+ * Each finding's subjectKey. A lint's findings of one object share its ObjectRef (18k
+ * findings, 2k objects): the key is made once per ref and file, not once per finding.
+ */
+function subjectKeys(findings: readonly Finding[]): string[] {
+  const byRef = new Map<ObjectRef, { file: string; key: string }>();
+  return findings.map((f) => {
+    const ref = f.workload ?? f.object;
+    const known = byRef.get(ref);
+    if (known && known.file === f.file) return known.key;
+    const key = subjectKey(f);
+    if (!known) byRef.set(ref, { file: f.file, key });
+    return key;
+  });
 }
 
 /** The object of the files a finding is about (the workload for a generated Pod), as a key. */
@@ -97,13 +121,16 @@ export interface KindCount {
 
 /** Findings per constraint kind: most findings first, then by kind. */
 export function countByKind(findings: readonly Finding[]): KindCount[] {
-  const byKind = new Map<string, Finding[]>();
+  // Counted in one pass, per kind and action: no list of findings per kind.
+  const byKind = new Map<string, { counts: Map<string, number>; total: number }>();
   for (const f of findings) {
-    const list = byKind.get(f.constraint.kind);
-    if (list) list.push(f);
-    else byKind.set(f.constraint.kind, [f]);
+    let entry = byKind.get(f.constraint.kind);
+    if (!entry) byKind.set(f.constraint.kind, (entry = { counts: new Map(), total: 0 }));
+    const a = effectiveAction(f);
+    entry.counts.set(a, (entry.counts.get(a) ?? 0) + 1);
+    entry.total++;
   }
   return [...byKind]
-    .map(([kind, list]) => ({ kind, byAction: countByAction(list), total: list.length }))
+    .map(([kind, e]) => ({ kind, byAction: byActionOrder(e.counts), total: e.total }))
     .sort((a, b) => b.total - a.total || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
 }

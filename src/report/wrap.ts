@@ -3,10 +3,18 @@
 // longer than the line overflows it instead. Words may carry colour: widths are
 // measured on the plain text, the colour is applied after.
 
-/** A word of a line to wrap, and how to paint it (colour) once placed. */
+/** How a word is painted (colour) once placed; words of the same paint side by side are painted once. */
+export type Paint = (text: string) => string;
+
+/**
+ * A word of a line to wrap, and how to paint it (colour) once placed; or, with `split`,
+ * text to lay out word by word (as `words(text)` would give them), without an object per
+ * word: a finding's message is most of what the text format wraps.
+ */
 export interface Word {
   text: string;
-  paint?: (text: string) => string;
+  paint?: Paint;
+  split?: boolean;
 }
 
 /** Width when the terminal's is unknown (a pipe, a file, CI). */
@@ -15,7 +23,7 @@ export const DEFAULT_WIDTH = 80;
 export const MIN_WIDTH = 40;
 
 /** Splits plain text into words at spaces; runs of spaces collapse, as in any wrapped paragraph. */
-export function words(text: string, paint?: (text: string) => string): Word[] {
+export function words(text: string, paint?: Paint): Word[] {
   const out: Word[] = [];
   for (const w of text.split(' ')) if (w !== '') out.push(paint ? { text: w, paint } : { text: w });
   return out;
@@ -27,34 +35,106 @@ export function words(text: string, paint?: (text: string) => string): Word[] {
  * on a line of its own overflows it, unsplit.
  */
 export function wrap(items: readonly Word[], width: number, first = '', hanging = ''): string[] {
-  const lines: Word[][] = [[]];
-  let used = columns(first);
-  for (const w of items) {
-    const line = lines[lines.length - 1]!;
-    const len = columns(w.text);
-    if (line.length > 0 && used + 1 + len > width && !COMMAND_START.test(w.text)) {
-      lines.push([w]);
-      used = columns(hanging) + len;
-    } else {
-      line.push(w);
-      used += (line.length > 1 ? 1 : 0) + len;
+  const lines = new LineLayout(width, first, hanging);
+  for (let i = 0; i < items.length; i++) {
+    const { text, paint, split } = items[i]!;
+    if (!split) {
+      lines.place(text, 0, text.length, paint, i);
+      continue;
+    }
+    // words(text), without the array: runs of spaces collapse.
+    for (let start = 0; start <= text.length; ) {
+      let end = text.indexOf(' ', start);
+      if (end === -1) end = text.length;
+      if (end > start) lines.place(text, start, end, paint, i);
+      start = end + 1;
     }
   }
-  return lines.map((line, i) => (i === 0 ? first : hanging) + painted(line));
+  return lines.done();
 }
 
-/** A line's words joined by spaces, each run of words of the same paint painted once (one colour code per run, not per word). */
-function painted(line: readonly Word[]): string {
-  let out = '';
-  for (let i = 0; i < line.length; ) {
-    const paint = line[i]!.paint;
-    let run = line[i]!.text;
-    let j = i + 1;
-    for (; j < line.length && line[j]!.paint === paint; j++) run += ' ' + line[j]!.text;
-    out += (i > 0 ? ' ' : '') + (paint ? paint(run) : run);
-    i = j;
+/**
+ * Lines built as their words are placed, each run of words of the same paint painted once
+ * (one colour code per run, not per word). A word is a range of its item's text: words of
+ * one item that sit side by side in it, one space apart, are taken as one slice of it, so
+ * that wrapping a message allocates per line rather than per word.
+ */
+class LineLayout {
+  private readonly lines: string[] = [];
+  private readonly hangingColumns: number;
+  private prefix: string;
+  /** The current line's painted runs, without its prefix. */
+  private line = '';
+  /** Runs painted into `line`. */
+  private runs = 0;
+  /** The current run: `text` when it had to be joined, else `source.slice(start, end)` of item `item`. */
+  private text: string | undefined;
+  private source = '';
+  private start = 0;
+  private end = 0;
+  private item = -1;
+  private paint: Paint | undefined;
+  /** Words on the current line. */
+  private count = 0;
+  /** Columns of the current line. */
+  private used: number;
+
+  constructor(
+    private readonly width: number,
+    first: string,
+    private readonly hanging: string,
+  ) {
+    this.prefix = first;
+    this.used = columns(first);
+    this.hangingColumns = columns(hanging);
   }
-  return out;
+
+  /** Places the word `source.slice(start, end)` of item number `item`. */
+  place(source: string, start: number, end: number, paint: Paint | undefined, item: number): void {
+    const len = rangeColumns(source, start, end);
+    if (this.count > 0 && this.used + 1 + len > this.width && !commandAt(source, start)) {
+      this.endRun();
+      this.lines.push(this.prefix + this.line);
+      this.prefix = this.hanging;
+      this.line = '';
+      this.runs = 0;
+      this.count = 0;
+      this.used = this.hangingColumns;
+    }
+    if (this.count === 0) this.startRun(source, start, end, paint, item);
+    else if (paint !== this.paint) {
+      this.endRun();
+      this.startRun(source, start, end, paint, item);
+    } else if (this.text === undefined && item === this.item && start === this.end + 1) {
+      this.end = end; // the next word of the same text, one space on: the slice grows
+    } else {
+      this.text = `${this.text ?? this.source.slice(this.start, this.end)} ${source.slice(start, end)}`;
+    }
+    this.used += (this.count > 0 ? 1 : 0) + len;
+    this.count++;
+  }
+
+  /** The lines, the last one included. */
+  done(): string[] {
+    if (this.count > 0) this.endRun();
+    this.lines.push(this.prefix + this.line);
+    return this.lines;
+  }
+
+  private startRun(source: string, start: number, end: number, paint: Paint | undefined, item: number): void {
+    this.text = undefined;
+    this.source = source;
+    this.start = start;
+    this.end = end;
+    this.item = item;
+    this.paint = paint;
+  }
+
+  private endRun(): void {
+    const run = this.text ?? (this.start === 0 && this.end === this.source.length ? this.source : this.source.slice(this.start, this.end));
+    this.line += (this.runs > 0 ? ' ' : '') + (this.paint ? this.paint(run) : run);
+    this.runs++;
+  }
 }
 
 /**
@@ -62,13 +142,25 @@ function painted(line: readonly Word[]): string {
  * (`::error …`, and the older `##[error]`). Such a word, which can only come from the
  * inputs, never starts a line: it stays on the line before, overflowing it.
  */
-const COMMAND_START = /^(::|##\[)/;
+export function startsWorkflowCommand(text: string): boolean {
+  return commandAt(text, 0);
+}
+
+/** Whether a workflow command starts at `text[at]` (`::` or `##[`). */
+function commandAt(text: string, at: number): boolean {
+  return text.startsWith('::', at) || text.startsWith('##[', at);
+}
 
 /** Columns a plain string takes: one per code point (manifests' names are mostly ASCII). */
 export function columns(text: string): number {
+  return rangeColumns(text, 0, text.length);
+}
+
+/** Columns of `text.slice(start, end)`, without the slice. */
+function rangeColumns(text: string, start: number, end: number): number {
   // Code units less the second half of each surrogate pair: no array of code points per word.
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
+  let n = end - start;
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xdc00 && c <= 0xdfff) n--;
   }

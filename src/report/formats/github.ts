@@ -5,10 +5,11 @@
 // severity gets 9, and its 10th says how many more there are and where they are: listed
 // in the log below the annotations, and in the job summary.
 import { baselinedLine, constraintLabel, notesOf, portablePath, positionSuffix, sourcesLine, subjectLabel } from '../describe';
-import { isFailing, type Finding, type Report } from '../model';
+import { isFailing, type Finding, type ObjectRef, type Report } from '../model';
 import { effectiveAction } from '../summary';
 import { checkedLine, verdictLines } from '../verdict';
 import { oneLine } from './escape';
+import { Lines } from './lines';
 import type { RenderOptions } from './types';
 
 type Command = 'error' | 'warning' | 'notice';
@@ -18,8 +19,13 @@ export const ANNOTATIONS_PER_SEVERITY = 10;
 
 interface Annotation {
   command: Command;
-  line: string;
-  /** What the log says of it when it is not annotated: `path:line:col: message`. */
+  /**
+   * The workflow command: written out here for the few input errors, warnings and notices;
+   * for a finding, made from it only when it is shown (at most 10 of each severity), as
+   * escaping the message of every one of 18k findings would be wasted work.
+   */
+  line: string | Finding;
+  /** What the log says of it when it is not annotated: `path:line:col: message`, escaped (oneLine). */
   plain: string;
   /** A finding (not an input error, warning or skipped-files notice): counted as such. */
   finding: boolean;
@@ -27,43 +33,79 @@ interface Annotation {
 
 export function render(report: Report, opts: RenderOptions): string {
   const cwd = opts.cwd ?? process.cwd();
+  const names = new Names(cwd);
   const all: Annotation[] = [];
 
   // Input errors first: a file that could not be checked matters more than any one finding.
   for (const e of report.errors) {
     const where = `${e.file === '-' ? '-' : portablePath(e.file, cwd)}${positionSuffix(e.line, e.column)}`;
-    all.push({ command: 'error', line: command('error', { ...place(e.file, e.line, e.column, cwd), title: 'offgate: input error' }, e.message), plain: `${where}: error: ${e.message}`, finding: false });
+    all.push({ command: 'error', line: command('error', { ...place(e.file, e.line, e.column, cwd), title: 'offgate: input error' }, e.message), plain: oneLine(`${where}: error: ${e.message}`), finding: false });
   }
   for (const f of report.findings) {
     if (f.baselined) continue; // accepted in the baseline: counted in one notice below
-    const message = [`${subjectLabel(f)}: ${f.message}`, ...notesOf(f), ...(f.fix !== undefined ? [`fix: ${f.fix}`] : [])].join('\n');
     const c = commandFor(f, opts.failOn);
-    const where = `${f.file === '-' ? '-' : portablePath(f.file, cwd)}:${f.line}:${f.column}`;
-    all.push({ command: c, line: command(c, { ...place(f.file, f.line, f.column, cwd), title: constraintLabel(f) }, message), plain: `${where}: ${effectiveAction(f)} ${subjectLabel(f)}: ${f.message} [${constraintLabel(f)}]`, finding: true });
+    // oneLine escapes character by character: each part escaped apart (and the recurring ones once) is the whole escaped.
+    const plain = `${names.where(f.file)}:${f.line}:${f.column}: ${oneLine(effectiveAction(f))} ${names.subject(f)}: ${oneLine(f.message)} [${names.constraint(f)}]`;
+    all.push({ command: c, line: f, plain, finding: true });
   }
-  for (const w of report.warnings) all.push({ command: 'warning', line: command('warning', { title: 'offgate' }, w), plain: `warning: ${w}`, finding: false });
+  for (const w of report.warnings) all.push({ command: 'warning', line: command('warning', { title: 'offgate' }, w), plain: oneLine(`warning: ${w}`), finding: false });
   // One notice per skipped file would bury the findings.
   const skipped = report.skipped ?? [];
   if (skipped.length > 0) {
     const list = skipped.map((s) => `${portablePath(s.file, cwd)}: ${s.reason}`).join('\n');
     const title = `offgate: ${skipped.length === 1 ? '1 file' : `${skipped.length} files`} skipped (not Kubernetes objects)`;
-    all.push({ command: 'notice', line: command('notice', { title }, list), plain: `${title}`, finding: false });
+    all.push({ command: 'notice', line: command('notice', { title }, list), plain: oneLine(title), finding: false });
   }
 
   const { shown, held } = withinLimit(all);
-  const lines = shown.map((a) => a.line);
+  const lines = new Lines();
+  for (const a of shown) lines.push(typeof a.line === 'string' ? a.line : findingCommand(a.line, a.command, cwd));
   for (const [c, rest] of held) lines.push(command(c, { title: `offgate: ${rest.length} more (GitHub shows ${ANNOTATIONS_PER_SEVERITY} per step)` }, moreMessage(rest, opts.jobSummary === true)));
   const heldAll = [...held.values()].flat();
   if (heldAll.length > 0) {
     // In the log, as plain lines (each led by two spaces and a dash: never a workflow command).
     lines.push(`not annotated (GitHub shows ${ANNOTATIONS_PER_SEVERITY} annotations of each severity per step):`);
-    for (const a of heldAll) lines.push(`  - ${oneLine(a.plain)}`);
+    for (const a of heldAll) lines.push(`  - ${a.plain}`);
   }
 
   const current = report.findings.filter((f) => !f.baselined);
   const baselined = baselinedLine(report);
   for (const l of [...verdictLines(current, report.summary), ...(baselined ? [baselined] : []), checkedLine(report.summary), sourcesLine(report.sources)]) lines.push(oneLine(l));
-  return `${lines.join('\n')}\n`;
+  return `${lines.join()}\n`;
+}
+
+/**
+ * The parts of the log's plain lines that recur under thousands of findings, escaped
+ * (oneLine) once: files, the objects (a lint's findings of one object share its
+ * ObjectRef) and the constraints.
+ */
+class Names {
+  private readonly files = new Map<string, string>();
+  private readonly subjects = new Map<ObjectRef, string>();
+  private readonly constraints = new Map<string, Map<string, string>>();
+
+  constructor(private readonly cwd: string) {}
+
+  where(file: string): string {
+    let text = this.files.get(file);
+    if (text === undefined) this.files.set(file, (text = oneLine(file === '-' ? '-' : portablePath(file, this.cwd))));
+    return text;
+  }
+
+  subject(f: Finding): string {
+    const ref = f.workload ?? f.object;
+    let text = this.subjects.get(ref);
+    if (text === undefined) this.subjects.set(ref, (text = oneLine(subjectLabel(f))));
+    return text;
+  }
+
+  constraint(f: Finding): string {
+    let byName = this.constraints.get(f.constraint.kind);
+    if (!byName) this.constraints.set(f.constraint.kind, (byName = new Map()));
+    let text = byName.get(f.constraint.name);
+    if (text === undefined) byName.set(f.constraint.name, (text = oneLine(constraintLabel(f))));
+    return text;
+  }
 }
 
 /** The first 9 annotations of each severity, and the rest of each severity that has more than 10. */
@@ -93,6 +135,12 @@ function moreMessage(rest: readonly Annotation[], summaryWritten: boolean): stri
     .filter(Boolean)
     .join(' and ');
   return `and ${what}: see ${summaryWritten ? 'the job summary, or ' : ''}the log of this step`;
+}
+
+/** A finding's annotation: on its line, titled by its constraint, its notes and fix below the message. */
+function findingCommand(f: Finding, c: Command, cwd: string): string {
+  const message = [`${subjectLabel(f)}: ${f.message}`, ...notesOf(f), ...(f.fix !== undefined ? [`fix: ${f.fix}`] : [])].join('\n');
+  return command(c, { ...place(f.file, f.line, f.column, cwd), title: constraintLabel(f) }, message);
 }
 
 function commandFor(f: Finding, failOn: 'deny' | 'warn'): Command {

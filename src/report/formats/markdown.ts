@@ -5,8 +5,8 @@
 // and the whole within GitHub's cap on a step summary (1 MiB).
 import { isAbsolute, relative, resolve } from 'node:path';
 import { actionCount, baselinedLine, constraintLabel, portablePath, sourcesLine, subjectLabel } from '../describe';
-import { isFailing, type Finding, type Report } from '../model';
-import { countByAction, effectiveAction } from '../summary';
+import { isFailing, type Finding, type ObjectRef, type Report } from '../model';
+import { compareActions, effectiveAction } from '../summary';
 import { checkedLine, kindRows, verdictLines } from '../verdict';
 import { oneLine } from './escape';
 import type { RenderOptions } from './types';
@@ -19,35 +19,52 @@ export const SUMMARY_BUDGET = 1000 * 1024;
 const MAX_CELL = 1000;
 
 export function render(report: Report, opts: RenderOptions): string {
+  // What the page says of every finding, counted once however many times the page is cut.
+  const facts = factsOf(report, opts);
   // Fewer rows until the page fits GitHub's cap: a summary over it is dropped whole.
   let rows = MAX_ROWS;
-  let out = renderRows(report, opts, rows);
+  let out = renderRows(report, opts, rows, facts);
   while (Buffer.byteLength(out, 'utf8') > SUMMARY_BUDGET && rows > 0) {
     rows = Math.floor(rows / 2);
-    out = renderRows(report, opts, rows);
+    out = renderRows(report, opts, rows, facts);
   }
   return out;
 }
 
-function renderRows(report: Report, opts: RenderOptions, maxRows: number): string {
+interface Facts {
+  /** Findings that fail the run per --fail-on. */
+  failing: number;
+  /** The findings listed: baselined ones are accepted, counted on one line, not listed. */
+  current: Finding[];
+  verdicts: string[];
+  kinds: { kind: string; count: string }[];
+  subjects: { label: string; file: string; line: number; count: string }[];
+}
+
+function factsOf(report: Report, opts: RenderOptions): Facts {
+  let failing = 0;
+  for (const f of report.findings) if (isFailing(f, opts.failOn)) failing++;
+  const current = report.findings.filter((f) => !f.baselined);
+  return { failing, current, verdicts: verdictLines(current, report.summary), kinds: kindRows(current), subjects: bySubject(current) };
+}
+
+function renderRows(report: Report, opts: RenderOptions, maxRows: number, facts: Facts): string {
   const cwd = opts.cwd ?? process.cwd();
   const at = (file: string, line?: number) => where(file, line, cwd, opts.links);
-  const failing = report.findings.filter((f) => isFailing(f, opts.failOn)).length;
+  const { failing, current } = facts;
   const verdict = report.errors.length > 0 ? '⚠️ some inputs could not be checked' : failing > 0 ? '❌ the cluster would reject some of these' : '✅ the cluster would accept these';
   const out = [`### offgate: ${verdict}`, ''];
-  // Baselined findings are accepted ones: counted on one line, not listed.
-  const current = report.findings.filter((f) => !f.baselined);
-  for (const line of verdictLines(current, report.summary)) out.push(`**${cell(line)}**<br>`);
+  for (const line of facts.verdicts) out.push(`**${cell(line)}**<br>`);
   const baselined = baselinedLine(report);
   if (baselined) out.push(`${cell(baselined)}<br>`);
   out.push(cell(checkedLine(report.summary)), '', cell(sourcesLine(report.sources)), '');
 
   if (current.length > 0) {
     out.push('#### Findings by restriction', '', '| constraint kind | findings |', '|---|---|');
-    for (const r of kindRows(current)) out.push(`| ${cell(r.kind)} | ${cell(r.count)} |`);
+    for (const r of facts.kinds) out.push(`| ${cell(r.kind)} | ${cell(r.count)} |`);
     out.push('');
 
-    const subjects = bySubject(current);
+    const subjects = facts.subjects;
     out.push('#### Findings by workload', '', '| object | where | findings |', '|---|---|---|');
     for (const s of subjects.slice(0, maxRows)) out.push(`| ${cell(s.label)} | ${at(s.file, s.line)} | ${cell(s.count)} |`);
     out.push(...more(subjects.length, maxRows, 'object'), '');
@@ -75,22 +92,28 @@ function renderRows(report: Report, opts: RenderOptions, maxRows: number): strin
 
 /** The objects of the files with findings (a workload for its Pods), in order of first finding, each placed at its first finding. */
 function bySubject(findings: readonly Finding[]): { label: string; file: string; line: number; count: string }[] {
-  const groups = new Map<string, { label: string; file: string; line: number; findings: Finding[] }>();
+  const groups = new Map<string, { label: string; file: string; line: number; counts: Map<string, number> }>();
+  // A lint's findings of one object share its ObjectRef: its key is made once per ref and file.
+  const keys = new Map<ObjectRef, { file: string; key: string }>();
   for (const f of findings) {
     const o = f.workload ?? f.object;
-    const key = JSON.stringify([f.file, o.apiVersion, o.kind, o.namespace ?? '', o.name ?? '']);
-    const g = groups.get(key);
-    if (!g) groups.set(key, { label: subjectLabel(f), file: f.file, line: f.line, findings: [f] });
-    else {
-      g.findings.push(f);
-      g.line = Math.min(g.line, f.line);
+    let known = keys.get(o);
+    if (!known || known.file !== f.file) {
+      known = { file: f.file, key: JSON.stringify([f.file, o.apiVersion, o.kind, o.namespace ?? '', o.name ?? '']) };
+      if (!keys.has(o)) keys.set(o, known);
     }
+    let g = groups.get(known.key);
+    if (!g) groups.set(known.key, (g = { label: subjectLabel(f), file: f.file, line: f.line, counts: new Map() }));
+    else g.line = Math.min(g.line, f.line);
+    const action = effectiveAction(f);
+    g.counts.set(action, (g.counts.get(action) ?? 0) + 1);
   }
   return [...groups.values()].map((g) => ({
     label: g.label,
     file: g.file,
     line: g.line,
-    count: Object.entries(countByAction(g.findings))
+    count: [...g.counts]
+      .sort(([a], [b]) => compareActions(a, b))
       .map(([a, n]) => actionCount(a, n))
       .join(', '),
   }));
