@@ -9,7 +9,8 @@
 //
 // It reads the same values js-yaml does with the same schema, or nothing: anything outside
 // that subset (tags, directives, anchors on keys or roots, multi-line plain or quoted scalars,
-// flow mappings, nested flow collections, duplicate or merge keys, tabs, carriage returns,
+// flow mappings, nested flow collections, duplicate or merge keys, tabs anywhere but in a block
+// scalar's text (where Rego and shell scripts have them), carriage returns,
 // control characters, a List's top-level `items`, nesting past MAX_DEPTH, which js-yaml then
 // places in its error) makes it give up on the whole text, which
 // js-yaml then reads, errors and all. scripts/check-block-yaml.ts compares the two on any
@@ -24,15 +25,19 @@ export type PlainResolver = (text: string) => unknown;
 export interface BlockDocuments {
   values: unknown[];
   starts: number[];
-  /** Where keys and items are written, per mapping and sequence read. */
-  positions: Positions;
+  /** Where each document's keys and items are written (see Placement), one per value. */
+  placements: Placement[];
 }
 
 /**
- * For a mapping, its keys and their offsets, alternating (`[key, offset, key, offset, …]`);
- * for a sequence, the offset of each item (-1 for an empty one).
+ * Where a collection's keys and items are written, beside the value read: for a mapping
+ * `[key, offset, below, key, offset, below, …]`, for a sequence `[offset, below, …]` (offset -1
+ * for an empty item), `below` being the Placement of that key's or item's value when it is a
+ * collection (an alias's is its anchor's), undefined for a scalar. A tree parallel to the
+ * values, walked by a path (placeIn) with no table from values to positions: a WeakMap of
+ * every mapping and sequence cost a third of reading in the garbage collector alone.
  */
-export type Positions = WeakMap<object, (string | number)[]>;
+export type Placement = (string | number | Placement | undefined)[];
 
 /** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
 class OutsideSubset extends Error {}
@@ -47,22 +52,39 @@ const NEWLINE = 0x0a;
 const HASH = 0x23;
 const COLON = 0x3a;
 const DASH = 0x2d;
+const TAB = 0x09;
 
 /**
  * The documents of `text`, or undefined when it is not plain block YAML (see above). Empty
- * documents are left out, as nothing downstream reads them. Positions go into `positions`
- * (a new table by default), offsets from the start of `text`.
+ * documents are left out, as nothing downstream reads them. Offsets in placements are from
+ * the start of `text`.
  */
-export function readBlockYaml(text: string, resolve: PlainResolver, positions: Positions = new WeakMap()): BlockDocuments | undefined {
-  // Tabs and carriage returns have rules of their own; control characters are errors js-yaml
-  // reports. Plain printable ASCII and newlines need no further check.
-  if (UNUSUAL.test(text) && (text.includes('\t') || text.includes('\r') || text.includes('\ufeff') || NON_PRINTABLE.test(text))) return undefined;
+export function readBlockYaml(text: string, resolve: PlainResolver): BlockDocuments | undefined {
+  // Carriage returns have rules of their own; control characters are errors js-yaml reports.
+  // Plain printable ASCII and newlines need no further check. Tabs are read in a block
+  // scalar's text only (ConstraintTemplates' Rego is indented with them): the reader counts
+  // those it read there, and any other tab sends the text to js-yaml.
+  let tabs = 0;
+  if (UNUSUAL.test(text)) {
+    if (text.includes('\r') || text.includes('\ufeff') || NON_PRINTABLE.test(text)) return undefined;
+    tabs = countOf(text, 0x09, 0, text.length);
+  }
   try {
-    return new BlockReader(text, resolve, positions).documents();
+    const reader = new BlockReader(text, resolve, tabs > 0);
+    const documents = reader.documents();
+    return reader.tabsRead === tabs ? documents : undefined;
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     throw e;
   }
+}
+
+/** How many times the character `code` occurs in `text[from, to)`. */
+function countOf(text: string, code: number, from: number, to: number): number {
+  const c = String.fromCharCode(code);
+  let n = 0;
+  for (let i = text.indexOf(c, from); i >= 0 && i < to; i = text.indexOf(c, i + 1)) n++;
+  return n;
 }
 
 const UNUSUAL = /[^\x20-\x7e\n]/;
@@ -82,20 +104,28 @@ class BlockReader {
   private end = 0;
   /** Just after the colon of the key `key` last found. */
   private keyEnd = 0;
-  /** The current document's anchors. */
-  private readonly anchors = new Map<string, unknown>();
+  /** The current document's anchors, and where their values are written. */
+  private readonly anchors = new Map<string, { value: unknown; placement: Placement | undefined }>();
   /** Collections open around the current line; past MAX_DEPTH js-yaml's loader reports it, with its place. */
   private depth = 0;
+  /** The Placement of the value read last (undefined: a scalar), beside the value each reading method returns. */
+  private placed: Placement | undefined;
+  /** Where the line `peek` last described starts: asking again about the same line costs nothing. */
+  private peeked = -1;
+  /** Tabs read in block scalars' text, the only place they are read. */
+  tabsRead = 0;
 
   constructor(
     private readonly text: string,
     private readonly resolve: PlainResolver,
-    private readonly positions: Positions,
+    /** Whether the text has tabs at all: only then are a block scalar's counted. */
+    private readonly mayHaveTabs: boolean,
   ) {}
 
   documents(): BlockDocuments {
     const values: unknown[] = [];
     const starts: number[] = [];
+    const placements: Placement[] = [];
     const text = this.text;
     for (;;) {
       if (!this.peek()) {
@@ -113,10 +143,11 @@ class BlockReader {
       const root = this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
       if (!Array.isArray(root) && Object.hasOwn(root, 'items')) giveUp(); // a List: js-yaml places its items
       values.push(root);
+      placements.push(this.placed!);
       // The root must end the document.
       if (this.peek()) giveUp();
     }
-    return { values, starts, positions: this.positions };
+    return { values, starts, placements };
   }
 
   // ---- lines -------------------------------------------------------------------------
@@ -126,6 +157,7 @@ class BlockReader {
    * false at the end of the text or at a document marker, where `pos` then is.
    */
   private peek(): boolean {
+    if (this.pos === this.peeked) return true;
     const text = this.text;
     for (;;) {
       const start = this.pos;
@@ -143,6 +175,7 @@ class BlockReader {
       this.indent = i - start;
       this.at = i;
       this.end = end;
+      this.peeked = start;
       return true;
     }
   }
@@ -179,22 +212,21 @@ class BlockReader {
   private mapping(indent: number): Record<string, unknown> {
     if (++this.depth > MAX_DEPTH) giveUp();
     const out: Record<string, unknown> = {};
-    const at: (string | number)[] = [];
-    this.positions.set(out, at);
+    const at: Placement = [];
     while (this.peek() && this.indent === indent) {
       if (this.isSequenceItem()) giveUp();
       this.entry(out, at, indent, this.at);
     }
     if (this.peek() && this.indent > indent) giveUp(); // a continuation js-yaml would fold or refuse
     this.depth--;
+    this.placed = at;
     return out;
   }
 
   /** One `key: value` whose key starts at `at` on the current line, into `out` (and where it is into `keys`). */
-  private entry(out: Record<string, unknown>, keys: (string | number)[], indent: number, at: number): void {
+  private entry(out: Record<string, unknown>, keys: Placement, indent: number, at: number): void {
     const key = this.key(at);
     if (key === undefined || key === '__proto__' || key === '<<' || Object.hasOwn(out, key)) giveUp();
-    keys.push(key, at);
     const from = skipSpaces(this.text, this.keyEnd);
     if (from >= this.end || this.text.charCodeAt(from) === HASH) {
       this.next();
@@ -202,6 +234,7 @@ class BlockReader {
     } else {
       out[key] = this.inline(from, indent, true);
     }
+    keys.push(key, at, this.placed);
   }
 
   /**
@@ -209,9 +242,11 @@ class BlockReader {
    * for a key a sequence at its own indentation (`containers:` then `- name: x`), or null.
    */
   private below(indent: number, isKey: boolean): unknown {
-    if (!this.peek()) return null;
-    if (this.indent > indent) return this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
-    if (isKey && this.indent === indent && this.isSequenceItem()) return this.sequence(indent);
+    if (this.peek()) {
+      if (this.indent > indent) return this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
+      if (isKey && this.indent === indent && this.isSequenceItem()) return this.sequence(indent);
+    }
+    this.placed = undefined;
     return null;
   }
 
@@ -219,8 +254,7 @@ class BlockReader {
   private sequence(indent: number): unknown[] {
     if (++this.depth > MAX_DEPTH) giveUp();
     const out: unknown[] = [];
-    const offsets: number[] = [];
-    this.positions.set(out, offsets);
+    const offsets: Placement = [];
     const text = this.text;
     while (this.peek() && this.indent === indent && this.isSequenceItem()) {
       const from = skipSpaces(text, this.at + 1);
@@ -229,18 +263,16 @@ class BlockReader {
         // The item's node starts where its value below does; an empty one has no text.
         const below = this.peek() && this.indent > indent ? this.at : -1;
         out.push(this.below(indent, false));
-        offsets.push(below);
+        offsets.push(below, this.placed);
         continue;
       }
-      offsets.push(from);
       if (text.charCodeAt(from) === DASH && (from + 1 >= this.end || text.charCodeAt(from + 1) === SPACE)) giveUp(); // `- - x`
       const column = from - this.lineStart;
       if (this.key(from) !== undefined) {
         // `- name: x`: a mapping whose keys are at the column of its first.
         if (++this.depth > MAX_DEPTH) giveUp();
         const item: Record<string, unknown> = {};
-        const at: (string | number)[] = [];
-        this.positions.set(item, at);
+        const at: Placement = [];
         this.entry(item, at, column, from);
         while (this.peek() && this.indent === column) {
           if (this.isSequenceItem()) giveUp();
@@ -249,12 +281,15 @@ class BlockReader {
         if (this.peek() && this.indent > indent) giveUp();
         this.depth--;
         out.push(item);
+        offsets.push(from, at);
       } else {
         out.push(this.inline(from, indent, false));
+        offsets.push(from, this.placed);
       }
     }
     if (this.peek() && this.indent > indent) giveUp();
     this.depth--;
+    this.placed = offsets;
     return out;
   }
 
@@ -313,12 +348,16 @@ class BlockReader {
         if (n === 0x26 || n === 0x2a || n === 0x21 || this.key(next) !== undefined) giveUp();
         value = this.inline(next, indent, isKey);
       }
-      this.anchors.set(name, value);
+      this.anchors.set(name, { value, placement: this.placed });
       return value;
-    } else if (c === 0x2a /* * */) {
+    }
+    let placed: Placement | undefined;
+    if (c === 0x2a /* * */) {
       const name = this.anchorName(from + 1);
-      if (!this.anchors.has(name)) giveUp(); // js-yaml: "unidentified alias"
-      value = this.anchors.get(name);
+      const anchored = this.anchors.get(name);
+      if (!anchored) giveUp(); // js-yaml: "unidentified alias"
+      value = anchored.value;
+      placed = anchored.placement;
       after = from + 1 + name.length;
     } else if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
       const q = this.quoted(from);
@@ -328,15 +367,16 @@ class BlockReader {
     } else if (c === 0x5b /* [ */) {
       const list = this.flowList(from);
       value = list.value;
+      placed = list.placement;
       after = list.after;
     } else if (c === 0x7b /* { */) {
       const close = skipSpaces(text, from + 1);
       if (text.charCodeAt(close) !== 0x7d /* } */) giveUp(); // only the empty flow mapping
-      const empty = {};
-      this.positions.set(empty, []);
-      value = empty;
+      value = {};
+      placed = [];
       after = close + 1;
     } else if (c === 0x7c /* | */ || c === 0x3e /* > */) {
+      this.placed = undefined;
       return this.blockScalar(from, indent);
     } else {
       if (!canStartPlain(text, from, this.end)) giveUp();
@@ -356,6 +396,7 @@ class BlockReader {
     if (rest < this.end && text.charCodeAt(rest) !== HASH) giveUp();
     if (rest < this.end && rest === after) giveUp(); // `"a"#b`: a comment needs a space before it
     this.next();
+    this.placed = placed;
     return value;
   }
 
@@ -417,17 +458,16 @@ class BlockReader {
   }
 
   /** `[a, "b", 3]` on one line, of scalars only. */
-  private flowList(from: number): { value: unknown[]; after: number } {
+  private flowList(from: number): { value: unknown[]; placement: Placement; after: number } {
     const text = this.text;
     const value: unknown[] = [];
-    const offsets: number[] = [];
-    this.positions.set(value, offsets);
+    const placement: Placement = [];
     let i = skipSpaces(text, from + 1);
-    if (text.charCodeAt(i) === 0x5d /* ] */) return { value, after: i + 1 };
+    if (text.charCodeAt(i) === 0x5d /* ] */) return { value, placement, after: i + 1 };
     for (;;) {
       const c = text.charCodeAt(i);
       if (i >= this.end) giveUp();
-      offsets.push(i);
+      placement.push(i, undefined);
       if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
         const q = this.quoted(i);
         if (!q) giveUp();
@@ -447,7 +487,7 @@ class BlockReader {
         i = j;
       }
       const sep = text.charCodeAt(i);
-      if (sep === 0x5d /* ] */) return { value, after: i + 1 };
+      if (sep === 0x5d /* ] */) return { value, placement, after: i + 1 };
       if (sep !== 0x2c /* , */) giveUp();
       i = skipSpaces(text, i + 1);
       if (text.charCodeAt(i) === 0x5d || text.charCodeAt(i) === 0x2c) giveUp(); // `[a,]`, `[a,,b]`
@@ -499,7 +539,7 @@ class BlockReader {
         return result;
       }
       if (folding) {
-        if (ch === SPACE) {
+        if (ch === SPACE || ch === TAB) {
           atMoreIndented = true;
           result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
         } else if (atMoreIndented) {
@@ -518,6 +558,7 @@ class BlockReader {
       emptyLines = 0;
       const end = this.lineEndFrom(j);
       result += text.slice(j, end);
+      if (this.mayHaveTabs) this.tabsRead += countOf(text, TAB, j, end);
       line = end + 1;
     }
   }
@@ -530,37 +571,44 @@ const SIMPLE_ESCAPES = new Map<number, string>([
 ]);
 
 /**
- * Where `path` is in `root` by the recorded positions: the offset of the last key or item
- * found along it (`from` when not even the first is), and whether it was found whole;
- * undefined when a collection on the way has no positions.
+ * Where `path` is in a document by its Placement (`root`): the offset of the last key or item
+ * found along it (`from` when not even the first is), and whether it was found whole. What
+ * walking the values would find: a scalar (no Placement) or a missing key or index ends it.
  */
-export function placeIn(root: unknown, positions: Positions, from: number, path: readonly (string | number)[]): { offset: number; complete: boolean } | undefined {
-  let node = root;
+export function placeIn(root: Placement, from: number, path: readonly (string | number)[]): { offset: number; complete: boolean } {
+  let at: Placement | undefined = root;
   let offset = from;
   for (const segment of path) {
-    if (typeof node !== 'object' || node === null) return { offset, complete: false };
-    const at = positions.get(node);
-    if (!at) return undefined;
-    let found = -1;
-    if (Array.isArray(node)) {
-      const i = typeof segment === 'number' ? segment : /^[0-9]+$/.test(segment) ? Number(segment) : -1;
-      if (!(i >= 0 && i < node.length)) return { offset, complete: false };
-      node = node[i];
-      found = at[i] as number;
+    if (at === undefined) return { offset, complete: false };
+    let found: number;
+    if (typeof at[0] === 'number') {
+      // A sequence: [offset, below, …].
+      const i = typeof segment === 'number' ? segment : isDigits(segment) ? Number(segment) : -1;
+      if (!(i >= 0 && 2 * i < at.length)) return { offset, complete: false };
+      found = at[2 * i] as number;
+      at = at[2 * i + 1] as Placement | undefined;
     } else {
+      // A mapping, [key, offset, below, …], or an empty collection.
       const key = typeof segment === 'number' ? String(segment) : segment;
-      for (let j = 0; j < at.length; j += 2) {
-        if (at[j] === key) {
-          found = at[j + 1] as number;
-          break;
-        }
-      }
-      if (found < 0) return { offset, complete: false };
-      node = (node as Record<string, unknown>)[key];
+      let j = 0;
+      while (j < at.length && at[j] !== key) j += 3;
+      if (j >= at.length) return { offset, complete: false };
+      found = at[j + 1] as number;
+      at = at[j + 2] as Placement | undefined;
     }
     if (found >= 0) offset = found; // an empty item has no text: keep its parent's place
   }
   return { offset, complete: true };
+}
+
+/** `/^[0-9]+$/`, without a regular expression run per path segment. */
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /** Whether a plain scalar may start at `at` (js-yaml's readPlainScalar test, block context). */
