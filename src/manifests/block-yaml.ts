@@ -25,19 +25,26 @@ export type PlainResolver = (text: string) => unknown;
 export interface BlockDocuments {
   values: unknown[];
   starts: number[];
-  /** Where each document's keys and items are written (see Placement), one per value. */
-  placements: Placement[];
+  /** Where the keys and items of every document are written. */
+  placements: Placements;
+  /** Each document's root in `placements.nodes`, one per value. */
+  roots: number[];
 }
 
 /**
- * Where a collection's keys and items are written, beside the value read: for a mapping
- * `[key, offset, below, key, offset, below, …]`, for a sequence `[offset, below, …]` (offset -1
- * for an empty item), `below` being the Placement of that key's or item's value when it is a
- * collection (an alias's is its anchor's), undefined for a scalar. A tree parallel to the
- * values, walked by a path (placeIn) with no table from values to positions: a WeakMap of
- * every mapping and sequence cost a third of reading in the garbage collector alone.
+ * Where a text's keys and items are written, for placing a field (placeIn). Each mapping and
+ * sequence read is a node in `nodes`, written once complete (so after the nodes of its values):
+ * a mapping as its number of keys, then `key, offset, value` for each (`key` an index into
+ * `keys`); a sequence as -1 - its number of items, then `offset, value` for each (offset -1 for
+ * an empty item). A `value` is the index of its own node when it is a collection (an alias's
+ * is its anchor's), -1 for a scalar. Numbers in one array rather than an array per collection:
+ * the garbage collector copies whatever a read keeps, and a table of every mapping and sequence
+ * (a WeakMap, then an array each) was a third of reading.
  */
-export type Placement = (string | number | Placement | undefined)[];
+export interface Placements {
+  nodes: number[];
+  keys: string[];
+}
 
 /** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
 class OutsideSubset extends Error {}
@@ -105,11 +112,15 @@ class BlockReader {
   /** Just after the colon of the key `key` last found. */
   private keyEnd = 0;
   /** The current document's anchors, and where their values are written. */
-  private readonly anchors = new Map<string, { value: unknown; placement: Placement | undefined }>();
+  private readonly anchors = new Map<string, { value: unknown; node: number }>();
   /** Collections open around the current line; past MAX_DEPTH js-yaml's loader reports it, with its place. */
   private depth = 0;
-  /** The Placement of the value read last (undefined: a scalar), beside the value each reading method returns. */
-  private placed: Placement | undefined;
+  /** Where keys and items are written, for every collection read so far. */
+  private readonly placements: Placements = { nodes: [], keys: [] };
+  /** The entries of the collections being read, innermost last: each moves to `placements` once complete. */
+  private readonly open: number[] = [];
+  /** The node of the value read last (-1: a scalar), beside the value each reading method returns. */
+  private placed = -1;
   /** Where the line `peek` last described starts: asking again about the same line costs nothing. */
   private peeked = -1;
   /** Tabs read in block scalars' text, the only place they are read. */
@@ -125,7 +136,7 @@ class BlockReader {
   documents(): BlockDocuments {
     const values: unknown[] = [];
     const starts: number[] = [];
-    const placements: Placement[] = [];
+    const roots: number[] = [];
     const text = this.text;
     for (;;) {
       if (!this.peek()) {
@@ -143,11 +154,11 @@ class BlockReader {
       const root = this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
       if (!Array.isArray(root) && Object.hasOwn(root, 'items')) giveUp(); // a List: js-yaml places its items
       values.push(root);
-      placements.push(this.placed!);
+      roots.push(this.placed);
       // The root must end the document.
       if (this.peek()) giveUp();
     }
-    return { values, starts, placements };
+    return { values, starts, placements: this.placements, roots };
   }
 
   // ---- lines -------------------------------------------------------------------------
@@ -212,21 +223,32 @@ class BlockReader {
   private mapping(indent: number): Record<string, unknown> {
     if (++this.depth > MAX_DEPTH) giveUp();
     const out: Record<string, unknown> = {};
-    const at: Placement = [];
+    const mark = this.open.length;
     while (this.peek() && this.indent === indent) {
       if (this.isSequenceItem()) giveUp();
-      this.entry(out, at, indent, this.at);
+      this.entry(out, mark, indent, this.at);
     }
     if (this.peek() && this.indent > indent) giveUp(); // a continuation js-yaml would fold or refuse
     this.depth--;
-    this.placed = at;
+    this.placed = this.close(mark, (this.open.length - mark) / 3);
     return out;
   }
 
-  /** One `key: value` whose key starts at `at` on the current line, into `out` (and where it is into `keys`). */
-  private entry(out: Record<string, unknown>, keys: Placement, indent: number, at: number): void {
+  /** Moves the entries of the collection opened at `mark` to its node; `size` is what the node starts with. */
+  private close(mark: number, size: number): number {
+    const open = this.open;
+    const nodes = this.placements.nodes;
+    const node = nodes.length;
+    nodes.push(size);
+    for (let j = mark; j < open.length; j++) nodes.push(open[j]);
+    open.length = mark;
+    return node;
+  }
+
+  /** One `key: value` whose key starts at `at` on the current line, into `out` (and where it is after `mark` in `open`). */
+  private entry(out: Record<string, unknown>, mark: number, indent: number, at: number): void {
     const key = this.key(at);
-    if (key === undefined || key === '__proto__' || key === '<<' || Object.hasOwn(out, key)) giveUp();
+    if (key === undefined || key === '__proto__' || key === '<<' || this.isWritten(out, mark, key)) giveUp();
     const from = skipSpaces(this.text, this.keyEnd);
     if (from >= this.end || this.text.charCodeAt(from) === HASH) {
       this.next();
@@ -234,7 +256,23 @@ class BlockReader {
     } else {
       out[key] = this.inline(from, indent, true);
     }
-    keys.push(key, at, this.placed);
+    const keys = this.placements.keys;
+    this.open.push(keys.length, at, this.placed);
+    keys.push(key);
+  }
+
+  /**
+   * Whether `key` is already a key of the mapping `out`, opened at `mark`. Asking the object
+   * makes the engine look the new key's text up in its table of names, then again to store
+   * it: comparing with the few keys of a manifest's mapping was half of reading a key. A long
+   * mapping (a ConfigMap's data) asks the object.
+   */
+  private isWritten(out: Record<string, unknown>, mark: number, key: string): boolean {
+    const open = this.open;
+    if (open.length - mark > 3 * 16) return Object.hasOwn(out, key);
+    const keys = this.placements.keys;
+    for (let j = mark; j < open.length; j += 3) if (keys[open[j]] === key) return true;
+    return false;
   }
 
   /**
@@ -246,7 +284,7 @@ class BlockReader {
       if (this.indent > indent) return this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
       if (isKey && this.indent === indent && this.isSequenceItem()) return this.sequence(indent);
     }
-    this.placed = undefined;
+    this.placed = -1;
     return null;
   }
 
@@ -254,7 +292,7 @@ class BlockReader {
   private sequence(indent: number): unknown[] {
     if (++this.depth > MAX_DEPTH) giveUp();
     const out: unknown[] = [];
-    const offsets: Placement = [];
+    const mark = this.open.length;
     const text = this.text;
     while (this.peek() && this.indent === indent && this.isSequenceItem()) {
       const from = skipSpaces(text, this.at + 1);
@@ -263,7 +301,7 @@ class BlockReader {
         // The item's node starts where its value below does; an empty one has no text.
         const below = this.peek() && this.indent > indent ? this.at : -1;
         out.push(this.below(indent, false));
-        offsets.push(below, this.placed);
+        this.open.push(below, this.placed);
         continue;
       }
       if (text.charCodeAt(from) === DASH && (from + 1 >= this.end || text.charCodeAt(from + 1) === SPACE)) giveUp(); // `- - x`
@@ -272,24 +310,24 @@ class BlockReader {
         // `- name: x`: a mapping whose keys are at the column of its first.
         if (++this.depth > MAX_DEPTH) giveUp();
         const item: Record<string, unknown> = {};
-        const at: Placement = [];
-        this.entry(item, at, column, from);
+        const itemMark = this.open.length;
+        this.entry(item, itemMark, column, from);
         while (this.peek() && this.indent === column) {
           if (this.isSequenceItem()) giveUp();
-          this.entry(item, at, column, this.at);
+          this.entry(item, itemMark, column, this.at);
         }
         if (this.peek() && this.indent > indent) giveUp();
         this.depth--;
         out.push(item);
-        offsets.push(from, at);
+        this.open.push(from, this.close(itemMark, (this.open.length - itemMark) / 3));
       } else {
         out.push(this.inline(from, indent, false));
-        offsets.push(from, this.placed);
+        this.open.push(from, this.placed);
       }
     }
     if (this.peek() && this.indent > indent) giveUp();
     this.depth--;
-    this.placed = offsets;
+    this.placed = this.close(mark, -1 - out.length);
     return out;
   }
 
@@ -348,16 +386,16 @@ class BlockReader {
         if (n === 0x26 || n === 0x2a || n === 0x21 || this.key(next) !== undefined) giveUp();
         value = this.inline(next, indent, isKey);
       }
-      this.anchors.set(name, { value, placement: this.placed });
+      this.anchors.set(name, { value, node: this.placed });
       return value;
     }
-    let placed: Placement | undefined;
+    let placed = -1;
     if (c === 0x2a /* * */) {
       const name = this.anchorName(from + 1);
       const anchored = this.anchors.get(name);
       if (!anchored) giveUp(); // js-yaml: "unidentified alias"
       value = anchored.value;
-      placed = anchored.placement;
+      placed = anchored.node;
       after = from + 1 + name.length;
     } else if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
       const q = this.quoted(from);
@@ -367,16 +405,16 @@ class BlockReader {
     } else if (c === 0x5b /* [ */) {
       const list = this.flowList(from);
       value = list.value;
-      placed = list.placement;
+      placed = list.node;
       after = list.after;
     } else if (c === 0x7b /* { */) {
       const close = skipSpaces(text, from + 1);
       if (text.charCodeAt(close) !== 0x7d /* } */) giveUp(); // only the empty flow mapping
       value = {};
-      placed = [];
+      placed = this.close(this.open.length, 0);
       after = close + 1;
     } else if (c === 0x7c /* | */ || c === 0x3e /* > */) {
-      this.placed = undefined;
+      this.placed = -1;
       return this.blockScalar(from, indent);
     } else {
       if (!canStartPlain(text, from, this.end)) giveUp();
@@ -458,16 +496,16 @@ class BlockReader {
   }
 
   /** `[a, "b", 3]` on one line, of scalars only. */
-  private flowList(from: number): { value: unknown[]; placement: Placement; after: number } {
+  private flowList(from: number): { value: unknown[]; node: number; after: number } {
     const text = this.text;
     const value: unknown[] = [];
-    const placement: Placement = [];
+    const mark = this.open.length;
     let i = skipSpaces(text, from + 1);
-    if (text.charCodeAt(i) === 0x5d /* ] */) return { value, placement, after: i + 1 };
+    if (text.charCodeAt(i) === 0x5d /* ] */) return { value, node: this.close(mark, -1), after: i + 1 };
     for (;;) {
       const c = text.charCodeAt(i);
       if (i >= this.end) giveUp();
-      placement.push(i, undefined);
+      this.open.push(i, -1);
       if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
         const q = this.quoted(i);
         if (!q) giveUp();
@@ -487,7 +525,7 @@ class BlockReader {
         i = j;
       }
       const sep = text.charCodeAt(i);
-      if (sep === 0x5d /* ] */) return { value, placement, after: i + 1 };
+      if (sep === 0x5d /* ] */) return { value, node: this.close(mark, -1 - value.length), after: i + 1 };
       if (sep !== 0x2c /* , */) giveUp();
       i = skipSpaces(text, i + 1);
       if (text.charCodeAt(i) === 0x5d || text.charCodeAt(i) === 0x2c) giveUp(); // `[a,]`, `[a,,b]`
@@ -571,30 +609,33 @@ const SIMPLE_ESCAPES = new Map<number, string>([
 ]);
 
 /**
- * Where `path` is in a document by its Placement (`root`): the offset of the last key or item
- * found along it (`from` when not even the first is), and whether it was found whole. What
- * walking the values would find: a scalar (no Placement) or a missing key or index ends it.
+ * Where `path` is in the document whose root is the node `root` of `placements`: the offset of
+ * the last key or item found along it (`from` when not even the first is), and whether it was
+ * found whole. What walking the values would find: a scalar or a missing key or index ends it.
  */
-export function placeIn(root: Placement, from: number, path: readonly (string | number)[]): { offset: number; complete: boolean } {
-  let at: Placement | undefined = root;
+export function placeIn(placements: Placements, root: number, from: number, path: readonly (string | number)[]): { offset: number; complete: boolean } {
+  const { nodes, keys } = placements;
+  let node = root;
   let offset = from;
   for (const segment of path) {
-    if (at === undefined) return { offset, complete: false };
+    if (node < 0) return { offset, complete: false };
+    const size = nodes[node];
     let found: number;
-    if (typeof at[0] === 'number') {
-      // A sequence: [offset, below, …].
+    if (size < 0) {
+      // A sequence: -1 - items, then [offset, value] per item.
       const i = typeof segment === 'number' ? segment : isDigits(segment) ? Number(segment) : -1;
-      if (!(i >= 0 && 2 * i < at.length)) return { offset, complete: false };
-      found = at[2 * i] as number;
-      at = at[2 * i + 1] as Placement | undefined;
+      if (!(i >= 0 && i < -1 - size)) return { offset, complete: false };
+      found = nodes[node + 1 + 2 * i];
+      node = nodes[node + 2 + 2 * i];
     } else {
-      // A mapping, [key, offset, below, …], or an empty collection.
+      // A mapping: keys, then [key, offset, value] per key.
       const key = typeof segment === 'number' ? String(segment) : segment;
-      let j = 0;
-      while (j < at.length && at[j] !== key) j += 3;
-      if (j >= at.length) return { offset, complete: false };
-      found = at[j + 1] as number;
-      at = at[j + 2] as Placement | undefined;
+      const end = node + 1 + 3 * size;
+      let e = node + 1;
+      while (e < end && keys[nodes[e]] !== key) e += 3;
+      if (e >= end) return { offset, complete: false };
+      found = nodes[e + 1];
+      node = nodes[e + 2];
     }
     if (found >= 0) offset = found; // an empty item has no text: keep its parent's place
   }

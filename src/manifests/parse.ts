@@ -8,7 +8,7 @@ import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode }
 import { documentLines, fastLocate, type DocumentLines, type FastLocation } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
 import { jsonItemRanges, jsonTooDeep, nestedDeeper, scanJsonValue, skipJsonSpace } from './json';
-import { placeIn, readBlockYaml, type Placement } from './block-yaml';
+import { placeIn, readBlockYaml, type Placements } from './block-yaml';
 import { plainScalarResolver, schemaFor, type YamlVersion } from './schema';
 import { MAX_DEPTH, MAX_EXPANDED_NODES, JS_YAML_MAX_DEPTH, MAX_OPEN_NODES, NestingTooDeep, depthMessage } from './limits';
 
@@ -113,7 +113,7 @@ class DocumentSource {
     /** For a List item: the List's document and the item's path there, should its text not load alone. */
     private readonly parent?: { doc: DocumentSource; path: PathSegment[] },
     /** Where the block reader saw the keys and items of this document's value, when it read it (offsets from `base`). */
-    readonly placement?: { root: Placement; base: number },
+    readonly placement?: { placements: Placements; root: number; base: number },
   ) {}
 
   /** Where a path is, read from the lines alone when the document is plain block YAML; undefined otherwise. */
@@ -171,7 +171,7 @@ class Manifest implements ManifestObject {
     const segments = typeof path === 'string' ? segmentsOf(path) : path;
     const placement = this.doc.placement;
     if (placement && this.prefix.length === 0) {
-      const { offset } = placeIn(placement.root, -1, segments);
+      const { offset } = placeIn(placement.placements, placement.root, -1, segments);
       return offset < 0 ? this.origin : this.doc.src.origin(placement.base + offset);
     }
     const fast = this.prefix.length === 0 ? this.doc.fast(segments) : undefined;
@@ -210,8 +210,8 @@ interface LoadedUnit {
   starts: number[];
   /** For each document, where the items of its top-level `items` list are (in `source`), if any. */
   items: (Range[] | undefined)[];
-  /** Where each document's keys and items are, when the block reader read the text. */
-  placements?: Placement[];
+  /** Where each document's keys and items are, when the block reader read the text: the table, and each document's root there. */
+  placements?: { table: Placements; roots: number[] };
 }
 
 interface Range {
@@ -321,13 +321,13 @@ export function parseYamlValues(text: string, file: string, opts: ParseOptions =
 function readByDocument(text: string, schema: Schema, resolve: (plain: string) => unknown): LoadedUnit[] | undefined {
   // The whole text at once first: nearly always it is all plain block YAML.
   const whole = readBlockYaml(text, resolve);
-  if (whole) return [{ source: text, base: 0, values: whole.values, starts: whole.starts, items: [], placements: whole.placements }];
+  if (whole) return [{ source: text, base: 0, values: whole.values, starts: whole.starts, items: [], placements: { table: whole.placements, roots: whole.roots } }];
   const units: LoadedUnit[] = [];
   for (const { from, to } of markerPieces(text)) {
     const source = text.slice(from, to);
     const block = readBlockYaml(source, resolve);
     if (block) {
-      units.push({ source, base: from, values: block.values, starts: block.starts, items: [], placements: block.placements });
+      units.push({ source, base: from, values: block.values, starts: block.starts, items: [], placements: { table: block.placements, roots: block.roots } });
       continue;
     }
     try {
@@ -416,8 +416,8 @@ function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseR
       out.errors.push(src.error(offset, aliasing));
       return;
     }
-    const placement = unit.placements?.[k];
-    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema, undefined, placement && { root: placement, base });
+    const placement = unit.placements && { placements: unit.placements.table, root: unit.placements.roots[k], base };
+    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema, undefined, placement);
     const items = unit.items[k]?.map((r) => ({ start: base + r.start, end: base + r.end }));
     emit(value, src.origin(offset), doc, out, items);
   });
