@@ -125,13 +125,19 @@ class BlockReader {
   private peeked = -1;
   /** Tabs read in block scalars' text, the only place they are read. */
   tabsRead = 0;
+  /** Plain keys read before, with this resolver. */
+  private readonly keys: KeyCache;
 
   constructor(
     private readonly text: string,
     private readonly resolve: PlainResolver,
     /** Whether the text has tabs at all: only then are a block scalar's counted. */
     private readonly mayHaveTabs: boolean,
-  ) {}
+  ) {
+    let keys = keyCaches.get(resolve);
+    if (!keys) keyCaches.set(resolve, (keys = new KeyCache(resolve)));
+    this.keys = keys;
+  }
 
   documents(): BlockDocuments {
     const values: unknown[] = [];
@@ -350,10 +356,10 @@ class BlockReader {
       const ch = text.charCodeAt(i);
       if (ch === COLON) {
         if (i + 1 === this.end || text.charCodeAt(i + 1) === SPACE) {
-          const raw = text.slice(at, trimEnd(text, at, i));
-          if (raw.length > 1024) giveUp();
+          const end = trimEnd(text, at, i);
+          if (end - at > 1024) giveUp();
           this.keyEnd = i + 1;
-          return String(this.resolve(raw));
+          return this.keys.key(text, at, end);
         }
       } else if (ch === HASH && text.charCodeAt(i - 1) === SPACE) {
         return undefined;
@@ -601,6 +607,38 @@ class BlockReader {
     }
   }
 }
+
+/**
+ * The plain keys read lately, by a hash of their text: a manifest uses a few dozen keys
+ * thousands of times, and taking each one's text out of the file (a new string, which the
+ * engine then looks up in its table of property names) and resolving it again was a fifth of
+ * reading. A key found here is compared with the text in place, and the string stored with
+ * the object the first time is stored again.
+ */
+class KeyCache {
+  private readonly raw: (string | undefined)[] = new Array(KEY_CACHE_SIZE).fill(undefined);
+  private readonly resolved: string[] = new Array(KEY_CACHE_SIZE).fill('');
+
+  constructor(private readonly resolve: PlainResolver) {}
+
+  /** The key written as `text[from, to)`, a plain scalar. */
+  key(text: string, from: number, to: number): string {
+    let h = to - from;
+    for (let j = from; j < to; j++) h = (h * 31 + text.charCodeAt(j)) | 0;
+    const slot = h & (KEY_CACHE_SIZE - 1);
+    const raw = this.raw[slot];
+    if (raw !== undefined && raw.length === to - from && text.startsWith(raw, from)) return this.resolved[slot];
+    const fresh = text.slice(from, to);
+    const key = String(this.resolve(fresh));
+    this.raw[slot] = fresh;
+    this.resolved[slot] = key;
+    return key;
+  }
+}
+
+const KEY_CACHE_SIZE = 1024;
+/** One cache per resolver (a schema's), for as long as the resolver is used. */
+const keyCaches = new WeakMap<PlainResolver, KeyCache>();
 
 const SIMPLE_ESCAPES = new Map<number, string>([
   [0x30, '\x00'], [0x61, '\x07'], [0x62, '\x08'], [0x74, '\x09'], [0x6e, '\x0a'], [0x76, '\x0b'], [0x66, '\x0c'],
