@@ -680,6 +680,104 @@ export function placeIn(placements: Placements, root: number, from: number, path
   return { offset, complete: true };
 }
 
+/**
+ * placeIn for a path written as text (`spec.containers[1].securityContext.privileged`), read
+ * as it is walked: no segments cut out of it, no table of paths read before. A lint places
+ * every finding along a path of its own (the container's index, the field), so splitting
+ * each and looking the result up cost more than the walk. Undefined for a path this does not
+ * read plainly (quoted keys, a JSON pointer, anything scanFieldPath would call malformed):
+ * placeIn then takes its segments.
+ */
+export function placePath(placements: Placements, root: number, from: number, path: string): { offset: number; complete: boolean } | undefined {
+  const { nodes, keys } = placements;
+  const end = path.length;
+  let node = root;
+  let offset = from;
+  let complete = true;
+  let i = path.charCodeAt(0) === DOT ? 1 : 0; // jq's `.spec.containers` reads the same
+  if (i === 0 && path.charCodeAt(0) === SLASH) return undefined;
+  if (i === end) return undefined; // `.` or nothing
+  while (i < end) {
+    // One segment: `[digits]` or a plain name, after a `.` unless first or after `]`.
+    let index = -1; // a bracketed index
+    const name = i; // a plain name's text, path[name, to)
+    let to = i;
+    const c = path.charCodeAt(i);
+    if (c === BRACKET) {
+      let j = i + 1;
+      let n = 0;
+      while (j < end && j - i <= 9 && isDigit(path.charCodeAt(j))) n = n * 10 + (path.charCodeAt(j++) - 0x30);
+      if (j === i + 1 || path.charCodeAt(j) !== CLOSE) return undefined; // `[]`, `["a.b"]`, `[name]`, long numbers
+      index = n;
+      i = j + 1;
+    } else {
+      if (c === DOT || c === CLOSE || c === 0x22 || c === 0x27) return undefined;
+      while (to < end && path.charCodeAt(to) !== DOT && path.charCodeAt(to) !== BRACKET) to++;
+      i = to;
+    }
+    // What may follow: the end, `[`, or `.` and a segment.
+    if (i < end) {
+      const next = path.charCodeAt(i);
+      if (next === DOT) {
+        if (++i === end) return undefined; // ends with `.`
+      } else if (next !== BRACKET) return undefined;
+    }
+    if (!complete) continue; // the rest of the path is still read, to be sure it reads plainly
+    if (node < 0) {
+      complete = false;
+      continue;
+    }
+    const size = nodes[node];
+    let found: number;
+    if (size < 0) {
+      const k = index >= 0 ? index : isDigitsIn(path, name, to) ? Number(path.slice(name, to)) : -1;
+      if (!(k >= 0 && k < -1 - size)) {
+        complete = false;
+        continue;
+      }
+      found = nodes[node + 1 + 2 * k];
+      node = nodes[node + 2 + 2 * k];
+    } else {
+      const last = node + 1 + 3 * size;
+      let e = node + 1;
+      if (index >= 0) {
+        const key = String(index);
+        while (e < last && keys[nodes[e]] !== key) e += 3;
+      } else {
+        const length = to - name;
+        for (; e < last; e += 3) {
+          const key = keys[nodes[e]];
+          if (key.length === length && path.startsWith(key, name)) break;
+        }
+      }
+      if (e >= last) {
+        complete = false;
+        continue;
+      }
+      found = nodes[e + 1];
+      node = nodes[e + 2];
+    }
+    if (found >= 0) offset = found; // an empty item has no text: keep its parent's place
+  }
+  return { offset, complete };
+}
+
+const DOT = 0x2e;
+const SLASH = 0x2f;
+const BRACKET = 0x5b;
+const CLOSE = 0x5d;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** `/^[0-9]+$/` on `text[from, to)`. */
+function isDigitsIn(text: string, from: number, to: number): boolean {
+  if (to === from) return false;
+  for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+}
+
 /** `/^[0-9]+$/`, without a regular expression run per path segment. */
 function isDigits(text: string): boolean {
   if (text.length === 0) return false;
