@@ -66,7 +66,7 @@ const TAB = 0x09;
  * documents are left out, as nothing downstream reads them. Offsets in placements are from
  * the start of `text`.
  */
-export function readBlockYaml(text: string, resolve: PlainResolver): BlockDocuments | undefined {
+export function readBlockYaml(text: string, resolve: PlainResolver, keys: KeyCache = new KeyCache(resolve)): BlockDocuments | undefined {
   // Carriage returns have rules of their own; control characters are errors js-yaml reports.
   // Plain printable ASCII and newlines need no further check. Tabs are read in a block
   // scalar's text only (ConstraintTemplates' Rego is indented with them): the reader counts
@@ -77,7 +77,7 @@ export function readBlockYaml(text: string, resolve: PlainResolver): BlockDocume
     tabs = countOf(text, 0x09, 0, text.length);
   }
   try {
-    const reader = new BlockReader(text, resolve, tabs > 0);
+    const reader = new BlockReader(text, resolve, keys, tabs > 0);
     const documents = reader.documents();
     return reader.tabsRead === tabs ? documents : undefined;
   } catch (e) {
@@ -125,19 +125,15 @@ class BlockReader {
   private peeked = -1;
   /** Tabs read in block scalars' text, the only place they are read. */
   tabsRead = 0;
-  /** Plain keys read before, with this resolver. */
-  private readonly keys: KeyCache;
 
   constructor(
     private readonly text: string,
     private readonly resolve: PlainResolver,
+    /** Plain keys read before, with this resolver. */
+    private readonly keys: KeyCache,
     /** Whether the text has tabs at all: only then are a block scalar's counted. */
     private readonly mayHaveTabs: boolean,
-  ) {
-    let keys = keyCaches.get(resolve);
-    if (!keys) keyCaches.set(resolve, (keys = new KeyCache(resolve)));
-    this.keys = keys;
-  }
+  ) {}
 
   documents(): BlockDocuments {
     const values: unknown[] = [];
@@ -609,13 +605,14 @@ class BlockReader {
 }
 
 /**
- * The plain keys read lately, by a hash of their text: a manifest uses a few dozen keys
- * thousands of times, and taking each one's text out of the file (a new string, which the
+ * The plain keys of a text read so far, by a hash of their text: a manifest uses a few dozen
+ * keys thousands of times, and taking each one's text out of the file (a new string, which the
  * engine then looks up in its table of property names) and resolving it again was a fifth of
  * reading. A key found here is compared with the text in place, and the string stored with
- * the object the first time is stored again.
+ * the object the first time is stored again. One per text read (its pieces share it), so that
+ * nothing outlives the reading of a file.
  */
-class KeyCache {
+export class KeyCache {
   private readonly raw: (string | undefined)[] = new Array(KEY_CACHE_SIZE).fill(undefined);
   private readonly resolved: string[] = new Array(KEY_CACHE_SIZE).fill('');
 
@@ -636,9 +633,8 @@ class KeyCache {
   }
 }
 
-const KEY_CACHE_SIZE = 1024;
-/** One cache per resolver (a schema's), for as long as the resolver is used. */
-const keyCaches = new WeakMap<PlainResolver, KeyCache>();
+/** Slots of a KeyCache: a power of two, well above the keys a manifest uses. */
+const KEY_CACHE_SIZE = 256;
 
 const SIMPLE_ESCAPES = new Map<number, string>([
   [0x30, '\x00'], [0x61, '\x07'], [0x62, '\x08'], [0x74, '\x09'], [0x6e, '\x0a'], [0x76, '\x0b'], [0x66, '\x0c'],

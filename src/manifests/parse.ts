@@ -8,7 +8,7 @@ import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode }
 import { documentLines, fastLocate, type DocumentLines, type FastLocation } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
 import { jsonItemRanges, jsonTooDeep, nestedDeeper, scanJsonValue, skipJsonSpace } from './json';
-import { placeIn, placePath, readBlockYaml, type Placements } from './block-yaml';
+import { KeyCache, placeIn, placePath, readBlockYaml, type Placements } from './block-yaml';
 import { plainScalarResolver, schemaFor, type YamlVersion } from './schema';
 import { MAX_DEPTH, MAX_EXPANDED_NODES, JS_YAML_MAX_DEPTH, MAX_OPEN_NODES, NestingTooDeep, depthMessage } from './limits';
 
@@ -321,12 +321,13 @@ export function parseYamlValues(text: string, file: string, opts: ParseOptions =
  */
 function readByDocument(text: string, schema: Schema, resolve: (plain: string) => unknown): LoadedUnit[] | undefined {
   // The whole text at once first: nearly always it is all plain block YAML.
-  const whole = readBlockYaml(text, resolve);
+  const keys = new KeyCache(resolve);
+  const whole = readBlockYaml(text, resolve, keys);
   if (whole) return [{ source: text, base: 0, values: whole.values, starts: whole.starts, items: [], placements: { table: whole.placements, roots: whole.roots } }];
   const units: LoadedUnit[] = [];
   for (const { from, to } of markerPieces(text)) {
     const source = text.slice(from, to);
-    const block = readBlockYaml(source, resolve);
+    const block = readBlockYaml(source, resolve, keys);
     if (block) {
       units.push({ source, base: from, values: block.values, starts: block.starts, items: [], placements: { table: block.placements, roots: block.roots } });
       continue;
