@@ -111,7 +111,7 @@ const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
 
 try {
   const docs = objectsYaml(8000);
-  const sizes = [2000, 4000, 8000];
+  const sizes = (process.env.SIZES ?? "2000,4000,8000").split(",").map(Number);
   for (const n of sizes) {
     mkdirSync(join(work, `${n}`));
     writeFileSync(join(work, `${n}`, 'objects.yaml'), docs.slice(0, n).join('---\n'));

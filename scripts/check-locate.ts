@@ -5,7 +5,7 @@
 //   npx tsx scripts/check-locate.ts FILE_OR_DIR...
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { placeIn, placePath, type Placements } from '../src/manifests/block-yaml';
+import { placeIn, type Placements } from '../src/manifests/block-yaml';
 import { documentLines, fastLocate } from '../src/manifests/fast-locate';
 import { parseManifestText } from '../src/manifests/parse';
 import { walk, positionTrees, type PosNode } from '../src/manifests/locate';
@@ -34,13 +34,6 @@ let declined = 0;
 let wrong = 0;
 let placed = 0;
 let placedWrong = 0;
-let asText = 0;
-let asTextWrong = 0;
-
-/** A path as templates write it (`a.b[0]`), keys that are no plain names quoted in brackets. */
-function pathText(path: PathSegment[]): string {
-  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_][\w-]*$/.test(s) ? `${i === 0 ? '' : '.'}${s}` : `[${JSON.stringify(s)}]`)).join('');
-}
 for (const file of process.argv.slice(2).flatMap(files)) {
   const text = readFileSync(file, 'utf8');
   const { objects } = parseManifestText(text, file);
@@ -53,14 +46,6 @@ for (const file of process.argv.slice(2).flatMap(files)) {
     const lines = documentLines(text, doc.from, doc.to);
     for (const p of paths(m.object)) {
       const byReader = doc.placement ? placeIn(doc.placement.placements, doc.placement.root, root.start - doc.placement.base, p) : undefined;
-      const text = doc.placement ? placePath(doc.placement.placements, doc.placement.root, root.start - doc.placement.base, pathText(p)) : undefined;
-      if (text && byReader) {
-        asText++;
-        if (text.offset !== byReader.offset || text.complete !== byReader.complete) {
-          asTextWrong++;
-          if (asTextWrong <= 20) console.log(`WRONG (placePath) ${file} ${pathText(p)}: ${text.offset}/${text.complete}, placeIn ${byReader.offset}/${byReader.complete}`);
-        }
-      }
       if (byReader) {
         placed++;
         const slow = walk(root, p);
@@ -85,4 +70,3 @@ for (const file of process.argv.slice(2).flatMap(files)) {
 }
 console.log(`${answered} paths answered by the scanner, ${declined} left to the parser, ${wrong} wrong`);
 console.log(`${placed} paths placed by the block reader's positions, ${placedWrong} wrong`);
-console.log(`${asText} of them placed again from the path's text (placePath), ${asTextWrong} different`);

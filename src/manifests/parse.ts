@@ -8,7 +8,7 @@ import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode }
 import { documentLines, fastLocate, type DocumentLines, type FastLocation } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
 import { jsonItemRanges, jsonTooDeep, nestedDeeper, scanJsonValue, skipJsonSpace } from './json';
-import { KeyCache, placeIn, placePath, readBlockYaml, type Placements } from './block-yaml';
+import { KeyCache, placeIn, readBlockYaml, type Placements } from './block-yaml';
 import { plainScalarResolver, schemaFor, type YamlVersion } from './schema';
 import { MAX_DEPTH, MAX_EXPANDED_NODES, JS_YAML_MAX_DEPTH, MAX_OPEN_NODES, NestingTooDeep, depthMessage } from './limits';
 
@@ -168,13 +168,12 @@ class Manifest implements ManifestObject {
   ) {}
 
   locate(path: string | readonly PathSegment[]): Origin {
+    const segments = typeof path === 'string' ? segmentsOf(path) : path;
     const placement = this.doc.placement;
     if (placement && this.prefix.length === 0) {
-      const { placements, root } = placement;
-      const { offset } = (typeof path === 'string' && placePath(placements, root, -1, path)) || placeIn(placements, root, -1, typeof path === 'string' ? segmentsOf(path) : path);
+      const { offset } = placeIn(placement.placements, placement.root, -1, segments);
       return offset < 0 ? this.origin : this.doc.src.origin(placement.base + offset);
     }
-    const segments = typeof path === 'string' ? segmentsOf(path) : path;
     const fast = this.prefix.length === 0 ? this.doc.fast(segments) : undefined;
     if (fast) return this.doc.src.origin(fast.offset);
     const root = this.doc.tree();
