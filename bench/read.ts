@@ -2,7 +2,7 @@
 // lint that are YAML's (`OFFGATE_TIMINGS=1`: "inputs and --policy folders read (YAML)" and
 // "findings placed in their files").
 //
-//   npm run bench:read [-- --runs 5]
+//   npm run bench:read [-- --runs 5]        (SIZES=2000,8000 to choose the files' sizes)
 //
 // The inputs are `npm run bench`'s (scripts/bench-workload.ts, seeded): 2,000, 4,000 and 8,000
 // Pods and Deployments in one multi-document file, as `yaml` writes them (block style, shared
