@@ -1,169 +1,146 @@
-// Benchmark (not a test): reading manifests, values only and values + positions.
+// Benchmark (not a test): reading manifests and placing findings in them, the two phases of a
+// lint that are YAML's (`OFFGATE_TIMINGS=1`: "inputs and --policy folders read (YAML)" and
+// "findings placed in their files").
 //
-//   npx tsx bench/read.ts [--count 2000] [--runs 5] [--seed 1]
+//   npm run bench:read [-- --runs 5]        (SIZES=2000,8000 to choose the files' sizes)
 //
-// Writes `count` varied Pods and Deployments (seeded, so every run reads the same bytes) into one
-// multi-document YAML file in a temp folder, then times readManifests() on it: values only, with
-// 100 field positions (random objects and paths), and with one position in every object. The
-// file mixes block and flow style (`{cpu: 1}`), which js-yaml reads; the same objects are then
-// written in block style only, as `helm template` and `kubectl` write them, which the block
-// reader reads. For comparison it also times the `yaml` package (parseAllDocuments + toJS),
-// which the rest of offgate uses for its own small files. Prints the best of `runs`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The inputs are `npm run bench`'s (scripts/bench-workload.ts, seeded): 2,000, 4,000 and 8,000
+// Pods and Deployments in one multi-document file, as `yaml` writes them (block style, shared
+// labels as anchors and aliases), and a --policy folder of the 19 pod-security
+// ConstraintTemplates (`rego: |` blocks indented with tabs) and their constraints.
+//
+// Each figure is taken in a fresh process, as a CLI run meets it (cold code, an empty heap):
+// readManifests() on the file or the folder, then locate() of the fields the bundled
+// templates report (every container's securityContext fields, the pod's hostPath volumes,
+// metadata.name): about 9 per object, as many as the lint of the 2,000 objects reports.
+// Then, when the CLI is built (`node scripts/build.mjs --no-types`), the same two phases of
+// `offgate lint` itself. Best of `--runs` runs: on a shared machine the minimum is the figure.
+// Reading should grow linearly with the objects: the ms per 1,000 objects is printed too.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { objectsYaml, OFFGATE_YAML, writePolicyFolder } from '../scripts/bench-workload';
 import { readManifests } from '../src/manifests';
-import { mulberry32 as random } from './random';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const count = arg('count', 2000);
-const runs = arg('runs', 5);
-const seed = arg('seed', 1);
 
-
-function generate(n: number, seed: number): { text: string; paths: string[][] } {
-  const rnd = random(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const docs: string[] = [];
-  const paths: string[][] = []; // per object, paths worth locating
-  for (let i = 0; i < n; i++) {
-    const deployment = rnd() < 0.4;
-    const pad = deployment ? '      ' : '  '; // indentation of the pod spec's fields
-    const base = deployment ? 'spec.template.spec' : 'spec';
-    const containers: string[] = [];
-    const here: string[] = [];
-    const nc = 1 + Math.floor(rnd() * 3);
-    for (let c = 0; c < nc; c++) {
-      const security =
-        rnd() < 0.3
-          ? `{privileged: ${pick(['true', 'false', 'yes', 'no'])}, runAsNonRoot: true}`
-          : `\n${pad}    allowPrivilegeEscalation: ${pick(['true', 'false'])}\n${pad}    capabilities:\n${pad}      drop: [ALL]`;
-      containers.push(
-        `${pad}- name: ${pick(['app', 'web', 'sidecar', 'proxy'])}-${c}
-${pad}  image: "registry.example.com/${pick(['team-a', 'team-b'])}/app:${1 + (i % 9)}.${c}"
-${pad}  args: ['--port=${8000 + c}', --verbose]
-${pad}  ports:
-${pad}    - {containerPort: ${8000 + c}, protocol: TCP}
-${pad}  resources:
-${pad}    limits: {cpu: ${pick(['100m', '500m', '1'])}, memory: ${pick(['64Mi', '128Mi', '1Gi'])}}
-${pad}  securityContext: ${security}`,
-      );
-      here.push(`${base}.containers[${c}].securityContext.privileged`, `${base}.containers[${c}].image`);
-    }
-    here.push('metadata.annotations["container.apparmor.security.beta.kubernetes.io/app-0"]', `${base}.volumes[0].configMap.defaultMode`);
-    const pod = `${pad.slice(2)}containers:
-${containers.join('\n')}
-${pad.slice(2)}volumes:
-${pad.slice(2)}  - name: config
-${pad.slice(2)}    configMap: {name: cfg-${i}, defaultMode: 0644}`;
-    const metadata = `metadata:
-  name: app-${i}
-  namespace: ns-${i % 13}
-  labels: {app: app-${i}, tier: ${pick(['frontend', 'backend'])}}
-  annotations:
-    "container.apparmor.security.beta.kubernetes.io/app-0": runtime/default
-    note: >-
-      object ${i}, generated
-      for the benchmark`;
-    docs.push(
-      deployment
-        ? `# deployment ${i}
-apiVersion: apps/v1
-kind: Deployment
-${metadata}
-spec:
-  replicas: ${1 + (i % 4)}
-  selector:
-    matchLabels: {app: app-${i}}
-  template:
-    metadata:
-      labels: {app: app-${i}}
-    spec:
-${pod}
-`
-        : `apiVersion: v1
-kind: Pod
-${metadata}
-spec:
-${pod}
-`,
-    );
-    paths.push(here);
+/** The fields the pod-security templates name in their findings, for one object. */
+function reportedPaths(object: Record<string, unknown>): string[] {
+  const deployment = object.kind === 'Deployment';
+  const base = deployment ? 'spec.template.spec' : 'spec';
+  const spec = (deployment ? (object.spec as { template?: { spec?: unknown } })?.template?.spec : object.spec) as { containers?: unknown[]; initContainers?: unknown[] } | undefined;
+  const paths = ['metadata.name', `${base}.volumes[0].hostPath`, `${base}.securityContext.fsGroup`];
+  for (const list of ['containers', 'initContainers'] as const) {
+    (spec?.[list] ?? []).forEach((_, i) => {
+      for (const field of ['privileged', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'runAsNonRoot', 'seccompProfile.type', 'capabilities.drop']) {
+        paths.push(`${base}.${list}[${i}].securityContext.${field}`);
+      }
+    });
   }
-  return { text: docs.join('---\n'), paths };
+  return paths;
 }
 
-function best(times: number[]): number {
-  return Math.min(...times);
-}
+// ---- in a child process: one cold measurement, printed as JSON ---------------------------
 
-const dir = mkdtempSync(join(tmpdir(), 'offgate-bench-read-'));
-try {
-  const { text, paths } = generate(count, seed);
-  const file = join(dir, 'manifests.yaml');
-  writeFileSync(file, text);
-  console.log(`${count} objects, ${(text.length / 1e6).toFixed(2)} MB, ${text.split('\n').length} lines; best of ${runs} runs`);
-
-  const rnd = random(seed + 1);
-  const lookups = Array.from({ length: 100 }, () => {
-    const i = Math.floor(rnd() * count);
-    return { i, path: paths[i][Math.floor(rnd() * paths[i].length)] };
-  });
-
-  const blockFile = join(dir, 'block.yaml');
-  const values = (await readManifests([file])).objects.map((o) => o.object);
-  writeFileSync(blockFile, values.map((v) => stringify(v, { aliasDuplicateObjects: false, lineWidth: 0 })).join('---\n'));
-
-  const valuesOnly: number[] = [];
-  const withPositions: number[] = [];
-  const everyObject: number[] = [];
-  const blockOnly: number[] = [];
-  const blockEveryObject: number[] = [];
-  const yamlPackage: number[] = [];
+if (process.argv[2] === '--child') {
+  const [, , , target] = process.argv;
+  const t0 = performance.now();
+  const read = await readManifests([target], { skipNonKubernetes: true });
+  const readMs = performance.now() - t0;
+  if (read.errors.length > 0) throw new Error(`${target}: ${read.errors[0]!.message}`);
+  const t1 = performance.now();
+  let placed = 0;
   let checksum = 0;
-  for (let run = 0; run < runs; run++) {
-    let t0 = performance.now();
-    const block = await readManifests([blockFile]);
-    blockOnly.push(performance.now() - t0);
-    t0 = performance.now();
-    const blockAll = await readManifests([blockFile]);
-    blockAll.objects.forEach((o, i) => (checksum += o.locate(paths[i][0]).column));
-    blockEveryObject.push(performance.now() - t0);
-    if (block.objects.length !== count || block.errors.length > 0) throw new Error(`read ${block.objects.length} objects, ${block.errors.length} errors`);
-
-    t0 = performance.now();
-    const read = await readManifests([file]);
-    valuesOnly.push(performance.now() - t0);
-    if (read.objects.length !== count || read.errors.length > 0) throw new Error(`read ${read.objects.length} objects, ${read.errors.length} errors`);
-
-    t0 = performance.now();
-    const again = await readManifests([file]);
-    for (const { i, path } of lookups) checksum += again.objects[i].locate(path).line;
-    withPositions.push(performance.now() - t0);
-
-    // The worst case: a policy every object breaks, each report placed.
-    t0 = performance.now();
-    const all = await readManifests([file]);
-    all.objects.forEach((o, i) => (checksum += o.locate(paths[i][0]).column));
-    everyObject.push(performance.now() - t0);
-
-    t0 = performance.now();
-    parseAllDocuments(text).map((d) => d.toJS());
-    yamlPackage.push(performance.now() - t0);
+  for (const m of read.objects) {
+    for (const path of reportedPaths(m.object)) {
+      checksum += m.locate(path).line;
+      placed++;
+    }
   }
-  const line = (name: string, ms: number) =>
-    console.log(`${name.padEnd(40)} ${ms.toFixed(0).padStart(6)} ms  ${Math.round((count / ms) * 1000).toString().padStart(7)} objects/s`);
-  line('values only', best(valuesOnly));
-  line('values + 100 positions', best(withPositions));
-  line(`values + ${count} positions (1 per object)`, best(everyObject));
-  line('block style: values only', best(blockOnly));
-  line(`block style: values + ${count} positions`, best(blockEveryObject));
-  line('yaml parseAllDocuments + toJS', best(yamlPackage));
-  console.log(`(checksum ${checksum})`);
+  const placeMs = performance.now() - t1;
+  console.log(JSON.stringify({ readMs, placeMs, objects: read.objects.length, placed, checksum }));
+  process.exit(0);
+}
+
+// ---- the figures ----------------------------------------------------------------------------
+
+const runs = arg('runs', 5);
+const here = dirname(fileURLToPath(import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'offgate-bench-read-'));
+
+interface Cold {
+  readMs: number;
+  placeMs: number;
+  objects: number;
+  placed: number;
+}
+
+/** The best of `runs` cold runs of the child on `target`. */
+function cold(target: string): Cold {
+  let best: Cold | undefined;
+  for (let i = 0; i < runs; i++) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', target], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`bench/read.ts --child ${target}: ${child.stderr.trim()}`);
+    const got = JSON.parse(child.stdout) as Cold;
+    best = best ? { ...got, readMs: Math.min(best.readMs, got.readMs), placeMs: Math.min(best.placeMs, got.placeMs) } : got;
+  }
+  return best!;
+}
+
+/** The best of `runs` of the CLI's own YAML phases (OFFGATE_TIMINGS=1) for `args`, run in `cwd`. */
+function cliPhases(cwd: string, args: string[]): { read: number; placed: number } | undefined {
+  const bin = join(here, '..', 'bin', 'offgate.js');
+  if (!existsSync(join(here, '..', 'dist', 'offgate.cjs'))) return undefined;
+  let read = Infinity;
+  let placed = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const run = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, OFFGATE_TIMINGS: '1' }, maxBuffer: 1 << 30 });
+    const phase = (name: string) => Number(new RegExp(`^\\s*([0-9.]+) ms  ${name}`, 'm').exec(run.stderr)?.[1] ?? NaN);
+    read = Math.min(read, phase('inputs and --policy folders read \\(YAML\\)'));
+    placed = Math.min(placed, phase('findings placed in their files'));
+  }
+  return { read, placed };
+}
+
+const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
+
+try {
+  const docs = objectsYaml(8000);
+  const sizes = (process.env.SIZES ?? "2000,4000,8000").split(",").map(Number);
+  for (const n of sizes) {
+    mkdirSync(join(work, `${n}`));
+    writeFileSync(join(work, `${n}`, 'objects.yaml'), docs.slice(0, n).join('---\n'));
+    writeFileSync(join(work, `${n}`, 'offgate.yaml'), OFFGATE_YAML);
+  }
+  const policyDir = join(work, 'pol');
+  writePolicyFolder(join(policyDir, 'policy'), undefined);
+  writeFileSync(join(policyDir, 'one.yaml'), docs[1]!);
+
+  console.log(`reading and placing, cold (a fresh process each), best of ${runs}:`);
+  for (const n of sizes) {
+    const file = join(work, `${n}`, 'objects.yaml');
+    const got = cold(file);
+    console.log(
+      `  ${`${n} objects`.padEnd(13)} read ${ms(got.readMs)} (${(got.readMs / (n / 1000)).toFixed(1)} ms per 1,000)   place ${got.placed} fields ${ms(got.placeMs)}`,
+    );
+  }
+  const policy = cold(join(policyDir, 'policy'));
+  console.log(`  --policy folder (19 ConstraintTemplates and their constraints, ${policy.objects} objects) read ${ms(policy.readMs)}`);
+
+  const lint2000 = cliPhases(join(work, '2000'), ['lint', '--env', 'all', 'objects.yaml']);
+  const lintPolicy = cliPhases(policyDir, ['lint', '--policy', 'policy', 'one.yaml']);
+  if (lint2000 && lintPolicy) {
+    console.log(`offgate lint (bin/offgate.js, OFFGATE_TIMINGS=1), best of ${runs}:`);
+    console.log(`  2000 objects, --env all: inputs read ${ms(lint2000.read)}, findings placed ${ms(lint2000.placed)}`);
+    console.log(`  one pod, --policy policy: inputs and --policy folder read ${ms(lintPolicy.read)}`);
+  } else {
+    console.log('(build the CLI, `node scripts/build.mjs --no-types`, for the figures of offgate lint itself)');
+  }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 }

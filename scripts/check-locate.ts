@@ -5,7 +5,7 @@
 //   npx tsx scripts/check-locate.ts FILE_OR_DIR...
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { placeIn, type Positions } from '../src/manifests/block-yaml';
+import { placeIn, type Placements } from '../src/manifests/block-yaml';
 import { documentLines, fastLocate } from '../src/manifests/fast-locate';
 import { parseManifestText } from '../src/manifests/parse';
 import { walk, positionTrees, type PosNode } from '../src/manifests/locate';
@@ -38,18 +38,18 @@ for (const file of process.argv.slice(2).flatMap(files)) {
   const text = readFileSync(file, 'utf8');
   const { objects } = parseManifestText(text, file);
   for (const m of objects) {
-    const doc = (m as unknown as { doc: { from: number; to: number; format: string; parent?: unknown; positions?: { map: Positions; base: number } } }).doc;
+    const doc = (m as unknown as { doc: { from: number; to: number; format: string; parent?: unknown; placement?: { placements: Placements; root: number; base: number } } }).doc;
     if (doc.format !== 'yaml' || doc.parent) continue;
     const roots = positionTrees(text.slice(0, doc.to), 0, schemaFor('1.1'));
     const root = roots.find((r) => r.start >= doc.from) as PosNode | undefined;
     if (!root) continue;
     const lines = documentLines(text, doc.from, doc.to);
     for (const p of paths(m.object)) {
-      const byReader = doc.positions ? placeIn(m.object, doc.positions.map, root.start - doc.positions.base, p) : undefined;
+      const byReader = doc.placement ? placeIn(doc.placement.placements, doc.placement.root, root.start - doc.placement.base, p) : undefined;
       if (byReader) {
         placed++;
         const slow = walk(root, p);
-        if (slow.offset !== byReader.offset + doc.positions!.base || slow.complete !== byReader.complete) {
+        if (slow.offset !== byReader.offset + doc.placement!.base || slow.complete !== byReader.complete) {
           placedWrong++;
           if (placedWrong <= 20) console.log(`WRONG (block reader) ${file} ${JSON.stringify(p)}: ${byReader.offset}/${byReader.complete}, parser ${slow.offset}/${slow.complete}`);
         }

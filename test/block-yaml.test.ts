@@ -65,7 +65,7 @@ describe('block YAML reader: what it reads, as js-yaml does', () => {
     let placed = 0;
     block.values.forEach((doc, k) => {
       const visit = (v: unknown, path: PathSegment[]) => {
-        const got = placeIn(doc, block.positions, roots[k]!.start, path);
+        const got = placeIn(block.placements, block.roots[k]!, roots[k]!.start, path);
         if (got) {
           placed++;
           const { offset, complete } = walk(roots[k]!, path);
@@ -84,7 +84,7 @@ describe('block YAML reader: what it reads, as js-yaml does', () => {
     // Keys are found by name, whatever order Object.keys lists them in (array indexes first).
     const last = block.values[block.values.length - 1] as { m: object };
     expect(Object.keys(last.m)).toEqual(['80', 'name']);
-    expect(placeIn(last, block.positions, 0, ['m', 'name'])?.offset).toBe(text.lastIndexOf('name: x'));
+    expect(placeIn(block.placements, block.roots[block.values.length - 1]!, 0, ['m', 'name']).offset).toBe(text.lastIndexOf('name: x'));
   });
 
   it('keeps the last occurrence of nothing: aliases are the anchored value itself', () => {

@@ -9,7 +9,8 @@
 //
 // It reads the same values js-yaml does with the same schema, or nothing: anything outside
 // that subset (tags, directives, anchors on keys or roots, multi-line plain or quoted scalars,
-// flow mappings, nested flow collections, duplicate or merge keys, tabs, carriage returns,
+// flow mappings, nested flow collections, duplicate or merge keys, tabs anywhere but in a block
+// scalar's text (where Rego and shell scripts have them), carriage returns,
 // control characters, a List's top-level `items`, nesting past MAX_DEPTH, which js-yaml then
 // places in its error) makes it give up on the whole text, which
 // js-yaml then reads, errors and all. scripts/check-block-yaml.ts compares the two on any
@@ -24,15 +25,26 @@ export type PlainResolver = (text: string) => unknown;
 export interface BlockDocuments {
   values: unknown[];
   starts: number[];
-  /** Where keys and items are written, per mapping and sequence read. */
-  positions: Positions;
+  /** Where the keys and items of every document are written. */
+  placements: Placements;
+  /** Each document's root in `placements.nodes`, one per value. */
+  roots: number[];
 }
 
 /**
- * For a mapping, its keys and their offsets, alternating (`[key, offset, key, offset, …]`);
- * for a sequence, the offset of each item (-1 for an empty one).
+ * Where a text's keys and items are written, for placing a field (placeIn). Each mapping and
+ * sequence read is a node in `nodes`, written once complete (so after the nodes of its values):
+ * a mapping as its number of keys, then `key, offset, value` for each (`key` an index into
+ * `keys`); a sequence as -1 - its number of items, then `offset, value` for each (offset -1 for
+ * an empty item). A `value` is the index of its own node when it is a collection (an alias's
+ * is its anchor's), -1 for a scalar. Numbers in one array rather than an array per collection:
+ * the garbage collector copies whatever a read keeps, and a table of every mapping and sequence
+ * (a WeakMap, then an array each) was a third of reading.
  */
-export type Positions = WeakMap<object, (string | number)[]>;
+export interface Placements {
+  nodes: number[];
+  keys: string[];
+}
 
 /** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
 class OutsideSubset extends Error {}
@@ -47,22 +59,39 @@ const NEWLINE = 0x0a;
 const HASH = 0x23;
 const COLON = 0x3a;
 const DASH = 0x2d;
+const TAB = 0x09;
 
 /**
  * The documents of `text`, or undefined when it is not plain block YAML (see above). Empty
- * documents are left out, as nothing downstream reads them. Positions go into `positions`
- * (a new table by default), offsets from the start of `text`.
+ * documents are left out, as nothing downstream reads them. Offsets in placements are from
+ * the start of `text`.
  */
-export function readBlockYaml(text: string, resolve: PlainResolver, positions: Positions = new WeakMap()): BlockDocuments | undefined {
-  // Tabs and carriage returns have rules of their own; control characters are errors js-yaml
-  // reports. Plain printable ASCII and newlines need no further check.
-  if (UNUSUAL.test(text) && (text.includes('\t') || text.includes('\r') || text.includes('\ufeff') || NON_PRINTABLE.test(text))) return undefined;
+export function readBlockYaml(text: string, resolve: PlainResolver, keys: KeyCache = new KeyCache(resolve)): BlockDocuments | undefined {
+  // Carriage returns have rules of their own; control characters are errors js-yaml reports.
+  // Plain printable ASCII and newlines need no further check. Tabs are read in a block
+  // scalar's text only (ConstraintTemplates' Rego is indented with them): the reader counts
+  // those it read there, and any other tab sends the text to js-yaml.
+  let tabs = 0;
+  if (UNUSUAL.test(text)) {
+    if (text.includes('\r') || text.includes('\ufeff') || NON_PRINTABLE.test(text)) return undefined;
+    tabs = countOf(text, 0x09, 0, text.length);
+  }
   try {
-    return new BlockReader(text, resolve, positions).documents();
+    const reader = new BlockReader(text, resolve, keys, tabs > 0);
+    const documents = reader.documents();
+    return reader.tabsRead === tabs ? documents : undefined;
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     throw e;
   }
+}
+
+/** How many times the character `code` occurs in `text[from, to)`. */
+function countOf(text: string, code: number, from: number, to: number): number {
+  const c = String.fromCharCode(code);
+  let n = 0;
+  for (let i = text.indexOf(c, from); i >= 0 && i < to; i = text.indexOf(c, i + 1)) n++;
+  return n;
 }
 
 const UNUSUAL = /[^\x20-\x7e\n]/;
@@ -82,20 +111,34 @@ class BlockReader {
   private end = 0;
   /** Just after the colon of the key `key` last found. */
   private keyEnd = 0;
-  /** The current document's anchors. */
-  private readonly anchors = new Map<string, unknown>();
+  /** The current document's anchors, and where their values are written. */
+  private readonly anchors = new Map<string, { value: unknown; node: number }>();
   /** Collections open around the current line; past MAX_DEPTH js-yaml's loader reports it, with its place. */
   private depth = 0;
+  /** Where keys and items are written, for every collection read so far. */
+  private readonly placements: Placements = { nodes: [], keys: [] };
+  /** The entries of the collections being read, innermost last: each moves to `placements` once complete. */
+  private readonly open: number[] = [];
+  /** The node of the value read last (-1: a scalar), beside the value each reading method returns. */
+  private placed = -1;
+  /** Where the line `peek` last described starts: asking again about the same line costs nothing. */
+  private peeked = -1;
+  /** Tabs read in block scalars' text, the only place they are read. */
+  tabsRead = 0;
 
   constructor(
     private readonly text: string,
     private readonly resolve: PlainResolver,
-    private readonly positions: Positions,
+    /** Plain keys read before, with this resolver. */
+    private readonly keys: KeyCache,
+    /** Whether the text has tabs at all: only then are a block scalar's counted. */
+    private readonly mayHaveTabs: boolean,
   ) {}
 
   documents(): BlockDocuments {
     const values: unknown[] = [];
     const starts: number[] = [];
+    const roots: number[] = [];
     const text = this.text;
     for (;;) {
       if (!this.peek()) {
@@ -113,10 +156,11 @@ class BlockReader {
       const root = this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
       if (!Array.isArray(root) && Object.hasOwn(root, 'items')) giveUp(); // a List: js-yaml places its items
       values.push(root);
+      roots.push(this.placed);
       // The root must end the document.
       if (this.peek()) giveUp();
     }
-    return { values, starts, positions: this.positions };
+    return { values, starts, placements: this.placements, roots };
   }
 
   // ---- lines -------------------------------------------------------------------------
@@ -126,6 +170,7 @@ class BlockReader {
    * false at the end of the text or at a document marker, where `pos` then is.
    */
   private peek(): boolean {
+    if (this.pos === this.peeked) return true;
     const text = this.text;
     for (;;) {
       const start = this.pos;
@@ -143,6 +188,7 @@ class BlockReader {
       this.indent = i - start;
       this.at = i;
       this.end = end;
+      this.peeked = start;
       return true;
     }
   }
@@ -179,22 +225,32 @@ class BlockReader {
   private mapping(indent: number): Record<string, unknown> {
     if (++this.depth > MAX_DEPTH) giveUp();
     const out: Record<string, unknown> = {};
-    const at: (string | number)[] = [];
-    this.positions.set(out, at);
+    const mark = this.open.length;
     while (this.peek() && this.indent === indent) {
       if (this.isSequenceItem()) giveUp();
-      this.entry(out, at, indent, this.at);
+      this.entry(out, mark, indent, this.at);
     }
     if (this.peek() && this.indent > indent) giveUp(); // a continuation js-yaml would fold or refuse
     this.depth--;
+    this.placed = this.close(mark, (this.open.length - mark) / 3);
     return out;
   }
 
-  /** One `key: value` whose key starts at `at` on the current line, into `out` (and where it is into `keys`). */
-  private entry(out: Record<string, unknown>, keys: (string | number)[], indent: number, at: number): void {
+  /** Moves the entries of the collection opened at `mark` to its node; `size` is what the node starts with. */
+  private close(mark: number, size: number): number {
+    const open = this.open;
+    const nodes = this.placements.nodes;
+    const node = nodes.length;
+    nodes.push(size);
+    for (let j = mark; j < open.length; j++) nodes.push(open[j]);
+    open.length = mark;
+    return node;
+  }
+
+  /** One `key: value` whose key starts at `at` on the current line, into `out` (and where it is after `mark` in `open`). */
+  private entry(out: Record<string, unknown>, mark: number, indent: number, at: number): void {
     const key = this.key(at);
-    if (key === undefined || key === '__proto__' || key === '<<' || Object.hasOwn(out, key)) giveUp();
-    keys.push(key, at);
+    if (key === undefined || key === '__proto__' || key === '<<' || this.isWritten(out, mark, key)) giveUp();
     const from = skipSpaces(this.text, this.keyEnd);
     if (from >= this.end || this.text.charCodeAt(from) === HASH) {
       this.next();
@@ -202,6 +258,23 @@ class BlockReader {
     } else {
       out[key] = this.inline(from, indent, true);
     }
+    const keys = this.placements.keys;
+    this.open.push(keys.length, at, this.placed);
+    keys.push(key);
+  }
+
+  /**
+   * Whether `key` is already a key of the mapping `out`, opened at `mark`. Asking the object
+   * makes the engine look the new key's text up in its table of names, then again to store
+   * it: comparing with the few keys of a manifest's mapping was half of reading a key. A long
+   * mapping (a ConfigMap's data) asks the object.
+   */
+  private isWritten(out: Record<string, unknown>, mark: number, key: string): boolean {
+    const open = this.open;
+    if (open.length - mark > 3 * 16) return Object.hasOwn(out, key);
+    const keys = this.placements.keys;
+    for (let j = mark; j < open.length; j += 3) if (keys[open[j]] === key) return true;
+    return false;
   }
 
   /**
@@ -209,9 +282,11 @@ class BlockReader {
    * for a key a sequence at its own indentation (`containers:` then `- name: x`), or null.
    */
   private below(indent: number, isKey: boolean): unknown {
-    if (!this.peek()) return null;
-    if (this.indent > indent) return this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
-    if (isKey && this.indent === indent && this.isSequenceItem()) return this.sequence(indent);
+    if (this.peek()) {
+      if (this.indent > indent) return this.isSequenceItem() ? this.sequence(this.indent) : this.mapping(this.indent);
+      if (isKey && this.indent === indent && this.isSequenceItem()) return this.sequence(indent);
+    }
+    this.placed = -1;
     return null;
   }
 
@@ -219,8 +294,7 @@ class BlockReader {
   private sequence(indent: number): unknown[] {
     if (++this.depth > MAX_DEPTH) giveUp();
     const out: unknown[] = [];
-    const offsets: number[] = [];
-    this.positions.set(out, offsets);
+    const mark = this.open.length;
     const text = this.text;
     while (this.peek() && this.indent === indent && this.isSequenceItem()) {
       const from = skipSpaces(text, this.at + 1);
@@ -229,32 +303,33 @@ class BlockReader {
         // The item's node starts where its value below does; an empty one has no text.
         const below = this.peek() && this.indent > indent ? this.at : -1;
         out.push(this.below(indent, false));
-        offsets.push(below);
+        this.open.push(below, this.placed);
         continue;
       }
-      offsets.push(from);
       if (text.charCodeAt(from) === DASH && (from + 1 >= this.end || text.charCodeAt(from + 1) === SPACE)) giveUp(); // `- - x`
       const column = from - this.lineStart;
       if (this.key(from) !== undefined) {
         // `- name: x`: a mapping whose keys are at the column of its first.
         if (++this.depth > MAX_DEPTH) giveUp();
         const item: Record<string, unknown> = {};
-        const at: (string | number)[] = [];
-        this.positions.set(item, at);
-        this.entry(item, at, column, from);
+        const itemMark = this.open.length;
+        this.entry(item, itemMark, column, from);
         while (this.peek() && this.indent === column) {
           if (this.isSequenceItem()) giveUp();
-          this.entry(item, at, column, this.at);
+          this.entry(item, itemMark, column, this.at);
         }
         if (this.peek() && this.indent > indent) giveUp();
         this.depth--;
         out.push(item);
+        this.open.push(from, this.close(itemMark, (this.open.length - itemMark) / 3));
       } else {
         out.push(this.inline(from, indent, false));
+        this.open.push(from, this.placed);
       }
     }
     if (this.peek() && this.indent > indent) giveUp();
     this.depth--;
+    this.placed = this.close(mark, -1 - out.length);
     return out;
   }
 
@@ -277,10 +352,10 @@ class BlockReader {
       const ch = text.charCodeAt(i);
       if (ch === COLON) {
         if (i + 1 === this.end || text.charCodeAt(i + 1) === SPACE) {
-          const raw = text.slice(at, trimEnd(text, at, i));
-          if (raw.length > 1024) giveUp();
+          const end = trimEnd(text, at, i);
+          if (end - at > 1024) giveUp();
           this.keyEnd = i + 1;
-          return String(this.resolve(raw));
+          return this.keys.key(text, at, end);
         }
       } else if (ch === HASH && text.charCodeAt(i - 1) === SPACE) {
         return undefined;
@@ -313,12 +388,16 @@ class BlockReader {
         if (n === 0x26 || n === 0x2a || n === 0x21 || this.key(next) !== undefined) giveUp();
         value = this.inline(next, indent, isKey);
       }
-      this.anchors.set(name, value);
+      this.anchors.set(name, { value, node: this.placed });
       return value;
-    } else if (c === 0x2a /* * */) {
+    }
+    let placed = -1;
+    if (c === 0x2a /* * */) {
       const name = this.anchorName(from + 1);
-      if (!this.anchors.has(name)) giveUp(); // js-yaml: "unidentified alias"
-      value = this.anchors.get(name);
+      const anchored = this.anchors.get(name);
+      if (!anchored) giveUp(); // js-yaml: "unidentified alias"
+      value = anchored.value;
+      placed = anchored.node;
       after = from + 1 + name.length;
     } else if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
       const q = this.quoted(from);
@@ -328,15 +407,16 @@ class BlockReader {
     } else if (c === 0x5b /* [ */) {
       const list = this.flowList(from);
       value = list.value;
+      placed = list.node;
       after = list.after;
     } else if (c === 0x7b /* { */) {
       const close = skipSpaces(text, from + 1);
       if (text.charCodeAt(close) !== 0x7d /* } */) giveUp(); // only the empty flow mapping
-      const empty = {};
-      this.positions.set(empty, []);
-      value = empty;
+      value = {};
+      placed = this.close(this.open.length, 0);
       after = close + 1;
     } else if (c === 0x7c /* | */ || c === 0x3e /* > */) {
+      this.placed = -1;
       return this.blockScalar(from, indent);
     } else {
       if (!canStartPlain(text, from, this.end)) giveUp();
@@ -356,6 +436,7 @@ class BlockReader {
     if (rest < this.end && text.charCodeAt(rest) !== HASH) giveUp();
     if (rest < this.end && rest === after) giveUp(); // `"a"#b`: a comment needs a space before it
     this.next();
+    this.placed = placed;
     return value;
   }
 
@@ -417,17 +498,16 @@ class BlockReader {
   }
 
   /** `[a, "b", 3]` on one line, of scalars only. */
-  private flowList(from: number): { value: unknown[]; after: number } {
+  private flowList(from: number): { value: unknown[]; node: number; after: number } {
     const text = this.text;
     const value: unknown[] = [];
-    const offsets: number[] = [];
-    this.positions.set(value, offsets);
+    const mark = this.open.length;
     let i = skipSpaces(text, from + 1);
-    if (text.charCodeAt(i) === 0x5d /* ] */) return { value, after: i + 1 };
+    if (text.charCodeAt(i) === 0x5d /* ] */) return { value, node: this.close(mark, -1), after: i + 1 };
     for (;;) {
       const c = text.charCodeAt(i);
       if (i >= this.end) giveUp();
-      offsets.push(i);
+      this.open.push(i, -1);
       if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
         const q = this.quoted(i);
         if (!q) giveUp();
@@ -447,7 +527,7 @@ class BlockReader {
         i = j;
       }
       const sep = text.charCodeAt(i);
-      if (sep === 0x5d /* ] */) return { value, after: i + 1 };
+      if (sep === 0x5d /* ] */) return { value, node: this.close(mark, -1 - value.length), after: i + 1 };
       if (sep !== 0x2c /* , */) giveUp();
       i = skipSpaces(text, i + 1);
       if (text.charCodeAt(i) === 0x5d || text.charCodeAt(i) === 0x2c) giveUp(); // `[a,]`, `[a,,b]`
@@ -499,7 +579,7 @@ class BlockReader {
         return result;
       }
       if (folding) {
-        if (ch === SPACE) {
+        if (ch === SPACE || ch === TAB) {
           atMoreIndented = true;
           result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
         } else if (atMoreIndented) {
@@ -518,10 +598,43 @@ class BlockReader {
       emptyLines = 0;
       const end = this.lineEndFrom(j);
       result += text.slice(j, end);
+      if (this.mayHaveTabs) this.tabsRead += countOf(text, TAB, j, end);
       line = end + 1;
     }
   }
 }
+
+/**
+ * The plain keys of a text read so far, by a hash of their text: a manifest uses a few dozen
+ * keys thousands of times, and taking each one's text out of the file (a new string, which the
+ * engine then looks up in its table of property names) and resolving it again was a fifth of
+ * reading. A key found here is compared with the text in place, and the string stored with
+ * the object the first time is stored again. One per text read (its pieces share it), so that
+ * nothing outlives the reading of a file.
+ */
+export class KeyCache {
+  private readonly raw: (string | undefined)[] = new Array(KEY_CACHE_SIZE).fill(undefined);
+  private readonly resolved: string[] = new Array(KEY_CACHE_SIZE).fill('');
+
+  constructor(private readonly resolve: PlainResolver) {}
+
+  /** The key written as `text[from, to)`, a plain scalar. */
+  key(text: string, from: number, to: number): string {
+    let h = to - from;
+    for (let j = from; j < to; j++) h = (h * 31 + text.charCodeAt(j)) | 0;
+    const slot = h & (KEY_CACHE_SIZE - 1);
+    const raw = this.raw[slot];
+    if (raw !== undefined && raw.length === to - from && text.startsWith(raw, from)) return this.resolved[slot];
+    const fresh = text.slice(from, to);
+    const key = String(this.resolve(fresh));
+    this.raw[slot] = fresh;
+    this.resolved[slot] = key;
+    return key;
+  }
+}
+
+/** Slots of a KeyCache: a power of two, well above the keys a manifest uses. */
+const KEY_CACHE_SIZE = 256;
 
 const SIMPLE_ESCAPES = new Map<number, string>([
   [0x30, '\x00'], [0x61, '\x07'], [0x62, '\x08'], [0x74, '\x09'], [0x6e, '\x0a'], [0x76, '\x0b'], [0x66, '\x0c'],
@@ -530,37 +643,47 @@ const SIMPLE_ESCAPES = new Map<number, string>([
 ]);
 
 /**
- * Where `path` is in `root` by the recorded positions: the offset of the last key or item
- * found along it (`from` when not even the first is), and whether it was found whole;
- * undefined when a collection on the way has no positions.
+ * Where `path` is in the document whose root is the node `root` of `placements`: the offset of
+ * the last key or item found along it (`from` when not even the first is), and whether it was
+ * found whole. What walking the values would find: a scalar or a missing key or index ends it.
  */
-export function placeIn(root: unknown, positions: Positions, from: number, path: readonly (string | number)[]): { offset: number; complete: boolean } | undefined {
+export function placeIn(placements: Placements, root: number, from: number, path: readonly (string | number)[]): { offset: number; complete: boolean } {
+  const { nodes, keys } = placements;
   let node = root;
   let offset = from;
   for (const segment of path) {
-    if (typeof node !== 'object' || node === null) return { offset, complete: false };
-    const at = positions.get(node);
-    if (!at) return undefined;
-    let found = -1;
-    if (Array.isArray(node)) {
-      const i = typeof segment === 'number' ? segment : /^[0-9]+$/.test(segment) ? Number(segment) : -1;
-      if (!(i >= 0 && i < node.length)) return { offset, complete: false };
-      node = node[i];
-      found = at[i] as number;
+    if (node < 0) return { offset, complete: false };
+    const size = nodes[node];
+    let found: number;
+    if (size < 0) {
+      // A sequence: -1 - items, then [offset, value] per item.
+      const i = typeof segment === 'number' ? segment : isDigits(segment) ? Number(segment) : -1;
+      if (!(i >= 0 && i < -1 - size)) return { offset, complete: false };
+      found = nodes[node + 1 + 2 * i];
+      node = nodes[node + 2 + 2 * i];
     } else {
+      // A mapping: keys, then [key, offset, value] per key.
       const key = typeof segment === 'number' ? String(segment) : segment;
-      for (let j = 0; j < at.length; j += 2) {
-        if (at[j] === key) {
-          found = at[j + 1] as number;
-          break;
-        }
-      }
-      if (found < 0) return { offset, complete: false };
-      node = (node as Record<string, unknown>)[key];
+      const end = node + 1 + 3 * size;
+      let e = node + 1;
+      while (e < end && keys[nodes[e]] !== key) e += 3;
+      if (e >= end) return { offset, complete: false };
+      found = nodes[e + 1];
+      node = nodes[e + 2];
     }
     if (found >= 0) offset = found; // an empty item has no text: keep its parent's place
   }
   return { offset, complete: true };
+}
+
+/** `/^[0-9]+$/`, without a regular expression run per path segment. */
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /** Whether a plain scalar may start at `at` (js-yaml's readPlainScalar test, block context). */

@@ -9,14 +9,22 @@ import { loadAll, type Schema, type State } from 'js-yaml';
 import type { PathSegment } from './path';
 import { JS_YAML_MAX_DEPTH, MAX_OPEN_NODES, NestingTooDeep } from './limits';
 
-/** Line and column (1-based) of offsets in one text. */
+/**
+ * Line and column (1-based) of offsets in one text. Lines are found only as far as the offsets
+ * asked about: a ConstraintTemplate's file, one document at its first line, is not scanned at
+ * all for its origin, and a long file is scanned once, as its documents' origins are asked in order.
+ */
 export class LineIndex {
-  private starts: number[] | undefined;
+  /** Where each line found so far starts. */
+  private readonly starts: number[] = [0];
+  /** Every line break before this offset has its line in `starts`. */
+  private scanned = 0;
 
   constructor(private readonly text: string) {}
 
   position(offset: number): { line: number; column: number } {
-    const starts = (this.starts ??= lineStarts(this.text));
+    if (offset >= this.scanned) this.scanTo(offset);
+    const starts = this.starts;
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -26,12 +34,20 @@ export class LineIndex {
     }
     return { line: lo + 1, column: offset - starts[lo] + 1 };
   }
-}
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
+  /** Finds the lines up to the first line break at or after `offset`. */
+  private scanTo(offset: number): void {
+    const text = this.text;
+    while (this.scanned <= offset) {
+      const nl = text.indexOf('\n', this.scanned);
+      if (nl < 0) {
+        this.scanned = Infinity;
+        return;
+      }
+      this.starts.push(nl + 1);
+      this.scanned = nl + 1;
+    }
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { LineIndex, deref, isKey, positionTrees, skipSpace, walk, type PosNode }
 import { documentLines, fastLocate, type DocumentLines, type FastLocation } from './fast-locate';
 import { scanFieldPath, type PathSegment } from './path';
 import { jsonItemRanges, jsonTooDeep, nestedDeeper, scanJsonValue, skipJsonSpace } from './json';
-import { placeIn, readBlockYaml, type Positions } from './block-yaml';
+import { KeyCache, placeIn, readBlockYaml, type Placements } from './block-yaml';
 import { plainScalarResolver, schemaFor, type YamlVersion } from './schema';
 import { MAX_DEPTH, MAX_EXPANDED_NODES, JS_YAML_MAX_DEPTH, MAX_OPEN_NODES, NestingTooDeep, depthMessage } from './limits';
 
@@ -112,8 +112,8 @@ class DocumentSource {
     private readonly schema: Schema,
     /** For a List item: the List's document and the item's path there, should its text not load alone. */
     private readonly parent?: { doc: DocumentSource; path: PathSegment[] },
-    /** Where the block reader saw the keys and items of this document's values, when it read them (offsets from `base`). */
-    readonly positions?: { map: Positions; base: number },
+    /** Where the block reader saw the keys and items of this document's value, when it read it (offsets from `base`). */
+    readonly placement?: { placements: Placements; root: number; base: number },
   ) {}
 
   /** Where a path is, read from the lines alone when the document is plain block YAML; undefined otherwise. */
@@ -169,9 +169,11 @@ class Manifest implements ManifestObject {
 
   locate(path: string | readonly PathSegment[]): Origin {
     const segments = typeof path === 'string' ? segmentsOf(path) : path;
-    const positions = this.doc.positions;
-    const placed = positions && this.prefix.length === 0 ? placeIn(this.object, positions.map, -1, segments) : undefined;
-    if (placed) return placed.offset < 0 ? this.origin : this.doc.src.origin(positions!.base + placed.offset);
+    const placement = this.doc.placement;
+    if (placement && this.prefix.length === 0) {
+      const { offset } = placeIn(placement.placements, placement.root, -1, segments);
+      return offset < 0 ? this.origin : this.doc.src.origin(placement.base + offset);
+    }
     const fast = this.prefix.length === 0 ? this.doc.fast(segments) : undefined;
     if (fast) return this.doc.src.origin(fast.offset);
     const root = this.doc.tree();
@@ -208,8 +210,8 @@ interface LoadedUnit {
   starts: number[];
   /** For each document, where the items of its top-level `items` list are (in `source`), if any. */
   items: (Range[] | undefined)[];
-  /** Where keys and items are, when the block reader read the text. */
-  positions?: Positions;
+  /** Where each document's keys and items are, when the block reader read the text: the table, and each document's root there. */
+  placements?: { table: Placements; roots: number[] };
 }
 
 interface Range {
@@ -318,15 +320,15 @@ export function parseYamlValues(text: string, file: string, opts: ParseOptions =
  */
 function readByDocument(text: string, schema: Schema, resolve: (plain: string) => unknown): LoadedUnit[] | undefined {
   // The whole text at once first: nearly always it is all plain block YAML.
-  const whole = readBlockYaml(text, resolve);
-  if (whole) return [{ source: text, base: 0, values: whole.values, starts: whole.starts, items: [], positions: whole.positions }];
+  const keys = new KeyCache(resolve);
+  const whole = readBlockYaml(text, resolve, keys);
+  if (whole) return [{ source: text, base: 0, values: whole.values, starts: whole.starts, items: [], placements: { table: whole.placements, roots: whole.roots } }];
   const units: LoadedUnit[] = [];
-  const positions: Positions = new WeakMap();
   for (const { from, to } of markerPieces(text)) {
     const source = text.slice(from, to);
-    const block = readBlockYaml(source, resolve, positions);
+    const block = readBlockYaml(source, resolve, keys);
     if (block) {
-      units.push({ source, base: from, values: block.values, starts: block.starts, items: [], positions: block.positions });
+      units.push({ source, base: from, values: block.values, starts: block.starts, items: [], placements: { table: block.placements, roots: block.roots } });
       continue;
     }
     try {
@@ -415,7 +417,8 @@ function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseR
       out.errors.push(src.error(offset, aliasing));
       return;
     }
-    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema, undefined, unit.positions && { map: unit.positions, base });
+    const placement = unit.placements && { placements: unit.placements.table, root: unit.placements.roots[k], base };
+    const doc = new DocumentSource(src, base + froms[k], base + tos[k], 'yaml', schema, undefined, placement);
     const items = unit.items[k]?.map((r) => ({ start: base + r.start, end: base + r.end }));
     emit(value, src.origin(offset), doc, out, items);
   });
@@ -429,6 +432,7 @@ function readUnit(src: SourceText, unit: LoadedUnit, schema: Schema, out: ParseR
  * each shared value once; the recursion stops at MAX_DEPTH.
  */
 export function checkAliases(root: unknown): string | undefined {
+  if (plainlyBounded(root)) return undefined;
   /** Per shared value: nodes as if copied, and levels of nesting below it. */
   const sizes = new Map<object, { nodes: number; height: number }>();
   const open = new Set<object>();
@@ -468,6 +472,32 @@ export function checkAliases(root: unknown): string | undefined {
 }
 
 const LEAF = { nodes: 1, height: 0 };
+
+/** Nodes plainlyBounded walks before leaving a document to the exact count. */
+const PLAIN_WALK_BUDGET = 100_000;
+
+/**
+ * Whether walking `root` as if aliases were copies ends within PLAIN_WALK_BUDGET nodes, no
+ * value deeper than MAX_DEPTH - 2: then checkAliases has nothing to say (no cycle, as the walk
+ * ended; no expansion past the budget; no depth near the limit, whichever way a shared value
+ * is reached first). A Deployment whose labels are an alias (what `yaml` writes for shared
+ * values) is walked once, without the table of shared values the exact count keeps for every
+ * node: this answers for nearly every document at a fraction of its cost.
+ */
+function plainlyBounded(root: unknown): boolean {
+  let budget = PLAIN_WALK_BUDGET;
+  const walk = (value: unknown, depth: number): boolean => {
+    if (typeof value !== 'object' || value === null) return true;
+    if (--budget < 0 || depth >= MAX_DEPTH - 2) return false;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (!walk(value[i], depth + 1)) return false;
+      return true;
+    }
+    for (const key in value) if (!walk((value as Record<string, unknown>)[key], depth + 1)) return false;
+    return true;
+  };
+  return walk(root, 1);
+}
 
 /** `e` thrown while loading `source`, which starts at `base` in the file. */
 function yamlError(src: SourceText, e: unknown, base: number, source: string): ReadError {
