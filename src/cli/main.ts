@@ -69,7 +69,7 @@ command('lint', (c) =>
     .option('--baseline <file>', 'findings recorded in this file (--write-baseline) are baselined: reported, not failing the run')
     .option('--write-baseline <file>', "record this run's findings in a baseline file (exit 0 unless input errors)")
     .option('--shard <i/n>', 'lint only shard I of N of the files (by path hash; join the reports with offgate merge)')
-    .option('--jobs <n>', 'threads to evaluate many objects on (default: the CPUs, at most 4; 1 for this thread only)')
+    .option('--jobs <n>', 'threads to evaluate 500 objects or more on (default 1)')
     .option('--no-color', 'no colour even on a terminal')
     .option('-v, --verbose', 'field paths, generated Pods and details, and the skipped files, in text output')
     .option('-q, --quiet', 'text output: the summary only (counts by restriction, the verdict, the sources)')
