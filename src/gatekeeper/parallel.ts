@@ -8,6 +8,9 @@
 // which serves one evaluation (evaluation-worker.ts) instead of the command line. A worker that
 // fails in any way (cannot start, crashes, runs out of memory) leaves its part to this
 // thread: the result is the same, only later.
+//
+// Only when asked (`lint --jobs N`): evaluation is memory-bound, and on a 2-core machine two
+// threads review no more objects per second than one (measured with npm run bench).
 import { Worker } from 'node:worker_threads';
 import { append } from '../arrays';
 import { prepareEvaluation, reviewedObjects, reviewObjects, sortResults, type EngineInput, type EngineOutput, type Located, type PreparedEvaluation } from './engine';
