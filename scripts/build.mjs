@@ -35,28 +35,36 @@ const TYPES = !process.argv.includes('--no-types');
 //   - commander requires node:child_process for executable subcommands offgate does not have;
 //   - the OPA SDK requires its own copy of `yaml` (v1) for the yaml.* builtins, which few
 //     policies call (offgate's own yaml.unmarshal and yaml.is_valid replace two of them).
+// Each entry: the file, the eager require, and a stand-in bound to the same name that
+// requires the module on first use; `members` are what the stand-in provides, and the build
+// fails if the file uses the binding for anything else (the dependency changed).
 const DEFERRED = [
   {
     file: /[\\/]commander[\\/]lib[\\/]command\.js$/,
     eager: "const childProcess = require('node:child_process');",
+    binding: 'childProcess',
+    members: ['spawn'],
     lazy: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
   },
   {
     file: /[\\/]@open-policy-agent[\\/]opa-wasm[\\/]src[\\/]builtins[\\/]yaml\.js$/,
     eager: 'const yaml = require("yaml");',
+    binding: 'yaml',
+    members: ['parse', 'stringify'],
     lazy: 'let yamlModule; const yaml = { parse: (s) => (yamlModule ??= require("yaml")).parse(s), stringify: (d) => (yamlModule ??= require("yaml")).stringify(d) };',
   },
 ];
 const deferRequires = {
   name: 'defer-requires',
   setup(b) {
-    for (const { file, eager, lazy } of DEFERRED) {
+    for (const { file, eager, binding, members, lazy } of DEFERRED) {
       b.onLoad({ filter: file }, (args) => {
         const text = readFileSync(args.path, 'utf8');
         if (!text.includes(eager)) throw new Error(`${args.path}: no "${eager}" to defer (the dependency changed: update scripts/build.mjs)`);
-        // Every other use of the module must be one the lazy object has.
-        const uses = [...text.matchAll(/\byaml\.(\w+)\(/g)].map((m) => m[1]);
-        if (eager.includes('yaml') && uses.some((u) => u !== 'parse' && u !== 'stringify')) throw new Error(`${args.path}: calls yaml.${uses.find((u) => u !== 'parse' && u !== 'stringify')} (update scripts/build.mjs)`);
+        // Uses of the binding in code (not inside a string such as "yaml.marshal").
+        const used = [...text.matchAll(new RegExp(`(?<![\\w."'])${binding}\\.(\\w+)`, 'g'))].map((m) => m[1]);
+        const other = used.find((u) => !members.includes(u));
+        if (other) throw new Error(`${args.path}: uses ${binding}.${other}, which the deferred stand-in lacks (update scripts/build.mjs)`);
         return { contents: text.replace(eager, lazy), loader: 'js' };
       });
     }
