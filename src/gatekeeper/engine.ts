@@ -163,11 +163,17 @@ export interface EngineInput {
 
 export function evaluate(engineInput: EngineInput): EngineOutput {
   const prepared = prepareEvaluation(engineInput);
-  const reviewed = reviewObjects(prepared, reviewedObjects(prepared));
+  return joinReviews(prepared, [reviewObjects(prepared, reviewedObjects(prepared))]);
+}
+
+/** The load output followed by the reviews of consecutive parts, in order, the results sorted as evaluate() gives them. */
+export function joinReviews(prepared: PreparedEvaluation, parts: EngineOutput[]): EngineOutput {
   const out = prepared.out;
-  append(out.results, reviewed.results);
-  append(out.errors, reviewed.errors);
-  append(out.warnings, reviewed.warnings);
+  for (const part of parts) {
+    append(out.results, part.results);
+    append(out.errors, part.errors);
+    append(out.warnings, part.warnings);
+  }
   out.results = sortResults(out.results);
   return out;
 }
@@ -299,7 +305,7 @@ export function reviewObjects(p: PreparedEvaluation, items: Located[]): EngineOu
 }
 
 /** Results in the order evaluate() gives them: by enforcement action, then message; ties in review order. */
-export function sortResults(results: Result[]): Result[] {
+function sortResults(results: Result[]): Result[] {
   return stableSort(results, (a, b) => compareText(a.enforcementAction, b.enforcementAction) || compareText(a.message, b.message));
 }
 

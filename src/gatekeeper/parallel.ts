@@ -12,8 +12,7 @@
 // Only when asked (`lint --jobs N`): evaluation is memory-bound, and on a 2-core machine two
 // threads review no more objects per second than one (measured with npm run bench).
 import { Worker } from 'node:worker_threads';
-import { append } from '../arrays';
-import { prepareEvaluation, reviewedObjects, reviewObjects, sortResults, type EngineInput, type EngineOutput, type Located, type PreparedEvaluation } from './engine';
+import { joinReviews, prepareEvaluation, reviewedObjects, reviewObjects, type EngineInput, type EngineOutput, type Located, type PreparedEvaluation } from './engine';
 import { isNamespaceObject } from './types';
 import { mark } from '../timings';
 import { MIN_OBJECTS_PER_THREAD, threadsFor, WORKER_FLAG } from './threads';
@@ -53,15 +52,9 @@ export async function evaluateInParallel(input: EngineInput, opts: ParallelOptio
     outputs.push(got ? rejoin(got, part) : reviewObjects(prepared, part));
   }
   mark(`waiting for the other parts (${answered} of ${workers.length} workers answered)`);
-  const out = prepared.out;
-  for (const o of outputs) {
-    append(out.results, o.results);
-    append(out.errors, o.errors);
-    append(out.warnings, o.warnings);
-  }
+  const out = joinReviews(prepared, outputs);
   // A warning said once per review (an undescribed namespace) is said once per part.
   out.warnings = [...new Set(out.warnings)];
-  out.results = sortResults(out.results);
   return out;
 }
 
