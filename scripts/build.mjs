@@ -71,12 +71,18 @@ const deferRequires = {
   },
 };
 
-// The module cache keys compiled templates by the compiler's own code too (src/compiler/identity.ts
-// computes the same hash when run from the sources): two builds that share a version never share modules.
-function compilerSourcesHash(srcDir) {
+// Caches key their entries by offgate's own code too (src/sources-hash.ts computes the same
+// hashes when run from the sources): the module cache by the compiler's, the parse cache by the
+// reader's, a template set's verdicts by the checks'. Two builds that share a version never share entries.
+function sourcesHash(srcDir, dirs, files = []) {
   const list = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(join(dir, e.name)) : [join(dir, e.name)]));
-  const files = ['compiler', 'runtime'].flatMap((d) => list(join(srcDir, d))).sort();
-  return createHash('sha256').update(Buffer.concat(files.flatMap((f) => [Buffer.from(`${f.slice(srcDir.length + 1)}\n`), readFileSync(f), Buffer.from('\0')]))).digest('hex');
+  const sources = dirs.flatMap((d) => list(join(srcDir, d))).sort();
+  const parts = sources.flatMap((f) => [Buffer.from(`${f.slice(srcDir.length + 1)}\n`), readFileSync(f), Buffer.from('\0')]);
+  for (const f of files) {
+    const path = join(srcDir, '..', f);
+    if (existsSync(path)) parts.push(Buffer.from(`${f}\n`), readFileSync(path), Buffer.from('\0'));
+  }
+  return createHash('sha256').update(Buffer.concat(parts)).digest('hex');
 }
 
 // The builtins' argument types from OPA's capabilities (shipped inside opa-wasm, which exports no
@@ -106,7 +112,9 @@ const common = {
   plugins: [deferRequires],
 };
 const defines = {
-  __OFFGATE_COMPILER_ID: JSON.stringify(compilerSourcesHash('src')),
+  __OFFGATE_COMPILER_ID: JSON.stringify(sourcesHash('src', ['compiler', 'runtime'])),
+  __OFFGATE_CHECKS_ID: JSON.stringify(sourcesHash('src', ['gatekeeper'])),
+  __OFFGATE_READER_ID: JSON.stringify(sourcesHash('src', ['manifests'], ['package-lock.json'])),
   __OFFGATE_OPA_BUILTINS: JSON.stringify(JSON.stringify(opaBuiltinDeclarations())),
 };
 

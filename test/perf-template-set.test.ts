@@ -126,6 +126,28 @@ describe('one module for a set of templates', () => {
     expect(run(POLICY, cache).results).toHaveLength(run(POLICY, null).results.length);
   });
 
+  it("keeps each member's validation in the entry: a run from the cache reports an invalid template as a cold run does", () => {
+    const cache = mkdtempSync(join(tmpdir(), 'offgate-set-'));
+    // A parameters schema that is no structural schema: invalid, left out of the module.
+    const invalid = template('K8sBadSchema', 'k8sbadschema', 'true').replace(
+      '      names:\n        kind: K8sBadSchema\n',
+      '      names:\n        kind: K8sBadSchema\n      validation:\n        openAPIV3Schema:\n          type: object\n          properties:\n            n: {type: 7}\n',
+    );
+    const policy = [...POLICY, { template: invalid, constraints: [constraint('K8sBadSchema', 'bad')] }];
+    const members: SetMember[] = policy.map((p, i) => ({ object: parse(p.template) as K8sObject, file: `t${i}.yaml` }));
+    const first = compileTemplateSet(members, cache)!;
+    expect(first.fromCache).toBe(false);
+    expect(first.problems.map((p) => p.length > 0)).toEqual([false, false, false, false, true]);
+    expect(first.members[4]).toBeNull();
+    const second = compileTemplateSet(members, cache)!;
+    expect(second.fromCache).toBe(true);
+    expect(second.problems).toEqual(first.problems);
+    const cold = run(policy, null);
+    expect(cold.errors.some((e) => e.includes('K8sBadSchema') || e.includes('k8sbadschema'))).toBe(true);
+    run(policy, cache);
+    expect(run(policy, cache)).toEqual(cold);
+  });
+
   it('leaves out templates whose packages overlap one already in the set; a lib of the same source is shared', () => {
     const other = template('K8sOtherLib', 'k8sotherlib', 'data.lib.images.latest(c.image)', ['package lib.images\nlatest(image) { not contains(image, ":") }']);
     const samePackage = template('K8sSamePackage', 'k8snolatest', 'c.name == "api"');

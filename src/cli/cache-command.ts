@@ -1,6 +1,7 @@
 // `offgate cache dir` and `offgate cache clean`: where the compiled modules of users'
-// templates are kept, and emptying it (the next run compiles them again).
-import { cacheDir, cacheUsage, cleanCache } from '../gatekeeper/module-cache';
+// templates (and their parsed --policy folders) are kept, and emptying it (the next run
+// compiles them again).
+import { cacheDir, cacheUsage, cleanCache, type CacheUsage } from '../gatekeeper/module-cache';
 import { plural } from '../report/describe';
 import { formatSize } from '../size';
 import { UsageError } from './errors';
@@ -13,15 +14,21 @@ export function runCache(action: string, env: NodeJS.ProcessEnv, write: (text: s
       return;
     case 'clean': {
       const removed = cleanCache(dir);
-      write(`removed ${plural(removed.entries, 'module')} (${formatSize(removed.bytes)}) from ${dir}\n`);
+      write(`removed ${cacheContents(removed)} (${formatSize(removed.bytes)}) from ${dir}\n`);
       return;
     }
     case 'info': {
       const usage = cacheUsage(dir);
-      write(`${dir}: ${plural(usage.entries, 'module')}, ${formatSize(usage.bytes)}\n`);
+      write(`${dir}: ${cacheContents(usage)}, ${formatSize(usage.bytes)}\n`);
       return;
     }
     default:
       throw new UsageError(`cache: unknown action "${action}" (expected: dir, info or clean)`);
   }
+}
+
+/** `3 modules`, `3 modules, 1 parsed policy folder`: what the entries are. */
+export function cacheContents(u: CacheUsage): string {
+  const modules = plural(u.entries - u.parsed, 'module');
+  return u.parsed > 0 ? `${modules}, ${plural(u.parsed, 'parsed policy folder')}` : modules;
 }

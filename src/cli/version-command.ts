@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { OPA_WASM_ABI_VERSION } from '../compiler/backend/module';
 import { compilerId } from '../compiler/identity';
 import { compilerVersion, MANIFEST, WASM_DIR, type WasmManifest } from '../gatekeeper/bundled-wasm';
-import { cacheDir, cacheMaxBytes, cacheUsage } from '../gatekeeper/module-cache';
+import { cacheDir, cacheMaxBytes, cacheUsage, type CacheUsage } from '../gatekeeper/module-cache';
+import { cacheContents } from './cache-command';
 import { packagePath } from '../paths';
 import { plural } from '../report/describe';
 import { formatSize } from '../size';
@@ -19,7 +20,7 @@ export interface VersionInfo {
   compiler: string;
   abi: string;
   node: string;
-  cache: { dir: string; entries: number; bytes: number; maxBytes: number | { error: string } };
+  cache: CacheUsage & { dir: string; maxBytes: number | { error: string } };
 }
 
 export function versionInfo(env: NodeJS.ProcessEnv): VersionInfo {
@@ -49,7 +50,7 @@ export function formatVersion(v: VersionInfo): string {
     `compiler: ${v.compiler}`,
     `OPA wasm ABI: ${v.abi}`,
     `Node.js: ${v.node}`,
-    `module cache: ${v.cache.dir} (${plural(v.cache.entries, 'module')}, ${formatSize(v.cache.bytes)}; ${bound})`,
+    `module cache: ${v.cache.dir} (${cacheContents(v.cache)}, ${formatSize(v.cache.bytes)}; ${bound})`,
   ]
     .map((l) => `${l}\n`)
     .join('');

@@ -372,9 +372,10 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
   }
   // Templates among the inputs replace bundled ones of the same kind. Those that can share
   // one module are compiled together (template-set.ts); the others one by one.
-  const checked = objs.map((o) => ({ o, problems: validateTemplate(o.object) }));
-  const shared = loadTemplateSet(checked.filter((c) => c.problems.length === 0).map((c) => c.o), opts, limits);
-  for (const { o, problems } of checked) {
+  // The set's cache entry says which are invalid: those it has not seen are checked here.
+  const shared = loadTemplateSet(objs, opts, limits);
+  for (const o of objs) {
+    const problems = shared.problems.get(o) ?? validateTemplate(o.object);
     const kind = String((o.object.spec as { crd?: { spec?: { names?: { kind?: string } } } } | undefined)?.crd?.spec?.names?.kind);
     const templateName = String(o.object.metadata?.name ?? '');
     if (problems.length > 0) {
@@ -382,7 +383,7 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
       if (kind !== 'undefined') failed.set(kind, `template ${templateName} is invalid`);
       continue;
     }
-    const member = shared.get(o);
+    const member = shared.members.get(o);
     if (member) {
       byKind.set(kind, { kind, template: o.object, ...member });
       continue;
@@ -404,25 +405,31 @@ function loadTemplates(objs: Located[], precompiled: PrecompiledTemplate[], opts
 
 const precompiledInstances = new WeakMap<Uint8Array, Map<string, { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator }>>();
 
-/** The templates compiled into one module with others (template-set.ts), each with its entrypoint in the shared instance. */
-function loadTemplateSet(objs: Located[], opts: EngineOptions, limits: EvaluationLimits): Map<Located, Omit<Template, 'kind' | 'template'>> {
-  const byObject = new Map<Located, Omit<Template, 'kind' | 'template'>>();
+/**
+ * The templates compiled into one module with others (template-set.ts), each with its
+ * entrypoint in the shared instance, and what validateTemplate says of each (of every
+ * template, when there is a set).
+ */
+function loadTemplateSet(objs: Located[], opts: EngineOptions, limits: EvaluationLimits): { members: Map<Located, Omit<Template, 'kind' | 'template'>>; problems: Map<Located, string[]> } {
+  const members = new Map<Located, Omit<Template, 'kind' | 'template'>>();
+  const problems = new Map<Located, string[]>();
   const set = compileTemplateSet(
     objs.map((o) => ({ object: o.object, file: o.origin?.file ?? 'template' })),
     opts.cacheDir === undefined ? cacheDir() : opts.cacheDir,
   );
-  if (!set) return byObject;
+  if (!set) return { members, problems };
+  set.problems.forEach((p, i) => problems.set(objs[i], p));
   let instance: { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator };
   try {
     const limited = loadLimitedPolicy(set.wasm, limits);
     instance = { policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited) };
   } catch {
-    return byObject; // each is loaded on its own, and says why it cannot be
+    return { members, problems }; // each is loaded on its own, and says why it cannot be
   }
   set.members.forEach((m, i) => {
-    if (m) byObject.set(objs[i], { ...instance, entrypoint: m.entrypoint, readsInventory: m.readsInventory });
+    if (m) members.set(objs[i], { ...instance, entrypoint: m.entrypoint, readsInventory: m.readsInventory });
   });
-  return byObject;
+  return { members, problems };
 }
 
 let nextConstraintId = 0;

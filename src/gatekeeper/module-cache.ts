@@ -2,7 +2,8 @@
 // user's cache directory (XDG), so a second run does not compile again. The
 // key covers everything the bytes depend on: compiler version, runtime, sources,
 // entrypoint and Rego version. A cache that cannot be read or written is
-// simply not used.
+// simply not used. The parsed files of --policy folders are kept here too, as entries
+// of their own kind (`.parsed`: src/manifests/parse-cache.ts), under the same bound.
 //
 // An entry is the module followed by the SHA-256 of the module (32 bytes), checked
 // on every read: a truncated or overwritten entry is compiled again and replaced, never
@@ -17,6 +18,7 @@ import type { RegoVersion } from '../compiler/ast';
 import { compile, type SourceModule } from '../compiler/compile';
 import { compilerId } from '../compiler/identity';
 import { sha256 } from '../hash';
+import type { ByteStore } from '../manifests';
 import { parseSize } from '../size';
 import { compilerVersion } from './bundled-wasm';
 
@@ -58,7 +60,7 @@ export interface CompiledModule {
 /** Compiles, or reads the module a previous run compiled from the same sources. */
 export function compileCached(req: CompileRequest, dir: string | null = cacheDir(), maxBytes?: number): CompiledModule {
   const key = cacheKey(req);
-  const file = dir ? join(dir, `${key}${ENTRY_SUFFIX}`) : null;
+  const file = dir ? join(dir, `${key}.wasm`) : null;
   const cached = file ? readEntry(file) : 'missing';
   if (cached instanceof Uint8Array) return { wasm: cached, fromCache: true };
   const wasm = compile({ modules: req.modules, entrypoints: [req.entrypoint], regoVersion: req.regoVersion });
@@ -70,20 +72,29 @@ export function compileCached(req: CompileRequest, dir: string | null = cacheDir
 }
 
 /**
- * The entry stored under `key` (a sha256 in hex) by storeEntry, when it is there and whole.
- * For entries that are more than one template's module (template-set.ts).
+ * What an entry holds, named by its file's suffix: a compiled module (one template's, or a
+ * template set's with its header: template-set.ts), or the objects of parsed files (the
+ * parse cache of src/manifests).
  */
-export function loadEntry(key: string, dir: string | null = cacheDir()): Uint8Array | undefined {
+export type EntryKind = 'wasm' | 'parsed';
+
+/** The entry stored under `key` (a sha256 in hex) by storeEntry, when it is there and whole. */
+export function loadEntry(key: string, dir: string | null = cacheDir(), kind: EntryKind = 'wasm'): Uint8Array | undefined {
   if (!dir) return undefined;
-  const bytes = readEntry(join(dir, `${key}${ENTRY_SUFFIX}`));
+  const bytes = readEntry(join(dir, `${key}.${kind}`));
   return bytes instanceof Uint8Array ? bytes : undefined;
 }
 
 /** Stores `bytes` under `key`, as compileCached stores a module (atomically, then evicting over the bound). */
-export function storeEntry(key: string, bytes: Uint8Array, dir: string | null = cacheDir(), maxBytes?: number): void {
+export function storeEntry(key: string, bytes: Uint8Array, dir: string | null = cacheDir(), maxBytes?: number, kind: EntryKind = 'wasm'): void {
   if (!dir) return;
   const bound = maxBytes ?? cacheMaxBytes();
-  writeEntry(dir, join(dir, `${key}${ENTRY_SUFFIX}`), bytes, typeof bound === 'number' ? bound : DEFAULT_CACHE_MAX_BYTES);
+  writeEntry(dir, join(dir, `${key}.${kind}`), bytes, typeof bound === 'number' ? bound : DEFAULT_CACHE_MAX_BYTES);
+}
+
+/** The parse cache's store (src/manifests/parse-cache.ts): entries of their own kind, bounded and evicted with the modules. */
+export function parsedFileStore(dir: string | null = cacheDir()): ByteStore {
+  return { load: (key) => loadEntry(key, dir, 'parsed'), store: (key, bytes) => storeEntry(key, bytes, dir, undefined, 'parsed') };
 }
 
 /**
@@ -95,10 +106,9 @@ export function toolchainKey(): string[] {
   return [compilerVersion(), compilerId()];
 }
 
-const ENTRY_SUFFIX = '.wasm';
 const DIGEST_BYTES = 32;
-const ENTRY = /^[0-9a-f]{64}\.wasm$/;
-const TEMP = /^[0-9a-f]{64}\.wasm\.\d+\.[0-9a-z]+\.tmp$/;
+const ENTRY = /^[0-9a-f]{64}\.(wasm|parsed)$/;
+const TEMP = /^[0-9a-f]{64}\.(wasm|parsed)\.\d+\.[0-9a-z]+\.tmp$/;
 /** The CLI's code cache, recorded here by bin/offgate.js when the package has none (and its temporary file). */
 const CODE_CACHE = /^code-cache-node[\w.-]+\.v8(\.\d+\.tmp)?$/;
 /** A temporary file this old belongs to a run that died before renaming it. */
@@ -197,12 +207,14 @@ function removeQuietly(path: string): boolean {
 export interface CacheUsage {
   entries: number;
   bytes: number;
+  /** Of the entries, how many are parsed files (the rest are modules). */
+  parsed: number;
 }
 
 /** How many entries the cache holds and their size. */
 export function cacheUsage(dir: string = cacheDir()): CacheUsage {
   const { entries } = listCache(dir);
-  return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) };
+  return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0), parsed: entries.filter((e) => e.path.endsWith('.parsed')).length };
 }
 
 /** `offgate cache clean`: removes every entry and temporary file, and the CLI's code cache (only offgate's own names: the folder may be shared). */
@@ -210,15 +222,17 @@ export function cleanCache(dir: string = cacheDir()): CacheUsage {
   const { entries, temps } = listCache(dir);
   let removed = 0;
   let bytes = 0;
+  let parsed = 0;
   for (const e of entries) {
     if (removeQuietly(e.path)) {
       removed++;
       bytes += e.size;
+      if (e.path.endsWith('.parsed')) parsed++;
     }
   }
   for (const t of temps) removeQuietly(t.path);
   for (const name of listNames(dir)) if (CODE_CACHE.test(name)) removeQuietly(join(dir, name));
-  return { entries: removed, bytes };
+  return { entries: removed, bytes, parsed };
 }
 
 function listNames(dir: string): string[] {

@@ -5,9 +5,10 @@
 // is evaluated alone and its error lands on its own constraints.
 //
 // The module is cached by the content hash of the whole set (with what the compiler's
-// output depends on, as module-cache.ts keys a single template). An entry is proof that
-// these sources passed every check and compiled: a run that finds it reads which template
-// has which entrypoint from the entry's header, and parses no Rego at all.
+// output depends on, as module-cache.ts keys a single template): every member's whole
+// object, so that an entry is proof of what the checks said of each. A run that finds it
+// reads from the entry's header which template is invalid and why (validateTemplate's
+// problems), which has which entrypoint, and validates nothing and parses no Rego at all.
 //
 // Not every template can share a module: Rego merges packages of the same name, so two
 // templates whose packages overlap (the same package, or one inside the other; a lib of
@@ -20,6 +21,8 @@ import { compile, type SourceModule } from '../compiler/compile';
 import { parseModule } from '../compiler/parser';
 import { sha256 } from '../hash';
 import { BATCH_ENTRYPOINT, BATCH_FILE, batchModuleOf } from './bundled-wasm';
+import { validateTemplate } from './constraint-schema';
+import { checksId } from './identity';
 import { loadEntry, storeEntry, toolchainKey } from './module-cache';
 import { templateRego, type TemplateRego } from './templates';
 import type { K8sObject } from './types';
@@ -41,10 +44,18 @@ export interface CompiledSet {
   wasm: Uint8Array;
   /** Per member, in order: its entry in the module, or null when it was left out. */
   members: (MemberEntry | null)[];
+  /** Per member, in order: what validateTemplate says of it (an invalid member is left out). */
+  problems: string[][];
   fromCache: boolean;
 }
 
-/** One module for the members that can share it, or undefined when fewer than two can. */
+interface SetEntry {
+  wasm: Uint8Array;
+  members: (MemberEntry | null)[];
+  problems: string[][];
+}
+
+/** One module for the valid members that can share it, or undefined when fewer than two can. */
 export function compileTemplateSet(members: SetMember[], dir: string | null, maxBytes?: number): CompiledSet | undefined {
   if (members.length < 2) return undefined;
   const key = setKey(members);
@@ -53,16 +64,18 @@ export function compileTemplateSet(members: SetMember[], dir: string | null, max
     const entry = decodeEntry(cached, members.length);
     if (entry) return { ...entry, fromCache: true };
   }
-  const built = buildSet(members);
+  const problems = members.map((m) => validateTemplate(m.object));
+  const built = buildSet(members.map((m, i) => (problems[i].length === 0 ? m : null)));
   if (!built) return undefined;
-  storeEntry(key, encodeEntry(built.wasm, built.members), dir, maxBytes);
-  return { ...built, fromCache: false };
+  const entry = { ...built, problems };
+  storeEntry(key, encodeEntry(entry), dir, maxBytes);
+  return { ...entry, fromCache: false };
 }
 
-/** Everything the module depends on: the toolchain, and each member's Rego as written and where. */
+/** Everything the entry depends on: the toolchain, the checks' code, and each member as written and where. */
 function setKey(members: SetMember[]): string {
-  const parts = [...toolchainKey(), `template-set, batch up to ${MAX_BATCH}`];
-  for (const m of members) parts.push(`${m.file}\n${JSON.stringify((m.object.spec as { targets?: unknown } | undefined)?.targets ?? null)}`);
+  const parts = [...toolchainKey(), checksId(), `template-set, batch up to ${MAX_BATCH}`];
+  for (const m of members) parts.push(`${m.file}\n${JSON.stringify(m.object)}`);
   return sha256(parts.join('\0'));
 }
 
@@ -73,9 +86,11 @@ interface Candidate {
   packages: { path: string[]; source: string; lib: boolean }[];
 }
 
-function buildSet(members: SetMember[]): { wasm: Uint8Array; members: (MemberEntry | null)[] } | undefined {
+/** The module of the members given (null: an invalid one, left out). */
+function buildSet(members: (SetMember | null)[]): { wasm: Uint8Array; members: (MemberEntry | null)[] } | undefined {
   const candidates: Candidate[] = [];
   for (const [index, m] of members.entries()) {
+    if (!m) continue;
     try {
       const rego = templateRego(m.object, m.file);
       const packages = rego.modules.map((s, i) => ({ path: parseModule(s.source, s.file, { regoVersion: rego.regoVersion }).package, source: s.source, lib: i > 0 }));
@@ -180,9 +195,9 @@ function compiles(c: Candidate, regoVersion: RegoVersion): boolean {
 }
 
 // An entry: the header's length (4 bytes, little-endian), the header (JSON: the members'
-// entries), then the module.
-function encodeEntry(wasm: Uint8Array, members: (MemberEntry | null)[]): Uint8Array {
-  const header = Buffer.from(JSON.stringify({ members }), 'utf8');
+// entries and problems), then the module.
+function encodeEntry({ wasm, members, problems }: SetEntry): Uint8Array {
+  const header = Buffer.from(JSON.stringify({ members, problems }), 'utf8');
   const bytes = new Uint8Array(4 + header.length + wasm.length);
   new DataView(bytes.buffer).setUint32(0, header.length, true);
   bytes.set(header, 4);
@@ -190,14 +205,14 @@ function encodeEntry(wasm: Uint8Array, members: (MemberEntry | null)[]): Uint8Ar
   return bytes;
 }
 
-function decodeEntry(bytes: Uint8Array, count: number): { wasm: Uint8Array; members: (MemberEntry | null)[] } | undefined {
+function decodeEntry(bytes: Uint8Array, count: number): SetEntry | undefined {
   if (bytes.length < 4) return undefined;
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
   if (4 + length > bytes.length) return undefined;
   try {
-    const { members } = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 4, length).toString('utf8')) as { members: (MemberEntry | null)[] };
-    if (!Array.isArray(members) || members.length !== count) return undefined;
-    return { wasm: bytes.subarray(4 + length), members };
+    const { members, problems } = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 4, length).toString('utf8')) as { members: (MemberEntry | null)[]; problems: string[][] };
+    if (!Array.isArray(members) || members.length !== count || !Array.isArray(problems) || problems.length !== count) return undefined;
+    return { wasm: bytes.subarray(4 + length), members, problems };
   } catch {
     return undefined;
   }

@@ -9,13 +9,14 @@ import type { Config } from '../config/model';
 import { environmentRouter, routesByPath } from '../config/paths';
 import { resolveEnvironment, type ResolvedEnvironment } from '../config/resolve';
 import { compileLibraryModule, loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
+import { parsedFileStore } from '../gatekeeper/module-cache';
 import { evaluate, type EngineInput, type EngineOutput, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
 import { threadsFor } from '../gatekeeper/threads';
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
 import { GATEKEEPER_NAMESPACE, METADATA_NAME_LABEL, isClusterScoped, syntheticNamespace } from '../gatekeeper/match';
 import { gvkOf, isNamespaceObject, type K8sObject, type LabelSelector } from '../gatekeeper/types';
 import { fileTemplateText, isConstraintTemplate } from '../gatekeeper/templates';
-import { DEFAULT_MAX_FILE_SIZE, formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
+import { cachedParser, DEFAULT_MAX_FILE_SIZE, formatReadError, readManifests, type ManifestObject, type ReadError } from '../manifests';
 import { checkLimits, DEFAULT_LIMITS } from '../policy/limits';
 import type { Finding, InputError, Report } from '../report/model';
 import { summarize } from '../report/summary';
@@ -138,8 +139,11 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     ...flagged.map((dir) => ({ dir, label: `--policy ${dir}` })),
     ...configPolicy.filter((d) => !flagged.some((p) => resolve(cwd, p) === resolve(cwd, d))).map((dir) => ({ dir, label: `policy ${dir} of ${loaded.config!.file}` })),
   ];
+  // A repository's policy seldom changes between runs: its files are parsed once, then read
+  // from the cache (src/manifests/parse-cache.ts).
+  const parse = policyFolders.length > 0 ? cachedParser(parsedFileStore()) : undefined;
   for (const { dir, label } of policyFolders) {
-    const r = await readManifests([dir], { cwd, maxFileSize: opts.maxFileSize });
+    const r = await readManifests([dir], { cwd, maxFileSize: opts.maxFileSize, parse });
     append(policyErrors, r.errors);
     append(policyWarnings, r.warnings);
     for (const f of r.files) policyFiles.add(resolve(cwd, f));

@@ -13,6 +13,7 @@ import { skipReason, type SkippedFile } from './classify';
 import { GitIgnores, PatternSet } from './exclude';
 import { DEFAULT_MAX_FILE_SIZE, formatSize } from './limits';
 import { parseManifestText, type ManifestObject, type ParseOptions, type ReadError } from './parse';
+import type { NamedText, Parser } from './parse-cache';
 
 export interface ReadOptions extends ParseOptions {
   /** Relative inputs are resolved here. Default: process.cwd(). */
@@ -33,6 +34,8 @@ export interface ReadOptions extends ParseOptions {
    * files ignore; a file named by itself is read even so (it was asked for by name).
    */
   exclude?: { base?: string; patterns: readonly string[] }[];
+  /** How the files' texts become objects, all at once. Default parseManifestText on each; a --policy folder is read through the parse cache (parse-cache.ts). */
+  parse?: Parser;
 }
 
 export interface ReadResult {
@@ -112,8 +115,19 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
 
   const files = plan.flatMap((step) => ('file' in step ? [step.file] : []));
   const texts = await readAll(files, { cwd, stdin: opts.stdin, maxFileSize, named });
-  const result: ReadResult = { objects: [], errors: [], warnings, files: [], skipped: [] };
+  // The same file reached through a symbolic link would report everything twice: parsed once.
   const read = new Set<string>();
+  const toParse: NamedText[] = [];
+  for (const step of plan) {
+    if (!('file' in step)) continue;
+    const got = texts.get(step.file)!;
+    if ('error' in got || read.has(got.real)) continue;
+    read.add(got.real);
+    toParse.push({ text: got.text, file: step.file });
+  }
+  const parsed = opts.parse ? opts.parse(toParse, opts) : toParse.map((t) => parseManifestText(t.text, t.file, opts));
+  const result: ReadResult = { objects: [], errors: [], warnings, files: [], skipped: [] };
+  let next = 0;
   for (const step of plan) {
     if ('error' in step) {
       result.errors.push(step.error);
@@ -124,10 +138,8 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
       result.errors.push({ file: step.file, message: got.error });
       continue;
     }
-    // The same file reached through a symbolic link would report everything twice.
-    if (read.has(got.real)) continue;
-    read.add(got.real);
-    const { objects, errors } = parseManifestText(got.text, step.file, opts);
+    if (toParse[next]?.file !== step.file) continue; // read through another name
+    const { objects, errors } = parsed[next++];
     const skipped = opts.skipNonKubernetes && step.file !== '-' ? skipReason(step.file, objects.map((m) => m.object), errors) : undefined;
     if (skipped) {
       result.skipped.push({ file: step.file, reason: skipped });

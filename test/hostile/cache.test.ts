@@ -108,7 +108,7 @@ describe('damaged entries', () => {
 });
 
 describe('concurrent runs', () => {
-  it('eight runs on an empty cache: same verdict, one whole entry, no temporary files left', async () => {
+  it('eight runs on an empty cache: same verdict, whole entries, no temporary files left', async () => {
     const s = setup();
     const runs = Array.from({ length: 8 }, () =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
@@ -123,9 +123,12 @@ describe('concurrent runs', () => {
       expect(r.code).toBe(1);
       expect((JSON.parse(r.stdout) as { results: { message: string }[] }).results.map((x) => x.message).sort()).toEqual(EXPECTED);
     }
-    expect(readdirSync(s.cache)).toEqual(entries(s.cache));
+    // One module, one parsed policy folder (src/manifests/parse-cache.ts), both whole; nothing else.
+    const names = readdirSync(s.cache);
+    expect(names.filter((n) => n.endsWith('.parsed'))).toHaveLength(1);
     expect(entries(s.cache)).toHaveLength(1);
-    expect(isWhole(readFileSync(join(s.cache, entries(s.cache)[0]!)))).toBe(true);
+    expect(names).toHaveLength(2);
+    for (const n of names) expect(isWhole(readFileSync(join(s.cache, n))), n).toBe(true);
   }, 60_000);
 });
 
@@ -194,7 +197,8 @@ describe('offgate cache and version', () => {
     writeFileSync(join(s.cache, 'notes.txt'), 'not offgate’s');
 
     expect(cli('cache', 'dir')).toMatchObject({ status: 0, stdout: `${s.cache}\n` });
-    expect(cli('cache', 'info').stdout).toMatch(new RegExp(`^${s.cache}: 1 module, [\\d.]+ KiB\\n$`));
+    // The policy folder's parsed files are an entry of their own (src/manifests/parse-cache.ts).
+    expect(cli('cache', 'info').stdout).toMatch(new RegExp(`^${s.cache}: 1 module, 1 parsed policy folder, [\\d.]+ KiB\\n$`));
     const version = cli('version');
     expect(version.status).toBe(0);
     expect(version.stdout).toContain(`module cache: ${s.cache} (1 module, `);
@@ -204,9 +208,9 @@ describe('offgate cache and version', () => {
 
     const clean = cli('cache', 'clean');
     expect(clean.status).toBe(0);
-    expect(clean.stdout).toMatch(new RegExp(`^removed 1 module \\([\\d.]+ KiB\\) from ${s.cache}\\n$`));
+    expect(clean.stdout).toMatch(new RegExp(`^removed 1 module, 1 parsed policy folder \\([\\d.]+ KiB\\) from ${s.cache}\\n$`));
     expect(readdirSync(s.cache)).toEqual(['notes.txt']);
-    expect(cleanCache(s.cache)).toEqual({ entries: 0, bytes: 0 });
+    expect(cleanCache(s.cache)).toEqual({ entries: 0, bytes: 0, parsed: 0 });
     // And the next run compiles again.
     expect(lint(s).code).toBe(1);
     expect(entries(s.cache)).toHaveLength(1);
