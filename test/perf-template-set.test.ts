@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { evaluate, type Located, type Result } from '../src/gatekeeper/engine';
 import { KindIndex } from '../src/gatekeeper/constraint-index';
-import { compileTemplateSet, type SetMember } from '../src/gatekeeper/template-set';
+import { compileTemplateSet, compileTemplateSetAhead, type SetMember } from '../src/gatekeeper/template-set';
 import type { K8sObject } from '../src/gatekeeper/types';
 import { constraintTemplate } from './helpers/templates';
 
@@ -124,6 +124,23 @@ describe('one module for a set of templates', () => {
     expect(readFileSync(entry).length).toBeGreaterThan(100);
     expect(compileTemplateSet(members, cache)!.fromCache).toBe(true);
     expect(run(POLICY, cache).results).toHaveLength(run(POLICY, null).results.length);
+  });
+
+  it('a set read ahead (lint: while the inputs are read) is the one compileTemplateSet gives, compiled', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'offgate-set-'));
+    const members: SetMember[] = POLICY.map((p, i) => ({ object: parse(p.template) as K8sObject, file: `t${i}.yaml` }));
+    await compileTemplateSetAhead(members, cache); // not cached yet: nothing read ahead
+    const cold = compileTemplateSet(members, cache)!;
+    expect(cold.module).toBeUndefined();
+    await compileTemplateSetAhead(members, cache);
+    const ahead = compileTemplateSet(members, cache)!;
+    expect(ahead.fromCache).toBe(true);
+    expect(ahead.module).toBeInstanceOf(WebAssembly.Module);
+    expect(ahead.members).toEqual(cold.members);
+    // Other objects (even equal ones) or another cache folder are not what was read ahead.
+    const copies = members.map((m) => ({ ...m, object: structuredClone(m.object) }));
+    expect(compileTemplateSet(copies, cache)!.module).toBeUndefined();
+    expect(compileTemplateSet(members, null)!.module).toBeUndefined();
   });
 
   it("keeps each member's validation in the entry: a run from the cache reports an invalid template as a cold run does", () => {

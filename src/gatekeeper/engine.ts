@@ -421,7 +421,7 @@ function loadTemplateSet(objs: Located[], opts: EngineOptions, limits: Evaluatio
   set.problems.forEach((p, i) => problems.set(objs[i], p));
   let instance: { policy: LoadedPolicy; limited: LimitedPolicy; evaluator: ReviewEvaluator };
   try {
-    const limited = loadLimitedPolicy(set.wasm, limits);
+    const limited = loadLimitedPolicy(set.module ?? set.wasm, limits);
     instance = { policy: limited.policy, limited, evaluator: new ReviewEvaluator(limited) };
   } catch {
     return { members, problems }; // each is loaded on its own, and says why it cannot be

@@ -42,6 +42,8 @@ export interface MemberEntry {
 
 export interface CompiledSet {
   wasm: Uint8Array;
+  /** `wasm` compiled already, when it was read ahead (compileTemplateSetAhead). */
+  module?: WebAssembly.Module;
   /** Per member, in order: its entry in the module, or null when it was left out. */
   members: (MemberEntry | null)[];
   /** Per member, in order: what validateTemplate says of it (an invalid member is left out). */
@@ -58,6 +60,7 @@ interface SetEntry {
 /** One module for the valid members that can share it, or undefined when fewer than two can. */
 export function compileTemplateSet(members: SetMember[], dir: string | null, maxBytes?: number): CompiledSet | undefined {
   if (members.length < 2) return undefined;
+  if (ahead && ahead.dir === dir && sameMembers(ahead.members, members)) return ahead.set;
   const key = setKey(members);
   const cached = loadEntry(key, dir);
   if (cached) {
@@ -70,6 +73,34 @@ export function compileTemplateSet(members: SetMember[], dir: string | null, max
   const entry = { ...built, problems };
   storeEntry(key, encodeEntry(entry), dir, maxBytes);
   return { ...entry, fromCache: false };
+}
+
+/** The set read ahead, for the compileTemplateSet call that asks for these very members. */
+let ahead: { members: SetMember[]; dir: string | null; set: CompiledSet } | undefined;
+
+/**
+ * Reads the set's entry now and compiles its module on another thread meanwhile, as lint
+ * does the bundled library's (bundled-wasm.ts): lint calls this once the policy folders are
+ * read, goes on reading its inputs, and awaits it before evaluating; compileTemplateSet then
+ * answers from it. A set not in the cache is left to compileTemplateSet.
+ */
+export async function compileTemplateSetAhead(members: SetMember[], dir: string | null): Promise<void> {
+  ahead = undefined;
+  if (members.length < 2) return;
+  const cached = loadEntry(setKey(members), dir);
+  const entry = cached && decodeEntry(cached, members.length);
+  if (!entry) return;
+  const set: CompiledSet = { ...entry, fromCache: true };
+  ahead = { members, dir, set };
+  try {
+    set.module = await WebAssembly.compile(entry.wasm as Uint8Array<ArrayBuffer>);
+  } catch {
+    // loaded from its bytes, and its failure reported, as any set's
+  }
+}
+
+function sameMembers(a: SetMember[], b: SetMember[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.object === b[i].object && m.file === b[i].file);
 }
 
 /** Everything the entry depends on: the toolchain, the checks' code, and each member as written and where. */

@@ -9,7 +9,8 @@ import type { Config } from '../config/model';
 import { environmentRouter, routesByPath } from '../config/paths';
 import { resolveEnvironment, type ResolvedEnvironment } from '../config/resolve';
 import { compileLibraryModule, loadLibraryWasm, entrypointOf, compilerVersion } from '../gatekeeper/bundled-wasm';
-import { parsedFileStore } from '../gatekeeper/module-cache';
+import { cacheDir, parsedFileStore } from '../gatekeeper/module-cache';
+import { compileTemplateSetAhead } from '../gatekeeper/template-set';
 import { evaluate, type EngineInput, type EngineOutput, type Located, type PrecompiledTemplate, type Result } from '../gatekeeper/engine';
 import { threadsFor } from '../gatekeeper/threads';
 import { bundledTemplates, renderConstraintTemplate, type BundledTemplate } from '../gatekeeper/library';
@@ -109,24 +110,6 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const exclude = [{ patterns: opts.exclude ?? [] }, { base: loaded.config ? dirname(loaded.config.path) : undefined, patterns: loaded.config?.exclude ?? [] }];
   mark('offgate.yaml read');
   if (loaded.config) void compileLibraryModule();
-  const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize, skipNonKubernetes: true, exclude });
-  // Kustomizations and charts: what they render is linted in place of their files (src/render).
-  await applyRendering(read, opts.paths, { cwd, kustomize: opts.kustomize, helmValues: opts.helmValues, timeoutMs: opts.renderTimeoutMs, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
-  // A file of another tool (a workflow, a compose file) is accounted for, not linted; --strict
-  // wants every input to be a manifest.
-  if (opts.strict) {
-    for (const s of read.skipped) read.errors.push({ file: s.file, message: `${s.reason}: not linted (--strict)` });
-    read.skipped = [];
-  }
-  // A document without apiVersion or kind is no Kubernetes object: an input error, as the API server says.
-  const notObjects = read.objects.filter((m) => typeof m.object.apiVersion !== 'string' || typeof m.object.kind !== 'string' || !m.object.apiVersion || !m.object.kind);
-  if (notObjects.length > 0) {
-    read.objects = read.objects.filter((m) => !notObjects.includes(m));
-    for (const m of notObjects) {
-      const missing = typeof m.object.kind === 'string' && m.object.kind ? 'apiVersion' : 'kind';
-      read.errors.push({ ...m.origin, message: `not a Kubernetes object: ${missing} is not set` });
-    }
-  }
   // One folder at a time, so that the sources line can say what each brought.
   const policyDirs: { dir: string; label: string; contents: PolicyContents<ManifestObject> }[] = [];
   const policyErrors: ReadError[] = [];
@@ -148,6 +131,31 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     append(policyWarnings, r.warnings);
     for (const f of r.files) policyFiles.add(resolve(cwd, f));
     policyDirs.push({ dir, label, contents: sortPolicyObjects(r.objects, (m) => m.object as K8sObject, gatekeeperNamespace) });
+  }
+  const policy = mergeContents(policyDirs.map((p) => p.contents));
+  // The policy's own templates, compiled together: their module, when cached, compiles on
+  // another thread while the inputs are read (engine.ts takes it from there).
+  const templateSetAhead = compileTemplateSetAhead(
+    policy.templates.map((m) => ({ object: m.object as K8sObject, file: m.origin.file })),
+    cacheDir(),
+  );
+  const read = await readManifests(opts.paths, { cwd, stdin: opts.stdin, maxFileSize: opts.maxFileSize, skipNonKubernetes: true, exclude });
+  // Kustomizations and charts: what they render is linted in place of their files (src/render).
+  await applyRendering(read, opts.paths, { cwd, kustomize: opts.kustomize, helmValues: opts.helmValues, timeoutMs: opts.renderTimeoutMs, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
+  // A file of another tool (a workflow, a compose file) is accounted for, not linted; --strict
+  // wants every input to be a manifest.
+  if (opts.strict) {
+    for (const s of read.skipped) read.errors.push({ file: s.file, message: `${s.reason}: not linted (--strict)` });
+    read.skipped = [];
+  }
+  // A document without apiVersion or kind is no Kubernetes object: an input error, as the API server says.
+  const notObjects = read.objects.filter((m) => typeof m.object.apiVersion !== 'string' || typeof m.object.kind !== 'string' || !m.object.apiVersion || !m.object.kind);
+  if (notObjects.length > 0) {
+    read.objects = read.objects.filter((m) => !notObjects.includes(m));
+    for (const m of notObjects) {
+      const missing = typeof m.object.kind === 'string' && m.object.kind ? 'apiVersion' : 'kind';
+      read.errors.push({ ...m.origin, message: `not a Kubernetes object: ${missing} is not set` });
+    }
   }
   opts.onProgress?.(read.files.length);
   // --shard I/N: this run reviews its share of the files; every input stays cluster state (src/shard).
@@ -177,7 +185,6 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   if (notApplied.length > 0) {
     warnings.push(`${plural(notApplied.length, 'policy object')} among the inputs ${notApplied.length === 1 ? 'was' : 'were'} not applied; pass --policy DIR to use them`);
   }
-  const policy = mergeContents(policyDirs.map((p) => p.contents));
   for (const m of policy.ignoredConfigs) {
     warnings.push(`${at(m.origin)}: ${objectLabel(m.object as K8sObject)} is not the Config Gatekeeper reads (config in namespace ${gatekeeperNamespace}): not applied`);
   }
@@ -232,6 +239,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const kinds = new Set([...envConstraints, ...policy.constraints.map((m) => m.object as K8sObject)].map((c) => String(c.kind)));
   const bundled = bundledTemplates().filter((t) => kinds.has(t.metadata.kind) && !userTemplateKinds.has(t.metadata.kind));
   const libraryModule = bundled.length > 0 ? await compileLibraryModule() : undefined;
+  await templateSetAhead;
   const precompiled = bundled.map((t) => precompile(t, libraryModule));
 
   mark('environment and templates picked');
