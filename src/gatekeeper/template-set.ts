@@ -87,15 +87,16 @@ let ahead: { members: SetMember[]; dir: string | null; set: CompiledSet } | unde
 export async function compileTemplateSetAhead(members: SetMember[], dir: string | null): Promise<void> {
   ahead = undefined;
   if (members.length < 2) return;
-  const cached = loadEntry(setKey(members), dir);
-  const entry = cached && decodeEntry(cached, members.length);
-  if (!entry) return;
-  const set: CompiledSet = { ...entry, fromCache: true };
-  ahead = { members, dir, set };
+  // Only ever a head start: whatever goes wrong here is met again, and reported, where the set is loaded.
   try {
+    const cached = loadEntry(setKey(members), dir);
+    const entry = cached && decodeEntry(cached, members.length);
+    if (!entry) return;
+    const set: CompiledSet = { ...entry, fromCache: true };
+    ahead = { members, dir, set };
     set.module = await WebAssembly.compile(entry.wasm as Uint8Array<ArrayBuffer>);
   } catch {
-    // loaded from its bytes, and its failure reported, as any set's
+    // the module is compiled from its bytes when loaded
   }
 }
 
