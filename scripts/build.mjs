@@ -71,7 +71,7 @@ const deferRequires = {
   },
 };
 
-// Caches key their entries by offgate's own code too (src/sources-hash.ts computes the same
+// Caches key their entries by offgate's own code too (src/identity.ts computes the same
 // hashes when run from the sources): the module cache by the compiler's, the parse cache by the
 // reader's, a template set's verdicts by the checks'. Two builds that share a version never share entries.
 function sourcesHash(srcDir, dirs, files = []) {

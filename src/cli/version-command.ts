@@ -4,7 +4,7 @@
 // cached.
 import { readFileSync } from 'node:fs';
 import { OPA_WASM_ABI_VERSION } from '../compiler/backend/module';
-import { compilerId } from '../compiler/identity';
+import { compilerId } from '../identity';
 import { compilerVersion, MANIFEST, WASM_DIR, type WasmManifest } from '../gatekeeper/bundled-wasm';
 import { cacheDir, cacheMaxBytes, cacheUsage, type CacheUsage } from '../gatekeeper/module-cache';
 import { cacheContents } from './cache-command';

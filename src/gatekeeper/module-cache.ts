@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RegoVersion } from '../compiler/ast';
 import { compile, type SourceModule } from '../compiler/compile';
-import { compilerId } from '../compiler/identity';
+import { compilerId } from '../identity';
 import { sha256 } from '../hash';
 import type { ByteStore } from '../manifests';
 import { parseSize } from '../size';

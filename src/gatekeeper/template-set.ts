@@ -22,7 +22,7 @@ import { parseModule } from '../compiler/parser';
 import { sha256 } from '../hash';
 import { BATCH_ENTRYPOINT, BATCH_FILE, batchModuleOf } from './bundled-wasm';
 import { validateTemplate } from './constraint-schema';
-import { checksId } from './identity';
+import { checksId } from '../identity';
 import { loadEntry, storeEntry, toolchainKey } from './module-cache';
 import { templateRego, type TemplateRego } from './templates';
 import type { K8sObject } from './types';

@@ -6,14 +6,14 @@
 //
 // One entry holds the files read together (a folder), keyed by each one's name (origins
 // carry it, and `.json` decides the format) and text, the parse options and the reader's
-// own code (identity.ts): one read and one JSON.parse for the folder. It holds the
+// own code (src/identity.ts): one read and one JSON.parse for the folder. It holds the
 // documents' values and origins as JSON, and the errors. Positions of fields are not kept:
 // the first `locate` on an object from the cache parses that file's text again (the run has
 // it in hand) and asks the same document there. When any file's values JSON cannot carry
 // exactly (-0, NaN, a `__proto__` key, an alias), nothing is stored: the files are parsed on
 // every run.
 import { sha256 } from '../hash';
-import { readerId } from './identity';
+import { readerId } from '../identity';
 import { parseManifestText, type ManifestObject, type Origin, type ParseOptions, type ParseResult, type ReadError } from './parse';
 import type { PathSegment } from './path';
 

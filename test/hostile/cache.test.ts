@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { constraintTemplate } from '../helpers/templates';
 import { cacheKey, cacheUsage, cleanCache, compileCached, type CompileRequest } from '../../src/gatekeeper/module-cache';
-import { compilerSourcesHash } from '../../src/compiler/identity';
+import { compilerSourcesHash } from '../../src/identity';
 import { sha256 } from '../../src/hash';
 
 const BIN = join(__dirname, '../../bin/offgate.js');
