@@ -4,7 +4,7 @@
 // requires made on first use (src/policy/host/lazy.ts), not modules the bundle evaluates
 // on every run. A --require hook records every module the process requires.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +108,29 @@ describe('start-up', () => {
     // (test/render.test.ts renders kustomizations through stub renderers: the first use loads it.)
   });
 
+
+  it('a one-file lint writing to a pipe, a file or /dev/null creates no stdio stream: Node\'s stream modules stay unloaded', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offgate-startup-'));
+    const hook = join(dir, 'streams.cjs');
+    const seen = join(dir, 'streams.json');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(seen)}, JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (stream|internal\\/streams\\/writable|net|tty)$/.test(m)))));\n`);
+    const args = ['--require', hook, BIN, 'lint', '--env', 'baseline', 'fixtures/manifests/backup.yaml'];
+    const file = join(dir, 'report.txt');
+    const fd = openSync(file, 'w');
+    const runs = {
+      pipe: spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' }),
+      file: spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', fd, 'pipe'] }),
+      null: spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] }),
+    };
+    closeSync(fd);
+    for (const [sink, r] of Object.entries(runs)) {
+      expect(r.status, sink).toBe(1);
+      expect(r.stderr, sink).toBe('');
+      expect(JSON.parse(readFileSync(seen, 'utf8')), sink).toEqual([]);
+      if (sink === 'pipe') expect(r.stdout).toBe(readFileSync(file, 'utf8'));
+    }
+    expect(readFileSync(file, 'utf8')).toMatch(/^fixtures\/manifests\/backup\.yaml:\d+:\d+: deny /);
+  });
 
   it('a policy calling graphql, json.match_schema and crypto builtins loads them then, from the package\'s dist/vendor', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'offgate-startup-'));

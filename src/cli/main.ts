@@ -7,13 +7,13 @@ import { RegoError, RegoErrors } from '../compiler/errors';
 import { oneLine } from '../report/formats/escape';
 import { UsageError } from './errors';
 import { LINT_DEFAULTS } from './lint-defaults';
-import { guardStandardOutput, removeStaleReport, writeStderr, WriteError } from './output';
+import { removeStaleReport, standardOutput, stderrIsTTY, writeStderr, WriteError } from './output';
 import { reportFiles } from './output-plan';
 import { mark } from '../timings';
 
 mark('start');
 
-guardStandardOutput(fail);
+const stdout = standardOutput(fail);
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 
@@ -28,7 +28,7 @@ program
   // Handled as `offgate version` (below): the versions are read from files, only when asked for.
   .option('-V, --version', "offgate's, the bundled templates', the OPA wasm ABI's and Node's versions, and the module cache");
 // commander's own messages quote the command line: on one line too.
-program.configureOutput({ writeErr: writeStderr, outputError: (text, write) => write(`${oneLine(text.replace(/\n+$/, '').replace(/\n+/g, ' '))}\n`) });
+program.configureOutput({ writeOut: stdout.write, writeErr: writeStderr, outputError: (text, write) => write(`${oneLine(text.replace(/\n+$/, '').replace(/\n+/g, ' '))}\n`) });
 // Usage errors (unknown command or option, missing argument) exit 2; help 0.
 program.exitOverride((err) => {
   if (err.exitCode === 0) process.exit(0);
@@ -77,14 +77,14 @@ command('lint', (c) =>
       run(async () => {
         const { runLint } = await import('./lint-command');
         process.exitCode = await runLint(paths, opts, {
-          stdout: (t) => process.stdout.write(t),
+          stdout: stdout.write,
           stderr: writeStderr,
           // No stdin: the reader takes process.stdin when `-` is an input. Touching it here would
-          // load Node's stream modules on every run.
-          isTTY: Boolean(process.stdout.isTTY),
+          // load Node's stream modules on every run (as process.stdout would: output.ts).
+          isTTY: stdout.isTTY(),
           env: process.env,
-          stderrIsTTY: Boolean(process.stderr.isTTY),
-          columns: process.stdout.columns,
+          stderrIsTTY: stderrIsTTY(),
+          columns: stdout.columns(),
         });
       }),
     ),
@@ -102,7 +102,7 @@ command('explain', (c) =>
     .action((args: string[], opts) =>
       run(async () => {
         const { runExplain } = await import('./explain-command');
-        process.exitCode = await runExplain(args, opts, { stdout: (t) => process.stdout.write(t), stdin: process.stdin, cwd: process.cwd() });
+        process.exitCode = await runExplain(args, opts, { stdout: stdout.write, stdin: process.stdin, cwd: process.cwd() });
       }),
     ),
 );
@@ -127,7 +127,7 @@ command('diff', (c) =>
     .action((paths: string[], opts) =>
       run(async () => {
         const { runDiff } = await import('./diff-command');
-        process.exitCode = await runDiff(paths, opts, process.cwd(), (t) => process.stdout.write(t));
+        process.exitCode = await runDiff(paths, opts, process.cwd(), stdout.write);
       }),
     ),
 );
@@ -144,7 +144,7 @@ command('merge', (c) =>
     .action((reports: string[], opts) =>
       run(async () => {
         const { runMerge } = await import('./merge-command');
-        process.exitCode = runMerge(reports, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr, isTTY: Boolean(process.stdout.isTTY), env: process.env });
+        process.exitCode = runMerge(reports, opts, { stdout: stdout.write, stderr: writeStderr, isTTY: stdout.isTTY(), env: process.env });
       }),
     ),
 );
@@ -156,7 +156,7 @@ command('init', (c) =>
     .action((opts) =>
       run(async () => {
         const { runInit } = await import('./init-command');
-        runInit(opts, process.cwd(), (t) => process.stdout.write(t));
+        runInit(opts, process.cwd(), stdout.write);
       }),
     ),
 );
@@ -172,7 +172,7 @@ command('config', (c) =>
     .action((opts) =>
       run(async () => {
         const { runConfigShow } = await import('./config-command');
-        runConfigShow(opts, process.cwd(), (t) => process.stdout.write(t));
+        runConfigShow(opts, process.cwd(), stdout.write);
       }),
     ),
 );
@@ -190,7 +190,7 @@ command('export', (c) =>
     .action((what: string, opts) =>
       run(async () => {
         const { runExport } = await import('./export-command');
-        runExport(what, opts, (t) => process.stdout.write(t));
+        runExport(what, opts, stdout.write);
       }),
     ),
 );
@@ -222,7 +222,7 @@ command('verify', (c) =>
     .action((paths: string[], opts) =>
       run(async () => {
         const { runVerify } = await import('./verify-command');
-        process.exitCode = runVerify(paths, opts, { stdout: (t) => process.stdout.write(t), stderr: writeStderr });
+        process.exitCode = runVerify(paths, opts, { stdout: stdout.write, stderr: writeStderr });
       }),
     ),
 );
@@ -233,7 +233,7 @@ command('version', (c) =>
     .action(() =>
       run(async () => {
         const { formatVersion, versionInfo } = await import('./version-command');
-        process.stdout.write(formatVersion(versionInfo(process.env)));
+        stdout.write(formatVersion(versionInfo(process.env)));
       }),
     ),
 );
@@ -245,7 +245,7 @@ command('cache', (c) =>
     .action((action: string) =>
       run(async () => {
         const { runCache } = await import('./cache-command');
-        runCache(action, process.env, (t) => process.stdout.write(t));
+        runCache(action, process.env, stdout.write);
       }),
     ),
 );
@@ -263,7 +263,7 @@ command('completion', (c) =>
           options: c.options.filter((o) => !o.hidden).map((o) => ({ short: o.short, long: o.long, description: o.description, takesValue: o.required || o.optional })),
           arguments: COMMAND_WORDS[c.name()],
         }));
-        process.stdout.write(completionScript(shell, program.name(), commands));
+        stdout.write(completionScript(shell, program.name(), commands));
       }),
     ),
 );
