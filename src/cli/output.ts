@@ -110,10 +110,11 @@ export interface StandardOutput {
 
 /**
  * Standard output. A file, a pipe, a socket or the null device is written with writeSync on
- * descriptor 1, as process.stdout writes them on Linux, but without creating process.stdout: that loads
- * Node's stream modules, 3-5 ms of a pre-commit run that writes a few lines. A terminal (or
- * anything else) is written through process.stdout. A closed pipe makes further writes no-ops
- * (the exit code stays the run's own); any other write error calls `fail` with one line.
+ * descriptor 1, as process.stdout writes them on Linux, but without creating process.stdout:
+ * that loads Node's stream modules, 3-5 ms of a pre-commit run that writes a few lines. A
+ * terminal (or anything else) is written through process.stdout. A closed pipe makes further
+ * writes no-ops (the exit code stays the run's own); any other write error calls `fail` with
+ * one line.
  */
 export function standardOutput(fail: (message: string) => void): StandardOutput {
   let sink: boolean | undefined;
@@ -152,7 +153,10 @@ export function stderrIsTTY(): boolean {
   return !isSink(2) && Boolean(process.stderr.isTTY);
 }
 
-/** A standard stream that is a regular file, a pipe, a socket (what Node gives a child for a pipe) or the null device: surely no terminal. */
+/**
+ * A standard stream that is a regular file, a pipe, a socket (what Node gives a child for a
+ * pipe) or the null device: surely no terminal.
+ */
 function isSink(fd: 1 | 2): boolean {
   try {
     const st = fstatSync(fd);
