@@ -109,12 +109,12 @@ export interface StandardOutput {
 }
 
 /**
- * Standard output. A file, a pipe, a socket or the null device is written with writeSync on
- * descriptor 1, as process.stdout writes them on Linux, but without creating process.stdout:
- * that loads Node's stream modules, 3-5 ms of a pre-commit run that writes a few lines. A
- * terminal (or anything else) is written through process.stdout. A closed pipe makes further
- * writes no-ops (the exit code stays the run's own); any other write error calls `fail` with
- * one line.
+ * Standard output. A file, a pipe, a socket or the null device is written (on POSIX systems)
+ * with writeSync on descriptor 1, as process.stdout writes them on Linux, but without
+ * creating process.stdout: that loads Node's stream modules, 3-5 ms of a pre-commit run that
+ * writes a few lines. A terminal (or anything else, or anything on Windows) is written
+ * through process.stdout. A closed pipe makes further writes no-ops (the exit code stays the
+ * run's own); any other write error calls `fail` with one line.
  */
 export function standardOutput(fail: (message: string) => void): StandardOutput {
   let sink: boolean | undefined;
@@ -158,11 +158,13 @@ export function stderrIsTTY(): boolean {
  * pipe) or the null device: surely no terminal.
  */
 function isSink(fd: 1 | 2): boolean {
+  // On Windows a pipe may be opened for overlapped I/O, which a plain synchronous write must not use.
+  if (process.platform === 'win32') return false;
   try {
     const st = fstatSync(fd);
     if (st.isFile() || st.isFIFO() || st.isSocket()) return true;
     // A terminal is a character device too: only the null device itself is taken.
-    return st.isCharacterDevice() && process.platform !== 'win32' && st.rdev === statSync('/dev/null').rdev;
+    return st.isCharacterDevice() && st.rdev === statSync('/dev/null').rdev;
   } catch {
     return false;
   }
