@@ -16,7 +16,7 @@ import { lint } from '../src/lint/lint';
 import { formats } from '../src/report/formats';
 import type { Report } from '../src/report/model';
 import { outcomes } from '../src/report/summary';
-import { columns, terminalWidth, words, wrap } from '../src/report/wrap';
+import { columns, terminalWidth, words, wrap, type Word } from '../src/report/wrap';
 import { unwrapped } from './helpers/text';
 
 const ROOT = join(__dirname, '..');
@@ -120,6 +120,28 @@ describe('wrap', () => {
     const red = (t: string) => `<${t}>`;
     expect(wrap([...words('a b', red), { text: 'c' }, ...words('d e', red)], 80)).toEqual(['<a b> c <d e>']);
     expect(wrap(words('aaa bbb ccc', red), 8, '', '  ')).toEqual(['<aaa bbb>', '  <ccc>']);
+  });
+
+  it('lays out unpainted words (its fast path) exactly as painted ones with a paint that changes nothing', () => {
+    // A seeded generator: the same cases on every run.
+    let seed = 42;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) >>> 8) % n;
+    // Mostly plain words; now and then one the fast path must leave to the general one.
+    const plain = 'abcdefghijklmnopqrstuvwxyz-./:[{}"';
+    const odd = [':', '#', '[', ' ', 'é', '\u{1F600}'];
+    const word = () => Array.from({ length: 1 + next(next(4) === 0 ? 60 : 9) }, () => (next(150) === 0 ? odd[next(odd.length)] : plain[next(plain.length)])).join('');
+    const same = (t: string) => t;
+    for (let n = 0; n < 3000; n++) {
+      const items: Word[] = Array.from({ length: 1 + next(5) }, () => {
+        const split = next(2) === 0;
+        const text = split ? Array.from({ length: next(8) }, word).join(next(6) === 0 ? '  ' : ' ') : word().trim();
+        return split ? { text, split } : { text };
+      });
+      const width = 1 + next(90);
+      const [first, hanging] = [['', ''], ['', '    '], ['  ', '    '], ['> ', '']][next(4)]!;
+      const painted = items.map((w) => ({ ...w, paint: same }));
+      expect(wrap(items, width, first, hanging), JSON.stringify({ items, width, first, hanging })).toEqual(wrap(painted, width, first, hanging));
+    }
   });
 
   it('wraps to COLUMNS when set, else the terminal, else 80; never narrower than 40', () => {

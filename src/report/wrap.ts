@@ -35,6 +35,8 @@ export function words(text: string, paint?: Paint): Word[] {
  * on a line of its own overflows it, unsplit.
  */
 export function wrap(items: readonly Word[], width: number, first = '', hanging = ''): string[] {
+  const plain = plainText(items);
+  if (plain !== undefined) return wrapPlain(plain, width, first, hanging);
   const lines = new LineLayout(width, first, hanging);
   for (let i = 0; i < items.length; i++) {
     const { text, paint, split } = items[i]!;
@@ -51,6 +53,64 @@ export function wrap(items: readonly Word[], width: number, first = '', hanging 
     }
   }
   return lines.done();
+}
+
+/**
+ * The items as one text of words one space apart, when that is all wrapping them needs to
+ * know: no paint, no run of spaces to collapse, no space inside an unsplit word, no
+ * surrogate pair (a column is then a character) and no workflow command that a word could
+ * start. Nearly every finding off a terminal is such a text; anything else is laid out word
+ * by word.
+ */
+function plainText(items: readonly Word[]): string | undefined {
+  let text = '';
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const t = item.text;
+    if (item.paint !== undefined) return undefined;
+    if (t === '') {
+      if (item.split) continue; // no words
+      return undefined; // an empty word still takes a space
+    }
+    if (!item.split && t.includes(' ')) return undefined;
+    text = text === '' ? t : `${text} ${t}`;
+  }
+  // Tests of the whole, with the string's own searches (a regular expression took twice as
+  // long): a split item's run of spaces, or one at its ends, shows as two in a row or at an end;
+  // `::` or `##[` anywhere may start a workflow command (commandAt).
+  const last = text.length - 1;
+  if (text.charCodeAt(0) === SPACE || text.charCodeAt(last) === SPACE || text.includes('  ')) return undefined;
+  if (text.includes('::') || text.includes('##[') || SURROGATE.test(text)) return undefined;
+  return text;
+}
+
+const SPACE = 0x20;
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** wrap() of plainText's words: the longest run of whole words that fits on each line, found with the text's own searches. */
+function wrapPlain(text: string, width: number, first: string, hanging: string): string[] {
+  const lines: string[] = [];
+  let prefix = first;
+  let at = 0;
+  for (;;) {
+    const room = width - columns(prefix);
+    if (text.length - at <= room) {
+      lines.push(prefix + text.slice(at));
+      return lines;
+    }
+    // The last space within reach ends the line; a first word longer than the room overflows it.
+    let end = room >= 0 ? text.lastIndexOf(' ', at + room) : -1;
+    if (end <= at) {
+      end = text.indexOf(' ', at);
+      if (end < 0) {
+        lines.push(prefix + text.slice(at));
+        return lines;
+      }
+    }
+    lines.push(prefix + text.slice(at, end));
+    at = end + 1;
+    prefix = hanging;
+  }
 }
 
 /**

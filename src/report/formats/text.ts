@@ -46,6 +46,8 @@ const NOTE = '  ';
  */
 interface Layout {
   p: Palette;
+  /** Whether the palette paints: plain words are wrapped faster (wrap.ts). */
+  color: boolean;
   width: number;
   cwd: string;
   verbose: boolean;
@@ -65,6 +67,7 @@ interface Layout {
 function layout(opts: { color?: boolean; width?: number; cwd?: string; verbose?: boolean }): Layout {
   return {
     p: opts.color ? COLOURED : PLAIN,
+    color: Boolean(opts.color),
     width: opts.width ?? DEFAULT_WIDTH,
     cwd: opts.cwd ?? process.cwd(),
     verbose: opts.verbose === true,
@@ -133,11 +136,11 @@ function findingBlock(f: Finding, l: Layout): string {
   const p = l.p;
   const action = oneLine(effectiveAction(f));
   const head: Word[] = [
-    { text: `${place(f.file, l)}:${f.line}:${f.column}:`, paint: p.bold },
-    { text: action, paint: actionPaint(p, action) },
+    { text: `${place(f.file, l)}:${f.line}:${f.column}:`, paint: l.color ? p.bold : undefined },
+    { text: action, paint: l.color ? actionPaint(p, action) : undefined },
     // Escaped apart: oneLine escapes character by character, so this is oneLine of the whole.
     { text: `${subject(f, l)}: ${oneLine(f.message)}`, split: true },
-    { text: label(f, l), paint: p.dim },
+    { text: label(f, l), paint: l.color ? p.dim : undefined },
   ];
   const lines = wrap(head, l.width, '', HANGING);
   for (const note of l.explanations.of(f)) lines.push(noteLines(note, l));
@@ -167,7 +170,7 @@ function subject(f: Finding, l: Layout): string {
  */
 function noteLines(note: string, l: Layout): string {
   let lines = l.notes.get(note);
-  if (lines === undefined) l.notes.set(note, (lines = wrap([{ text: oneLine(note), paint: l.p.dim, split: true }], l.width, NOTE, HANGING).join('\n')));
+  if (lines === undefined) l.notes.set(note, (lines = wrap([{ text: oneLine(note), paint: l.color ? l.p.dim : undefined, split: true }], l.width, NOTE, HANGING).join('\n')));
   return lines;
 }
 
