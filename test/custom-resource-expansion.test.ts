@@ -150,6 +150,21 @@ describe('the default ExpansionTemplates', () => {
     expect(defaultExpansionRules().every((r) => r.builtIn)).toBe(true);
   });
 
+  it("name a Knative Revision's unnamed containers in the Pod only, never in the Service", () => {
+    const service: K8sObject = {
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'hello', namespace: 'apps' },
+      spec: { template: { spec: { containers: [{ image: 'a' }, { name: 'named', image: 'b' }, { name: '', image: 'c' }] } } },
+    };
+    const before = structuredClone(service);
+    const result = expand(service, effectiveRules([...BUILTIN_EXPANSION_RULES, ...defaultExpansionRules()]), {});
+    if ('error' in result) throw new Error(result.error);
+    const containers = (result.generated[0]!.object.spec as { containers: { name?: string }[] }).containers;
+    expect(containers.map((c) => c.name)).toEqual(['user-container-1', 'named', 'user-container-2']);
+    expect(service).toEqual(before);
+  });
+
   it('reject an unknown pods-from value', () => {
     const obj = parseAllDocuments(rolloutTemplate('x'))[0].toJS() as K8sObject;
     obj.metadata!.annotations = { 'expansion.offgate.dev/pods-from': 'helm' };

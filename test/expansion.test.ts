@@ -329,17 +329,22 @@ describe('source field', () => {
 });
 
 describe('the parent', () => {
-  it('is never modified, and generated objects share nothing with it', () => {
+  it('is never modified; a generated object owns its top level and its metadata, and shares the rest', () => {
     for (const parent of [deployment(), cronJob()]) {
       const before = structuredClone(parent);
       const generated = expandOK(parent, BUILTIN_EXPANSION_RULES, { namespace: 'x' });
       expect(parent).toEqual(before);
       for (const g of generated) {
-        (g.object.spec as Record<string, unknown>).mutated = true;
-        (g.object.metadata!.labels ??= {}).changed = 'yes';
+        g.object.spec = { replaced: true };
+        g.object.metadata!.labels = { changed: 'yes' };
+        g.object.metadata!.name = 'renamed';
       }
       expect(parent).toEqual(before);
     }
+    // Shared below that: a pod spec is not copied per workload.
+    const parent = deployment();
+    const [pod] = expandOK(parent, BUILTIN_EXPANSION_RULES, { namespace: 'x' });
+    expect(pod!.object.spec).toBe((parent.spec as { template: { spec: unknown } }).template.spec);
   });
 });
 

@@ -405,11 +405,16 @@ function generate(parent: K8sObject, rule: ExpansionRule, namespace: string | un
  * unnamed containers offgate numbers them (`user-container-1`…) to keep them apart.
  */
 function nameKnativeContainers(pod: K8sObject): void {
-  const containers = isMap(pod.spec) && Array.isArray(pod.spec.containers) ? (pod.spec.containers as unknown[]) : [];
-  const unnamed = containers.filter((c): c is Record<string, unknown> => isMap(c) && (c.name === undefined || c.name === ''));
-  unnamed.forEach((c, i) => {
-    c.name = unnamed.length === 1 ? 'user-container' : `user-container-${i + 1}`;
+  if (!isMap(pod.spec) || !Array.isArray(pod.spec.containers)) return;
+  const containers = pod.spec.containers as unknown[];
+  const unnamed = containers.flatMap((c, at) => (isMap(c) && (c.name === undefined || c.name === '') ? [at] : []));
+  if (unnamed.length === 0) return;
+  // The spec, its list and the containers named are the Pod's own: the Service's stay unnamed.
+  const named = [...containers];
+  unnamed.forEach((at, i) => {
+    named[at] = { ...(containers[at] as Record<string, unknown>), name: unnamed.length === 1 ? 'user-container' : `user-container-${i + 1}` };
   });
+  pod.spec = { ...pod.spec, containers: named };
 }
 
 /** Whether every key of the dot path exists (whatever the value at its end). */
@@ -422,13 +427,18 @@ function hasPath(obj: K8sObject, path: string): boolean {
   return true;
 }
 
+/**
+ * The resource a rule makes of `template`. Only its top level and its metadata are its own:
+ * below them it shares the parent's values, which nothing changes (reviews are read, and
+ * JSON-encoded for the module), so that a large lint copies no pod spec.
+ */
 function generatedObject(parent: K8sObject, rule: ExpansionRule, namespace: string | undefined, template: Record<string, unknown>, baseName: string): K8sObject {
-  const object = cloneJson(template) as K8sObject;
+  const object = shallowCopy(template) as K8sObject;
   const { group, version, kind } = rule.generatedGVK;
   object.apiVersion = group === '' ? version : `${group}/${version}`;
   object.kind = kind;
 
-  const metadata = isMap(object.metadata) ? object.metadata : (object.metadata = {});
+  const metadata = (object.metadata = isMap(object.metadata) ? shallowCopy(object.metadata) : {});
   metadata.name = `${baseName}-${kind}`.toLowerCase();
   const effectiveNamespace = namespace || parent.metadata?.namespace;
   if (effectiveNamespace) metadata.namespace = effectiveNamespace;
@@ -484,25 +494,14 @@ function joinPath(base: string, path: string): string {
 // Helpers
 
 /**
- * A deep copy of a value read from YAML or JSON: plain objects, arrays and scalars (a few
- * times faster than structuredClone, which a large lint calls for every workload).
+ * A copy of a plain object's own fields (its values shared), for the fields a generated
+ * resource sets. Spread defines each field, so a `__proto__` field read from the file stays a
+ * field (assigned, it would become the copy's prototype, and the generated Pod would inherit
+ * what it holds). Anything but a plain object (a library caller's class instance) is copied
+ * whole by structuredClone.
  */
-function cloneJson(value: unknown, depth = 0): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  // Anything else, or nested deeper than manifests go (a cycle, in a library caller's
-  // objects), is left to structuredClone.
-  if (depth > 64) return structuredClone(value);
-  if (Array.isArray(value)) return value.map((item) => cloneJson(item, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = cloneJson((value as Record<string, unknown>)[key], depth + 1);
-    // A `__proto__` field read from the file is a field: assigned, it would become the
-    // copy's prototype, and the generated Pod would inherit what it holds (labels...).
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else copy[key] = item;
-  }
-  return copy;
+function shallowCopy(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.getPrototypeOf(value) === Object.prototype ? { ...value } : structuredClone(value);
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
