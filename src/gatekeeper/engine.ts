@@ -685,7 +685,22 @@ function pinnedBatchInput(evaluator: ReviewEvaluator, group: { c: Constraint; t:
  * (see batchModule). Most reviews match the same constraints, so it is kept by their ids.
  */
 const batchInputs = new Map<string, Uint8Array>();
+/** The last group's constraints and input: consecutive reviews (a file's Pods) nearly always match the same ones. */
+let lastGroup: { constraints: Constraint[]; bytes: Uint8Array } | undefined;
 function batchInput(group: { c: Constraint; t: Template }[]): Uint8Array {
+  if (lastGroup && sameConstraints(group, lastGroup.constraints)) return lastGroup.bytes;
+  const bytes = batchInputByIds(group);
+  lastGroup = { constraints: group.map((p) => p.c), bytes };
+  return bytes;
+}
+
+function sameConstraints(group: readonly { c: Constraint }[], constraints: readonly Constraint[]): boolean {
+  if (group.length !== constraints.length) return false;
+  for (let i = 0; i < group.length; i++) if (group[i]!.c !== constraints[i]) return false;
+  return true;
+}
+
+function batchInputByIds(group: { c: Constraint; t: Template }[]): Uint8Array {
   let key = '';
   for (const p of group) key += `${p.c.id},`;
   let bytes = batchInputs.get(key);
