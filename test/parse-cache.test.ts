@@ -3,23 +3,26 @@
 // file's name and text, stores nothing JSON cannot carry, and survives a damaged entry.
 // Through the CLI, a --policy folder read from the cache gives the same report as a cold run.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cachedParser, parseManifestText, type ByteStore, type ParseResult } from '../src/manifests';
+import { cachedParser, parseManifestText, readManifests, type ByteStore, type Parser, type ParseResult } from '../src/manifests';
 import { constraintTemplate } from './helpers/templates';
 
-function memoryStore(): ByteStore & { entries: Map<string, Uint8Array>; loads: number } {
+/** Entries by key, the parsed files' ones apart from the stats that name them. */
+function memoryStore(): ByteStore & { entries: Map<string, Uint8Array>; stats: Map<string, Uint8Array>; loads: number } {
   const entries = new Map<string, Uint8Array>();
+  const stats = new Map<string, Uint8Array>();
   const store = {
     entries,
+    stats,
     loads: 0,
-    load: (key: string) => {
+    load: (key: string, kind: 'parsed' | 'stats' = 'parsed') => {
       store.loads++;
-      return entries.get(key);
+      return (kind === 'stats' ? stats : entries).get(key);
     },
-    store: (key: string, bytes: Uint8Array) => void entries.set(key, bytes),
+    store: (key: string, bytes: Uint8Array, kind: 'parsed' | 'stats' = 'parsed') => void (kind === 'stats' ? stats : entries).set(key, bytes),
   };
   return store;
 }
@@ -108,6 +111,85 @@ describe('the parse cache', () => {
       store.entries.set(key, Buffer.from(bad));
       expect(parse(FILES, {}).map((r) => observed(r, PATHS)), bad).toEqual(FILES.map((f) => observed(parseManifestText(f.text, f.file), PATHS)));
     }
+  });
+});
+
+describe('files the file system says unchanged', () => {
+  /** A folder holding FILES. */
+  function folder(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'offgate-unchanged-'));
+    mkdirSync(join(dir, 'policy'));
+    for (const f of FILES) writeFileSync(join(dir, f.file), f.text);
+    return dir;
+  }
+  /** The parser, counting the files it was given to read (`unchanged` answers without them). */
+  function counting(parse: Parser): Parser & { read: number } {
+    const p = Object.assign((files: Parameters<Parser>[0], opts: Parameters<Parser>[1]) => {
+      p.read += files.length;
+      return parse(files, opts);
+    }, { read: 0, unchanged: parse.unchanged });
+    return p;
+  }
+  const observedRead = (r: { objects: ParseResult['objects']; errors: unknown[] }) => ({ errors: r.errors, objects: r.objects.map((m) => ({ object: m.object, origin: m.origin, at: PATHS.map((p) => m.locate(p)) })) });
+
+  it('are not read again: the same objects, origins, errors and positions come from the entry their stats name', async () => {
+    const dir = folder();
+    const store = memoryStore();
+    const parse = counting(cachedParser(store, { settledMs: 0 }));
+    const cold = await readManifests(['policy'], { cwd: dir, parse });
+    expect(parse.read).toBe(FILES.length);
+    expect(store.stats.size).toBe(1);
+    const warm = await readManifests(['policy'], { cwd: dir, parse });
+    expect(parse.read).toBe(FILES.length); // none read
+    expect(observedRead(warm)).toEqual(observedRead(cold));
+    expect(warm.files).toEqual(cold.files);
+    // As a fresh reader without any cache reads them.
+    expect(observedRead(warm)).toEqual(observedRead(await readManifests(['policy'], { cwd: dir })));
+  });
+
+  it('are read again once anything changes: a text, a time, a file replaced, added or over the size limit', async () => {
+    const dir = folder();
+    const store = memoryStore();
+    const parse = counting(cachedParser(store, { settledMs: 0 }));
+    const read = async (opts: { maxFileSize?: number } = {}) => {
+      const before = parse.read;
+      const r = await readManifests(['policy'], { cwd: dir, parse, ...opts });
+      return { r, read: parse.read - before };
+    };
+    await read();
+    expect((await read()).read).toBe(0);
+    // Same size, other bytes.
+    writeFileSync(join(dir, FILES[0].file), FILES[0].text.replace('no owner', 'No owner'));
+    const edited = await read();
+    expect(edited.read).toBe(FILES.length);
+    expect(JSON.stringify(edited.r.objects.map((m) => m.object))).toContain('No owner');
+    expect((await read()).read).toBe(0);
+    // Only its times.
+    utimesSync(join(dir, FILES[1].file), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    expect((await read()).read).toBe(FILES.length);
+    // Replaced by a file with the same bytes.
+    writeFileSync(join(dir, 'copy.tmp'), FILES[2].text);
+    renameSync(join(dir, 'copy.tmp'), join(dir, FILES[2].file));
+    expect((await read()).read).toBe(FILES.length);
+    expect((await read()).read).toBe(0);
+    // Over a smaller limit: refused as a read refuses it.
+    const limited = await read({ maxFileSize: 100 });
+    expect(limited.r.errors.map((e) => e.message)).toContainEqual(expect.stringContaining('limit'));
+    // A file added to the folder.
+    writeFileSync(join(dir, 'policy', 'more.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: more}\n');
+    const added = await read();
+    expect(added.read).toBe(FILES.length + 1);
+    expect(added.r.objects.map((m) => m.object.metadata)).toContainEqual({ name: 'more' });
+  });
+
+  it('are recorded only once settled: a file changed within the last seconds might change again within its time stamp', async () => {
+    const dir = folder();
+    const store = memoryStore();
+    const parse = counting(cachedParser(store));
+    await readManifests(['policy'], { cwd: dir, parse });
+    await readManifests(['policy'], { cwd: dir, parse });
+    expect(store.stats.size).toBe(0);
+    expect(parse.read).toBe(2 * FILES.length);
   });
 });
 

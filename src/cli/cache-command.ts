@@ -29,6 +29,6 @@ export function runCache(action: string, env: NodeJS.ProcessEnv, write: (text: s
 
 /** `3 modules`, `3 modules, 1 parsed policy folder`: what the entries are. */
 export function cacheContents(u: CacheUsage): string {
-  const modules = plural(u.entries - u.parsed, 'module');
+  const modules = plural(u.modules, 'module');
   return u.parsed > 0 ? `${modules}, ${plural(u.parsed, 'parsed policy folder')}` : modules;
 }

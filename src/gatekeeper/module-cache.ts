@@ -73,10 +73,10 @@ export function compileCached(req: CompileRequest, dir: string | null = cacheDir
 
 /**
  * What an entry holds, named by its file's suffix: a compiled module (one template's, or a
- * template set's with its header: template-set.ts), or the objects of parsed files (the
- * parse cache of src/manifests).
+ * template set's with its header: template-set.ts), the objects of parsed files (the parse
+ * cache of src/manifests), or the stats of those files that name their entry.
  */
-export type EntryKind = 'wasm' | 'parsed';
+export type EntryKind = 'wasm' | 'parsed' | 'stats';
 
 /** The entry stored under `key` (a sha256 in hex) by storeEntry, when it is there and whole. */
 export function loadEntry(key: string, dir: string | null = cacheDir(), kind: EntryKind = 'wasm'): Uint8Array | undefined {
@@ -94,7 +94,7 @@ export function storeEntry(key: string, bytes: Uint8Array, dir: string | null = 
 
 /** The parse cache's store (src/manifests/parse-cache.ts): entries of their own kind, bounded and evicted with the modules. */
 export function parsedFileStore(dir: string | null = cacheDir()): ByteStore {
-  return { load: (key) => loadEntry(key, dir, 'parsed'), store: (key, bytes) => storeEntry(key, bytes, dir, undefined, 'parsed') };
+  return { load: (key, kind = 'parsed') => loadEntry(key, dir, kind), store: (key, bytes, kind = 'parsed') => storeEntry(key, bytes, dir, undefined, kind) };
 }
 
 /**
@@ -107,8 +107,8 @@ export function toolchainKey(): string[] {
 }
 
 const DIGEST_BYTES = 32;
-const ENTRY = /^[0-9a-f]{64}\.(wasm|parsed)$/;
-const TEMP = /^[0-9a-f]{64}\.(wasm|parsed)\.\d+\.[0-9a-z]+\.tmp$/;
+const ENTRY = /^[0-9a-f]{64}\.(wasm|parsed|stats)$/;
+const TEMP = /^[0-9a-f]{64}\.(wasm|parsed|stats)\.\d+\.[0-9a-z]+\.tmp$/;
 /** The CLI's code cache, recorded here by bin/offgate.js when the package has none (and its temporary file). */
 const CODE_CACHE = /^code-cache-node[\w.-]+\.v8(\.\d+\.tmp)?$/;
 /** A temporary file this old belongs to a run that died before renaming it. */
@@ -207,14 +207,16 @@ function removeQuietly(path: string): boolean {
 export interface CacheUsage {
   entries: number;
   bytes: number;
-  /** Of the entries, how many are parsed files (the rest are modules). */
+  /** Of the entries, how many are compiled modules. */
+  modules: number;
+  /** Of the entries, how many are parsed files (the others are their files' stats). */
   parsed: number;
 }
 
 /** How many entries the cache holds and their size. */
 export function cacheUsage(dir: string = cacheDir()): CacheUsage {
   const { entries } = listCache(dir);
-  return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0), parsed: entries.filter((e) => e.path.endsWith('.parsed')).length };
+  return { entries: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0), modules: entries.filter((e) => e.path.endsWith('.wasm')).length, parsed: entries.filter((e) => e.path.endsWith('.parsed')).length };
 }
 
 /** `offgate cache clean`: removes every entry and temporary file, and the CLI's code cache (only offgate's own names: the folder may be shared). */
@@ -222,17 +224,19 @@ export function cleanCache(dir: string = cacheDir()): CacheUsage {
   const { entries, temps } = listCache(dir);
   let removed = 0;
   let bytes = 0;
+  let modules = 0;
   let parsed = 0;
   for (const e of entries) {
     if (removeQuietly(e.path)) {
       removed++;
       bytes += e.size;
+      if (e.path.endsWith('.wasm')) modules++;
       if (e.path.endsWith('.parsed')) parsed++;
     }
   }
   for (const t of temps) removeQuietly(t.path);
   for (const name of listNames(dir)) if (CODE_CACHE.test(name)) removeQuietly(join(dir, name));
-  return { entries: removed, bytes, parsed };
+  return { entries: removed, bytes, modules, parsed };
 }
 
 function listNames(dir: string): string[] {

@@ -11,10 +11,36 @@
 // standard input, and is read from the descriptor (never opened again), up to the limit.
 // `allowPipe` says whether the caller takes that exception (files named as arguments do;
 // folder walks, globs and suites do not).
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { formatSize } from './limits';
 
-export type FileText = { text: string; real: string } | { error: string };
+export type FileText = { text: string; real: string; stat?: FileStat } | { error: string };
+
+/**
+ * What the file system says of a regular file, as read: its identity and change times, to
+ * tell later whether it is still the same file with the same bytes (parse-cache.ts).
+ */
+export interface FileStat {
+  /** Device, inode, size, and modification and change times in nanoseconds. */
+  key: string;
+  size: number;
+  /** The later of its modification and change times, in nanoseconds since the epoch. */
+  changedNs: bigint;
+}
+
+/** FileStat of the file at `path` (links followed, as a read follows them), when it is a regular file. */
+export function statOfPath(path: string): FileStat | undefined {
+  try {
+    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return s?.isFile() ? fileStat(s) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function fileStat(s: BigIntStats): FileStat {
+  return { key: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, size: Number(s.size), changedNs: s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs };
+}
 
 /** The text of the regular file at `path` (and its real path, to read a file once); or why it was not read. */
 export function readInputFile(path: string, maxFileSize: number, { allowPipe = false } = {}): FileText {
@@ -34,15 +60,18 @@ export function readInputFile(path: string, maxFileSize: number, { allowPipe = f
 }
 
 function readDescriptor(fd: number, path: string, maxFileSize: number, mustBeFile: boolean): FileText {
-  let stats: Stats;
+  let stats: BigIntStats;
   try {
-    stats = fstatSync(fd);
+    stats = fstatSync(fd, { bigint: true });
   } catch (e) {
     return { error: fsMessage(e) };
   }
   if (stats.isFile()) {
-    if (stats.size > maxFileSize) return { error: tooLarge(formatSize(stats.size), maxFileSize) };
-    return readUpTo(fd, stats.size, maxFileSize, path);
+    const size = Number(stats.size);
+    if (size > maxFileSize) return { error: tooLarge(formatSize(size), maxFileSize) };
+    const read = readUpTo(fd, size, maxFileSize, path);
+    // The stat of the descriptor read, taken before reading: a change while reading changes its times.
+    return 'text' in read ? { ...read, stat: fileStat(stats) } : read;
   }
   if (!mustBeFile && (stats.isFIFO() || stats.isSocket())) return readUpTo(fd, 64 * 1024, maxFileSize, path);
   return { error: `not a regular file (${kindOf(stats)}): not read` };
@@ -94,7 +123,7 @@ function tooLarge(size: string, max: number): string {
   return `file is ${size}, larger than the ${formatSize(max)} limit (maxFileSize, --max-file-size): not read`;
 }
 
-function kindOf(stats: Stats): string {
+function kindOf(stats: BigIntStats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a named pipe, which would block until something writes to it';
   if (stats.isCharacterDevice()) return 'a character device';

@@ -8,7 +8,7 @@
 import { append, compareText } from '../arrays';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fsMessage, readInputFile } from './file';
+import { fsMessage, readInputFile, type FileStat } from './file';
 import { skipReason, type SkippedFile } from './classify';
 import { GitIgnores, PatternSet } from './exclude';
 import { DEFAULT_MAX_FILE_SIZE, formatSize } from './limits';
@@ -114,7 +114,11 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
   }
 
   const files = plan.flatMap((step) => ('file' in step ? [step.file] : []));
-  const texts = await readAll(files, { cwd, stdin: opts.stdin, maxFileSize, named });
+  // Files the parse cache knows unchanged (a --policy folder between runs) are not read: every
+  // one of them, when the plan is all files (then each was read before, and once).
+  const refs = files.map((file) => ({ file, path: resolve(cwd, file) }));
+  const known = opts.parse?.unchanged && files.length === plan.length && !files.includes('-') ? opts.parse.unchanged(refs, { ...opts, maxFileSize }) : undefined;
+  const texts: Map<string, Read> = known ? new Map(refs.map((r) => [r.file, { text: '', real: r.path }])) : await readAll(files, { cwd, stdin: opts.stdin, maxFileSize, named });
   // The same file reached through a symbolic link would report everything twice: parsed once.
   const read = new Set<string>();
   const toParse: NamedText[] = [];
@@ -123,9 +127,11 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
     const got = texts.get(step.file)!;
     if ('error' in got || read.has(got.real)) continue;
     read.add(got.real);
-    toParse.push({ text: got.text, file: step.file });
+    toParse.push({ text: got.text, file: step.file, path: resolve(cwd, step.file), stat: got.stat });
   }
-  const parsed = opts.parse ? opts.parse(toParse, opts) : toParse.map((t) => parseManifestText(t.text, t.file, opts));
+  // Stats go with the texts only when every planned file was read, once: the case `unchanged` answers.
+  if (toParse.length !== plan.length) for (const t of toParse) t.stat = undefined;
+  const parsed = known ?? (opts.parse ? opts.parse(toParse, opts) : toParse.map((t) => parseManifestText(t.text, t.file, opts)));
   const result: ReadResult = { objects: [], errors: [], warnings, files: [], skipped: [] };
   let next = 0;
   for (const step of plan) {
@@ -223,7 +229,7 @@ function statAt(path: string): { isDirectory: boolean } | { error: string } {
 }
 
 
-type Read = { text: string; real: string } | { error: string };
+type Read = { text: string; real: string; stat?: FileStat } | { error: string };
 
 interface ReadAllOptions {
   cwd: string;

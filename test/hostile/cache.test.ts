@@ -210,7 +210,7 @@ describe('offgate cache and version', () => {
     expect(clean.status).toBe(0);
     expect(clean.stdout).toMatch(new RegExp(`^removed 1 module, 1 parsed policy folder \\([\\d.]+ KiB\\) from ${s.cache}\\n$`));
     expect(readdirSync(s.cache)).toEqual(['notes.txt']);
-    expect(cleanCache(s.cache)).toEqual({ entries: 0, bytes: 0, parsed: 0 });
+    expect(cleanCache(s.cache)).toEqual({ entries: 0, bytes: 0, modules: 0, parsed: 0 });
     // And the next run compiles again.
     expect(lint(s).code).toBe(1);
     expect(entries(s.cache)).toHaveLength(1);
