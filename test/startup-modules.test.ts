@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { constraintTemplate } from './helpers/templates';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin/offgate.js');
@@ -33,13 +34,13 @@ process.on('exit', () => writeFileSync(process.env.OFFGATE_TEST_LOADED, JSON.str
 `;
 
 /** Runs `offgate ARGS` in `cwd` with the hook: the exit code, stdout and the modules required. */
-function lintLoading(args: string[], cwd: string): { code: number; stdout: string; stderr: string; loaded: string[] } {
+function lintLoading(args: string[], cwd: string, env: Record<string, string> = {}): { code: number; stdout: string; stderr: string; loaded: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'offgate-startup-'));
   const hook = join(dir, 'hook.cjs');
   const out = join(dir, 'loaded.json');
   writeFileSync(hook, HOOK);
   const r = spawnSync(process.execPath, ['--require', hook, BIN, ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', OFFGATE_TEST_LOADED: out },
+    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', OFFGATE_TEST_LOADED: out, ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, loaded: JSON.parse(readFileSync(out, 'utf8')) as string[] };
 }
@@ -131,6 +132,26 @@ describe('start-up', () => {
     }
     expect(readFileSync(file, 'utf8')).toMatch(/^fixtures\/manifests\/backup\.yaml:\d+:\d+: deny /);
   });
+
+  it('a warm --policy lint of settled, unchanged files reads them from the cache without loading node:crypto (src/checksum.ts)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'offgate-startup-'));
+    mkdirSync(join(cwd, 'policy'));
+    const rego = (label: string) => `package k8s${label}\nviolation[{"msg": msg}] {\n  not input.review.object.metadata.labels.${label}\n  msg := "${label} label missing"\n}`;
+    writeFileSync(join(cwd, 'policy/owner.yaml'), constraintTemplate('K8sOwner', rego('owner')));
+    writeFileSync(join(cwd, 'policy/team.yaml'), constraintTemplate('K8sTeam', rego('team')));
+    const constraint = (kind: string) => `apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: ${kind}\nmetadata: {name: ${kind.toLowerCase()}}\nspec:\n  match: {kinds: [{apiGroups: [""], kinds: [Pod]}]}\n`;
+    writeFileSync(join(cwd, 'policy/constraints.yaml'), `${constraint('K8sOwner')}---\n${constraint('K8sTeam')}`);
+    writeFileSync(join(cwd, 'pod.yaml'), POD);
+    // Files last changed over 3 s ago are settled: their stats can be trusted (parse-cache.ts).
+    await new Promise((done) => setTimeout(done, 3200));
+    const env = { OFFGATE_CACHE_DIR: join(cwd, 'cache') };
+    const cold = lintLoading(['lint', '-o', 'json', '--policy', 'policy', 'pod.yaml'], cwd, env);
+    expect(cold.loaded.some((l) => isLazy(l, 'node:crypto'))).toBe(true); // texts and members hashed
+    const warm = lintLoading(['lint', '-o', 'json', '--policy', 'policy', 'pod.yaml'], cwd, env);
+    expect(warm.stdout).toBe(cold.stdout);
+    expect((JSON.parse(warm.stdout) as { results: { message: string }[] }).results.map((r) => r.message).sort()).toEqual(['owner label missing', 'team label missing']);
+    expect(warm.loaded.filter((l) => isLazy(l, 'node:crypto'))).toEqual([]);
+  }, 20_000);
 
   it('a policy calling graphql, json.match_schema and crypto builtins loads them then, from the package\'s dist/vendor', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'offgate-startup-'));

@@ -3,9 +3,10 @@
 // key covers everything the bytes depend on: compiler version, runtime, sources,
 // entrypoint and Rego version. A cache that cannot be read or written is
 // simply not used. The parsed files of --policy folders are kept here too, as entries
-// of their own kind (`.parsed`: src/manifests/parse-cache.ts), under the same bound.
+// of their own kind (`.parsed`, and `.stats` naming them: src/manifests/parse-cache.ts),
+// under the same bound.
 //
-// An entry is the module followed by the SHA-256 of the module (32 bytes), checked
+// An entry is the module followed by its checksum (8 bytes: src/checksum.ts), checked
 // on every read: a truncated or overwritten entry is compiled again and replaced, never
 // loaded, so it cannot fail a template run after run. Entries are written beside their
 // name and renamed onto it (concurrent runs never see half an entry). Reading an entry
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import type { RegoVersion } from '../compiler/ast';
 import { compile, type SourceModule } from '../compiler/compile';
 import { compilerId } from '../identity';
+import { checksum } from '../checksum';
 import { sha256 } from '../hash';
 import type { ByteStore } from '../manifests';
 import { parseSize } from '../size';
@@ -106,7 +108,8 @@ export function toolchainKey(): string[] {
   return [compilerVersion(), compilerId()];
 }
 
-const DIGEST_BYTES = 32;
+/** An entry ends with its checksum (src/checksum.ts): 8 bytes. */
+const CHECKSUM_BYTES = 8;
 const ENTRY = /^[0-9a-f]{64}\.(wasm|parsed|stats)$/;
 const TEMP = /^[0-9a-f]{64}\.(wasm|parsed|stats)\.\d+\.[0-9a-z]+\.tmp$/;
 /** The CLI's code cache, recorded here by bin/offgate.js when the package has none (and its temporary file). */
@@ -114,7 +117,7 @@ const CODE_CACHE = /^code-cache-node[\w.-]+\.v8(\.\d+\.tmp)?$/;
 /** A temporary file this old belongs to a run that died before renaming it. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
-/** The module in an entry whose digest matches, `missing`, or `bad` (there, but not whole). */
+/** The module in an entry whose checksum matches, `missing`, or `bad` (there, but not whole). */
 function readEntry(file: string): Uint8Array | 'missing' | 'bad' {
   let bytes: Buffer;
   try {
@@ -122,9 +125,9 @@ function readEntry(file: string): Uint8Array | 'missing' | 'bad' {
   } catch {
     return 'missing';
   }
-  if (bytes.length <= DIGEST_BYTES) return 'bad';
-  const wasm = bytes.subarray(0, bytes.length - DIGEST_BYTES);
-  if (sha256(wasm) !== bytes.subarray(bytes.length - DIGEST_BYTES).toString('hex')) return 'bad';
+  if (bytes.length <= CHECKSUM_BYTES) return 'bad';
+  const wasm = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
+  if (checksum(wasm) !== bytes.subarray(bytes.length - CHECKSUM_BYTES).toString('hex')) return 'bad';
   try {
     const now = new Date();
     utimesSync(file, now, now); // recently used: evicted last
@@ -138,7 +141,7 @@ function writeEntry(dir: string, file: string, wasm: Uint8Array, maxBytes: numbe
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, Buffer.concat([wasm, Buffer.from(sha256(wasm), 'hex')]));
+    writeFileSync(tmp, Buffer.concat([wasm, Buffer.from(checksum(wasm), 'hex')]));
     renameSync(tmp, file); // atomic: concurrent runs never read half a module
   } catch {
     // a read-only or missing home is not an error

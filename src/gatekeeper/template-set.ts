@@ -19,10 +19,12 @@
 import type { RegoVersion } from '../compiler/ast';
 import { compile, type SourceModule } from '../compiler/compile';
 import { parseModule } from '../compiler/parser';
+import { entryName } from '../checksum';
 import { sha256 } from '../hash';
 import { BATCH_ENTRYPOINT, BATCH_FILE, batchModuleOf } from './bundled-wasm';
 import { validateTemplate } from './constraint-schema';
 import { checksId } from '../identity';
+import { parsedFrom } from '../manifests';
 import { loadEntry, storeEntry, toolchainKey } from './module-cache';
 import { templateRego, type TemplateRego } from './templates';
 import type { K8sObject } from './types';
@@ -62,16 +64,16 @@ export function compileTemplateSet(members: SetMember[], dir: string | null, max
   if (members.length < 2) return undefined;
   if (ahead && ahead.dir === dir && sameMembers(ahead.members, members)) return ahead.set;
   const key = setKey(members);
-  const cached = loadEntry(key, dir);
+  const cached = loadEntry(key.name, dir);
   if (cached) {
-    const entry = decodeEntry(cached, members.length);
+    const entry = decodeEntry(cached, key.key, members.length);
     if (entry) return { ...entry, fromCache: true };
   }
   const problems = members.map((m) => validateTemplate(m.object));
   const built = buildSet(members.map((m, i) => (problems[i].length === 0 ? m : null)));
   if (!built) return undefined;
   const entry = { ...built, problems };
-  storeEntry(key, encodeEntry(entry), dir, maxBytes);
+  storeEntry(key.name, encodeEntry(entry, key.key), dir, maxBytes);
   return { ...entry, fromCache: false };
 }
 
@@ -89,8 +91,9 @@ export async function compileTemplateSetAhead(members: SetMember[], dir: string 
   if (members.length < 2) return;
   // Only ever a head start: whatever goes wrong here is met again, and reported, where the set is loaded.
   try {
-    const cached = loadEntry(setKey(members), dir);
-    const entry = cached && decodeEntry(cached, members.length);
+    const key = setKey(members);
+    const cached = loadEntry(key.name, dir);
+    const entry = cached && decodeEntry(cached, key.key, members.length);
     if (!entry) return;
     const set: CompiledSet = { ...entry, fromCache: true };
     ahead = { members, dir, set };
@@ -104,11 +107,23 @@ function sameMembers(a: SetMember[], b: SetMember[]): boolean {
   return a.length === b.length && a.every((m, i) => m.object === b[i].object && m.file === b[i].file);
 }
 
-/** Everything the entry depends on: the toolchain, the checks' code, and each member as written and where. */
-function setKey(members: SetMember[]): string {
-  const parts = [...toolchainKey(), checksId(), `template-set, batch up to ${MAX_BATCH}`];
-  for (const m of members) parts.push(`${m.file}\n${JSON.stringify(m.object)}`);
-  return sha256(parts.join('\0'));
+/**
+ * Everything the entry depends on: the toolchain, the checks' code, and each member as written
+ * and where; kept in the entry and compared when it is read (`key`), under `name`. Members read
+ * through the parse cache stand for themselves by where they were parsed from, itself named
+ * by the SHA-256 of their files' texts: then nothing is hashed here, and a warm run with
+ * unchanged policy files never loads node:crypto (src/checksum.ts). Any other set is named by
+ * the SHA-256 of its members' JSON.
+ */
+function setKey(members: SetMember[]): { name: string; key: string } {
+  const head = [...toolchainKey(), checksId(), `template-set, batch up to ${MAX_BATCH}`];
+  const parsed = members.map((m) => parsedFrom(m.object));
+  if (parsed.every((p) => p !== undefined)) {
+    const key = [...head, ...members.map((m, i) => `${m.file}\n@${parsed[i]}`)].join('\0');
+    return { name: entryName(key), key };
+  }
+  const key = sha256([...head, ...members.map((m) => `${m.file}\n${JSON.stringify(m.object)}`)].join('\0'));
+  return { name: key, key };
 }
 
 interface Candidate {
@@ -226,10 +241,10 @@ function compiles(c: Candidate, regoVersion: RegoVersion): boolean {
   }
 }
 
-// An entry: the header's length (4 bytes, little-endian), the header (JSON: the members'
-// entries and problems), then the module.
-function encodeEntry({ wasm, members, problems }: SetEntry): Uint8Array {
-  const header = Buffer.from(JSON.stringify({ members, problems }), 'utf8');
+// An entry: the header's length (4 bytes, little-endian), the header (JSON: the set's key,
+// the members' entries and problems), then the module.
+function encodeEntry({ wasm, members, problems }: SetEntry, key: string): Uint8Array {
+  const header = Buffer.from(JSON.stringify({ key, members, problems }), 'utf8');
   const bytes = new Uint8Array(4 + header.length + wasm.length);
   new DataView(bytes.buffer).setUint32(0, header.length, true);
   bytes.set(header, 4);
@@ -237,12 +252,14 @@ function encodeEntry({ wasm, members, problems }: SetEntry): Uint8Array {
   return bytes;
 }
 
-function decodeEntry(bytes: Uint8Array, count: number): SetEntry | undefined {
+function decodeEntry(bytes: Uint8Array, key: string, count: number): SetEntry | undefined {
   if (bytes.length < 4) return undefined;
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
   if (4 + length > bytes.length) return undefined;
   try {
-    const { members, problems } = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 4, length).toString('utf8')) as { members: (MemberEntry | null)[]; problems: string[][] };
+    const header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 4, length).toString('utf8')) as { key: unknown; members: (MemberEntry | null)[]; problems: string[][] };
+    const { members, problems } = header;
+    if (header.key !== key) return undefined; // another set's, under the same name
     if (!Array.isArray(members) || members.length !== count || !Array.isArray(problems) || problems.length !== count) return undefined;
     return { wasm: bytes.subarray(4 + length), members, problems };
   } catch {

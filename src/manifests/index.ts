@@ -12,7 +12,7 @@ export {
   type ReadError,
 } from './parse';
 export { readInputFile, type FileText } from './file';
-export { cachedParser, type ByteStore, type Parser } from './parse-cache';
+export { cachedParser, parsedFrom, type ByteStore, type Parser } from './parse-cache';
 export { DEFAULT_MAX_FILE_SIZE, MAX_DEPTH } from './limits';
 export { parseFieldPath, type PathSegment } from './path';
 export type { YamlVersion } from './schema';

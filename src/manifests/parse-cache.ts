@@ -20,6 +20,7 @@
 // answer. As git's index trusts a file's stat, and with git's care for "racy" files: stats
 // are recorded only for files last changed more than `settledMs` before (a file system that
 // keeps times to the second would not show an edit made within the same second).
+import { entryName } from '../checksum';
 import { sha256 } from '../hash';
 import { readerId } from '../identity';
 import { readInputFile, statOfPath, type FileStat } from './file';
@@ -75,7 +76,7 @@ export function cachedParser(store: ByteStore, options: CachedParserOptions = {}
     const entry = bytes ? decode(bytes, files.length) : undefined;
     if (entry) {
       recordStats(store, files, opts, key, settledNs);
-      return entry.map((stored, i) => fromStored(stored, files[i].file, () => files[i].text, opts));
+      return entry.map((stored, i) => fromStored(stored, key, i, files[i].file, () => files[i].text, opts));
     }
     const parsed = files.map((f) => parseManifestText(f.text, f.file, opts));
     const seen = new Set<object>();
@@ -83,12 +84,14 @@ export function cachedParser(store: ByteStore, options: CachedParserOptions = {}
       const stored: StoredFile[] = parsed.map((p) => ({ objects: p.objects.map((m) => ({ object: m.object, origin: m.origin })), errors: p.errors }));
       store.store(key, Buffer.from(JSON.stringify(stored), 'utf8'));
       recordStats(store, files, opts, key, settledNs);
+      parsed.forEach((p, i) => p.objects.forEach((m, j) => provenance.set(m.object, `${key}:${i}:${j}`)));
     }
     return parsed;
   };
   parser.unchanged = (files, opts) => {
     if (files.length === 0) return undefined;
-    const recorded = decodeStats(store.load(statsKey(files, opts), 'stats'), files.length);
+    const named = statsKey(files, opts);
+    const recorded = decodeStats(store.load(named.name, 'stats'), named.key, files.length);
     if (!recorded) return undefined;
     for (let i = 0; i < files.length; i++) {
       const now = statOfPath(files[i].path);
@@ -99,14 +102,19 @@ export function cachedParser(store: ByteStore, options: CachedParserOptions = {}
     const entry = bytes ? decode(bytes, files.length) : undefined;
     if (!entry) return undefined;
     // Positions are asked of the text (rarely: a Rego error): read then, as the file is now.
-    return entry.map((stored, i) => fromStored(stored, files[i].file, () => textOf(files[i].path, opts.maxFileSize), opts));
+    return entry.map((stored, i) => fromStored(stored, recorded.entry, i, files[i].file, () => textOf(files[i].path, opts.maxFileSize), opts));
   };
   return parser;
 }
 
-/** Where the stats of these files are recorded: by their names and paths, the options and the reader. */
-function statsKey(files: readonly { file: string; path?: string }[], opts: ParseOptions): string {
-  return sha256([readerId(), `yaml ${opts.yamlVersion ?? 'default'}`, 'stats', ...files.flatMap((f) => [f.file, f.path ?? ''])].join('\0'));
+/**
+ * Where the stats of these files are recorded: by their names and paths, the options and the
+ * reader. The key is kept in the entry and compared when read, so its name needs no SHA-256
+ * (which would load node:crypto in a run that otherwise hashes nothing).
+ */
+function statsKey(files: readonly { file: string; path?: string }[], opts: ParseOptions): { name: string; key: string } {
+  const key = [readerId(), `yaml ${opts.yamlVersion ?? 'default'}`, 'stats', ...files.flatMap((f) => [f.file, f.path ?? ''])].join('\0');
+  return { name: entryName(key), key };
 }
 
 /** Records the files' stats as naming the entry `entry`, when every file has them and none changed within the last `settledNs`. */
@@ -114,13 +122,15 @@ function recordStats(store: ByteStore, files: NamedText[], opts: ParseOptions, e
   const settledBefore = BigInt(Date.now()) * 1_000_000n - settledNs;
   if (!files.every((f) => f.path !== undefined && f.stat !== undefined && f.stat.changedNs < settledBefore)) return;
   const stats = files.map((f) => f.stat!.key);
-  store.store(statsKey(files, opts), Buffer.from(JSON.stringify({ entry, stats }), 'utf8'), 'stats');
+  const { name, key } = statsKey(files, opts);
+  store.store(name, Buffer.from(JSON.stringify({ key, entry, stats }), 'utf8'), 'stats');
 }
 
-function decodeStats(bytes: Uint8Array | undefined, count: number): { entry: string; stats: string[] } | undefined {
+function decodeStats(bytes: Uint8Array | undefined, key: string, count: number): { entry: string; stats: string[] } | undefined {
   if (!bytes) return undefined;
   try {
-    const r = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as { entry: unknown; stats: unknown };
+    const r = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as { key: unknown; entry: unknown; stats: unknown };
+    if (r.key !== key) return undefined; // another folder's, under the same name
     return typeof r.entry === 'string' && /^[0-9a-f]{64}$/.test(r.entry) && Array.isArray(r.stats) && r.stats.length === count && r.stats.every((s) => typeof s === 'string') ? { entry: r.entry, stats: r.stats as string[] } : undefined;
   } catch {
     return undefined;
@@ -132,8 +142,21 @@ function textOf(path: string, maxFileSize: number): string | undefined {
   return 'text' in read ? read.text : undefined;
 }
 
-function fromStored(stored: StoredFile, file: string, text: () => string | undefined, opts: ParseOptions): ParseResult {
+/**
+ * The entry each object read through the cache was parsed into, and its place there
+ * (`key:file:document`): what it was made from, without hashing it again (template-set.ts
+ * names a set of templates by it). Objects are never changed once read.
+ */
+const provenance = new WeakMap<object, string>();
+
+/** Where `object` was parsed from, when it came through the parse cache. */
+export function parsedFrom(object: object): string | undefined {
+  return provenance.get(object);
+}
+
+function fromStored(stored: StoredFile, key: string, fileIndex: number, file: string, text: () => string | undefined, opts: ParseOptions): ParseResult {
   let again: ParseResult | undefined;
+  stored.objects.forEach(({ object }, index) => provenance.set(object, `${key}:${fileIndex}:${index}`));
   const objects = stored.objects.map(({ object, origin }, index): ManifestObject => ({
     object,
     origin,

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { constraintTemplate } from '../helpers/templates';
 import { cacheKey, cacheUsage, cleanCache, compileCached, type CompileRequest } from '../../src/gatekeeper/module-cache';
 import { compilerSourcesHash } from '../../src/identity';
-import { sha256 } from '../../src/hash';
+import { checksum } from '../../src/checksum';
 
 const BIN = join(__dirname, '../../bin/offgate.js');
 
@@ -65,9 +65,9 @@ function lint(s: Setup, policy = 'policy', env: NodeJS.ProcessEnv = {}) {
 
 const entries = (cache: string) => readdirSync(cache).filter((n) => n.endsWith('.wasm'));
 
-/** The one entry's bytes: the module, then the SHA-256 of the module. */
+/** The one entry's bytes: the module, then the module's checksum (src/checksum.ts). */
 function isWhole(bytes: Buffer): boolean {
-  return bytes.length > 32 && sha256(bytes.subarray(0, bytes.length - 32)) === bytes.subarray(bytes.length - 32).toString('hex');
+  return bytes.length > 8 && checksum(bytes.subarray(0, bytes.length - 8)) === bytes.subarray(bytes.length - 8).toString('hex');
 }
 
 const EXPECTED = ['orphan has no owner', 'other has no owner'];
