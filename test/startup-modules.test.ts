@@ -151,6 +151,10 @@ describe('start-up', () => {
     expect(warm.stdout).toBe(cold.stdout);
     expect((JSON.parse(warm.stdout) as { results: { message: string }[] }).results.map((r) => r.message).sort()).toEqual(['owner label missing', 'team label missing']);
     expect(warm.loaded.filter((l) => isLazy(l, 'node:crypto'))).toEqual([]);
+    // Changed since: read, parsed and compiled again, and the report follows.
+    writeFileSync(join(cwd, 'policy/team.yaml'), constraintTemplate('K8sTeam', rego('team').replace('label missing', 'label is missing')));
+    const changed = lintLoading(['lint', '-o', 'json', '--policy', 'policy', 'pod.yaml'], cwd, env);
+    expect((JSON.parse(changed.stdout) as { results: { message: string }[] }).results.map((r) => r.message).sort()).toEqual(['owner label missing', 'team label is missing']);
   }, 20_000);
 
   it('a policy calling graphql, json.match_schema and crypto builtins loads them then, from the package\'s dist/vendor', () => {

@@ -28,11 +28,15 @@ export interface FileStat {
   changedNs: bigint;
 }
 
-/** FileStat of the file at `path` (links followed, as a read follows them), when it is a regular file. */
+/**
+ * FileStat of the file at `path` (links followed, as a read follows them), when it is a
+ * regular file on a file system that numbers its files (one that says inode 0 for all could
+ * not tell a file from its replacement).
+ */
 export function statOfPath(path: string): FileStat | undefined {
   try {
     const s = statSync(path, { bigint: true, throwIfNoEntry: false });
-    return s?.isFile() ? fileStat(s) : undefined;
+    return s?.isFile() && s.ino !== 0n ? fileStat(s) : undefined;
   } catch {
     return undefined;
   }
@@ -71,7 +75,7 @@ function readDescriptor(fd: number, path: string, maxFileSize: number, mustBeFil
     if (size > maxFileSize) return { error: tooLarge(formatSize(size), maxFileSize) };
     const read = readUpTo(fd, size, maxFileSize, path);
     // The stat of the descriptor read, taken before reading: a change while reading changes its times.
-    return 'text' in read ? { ...read, stat: fileStat(stats) } : read;
+    return 'text' in read && stats.ino !== 0n ? { ...read, stat: fileStat(stats) } : read;
   }
   if (!mustBeFile && (stats.isFIFO() || stats.isSocket())) return readUpTo(fd, 64 * 1024, maxFileSize, path);
   return { error: `not a regular file (${kindOf(stats)}): not read` };
