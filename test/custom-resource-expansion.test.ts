@@ -9,7 +9,7 @@ import { workspace as makeWorkspace } from './helpers/workspace';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { workflowPods, mapShapedPath } from '../src/gatekeeper/argo-workflows';
-import { defaultExpansionFiles, defaultExpansionRules } from '../src/gatekeeper/default-expansions';
+import { defaultExpansionFiles, defaultExpansionRules, isKubernetesGroup } from '../src/gatekeeper/default-expansions';
 import { BUILTIN_EXPANSION_RULES, effectiveRules, expand, parseExpansionTemplate, validateExpansionRules } from '../src/gatekeeper/expansion';
 import { podTemplatePath } from '../src/gatekeeper/pod-templates';
 import type { K8sObject } from '../src/gatekeeper/types';
@@ -148,6 +148,24 @@ describe('the default ExpansionTemplates', () => {
     for (const f of defaultExpansionFiles()) for (const o of f.objects) expect(parseExpansionTemplate(o)).toHaveProperty('rule');
     expect(validateExpansionRules([...BUILTIN_EXPANSION_RULES, ...defaultExpansionRules()])).toEqual([]);
     expect(defaultExpansionRules().every((r) => r.builtIn)).toBe(true);
+  });
+
+  it("apply to no Kubernetes group, where the built-in rules start and end (so a run of Kubernetes' own kinds need not read them)", () => {
+    for (const rule of defaultExpansionRules()) for (const a of rule.applyTo) for (const g of a.groups) expect(isKubernetesGroup(g), `${rule.name}: ${g}`).toBe(false);
+    for (const rule of BUILTIN_EXPANSION_RULES) {
+      for (const a of rule.applyTo) for (const g of a.groups) expect(isKubernetesGroup(g), rule.name).toBe(true);
+      expect(isKubernetesGroup(rule.generatedGVK.group), rule.name).toBe(true);
+    }
+    expect(['', 'apps', 'batch', 'networking.k8s.io'].every(isKubernetesGroup)).toBe(true);
+    expect(['argoproj.io', 'apps.kruise.io', 'serving.knative.dev', 'keda.sh', 'example.com'].some(isKubernetesGroup)).toBe(false);
+  });
+
+  it('expand a custom resource reviewed after Kubernetes kinds in the same run (they are read then)', async () => {
+    const { report, fatal } = await lint({ paths: [join(__dirname, '../fixtures/manifests/web.yaml'), join(FIXTURES, 'rollout.yaml')], cwd: FIXTURES });
+    expect(fatal).toBeUndefined();
+    expect(report.errors).toEqual([]);
+    expect(report.summary.files).toBe(2); // the Deployment (and its Service) reviewed first
+    expect(report.findings.map((f) => f.workload?.expansion)).toContain('offgate-expand-argo-rollouts');
   });
 
   it("name a Knative Revision's unnamed containers in the Pod only, never in the Service", () => {

@@ -43,6 +43,15 @@ export function defaultExpansionFiles(): DefaultExpansionFile[] {
   return files;
 }
 
+/**
+ * Whether an API group is one of Kubernetes' own: the core group, apps, batch, extensions,
+ * autoscaling, policy and the `*.k8s.io` groups. The default ExpansionTemplates apply to none of them (a
+ * test holds them to it), so the engine reads them only for objects of other groups.
+ */
+export function isKubernetesGroup(group: string): boolean {
+  return group === '' || group === 'apps' || group === 'batch' || group === 'extensions' || group === 'autoscaling' || group === 'policy' || group.endsWith('.k8s.io');
+}
+
 /** The default ExpansionTemplates as built-in rules; a broken one is offgate's bug, so it throws. */
 export function defaultExpansionRules(): ExpansionRule[] {
   if (rules) return rules;

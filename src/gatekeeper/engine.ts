@@ -17,7 +17,7 @@ import { KindIndex } from './constraint-index';
 import { buildInventory } from './inventory';
 import { isAdmissionReview, reviewOf, reviewOfAdmissionReview, type Review } from './review';
 import { BUILTIN_EXPANSION_RULES, effectiveRules, expand, isExpansionTemplate, parseExpansionTemplate, validateExpansionRules, type ExpansionRule, type GeneratedResource } from './expansion';
-import { defaultExpansionRules } from './default-expansions';
+import { defaultExpansionRules, isKubernetesGroup } from './default-expansions';
 import { podTemplatePath, unexpandedWarning } from './pod-templates';
 import type { LoadedPolicy } from '../policy/sdk';
 import { DEFAULT_LIMITS, EvaluationLimitError, loadLimitedPolicy, type EvaluationLimits, type LimitedPolicy } from '../policy/limits';
@@ -193,7 +193,8 @@ export interface PreparedEvaluation {
   /** Constraints in result order. */
   ordered: Constraint[];
   byKinds: KindIndex<Constraint>;
-  expansionRules: ExpansionRule[];
+  /** The rules that may expand an object (see loadExpansionRules). */
+  expansionRules: (object: K8sObject) => readonly ExpansionRule[];
   attachments: Attachments;
   /** Whether a loaded template reads data.inventory (then a review needs every input object, not only the Namespaces). */
   readsInventory: boolean;
@@ -285,7 +286,7 @@ export function reviewObjects(p: PreparedEvaluation, items: Located[]): EngineOu
     const review = subject.review ?? reviewOf(subject.object, { operation: mode === 'cluster' ? 'CREATE' : '', namespace, userInfo: opts.userInfo });
     append(out.results, reviewAgainst(review, subject.object, subject.oldObject, attach.namespace, 'Original', byKinds.candidates(subject.object, subject.oldObject), templates, reported, item.origin));
     if (subject.review) continue; // AdmissionReviews are not expanded
-    const expanded = expand(subject.object, expansionRules, { namespace });
+    const expanded = expand(subject.object, expansionRules(subject.object), { namespace });
     if ('error' in expanded) {
       out.errors.push({ message: expanded.error, origin: item.origin });
       continue;
@@ -476,16 +477,27 @@ function loadConstraints(objs: Located[], templates: Map<string, Template>, out:
   return [...byKey.values()];
 }
 
-function loadExpansionRules(objs: Located[], builtIn: boolean, out: EngineOutput): ExpansionRule[] {
+/**
+ * The rules that may expand each object. offgate's default ExpansionTemplates expand custom
+ * controllers' resources and never Kubernetes' own kinds, nor anything those expand into
+ * (default-expansions.ts, and a test holds them to it): without ExpansionTemplates of the
+ * user's, which could lead anywhere, they are read when the first object of another API group
+ * is reviewed. A run of Pods and Deployments never reads them.
+ */
+function loadExpansionRules(objs: Located[], builtIn: boolean, out: EngineOutput): (object: K8sObject) => readonly ExpansionRule[] {
   const user: ExpansionRule[] = [];
   for (const o of objs) {
     const r = parseExpansionTemplate(o.object);
     if ('error' in r) out.errors.push({ message: r.error, origin: o.origin });
     else user.push(r.rule);
   }
+  if (builtIn && user.length === 0) {
+    let all: ExpansionRule[] | undefined;
+    return (object) => (isKubernetesGroup(gvkOf(object).group) ? BUILTIN_EXPANSION_RULES : (all ??= [...BUILTIN_EXPANSION_RULES, ...defaultExpansionRules()]));
+  }
   const rules = builtIn ? effectiveRules(user, [...BUILTIN_EXPANSION_RULES, ...defaultExpansionRules()]) : user;
   for (const problem of validateExpansionRules(rules)) out.errors.push({ message: problem });
-  return rules;
+  return () => rules;
 }
 
 // ---- reviewing ----------------------------------------------------------------------------
