@@ -58,56 +58,22 @@ function instantiate(): Summer {
   const get = (l: number) => code.byte(Op.localGet).u32(l);
   const set = (l: number) => code.byte(Op.localSet).u32(l);
   const i32 = (n: number) => code.byte(Op.i32Const).s32(n | 0);
+  const op = (...ops: number[]) => ops.forEach((o) => code.byte(o));
   // a = 0x811c9dc5 ^ seed; b = (0x9e3779b9 + length) ^ seed
-  i32(0x811c9dc5);
-  get(SEED);
-  code.byte(Op.i32Xor);
-  set(A);
-  i32(0x9e3779b9);
-  get(LENGTH);
-  code.byte(Op.i32Add);
-  get(SEED);
-  code.byte(Op.i32Xor);
-  set(B);
-  code.byte(Op.block).byte(BLOCK_TYPE_EMPTY).byte(Op.loop).byte(BLOCK_TYPE_EMPTY);
-  // while (i < length)
-  get(I);
-  get(LENGTH);
-  code.byte(Op.i32GeU).byte(Op.brIf).u32(1);
-  get(I);
-  code.byte(Op.i32Load).u32(2).u32(0);
-  set(W);
-  // a = (a ^ w) * 16777619
-  get(A);
-  get(W);
-  code.byte(Op.i32Xor);
-  i32(0x01000193);
-  code.byte(Op.i32Mul);
-  set(A);
-  // b = ((b + w) * 0x5bd1e995) ^ (b >>> 15)
-  get(B);
-  get(W);
-  code.byte(Op.i32Add);
-  i32(0x5bd1e995);
-  code.byte(Op.i32Mul);
-  get(B);
-  i32(15);
-  code.byte(Op.i32ShrU).byte(Op.i32Xor);
-  set(B);
-  // i += 4
-  get(I);
-  i32(4);
-  code.byte(Op.i32Add);
-  set(I);
-  code.byte(Op.br).u32(0).byte(Op.end).byte(Op.end);
-  // (a ^ length) * 16777619 in the high half, b in the low half
-  get(A);
-  get(LENGTH);
-  code.byte(Op.i32Xor);
-  i32(0x01000193);
-  code.byte(Op.i32Mul).byte(Op.i64ExtendI32U).byte(Op.i64Const).s64(32n).byte(Op.i64Shl);
-  get(B);
-  code.byte(Op.i64ExtendI32U).byte(Op.i64Or).byte(Op.end);
+  i32(0x811c9dc5), get(SEED), op(Op.i32Xor), set(A);
+  i32(0x9e3779b9), get(LENGTH), op(Op.i32Add), get(SEED), op(Op.i32Xor), set(B);
+  op(Op.block, BLOCK_TYPE_EMPTY, Op.loop, BLOCK_TYPE_EMPTY);
+  // while (i < length): w = the word at i
+  get(I), get(LENGTH), op(Op.i32GeU, Op.brIf, 1);
+  get(I), op(Op.i32Load, 2, 0), set(W);
+  // a = (a ^ w) * 16777619; b = ((b + w) * 0x5bd1e995) ^ (b >>> 15); i += 4
+  get(A), get(W), op(Op.i32Xor), i32(0x01000193), op(Op.i32Mul), set(A);
+  get(B), get(W), op(Op.i32Add), i32(0x5bd1e995), op(Op.i32Mul), get(B), i32(15), op(Op.i32ShrU, Op.i32Xor), set(B);
+  get(I), i32(4), op(Op.i32Add), set(I);
+  op(Op.br, 0, Op.end, Op.end);
+  // ((a ^ length) * 16777619) in the high half, b in the low half
+  get(A), get(LENGTH), op(Op.i32Xor), i32(0x01000193), op(Op.i32Mul, Op.i64ExtendI32U, Op.i64Const, 32, Op.i64Shl);
+  get(B), op(Op.i64ExtendI32U, Op.i64Or, Op.end);
 
   const out = new ByteWriter(256).raw(WASM_MAGIC).raw(WASM_VERSION);
   writeSection(out, SectionId.type, new ByteWriter().u32(1).byte(FUNC_TYPE).u32(2).byte(ValType.i32).byte(ValType.i32).u32(1).byte(ValType.i64).finish());
