@@ -9,9 +9,9 @@
 // own code (src/identity.ts): one read and one JSON.parse for the folder. It holds the
 // documents' values and origins as JSON, and the errors. Positions of fields are not kept:
 // the first `locate` on an object from the cache parses that file's text again (the run has
-// it in hand, or reads it then) and asks the same document there. When any file's values JSON cannot carry
-// exactly (-0, NaN, a `__proto__` key, an alias), nothing is stored: the files are parsed on
-// every run.
+// it in hand, or reads it then) and asks the same document there. When any file's values
+// JSON cannot carry exactly (-0, NaN, a `__proto__` key, an alias), nothing is stored: the
+// files are parsed on every run.
 //
 // A folder whose files have not changed since is not even read: beside each entry, a second
 // one (kind `stats`) keyed by the files' names and paths records what the file system said of
