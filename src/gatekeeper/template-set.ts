@@ -62,13 +62,11 @@ interface SetEntry {
 /** One module for the valid members that can share it, or undefined when fewer than two can. */
 export function compileTemplateSet(members: SetMember[], dir: string | null, maxBytes?: number): CompiledSet | undefined {
   if (members.length < 2) return undefined;
-  if (ahead && ahead.dir === dir && sameMembers(ahead.members, members)) return ahead.set;
-  const key = setKey(members);
-  const cached = loadEntry(key.name, dir);
-  if (cached) {
-    const entry = decodeEntry(cached, key.key, members.length);
-    if (entry) return { ...entry, fromCache: true };
-  }
+  const readAhead = ahead && ahead.dir === dir && sameMembers(ahead.members, members) ? ahead : undefined;
+  if (readAhead?.set) return readAhead.set;
+  const key = readAhead?.key ?? setKey(members);
+  const cached = cachedSet(members, key, dir);
+  if (cached) return cached;
   const problems = members.map((m) => validateTemplate(m.object));
   const built = buildSet(members.map((m, i) => (problems[i].length === 0 ? m : null)));
   if (!built) return undefined;
@@ -77,8 +75,8 @@ export function compileTemplateSet(members: SetMember[], dir: string | null, max
   return { ...entry, fromCache: false };
 }
 
-/** The set read ahead, for the compileTemplateSet call that asks for these very members. */
-let ahead: { members: SetMember[]; dir: string | null; set: CompiledSet } | undefined;
+/** The set read ahead (or only its key, when the cache has none), for the compileTemplateSet call that asks for these very members. */
+let ahead: { members: SetMember[]; dir: string | null; key: { name: string; key: string }; set?: CompiledSet } | undefined;
 
 /**
  * Reads the set's entry now and compiles its module on another thread meanwhile, as lint
@@ -92,15 +90,21 @@ export async function compileTemplateSetAhead(members: SetMember[], dir: string 
   // Only ever a head start: whatever goes wrong here is met again, and reported, where the set is loaded.
   try {
     const key = setKey(members);
-    const cached = loadEntry(key.name, dir);
-    const entry = cached && decodeEntry(cached, key.key, members.length);
-    if (!entry) return;
-    const set: CompiledSet = { ...entry, fromCache: true };
-    ahead = { members, dir, set };
-    set.module = await WebAssembly.compile(entry.wasm as Uint8Array<ArrayBuffer>);
+    ahead = { members, dir, key };
+    const set = cachedSet(members, key, dir);
+    if (!set) return;
+    ahead.set = set;
+    set.module = await WebAssembly.compile(set.wasm as Uint8Array<ArrayBuffer>);
   } catch {
     // the module is compiled from its bytes when loaded
   }
+}
+
+/** The set's entry, when the cache holds a whole one made for this very key. */
+function cachedSet(members: SetMember[], key: { name: string; key: string }, dir: string | null): CompiledSet | undefined {
+  const bytes = loadEntry(key.name, dir);
+  const entry = bytes && decodeEntry(bytes, key.key, members.length);
+  return entry ? { ...entry, fromCache: true } : undefined;
 }
 
 function sameMembers(a: SetMember[], b: SetMember[]): boolean {

@@ -122,12 +122,11 @@ export async function readManifests(inputs: string[], opts: ReadOptions = {}): P
   // The same file reached through a symbolic link would report everything twice: parsed once.
   const read = new Set<string>();
   const toParse: NamedText[] = [];
-  for (const step of plan) {
-    if (!('file' in step)) continue;
-    const got = texts.get(step.file)!;
+  for (const { file, path } of refs) {
+    const got = texts.get(file)!;
     if ('error' in got || read.has(got.real)) continue;
     read.add(got.real);
-    toParse.push({ text: got.text, file: step.file, path: resolve(cwd, step.file), stat: got.stat });
+    toParse.push({ text: got.text, file, path, stat: got.stat });
   }
   // Stats go with the texts only when every planned file was read, once: the case `unchanged` answers.
   if (toParse.length !== plan.length) for (const t of toParse) t.stat = undefined;
